@@ -1,0 +1,126 @@
+package io.linewatch.capture;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The capture stage of one camera, on its own thread: decodes frames, paces them, and copies each
+ * into a claimed ring slot (camera, frame number, capture time, BGR pixels). Never blocks on the
+ * ring: when no slot is free the frame is dropped and counted. Writes only the capture fields of
+ * the slot.
+ */
+public final class CaptureLoop implements Runnable {
+
+    public static final String NAME = "capture";
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+    private static final int MAX_CONSECUTIVE_ERRORS = 25;
+
+    private final int cameraIndex;
+    private final String cameraId;
+    private final FrameSource source;
+    private final Pacer pacer;
+    private final RingBuffer<FrameEvent> ring;
+    private final CameraStats stats;
+    private final MediaClock mediaClock;
+    private volatile boolean running = true;
+
+    /**
+     * @param source   an opened source
+     * @param realtime deliver frames at the source's own rate
+     */
+    public CaptureLoop(int cameraIndex, String cameraId, FrameSource source, boolean realtime,
+                       RingBuffer<FrameEvent> ring, CameraStats stats) {
+        this.cameraIndex = cameraIndex;
+        this.cameraId = cameraId;
+        this.source = source;
+        this.pacer = new Pacer(realtime ? source.frameRate() : 0);
+        this.ring = ring;
+        this.stats = stats;
+        this.mediaClock = new MediaClock(source.frameRate());
+    }
+
+    @Override
+    public void run() {
+        long frameNumber = 0;
+        int consecutiveErrors = 0;
+        try {
+            while (running) {
+                pacer.awaitFrame(frameNumber);
+                Frame frame;
+                try {
+                    frame = source.next();
+                    consecutiveErrors = 0;
+                } catch (CaptureException e) {
+                    stats.droppedDecodeError.incrementAndGet();
+                    if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
+                        LOG.error("{} (stopping camera after {} errors in a row)", e.getMessage(), consecutiveErrors);
+                        return;
+                    }
+                    frameNumber++;
+                    continue;
+                }
+                if (frame == null) {
+                    LOG.info("camera {}: end of source after {} frames", cameraId, frameNumber);
+                    return;
+                }
+                stats.framesIn.incrementAndGet();
+                publish(frame, frameNumber++);
+            }
+        } finally {
+            source.close();
+        }
+    }
+
+    /** Asks the loop to stop after the frame in hand; the thread then closes the source. */
+    public void stop() {
+        running = false;
+    }
+
+    private void publish(Frame frame, long frameNumber) {
+        // The source delivers BGR24. JavaCV derives imageChannels from the padded row stride, so it
+        // can read 4 for a 3-channel frame: the width and stride are what count.
+        int rowBytes = frame.imageWidth * 3;
+        if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
+            stats.droppedTooLarge.incrementAndGet();
+            return;
+        }
+        long sequence;
+        try {
+            sequence = ring.tryNext();
+        } catch (InsufficientCapacityException e) {
+            stats.droppedRingFull.incrementAndGet();
+            return;
+        }
+        try {
+            FrameEvent event = ring.get(sequence);
+            event.cameraIndex = cameraIndex;
+            event.cameraId = cameraId;
+            event.frameNumber = frameNumber;
+            event.captureNanos = System.nanoTime();
+            event.captureEpochMillis = System.currentTimeMillis();
+            event.mediaMicros = mediaClock.toMediaMicros(frame.timestamp);
+            event.width = frame.imageWidth;
+            event.height = frame.imageHeight;
+            event.failedStage = null;
+            copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
+        } finally {
+            ring.publish(sequence);
+        }
+    }
+
+    static void copyRows(ByteBuffer src, int strideBytes, int rowBytes, int rows, byte[] dst) {
+        if (strideBytes == rowBytes) {
+            src.get(0, dst, 0, rowBytes * rows);
+            return;
+        }
+        for (int y = 0; y < rows; y++) {
+            src.get(y * strideBytes, dst, y * rowBytes, rowBytes);
+        }
+    }
+}

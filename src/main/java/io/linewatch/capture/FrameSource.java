@@ -1,0 +1,26 @@
+package io.linewatch.capture;
+
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Decodes frames of one camera. Used by one capture thread only. A frame returned by {@link #next()}
+ * is valid only until the next call: copy it before asking for another.
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /** Opens the source; afterwards {@link #width()}, {@link #height()} and {@link #frameRate()} hold. */
+    void open() throws CaptureException;
+
+    int width();
+
+    int height();
+
+    /** Frames per second the source declares; 0 when unknown. */
+    double frameRate();
+
+    /** The next frame as packed BGR, or {@code null} at the end of a finite source. */
+    Frame next() throws CaptureException;
+
+    @Override
+    void close();
+}

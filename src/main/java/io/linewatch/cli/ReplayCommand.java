@@ -1,0 +1,129 @@
+package io.linewatch.cli;
+
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.ConfigException;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.SinksConfig;
+import io.linewatch.eval.DetectionMatch;
+import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.StartupException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code linewatch replay}: recorded clips through the whole pipeline, then a summary. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replays recorded clips through the configured pipeline (as fast as possible unless"
+                + " --realtime), publishes and logs alarms as the daemon would, and prints a summary.",
+            "Each CLIP replaces the source of the camera at the same position in the config; with one"
+                + " camera in the config, every CLIP becomes a copy of it. Without CLIPs the configured"
+                + " sources are replayed."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
+    Path config;
+
+    @Parameters(paramLabel = "CLIP", arity = "0..*", description = "Video files to replay.")
+    List<Path> clips = new ArrayList<>();
+
+    @Option(names = "--realtime", description = "Deliver frames at each clip's own frame rate.")
+    boolean realtime;
+
+    @Option(names = "--detections", paramLabel = "FILE", description = "Write every frame's detections here (JSONL).")
+    Path detections;
+
+    @Option(names = "--ground-truth", paramLabel = "FILE",
+            description = "Ground-truth boxes of the (single) clip, JSONL; prints precision and recall at IoU 0.5.")
+    Path groundTruth;
+
+    @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")
+    Path events;
+
+    @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot folder; overrides sinks.snapshots_dir.")
+    Path snapshots;
+
+    @Option(names = "--no-mqtt", description = "Do not publish to MQTT (events still go to the log).")
+    boolean noMqtt;
+
+    @Override
+    public Integer call() throws Exception {
+        LinewatchConfig c;
+        try {
+            c = bindClips(ConfigLoader.load(config));
+        } catch (ConfigException e) {
+            Main.error(e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        if (groundTruth != null && c.cameras().size() != 1) {
+            Main.error("--ground-truth needs exactly one camera, the config has " + c.cameras().size());
+            return Main.EXIT_CONFIG;
+        }
+        if (noMqtt) {
+            c = c.withMqtt(c.mqtt().withEnabled(false));
+        }
+        c = c.withSinks(new SinksConfig(events == null ? c.sinks().eventLog() : events.toString(),
+                snapshots == null ? c.sinks().snapshotsDir() : snapshots.toString()));
+        return run(c, realtime, detections, groundTruth, null);
+    }
+
+    /** Replays {@code c} to the end of its sources, prints the summary, returns the exit code. */
+    static int run(LinewatchConfig c, boolean realtime, Path detections, Path groundTruth,
+                   io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) throws IOException, InterruptedException {
+        Path detectionsFile = detections;
+        if (detectionsFile == null && groundTruth != null) {
+            detectionsFile = Files.createTempFile("linewatch-detections", ".jsonl");
+            detectionsFile.toFile().deleteOnExit();
+        }
+        long start = System.nanoTime();
+        Pipeline pipeline;
+        try {
+            pipeline = Pipeline.start(c, new Pipeline.Options(realtime, true, detectionsFile, listener));
+        } catch (StartupException e) {
+            Main.error(e.getMessage());
+            return Main.EXIT_STARTUP;
+        }
+        try {
+            pipeline.awaitSources();
+        } finally {
+            pipeline.close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        DetectionMatch.Result truth = groundTruth == null ? null
+                : DetectionMatch.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id(), 0.5);
+        Summary.print(System.out, pipeline, seconds, truth);
+        return 0;
+    }
+
+    private LinewatchConfig bindClips(LinewatchConfig c) throws ConfigException {
+        if (clips.isEmpty()) {
+            if (c.cameras().isEmpty()) {
+                throw new ConfigException(config + ": cameras: none configured and no CLIP given");
+            }
+            return c;
+        }
+        List<CameraConfig> cameras = new ArrayList<>();
+        if (c.cameras().size() == clips.size()) {
+            for (int i = 0; i < clips.size(); i++) {
+                CameraConfig cam = c.cameras().get(i);
+                cameras.add(cam.withSource(cam.id(), clips.get(i).toString(), cam.pacing()));
+            }
+        } else if (c.cameras().size() == 1) {
+            CameraConfig template = c.cameras().get(0);
+            for (int i = 0; i < clips.size(); i++) {
+                cameras.add(template.withSource(template.id() + "-" + (i + 1), clips.get(i).toString(),
+                        template.pacing()));
+            }
+        } else {
+            throw new ConfigException(config + ": cameras: " + c.cameras().size() + " cameras configured but "
+                    + clips.size() + " clips given; give one clip per camera, or configure one camera");
+        }
+        return c.withCameras(cameras);
+    }
+}

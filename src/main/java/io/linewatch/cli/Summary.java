@@ -1,0 +1,45 @@
+package io.linewatch.cli;
+
+import io.linewatch.eval.DetectionMatch;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.Pipeline;
+import java.io.PrintStream;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/** The summary a replay or demo prints at its end. */
+final class Summary {
+
+    private Summary() {
+    }
+
+    static void print(PrintStream out, Pipeline pipeline, double seconds, DetectionMatch.Result truth) {
+        long frames = 0;
+        long alarms = 0;
+        for (CameraStats s : pipeline.stats()) {
+            frames += s.inferred.get();
+            alarms += s.alarmsRaised.get();
+        }
+        out.printf(Locale.ROOT, "replay: %d camera(s), %d frames inferred in %.2f s (%.1f fps), %d alarm(s) raised%n",
+                pipeline.stats().size(), frames, seconds, frames / Math.max(seconds, 1e-9), alarms);
+        for (CameraStats s : pipeline.stats()) {
+            out.printf(Locale.ROOT, "  camera %s: frames in %d, inferred %d, detections %d, alarms raised %d, cleared %d%n",
+                    s.cameraId, s.framesIn.get(), s.inferred.get(), s.detections.get(), s.alarmsRaised.get(),
+                    s.alarmsCleared.get());
+            out.printf(Locale.ROOT, "  camera %s: dropped %d (ring full %d, too large %d, decode error %d, failed %d)%n",
+                    s.cameraId, s.dropped(), s.droppedRingFull.get(), s.droppedTooLarge.get(),
+                    s.droppedDecodeError.get(), s.failed.get());
+        }
+        Histogram h = pipeline.latency().snapshot();
+        if (h.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "  latency capture->publish: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d frames)%n",
+                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
+                    h.getTotalCount());
+        }
+        if (truth != null) {
+            out.printf(Locale.ROOT, "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)%n",
+                    truth.precision(), truth.recall(), truth.truePositives(), truth.falsePositives(),
+                    truth.falseNegatives());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.linewatch.config;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks what the records alone cannot: references between sections and required fields. */
+final class ConfigValidator {
+
+    private ConfigValidator() {
+    }
+
+    static LinewatchConfig validate(String origin, LinewatchConfig config) throws ConfigException {
+        if (config.models().isEmpty()) {
+            throw new ConfigException(origin + ": models: at least one model is needed");
+        }
+        for (Map.Entry<String, ModelConfig> entry : config.models().entrySet()) {
+            validateModel(origin, "models." + entry.getKey(), entry.getValue());
+        }
+        Set<String> cameraIds = new HashSet<>();
+        for (int i = 0; i < config.cameras().size(); i++) {
+            CameraConfig camera = config.cameras().get(i);
+            String at = origin + ": cameras[" + i + "]";
+            require(camera.id() != null && !camera.id().isBlank(), at + ".id: is required");
+            require(camera.id().matches("[A-Za-z0-9_.-]+"),
+                    at + ".id: '" + camera.id() + "' may hold only letters, digits, '_', '.' and '-'");
+            require(cameraIds.add(camera.id()), at + ".id: '" + camera.id() + "' is used twice");
+            require(camera.source() != null && !camera.source().isBlank(), at + ".source: is required");
+            require(camera.model() != null, at + ".model: is required");
+            require(config.models().containsKey(camera.model()), at + ".model: no model named '"
+                    + camera.model() + "' (models: " + config.models().keySet() + ")");
+        }
+        for (int i = 0; i < config.alarms().size(); i++) {
+            AlarmRuleConfig rule = config.alarms().get(i);
+            String at = origin + ": alarms[" + i + "]";
+            require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
+            require(rule.className() != null, at + ".class: is required");
+            boolean known = config.models().values().stream().anyMatch(m -> m.classes().contains(rule.className()));
+            require(known, at + ".class: no model has a class named '" + rule.className() + "'");
+            for (String camera : rule.cameras()) {
+                require(cameraIds.contains(camera) || config.cameras().isEmpty(),
+                        at + ".cameras: no camera named '" + camera + "'");
+            }
+        }
+        return config;
+    }
+
+    private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {
+        require(model.path() != null && !model.path().isBlank(), origin + ": " + at + ".path: is required");
+        require(!model.classes().isEmpty(), origin + ": " + at + ".classes: at least one class name is needed");
+        require(new HashSet<>(model.classes()).size() == model.classes().size(),
+                origin + ": " + at + ".classes: a class name is listed twice");
+        for (String name : model.nms().classConfidence().keySet()) {
+            require(model.classes().contains(name), origin + ": " + at + ".nms.class_confidence: '" + name
+                    + "' is not one of the model's classes " + model.classes());
+        }
+    }
+
+    private static void require(boolean condition, String message) throws ConfigException {
+        if (!condition) {
+            throw new ConfigException(message);
+        }
+    }
+}

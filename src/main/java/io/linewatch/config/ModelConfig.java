@@ -1,0 +1,67 @@
+package io.linewatch.config;
+
+import java.util.List;
+
+/**
+ * One model and how its frames are prepared and its output decoded.
+ *
+ * @param path           the ONNX file, relative to the config file's folder
+ * @param task           what the model does
+ * @param layout         how a detection output is laid out
+ * @param classes        class names, in the model's class order
+ * @param engine         which engine runs it
+ * @param batchSize      most frames per inference call
+ * @param intraOpThreads threads the engine may use inside one call
+ * @param input          input size, needed only when the model's own input size is dynamic
+ * @param preprocess     letterbox pad and normalisation
+ * @param nms            confidence and overlap thresholds
+ */
+public record ModelConfig(
+        String path,
+        Task task,
+        Layout layout,
+        List<String> classes,
+        Engine engine,
+        Integer batchSize,
+        Integer intraOpThreads,
+        InputSize input,
+        PreprocessConfig preprocess,
+        NmsConfig nms) {
+
+    /** Model tasks. */
+    public enum Task { DETECTION }
+
+    /** Detection output layouts. */
+    public enum Layout {
+        /** Ultralytics YOLOv8/11: {@code [B, 4+nc, N]}, no objectness. */
+        YOLOV8,
+        /** YOLOv5: {@code [B, N, 5+nc]}, objectness then class scores. */
+        YOLOV5
+    }
+
+    /** Inference engines. */
+    public enum Engine { ONNXRUNTIME }
+
+    /** Input size in pixels. */
+    public record InputSize(Integer width, Integer height) {
+        public InputSize {
+            if (width == null || height == null || width < 1 || height < 1) {
+                throw new IllegalArgumentException("needs width and height >= 1");
+            }
+        }
+    }
+
+    public ModelConfig {
+        task = task == null ? Task.DETECTION : task;
+        layout = layout == null ? Layout.YOLOV8 : layout;
+        classes = classes == null ? List.of() : List.copyOf(classes);
+        engine = engine == null ? Engine.ONNXRUNTIME : engine;
+        batchSize = batchSize == null ? 4 : batchSize;
+        intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
+        preprocess = preprocess == null ? PreprocessConfig.defaults() : preprocess;
+        nms = nms == null ? NmsConfig.defaults() : nms;
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+        }
+    }
+}

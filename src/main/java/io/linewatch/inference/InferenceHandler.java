@@ -1,0 +1,122 @@
+package io.linewatch.inference;
+
+import com.lmax.disruptor.EventHandler;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * The inference stage of one lane, on its own thread. Collects frames until the Disruptor's
+ * {@code endOfBatch} (batches are capped at the model's batch size by the processor), then runs
+ * them in one engine call. Reads the slots' inputs; writes the slots' outputs. When the batch's
+ * slots are consecutive in the arenas (the usual case) the engine reads and writes them in place;
+ * at the ring's wrap, or for a fixed-batch model given fewer frames, it goes through staging
+ * buffers. Frames failed upstream are left out.
+ */
+public final class InferenceHandler implements EventHandler<FrameEvent> {
+
+    public static final String NAME = "inference";
+
+    private final InferenceEngine engine;
+    private final FloatBuffer inputArena;
+    private final FloatBuffer outputArena;
+    private final int inputFloats;
+    private final int outputFloats;
+    private final int maxBatch;
+    private final FrameEvent[] batch;
+    private final FloatBuffer stagingIn;
+    private final FloatBuffer stagingOut;
+    private final List<CameraStats> stats;
+    private int count;
+
+    /**
+     * @param inputArena  the lane's input arena, slot after slot
+     * @param outputArena the lane's output arena, slot after slot
+     * @param maxBatch    most frames per engine call
+     */
+    public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer outputArena, int maxBatch,
+                            List<CameraStats> stats) {
+        ModelSignature s = engine.signature();
+        this.engine = engine;
+        this.inputArena = inputArena;
+        this.outputArena = outputArena;
+        this.inputFloats = s.inputFloats();
+        this.outputFloats = s.outputFloats();
+        this.maxBatch = s.fixedBatch() > 0 ? s.fixedBatch() : maxBatch;
+        this.batch = new FrameEvent[this.maxBatch];
+        this.stagingIn = direct(this.maxBatch * inputFloats);
+        this.stagingOut = direct(this.maxBatch * outputFloats);
+        this.stats = stats;
+    }
+
+    @Override
+    public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws EngineException {
+        if (!event.failed()) {
+            batch[count++] = event;
+        }
+        if (count > 0 && (endOfBatch || count == maxBatch)) {
+            flush();
+        }
+    }
+
+    private void flush() throws EngineException {
+        int n = count;
+        count = 0;
+        try {
+            if (inPlace(n)) {
+                int first = batch[0].slotIndex;
+                engine.run(inputArena.slice(first * inputFloats, n * inputFloats),
+                        outputArena.slice(first * outputFloats, n * outputFloats), n);
+            } else {
+                runStaged(n);
+            }
+        } catch (EngineException | RuntimeException e) {
+            for (int i = 0; i < n - 1; i++) {
+                markFailed(batch[i]);
+            }
+            throw e;
+        }
+        for (int i = 0; i < n; i++) {
+            stats.get(batch[i].cameraIndex).inferred.incrementAndGet();
+            batch[i] = null;
+        }
+    }
+
+    private boolean inPlace(int n) {
+        if (engine.signature().fixedBatch() > 0 && n != engine.signature().fixedBatch()) {
+            return false;
+        }
+        int first = batch[0].slotIndex;
+        for (int i = 1; i < n; i++) {
+            if (batch[i].slotIndex != first + i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void runStaged(int n) throws EngineException {
+        int runBatch = engine.signature().fixedBatch() > 0 ? engine.signature().fixedBatch() : n;
+        for (int i = 0; i < n; i++) {
+            stagingIn.put(i * inputFloats, batch[i].input, 0, inputFloats);
+        }
+        engine.run(stagingIn.slice(0, runBatch * inputFloats), stagingOut.slice(0, runBatch * outputFloats), runBatch);
+        for (int i = 0; i < n; i++) {
+            batch[i].output.put(0, stagingOut, i * outputFloats, outputFloats);
+        }
+    }
+
+    private void markFailed(FrameEvent event) {
+        if (event.failedStage == null) {
+            event.failedStage = NAME;
+            stats.get(event.cameraIndex).failed.incrementAndGet();
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

@@ -1,0 +1,171 @@
+package io.linewatch.inference;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * ONNX Runtime on the CPU. Input and output tensors are wrapped around the caller's direct buffers
+ * (no copies); the session is built once and used from one thread.
+ */
+public final class OnnxRuntimeEngine implements InferenceEngine {
+
+    private final Path model;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelSignature signature;
+    private final long[] inputShape;
+    private final long[] outputShape;
+
+    private OnnxRuntimeEngine(Path model, OrtEnvironment env, OrtSession session, ModelSignature signature) {
+        this.model = model;
+        this.env = env;
+        this.session = session;
+        this.signature = signature;
+        this.inputShape = new long[] {0, signature.channels(), signature.height(), signature.width()};
+        this.outputShape = new long[signature.outputDims().length + 1];
+        System.arraycopy(signature.outputDims(), 0, outputShape, 1, signature.outputDims().length);
+    }
+
+    /**
+     * Loads {@code model}.
+     *
+     * @param intraOpThreads threads inside one run; 0 lets ONNX Runtime choose
+     * @param width          input width to use when the model's own is dynamic, else 0
+     * @param height         input height to use when the model's own is dynamic, else 0
+     */
+    public static OnnxRuntimeEngine open(Path model, int intraOpThreads, int width, int height) throws EngineException {
+        if (!Files.isRegularFile(model)) {
+            throw new EngineException("model " + model + ": no such file");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (intraOpThreads > 0) {
+                options.setIntraOpNumThreads(intraOpThreads);
+            }
+            // Other stages share the cores: idle engine threads must sleep, not spin.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            session = env.createSession(model.toString(), options);
+        } catch (OrtException e) {
+            throw new EngineException("model " + model + ": cannot load: " + oneLine(e), e);
+        }
+        try {
+            ModelSignature signature = probe(model, env, session, width, height);
+            return new OnnxRuntimeEngine(model, env, session, signature);
+        } catch (EngineException | RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    @Override
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    @Override
+    public void run(FloatBuffer input, FloatBuffer output, int batch) throws EngineException {
+        inputShape[0] = batch;
+        outputShape[0] = batch;
+        try (OnnxTensor in = OnnxTensor.createTensor(env, input, inputShape);
+             OnnxTensor out = OnnxTensor.createTensor(env, output, outputShape);
+             OrtSession.Result result = session.run(Map.of(signature.inputName(), in),
+                     Map.of(signature.outputName(), out))) {
+            assert result.size() == 1;
+        } catch (OrtException e) {
+            throw new EngineException("model " + model + ": run failed: " + oneLine(e), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    /** Checks the model's tensors and learns the output shape from one run on a blank frame. */
+    private static ModelSignature probe(Path model, OrtEnvironment env, OrtSession session, int width, int height)
+            throws EngineException {
+        try {
+            Map<String, NodeInfo> inputs = session.getInputInfo();
+            Map<String, NodeInfo> outputs = session.getOutputInfo();
+            if (inputs.size() != 1 || outputs.isEmpty()) {
+                throw new EngineException("model " + model + ": needs one image input and an output, has inputs "
+                        + inputs.keySet() + " and outputs " + outputs.keySet());
+            }
+            String inputName = inputs.keySet().iterator().next();
+            TensorInfo in = tensorInfo(model, inputs.get(inputName));
+            long[] shape = in.getShape();
+            if (shape.length != 4 || shape[1] != 3) {
+                throw new EngineException("model " + model + ": input '" + inputName + "' has shape "
+                        + Arrays.toString(shape) + "; expected [batch, 3, height, width]");
+            }
+            int h = dimension(model, "height", shape[2], height);
+            int w = dimension(model, "width", shape[3], width);
+            int fixedBatch = shape[0] > 0 ? (int) shape[0] : 0;
+            String outputName = outputs.keySet().iterator().next();
+            long[] outputDims = runBlank(env, session, inputName, outputName, Math.max(1, fixedBatch), h, w);
+            return new ModelSignature(inputName, 3, h, w, outputName, outputDims, fixedBatch);
+        } catch (OrtException e) {
+            throw new EngineException("model " + model + ": " + oneLine(e), e);
+        }
+    }
+
+    private static int dimension(Path model, String what, long fromModel, int fromConfig) throws EngineException {
+        if (fromModel > 0) {
+            if (fromConfig > 0 && fromConfig != fromModel) {
+                throw new EngineException("model " + model + ": input " + what + " is " + fromModel
+                        + " but the config's input " + what + " is " + fromConfig);
+            }
+            return (int) fromModel;
+        }
+        if (fromConfig <= 0) {
+            throw new EngineException("model " + model + ": input " + what
+                    + " is dynamic; set the model's input width and height in the config");
+        }
+        return fromConfig;
+    }
+
+    private static TensorInfo tensorInfo(Path model, NodeInfo node) throws EngineException {
+        if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
+            throw new EngineException("model " + model + ": tensor '" + node.getName() + "' is not float32: "
+                    + node.getInfo());
+        }
+        return info;
+    }
+
+    private static long[] runBlank(OrtEnvironment env, OrtSession session, String inputName, String outputName,
+                                   int batch, int h, int w) throws OrtException {
+        FloatBuffer blank = FloatBuffer.allocate(batch * 3 * h * w);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, blank, new long[] {batch, 3, h, w});
+             OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            long[] shape = ((TensorInfo) result.get(outputName).orElseThrow().getInfo()).getShape();
+            return Arrays.copyOfRange(shape, 1, shape.length);
+        }
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // nothing left to release
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).trim();
+    }
+}

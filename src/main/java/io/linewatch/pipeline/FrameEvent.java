@@ -1,0 +1,74 @@
+package io.linewatch.pipeline;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ring slot: one camera frame on its way through the stages. All buffers are allocated once,
+ * when the ring is built; stages overwrite them in place. Fields are grouped by the one stage that
+ * writes them; every later stage only reads them.
+ */
+public final class FrameEvent {
+
+    // --- written by capture ------------------------------------------------------------------
+    /** Index of the camera in the config's camera list. */
+    public int cameraIndex;
+    /** Camera id, as configured. */
+    public String cameraId;
+    /** 0-based number of the frame in its source. */
+    public long frameNumber;
+    /** {@link System#nanoTime()} when the frame was decoded. */
+    public long captureNanos;
+    /** Wall-clock time when the frame was decoded, milliseconds since the epoch. */
+    public long captureEpochMillis;
+    /**
+     * The frame's time in its source's own clock, microseconds, never decreasing (a looped file goes
+     * on counting). Alarm timing uses it, so a replay raises the same alarms at any speed.
+     */
+    public long mediaMicros;
+    /** Frame size in pixels. */
+    public int width;
+    public int height;
+    /** BGR pixels, {@code width * 3} bytes a row, rows packed; capacity fixed when the ring is built. */
+    public final byte[] pixels;
+
+    // --- written by the exception handler of whichever stage failed ----------------------------
+    /** Name of the stage that failed on this frame, or {@code null}; later stages skip the frame. */
+    public volatile String failedStage;
+
+    // --- written by preprocess ---------------------------------------------------------------
+    /** Position of this slot in the lane's input and output arenas. */
+    public final int slotIndex;
+    /** Model input for this frame, CHW floats; a view into the lane's contiguous input arena. */
+    public final FloatBuffer input;
+    /** Letterbox transform: {@code input = source * scale + pad}. */
+    public float letterboxScale;
+    public float padLeft;
+    public float padTop;
+
+    // --- written by inference ----------------------------------------------------------------
+    /** Raw model output for this frame; a view into the lane's contiguous output arena. */
+    public final FloatBuffer output;
+
+    // --- written by detect -------------------------------------------------------------------
+    /** Detections after NMS, in source-frame pixels. */
+    public final Detections detections;
+
+    // --- written by alarms -------------------------------------------------------------------
+    /** Alarm events this frame produced, usually none. */
+    public final List<AlarmEvent> alarms = new ArrayList<>(4);
+
+    FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer output, int maxDetections) {
+        this.slotIndex = slotIndex;
+        this.pixels = new byte[pixelCapacity];
+        this.input = input;
+        this.output = output;
+        this.detections = new Detections(maxDetections);
+    }
+
+    /** True when an earlier stage failed on this frame. */
+    public boolean failed() {
+        return failedStage != null;
+    }
+}

@@ -1,0 +1,110 @@
+package io.linewatch.pipeline;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.linewatch.config.PipelineConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One model's ring and its chain of stages, each on its own named thread. Built by {@link Pipeline};
+ * stages are added in order with {@link #then}, then {@link #start()}.
+ */
+final class Lane {
+
+    private final String name;
+    private final Disruptor<FrameEvent> disruptor;
+    private final List<CameraStats> stats;
+    private final List<String> threadNames = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private EventHandlerGroup<FrameEvent> tail;
+
+    Lane(String name, FrameEventFactory factory, PipelineConfig config, List<CameraStats> stats) {
+        this.name = name;
+        this.stats = stats;
+        this.disruptor = new Disruptor<>(factory, config.ringSize(), threadFactory(), ProducerType.MULTI,
+                waitStrategy(config.waitStrategy()));
+    }
+
+    /** Adds stages that run after the previous ones (in parallel with each other). */
+    @SafeVarargs
+    final Lane then(Stage... stages) {
+        @SuppressWarnings("unchecked")
+        EventProcessorFactory<FrameEvent>[] factories = new EventProcessorFactory[stages.length];
+        for (int i = 0; i < stages.length; i++) {
+            factories[i] = processor(stages[i]);
+        }
+        tail = tail == null ? disruptor.handleEventsWith(factories) : tail.then(factories);
+        return this;
+    }
+
+    /** A stage: its name, handler, and the most events it takes in one batch. */
+    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch) {
+        Stage(String name, EventHandler<FrameEvent> handler) {
+            this(name, handler, Integer.MAX_VALUE);
+        }
+    }
+
+    RingBuffer<FrameEvent> start() {
+        return disruptor.start();
+    }
+
+    RingBuffer<FrameEvent> ring() {
+        return disruptor.getRingBuffer();
+    }
+
+    /** Waits until every stage has handled every published frame, then stops the stage threads. */
+    void drainAndStop(long timeoutMillis) throws InterruptedException {
+        try {
+            disruptor.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            disruptor.halt();
+        }
+        for (Thread t : threads) {
+            t.join(timeoutMillis);
+        }
+    }
+
+    private EventProcessorFactory<FrameEvent> processor(Stage stage) {
+        return (ring, barrierSequences) -> {
+            BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
+                    .setMaxBatchSize(stage.maxBatch())
+                    .build(ring, ring.newBarrier(barrierSequences), stage.handler());
+            p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
+            threadNames.add("lw-" + name + "-" + stage.name());
+            return p;
+        };
+    }
+
+    /** Names threads after their stages: the Disruptor starts processors in the order they were added. */
+    private ThreadFactory threadFactory() {
+        return runnable -> {
+            int i = threads.size();
+            Thread t = new Thread(runnable, i < threadNames.size() ? threadNames.get(i) : "lw-" + name + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        };
+    }
+
+    private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategyName name) {
+        return switch (name) {
+            case BLOCKING -> new BlockingWaitStrategy();
+            case SLEEPING -> new SleepingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+        };
+    }
+}

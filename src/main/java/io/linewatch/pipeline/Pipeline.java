@@ -1,0 +1,324 @@
+package io.linewatch.pipeline;
+
+import com.lmax.disruptor.RingBuffer;
+import io.linewatch.capture.CaptureException;
+import io.linewatch.capture.CaptureLoop;
+import io.linewatch.capture.FileFrameSource;
+import io.linewatch.capture.FrameSource;
+import io.linewatch.config.AlarmRuleConfig;
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
+import io.linewatch.config.NmsConfig;
+import io.linewatch.config.PreprocessConfig;
+import io.linewatch.inference.EngineException;
+import io.linewatch.inference.InferenceEngine;
+import io.linewatch.inference.InferenceHandler;
+import io.linewatch.inference.ModelSignature;
+import io.linewatch.inference.OnnxRuntimeEngine;
+import io.linewatch.postprocess.AlarmHandler;
+import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.DetectHandler;
+import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.YoloDecoder;
+import io.linewatch.postprocess.YoloDecoders;
+import io.linewatch.preprocess.LetterboxResampler;
+import io.linewatch.preprocess.PreprocessHandler;
+import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.EventLog;
+import io.linewatch.sinks.MqttAlarmPublisher;
+import io.linewatch.sinks.SinkException;
+import io.linewatch.sinks.SnapshotWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that knows the topology: opens the sources, engines and sinks of a config, builds
+ * one {@link Lane} per model, starts one capture thread per camera, and shuts it all down in order
+ * (captures, then lanes drained of every accepted frame, then sinks, then engines).
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+
+    /**
+     * How to start.
+     *
+     * @param realtime      pace every camera at its own rate (true), as fast as possible (false),
+     *                      or as each camera's config says (null)
+     * @param failFast      a camera or model that cannot start fails the whole start (replay); when
+     *                      false it is logged and left out, and the others run (daemon)
+     * @param detectionsLog write every frame's detections here, or null
+     * @param listener      told of each alarm event, or null
+     */
+    public record Options(Boolean realtime, boolean failFast, Path detectionsLog,
+                          AlarmSinkHandler.AlarmListener listener) {
+    }
+
+    private final List<CameraStats> stats;
+    private final LatencyStats latency = new LatencyStats();
+    private final List<Lane> lanes = new ArrayList<>();
+    private final List<InferenceEngine> engines = new ArrayList<>();
+    private final List<CaptureLoop> captures = new ArrayList<>();
+    private final List<Thread> captureThreads = new ArrayList<>();
+    private EventLog eventLog;
+    private MqttAlarmPublisher mqtt;
+    private DetectionLogHandler.Output detectionsOut;
+    private boolean closed;
+
+    private Pipeline(List<CameraStats> stats) {
+        this.stats = stats;
+    }
+
+    /** Opens everything and starts the frames flowing. */
+    public static Pipeline start(LinewatchConfig config, Options options) throws StartupException {
+        List<CameraStats> stats = config.cameras().stream().map(c -> new CameraStats(c.id())).toList();
+        Pipeline pipeline = new Pipeline(stats);
+        try {
+            pipeline.open(config, options);
+            return pipeline;
+        } catch (StartupException | RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void open(LinewatchConfig config, Options options) throws StartupException {
+        Map<String, List<Integer>> camerasByModel = new LinkedHashMap<>();
+        FrameSource[] sources = openSources(config, options, camerasByModel);
+        openSinks(config, options);
+        AlarmRule[][] rules = alarmRules(config);
+        long[] lastSeq = new long[config.cameras().size()];
+        for (Map.Entry<String, List<Integer>> lane : camerasByModel.entrySet()) {
+            ModelConfig model = config.models().get(lane.getKey());
+            RingBuffer<FrameEvent> ring;
+            try {
+                InferenceEngine engine = openEngine(lane.getKey(), model);
+                engines.add(engine);
+                ring = buildLane(config, lane.getKey(), model, engine, lane.getValue(), sources, rules, lastSeq, options);
+            } catch (StartupException e) {
+                if (options.failFast()) {
+                    closeAll(sources);
+                    throw e;
+                }
+                LOG.error("{} (its cameras {} stay off; the others go on)", e.getMessage(),
+                        cameraIds(config, lane.getValue()));
+                lane.getValue().forEach(i -> sources[i].close());
+                continue;
+            }
+            for (int i : lane.getValue()) {
+                startCapture(config.cameras().get(i), i, sources[i], ring, options);
+            }
+        }
+        if (captures.isEmpty()) {
+            throw new StartupException("no camera could start", null);
+        }
+    }
+
+    private FrameSource[] openSources(LinewatchConfig config, Options options, Map<String, List<Integer>> byModel)
+            throws StartupException {
+        FrameSource[] sources = new FrameSource[config.cameras().size()];
+        for (int i = 0; i < sources.length; i++) {
+            CameraConfig camera = config.cameras().get(i);
+            FrameSource source = new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+            try {
+                source.open();
+            } catch (CaptureException e) {
+                if (options.failFast()) {
+                    closeAll(sources);
+                    throw new StartupException(e.getMessage(), e);
+                }
+                LOG.error("{} (the other cameras go on)", e.getMessage());
+                continue;
+            }
+            sources[i] = source;
+            byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(i);
+        }
+        return sources;
+    }
+
+    private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
+        int w = model.input() == null ? 0 : model.input().width();
+        int h = model.input() == null ? 0 : model.input().height();
+        try {
+            InferenceEngine engine = OnnxRuntimeEngine.open(Path.of(model.path()), model.intraOpThreads(), w, h);
+            LOG.info("model {}: {} on onnxruntime (cpu), batch {}", name, engine.signature(), model.batchSize());
+            return engine;
+        } catch (EngineException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private void openSinks(LinewatchConfig config, Options options) throws StartupException {
+        try {
+            eventLog = new EventLog(Path.of(config.sinks().eventLog()));
+            if (options.detectionsLog() != null) {
+                detectionsOut = new DetectionLogHandler.Output(options.detectionsLog());
+            }
+        } catch (IOException e) {
+            throw new StartupException("sinks: cannot open " + e.getMessage(), e);
+        }
+        if (config.mqtt().enabled()) {
+            try {
+                mqtt = MqttAlarmPublisher.connect(config.mqtt(), config.site());
+            } catch (SinkException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private RingBuffer<FrameEvent> buildLane(LinewatchConfig config, String name, ModelConfig model,
+                                             InferenceEngine engine, List<Integer> cameras, FrameSource[] sources,
+                                             AlarmRule[][] rules, long[] lastSeq, Options options)
+            throws StartupException {
+        ModelSignature sig = engine.signature();
+        YoloDecoder decoder;
+        try {
+            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+        int pixelCapacity = cameras.stream().mapToInt(i -> sources[i].width() * sources[i].height() * 3).max().orElse(3);
+        int ringSize = config.pipeline().ringSize();
+        FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
+                sig.outputFloats(), model.nms().maxDetections());
+        Lane lane = new Lane(name, factory, config.pipeline(), stats);
+        NmsConfig nms = model.nms();
+        List<Lane.Stage> sinks = new ArrayList<>();
+        sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(eventLog,
+                new SnapshotWriter(Path.of(config.sinks().snapshotsDir()), model.classes()), mqtt, latency,
+                options.listener())));
+        if (detectionsOut != null) {
+            sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
+        }
+        lane.then(new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()))))
+                .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
+                        factory.outputArena(), model.batchSize(), stats), model.batchSize()))
+                .then(new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
+                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
+                                decoder.anchors()), thresholds(model), stats)))
+                .then(new Lane.Stage(AlarmHandler.NAME, new AlarmHandler(config.site(), rules, lastSeq, stats)))
+                .then(sinks.toArray(Lane.Stage[]::new));
+        lanes.add(lane);
+        return lane.start();
+    }
+
+    private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
+        double[] mean = p.mean().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] std = p.std().stream().mapToDouble(Double::doubleValue).toArray();
+        return new LetterboxResampler(sig.width(), sig.height(), p.pixelScale(), mean, std, p.padValue());
+    }
+
+    private static float[] thresholds(ModelConfig model) {
+        float[] t = new float[model.classes().size()];
+        for (int c = 0; c < t.length; c++) {
+            t[c] = (float) model.nms().confidenceFor(model.classes().get(c));
+        }
+        return t;
+    }
+
+    /** The rules watching each camera, by camera index. */
+    private static AlarmRule[][] alarmRules(LinewatchConfig config) {
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
+        for (int i = 0; i < rules.length; i++) {
+            CameraConfig camera = config.cameras().get(i);
+            List<String> classes = config.models().get(camera.model()).classes();
+            List<AlarmRule> forCamera = new ArrayList<>();
+            for (AlarmRuleConfig rule : config.alarms()) {
+                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
+                if (watches && classes.contains(rule.className())) {
+                    forCamera.add(new AlarmRule(rule, classes.indexOf(rule.className())));
+                }
+            }
+            rules[i] = forCamera.toArray(AlarmRule[]::new);
+        }
+        return rules;
+    }
+
+    private void startCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
+                              Options options) {
+        boolean realtime = options.realtime() != null ? options.realtime()
+                : camera.pacing() == CameraConfig.Pacing.REALTIME;
+        CaptureLoop loop = new CaptureLoop(index, camera.id(), source, realtime, ring, stats.get(index));
+        Thread thread = new Thread(loop, "lw-capture-" + camera.id());
+        thread.setDaemon(true);
+        captures.add(loop);
+        captureThreads.add(thread);
+        LOG.info("camera {}: {} {}x{} at {} fps, {}", camera.id(), camera.source(), source.width(), source.height(),
+                String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()), realtime ? "realtime" : "as fast as possible");
+        thread.start();
+    }
+
+    /** Per-camera counters, in config order. */
+    public List<CameraStats> stats() {
+        return stats;
+    }
+
+    public LatencyStats latency() {
+        return latency;
+    }
+
+    /** Waits until every finite source has ended (forever for looped or live ones). */
+    public void awaitSources() throws InterruptedException {
+        for (Thread t : captureThreads) {
+            t.join();
+        }
+    }
+
+    /** Stops capture, drains every accepted frame through all stages, then closes sinks and engines. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        captures.forEach(CaptureLoop::stop);
+        try {
+            for (Thread t : captureThreads) {
+                t.join(10_000);
+            }
+            for (Lane lane : lanes) {
+                lane.drainAndStop(DRAIN_TIMEOUT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (mqtt != null) {
+            mqtt.close();
+        }
+        closeQuietly(eventLog);
+        closeQuietly(detectionsOut);
+        engines.forEach(InferenceEngine::close);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.error("closing {}: {}", c, e.getMessage());
+        }
+    }
+
+    private static void closeAll(FrameSource[] sources) {
+        for (FrameSource s : sources) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    private static List<String> cameraIds(LinewatchConfig config, List<Integer> indexes) {
+        return indexes.stream().map(i -> config.cameras().get(i).id()).toList();
+    }
+}

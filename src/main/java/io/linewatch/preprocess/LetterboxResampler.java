@@ -1,0 +1,155 @@
+package io.linewatch.preprocess;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Turns a packed BGR frame into a normalised, letterboxed, planar RGB model input in one pass:
+ * bilinear resize with OpenCV's {@code INTER_LINEAR} pixel-centre mapping, BGR to RGB,
+ * {@code (pixel * pixelScale - mean) / std}, HWC to CHW, and the pad value around it. Sampling tables
+ * are built once per source size; a frame allocates nothing. Not thread-safe: one per preprocess
+ * thread.
+ */
+public final class LetterboxResampler {
+
+    private final int inputWidth;
+    private final int inputHeight;
+    /** Per RGB channel: {@code value = pixel * gain + offset}. */
+    private final float[] gain = new float[3];
+    private final float[] offset = new float[3];
+    private final float[] padded = new float[3];
+    private final float[][] row;
+    private final float[] padRow;
+    private Tables tables;
+
+    /**
+     * @param pixelScale factor on 0..255 pixels
+     * @param mean       RGB means after scaling
+     * @param std        RGB standard deviations after scaling
+     * @param padValue   border value 0..255, the same for all channels
+     */
+    public LetterboxResampler(int inputWidth, int inputHeight, double pixelScale, double[] mean, double[] std,
+                              int padValue) {
+        this.inputWidth = inputWidth;
+        this.inputHeight = inputHeight;
+        for (int c = 0; c < 3; c++) {
+            gain[c] = (float) (pixelScale / std[c]);
+            offset[c] = (float) (-mean[c] / std[c]);
+            padded[c] = padValue * gain[c] + offset[c];
+        }
+        row = new float[3][inputWidth];
+        padRow = new float[inputWidth];
+    }
+
+    /**
+     * Writes the input for one frame at {@code input[base ..]} (3 planes of {@code inputHeight x
+     * inputWidth}) and returns the letterbox used.
+     */
+    public LetterboxGeometry apply(byte[] bgr, int width, int height, FloatBuffer input, int base) {
+        Tables t = tablesFor(width, height);
+        LetterboxGeometry g = t.geometry;
+        int plane = inputWidth * inputHeight;
+        fillPadding(input, base, plane, g);
+        int rowBytes = width * 3;
+        for (int y = 0; y < g.newHeight(); y++) {
+            int r0 = t.y0[y] * rowBytes;
+            int r1 = t.y1[y] * rowBytes;
+            float wy = t.wy[y];
+            resampleRow(bgr, r0, r1, wy, t);
+            int at = base + (y + g.padTop()) * inputWidth + g.padLeft();
+            for (int c = 0; c < 3; c++) {
+                input.put(at + c * plane, row[c], 0, g.newWidth());
+            }
+        }
+        return g;
+    }
+
+    private void resampleRow(byte[] bgr, int r0, int r1, float wy, Tables t) {
+        float[] red = row[0];
+        float[] green = row[1];
+        float[] blue = row[2];
+        int n = t.geometry.newWidth();
+        for (int x = 0; x < n; x++) {
+            int a = t.x0[x];
+            int b = t.x1[x];
+            float wx = t.wx[x];
+            blue[x] = sample(bgr, r0 + a, r0 + b, r1 + a, r1 + b, wx, wy) * gain[2] + offset[2];
+            green[x] = sample(bgr, r0 + a + 1, r0 + b + 1, r1 + a + 1, r1 + b + 1, wx, wy) * gain[1] + offset[1];
+            red[x] = sample(bgr, r0 + a + 2, r0 + b + 2, r1 + a + 2, r1 + b + 2, wx, wy) * gain[0] + offset[0];
+        }
+    }
+
+    private static float sample(byte[] p, int tl, int tr, int bl, int br, float wx, float wy) {
+        float top = (p[tl] & 0xff) + ((p[tr] & 0xff) - (p[tl] & 0xff)) * wx;
+        float bottom = (p[bl] & 0xff) + ((p[br] & 0xff) - (p[bl] & 0xff)) * wx;
+        return top + (bottom - top) * wy;
+    }
+
+    private void fillPadding(FloatBuffer input, int base, int plane, LetterboxGeometry g) {
+        int right = g.padLeft() + g.newWidth();
+        int bottom = g.padTop() + g.newHeight();
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(padRow, padded[c]);
+            int planeBase = base + c * plane;
+            for (int y = 0; y < inputHeight; y++) {
+                int at = planeBase + y * inputWidth;
+                if (y < g.padTop() || y >= bottom) {
+                    input.put(at, padRow, 0, inputWidth);
+                } else {
+                    input.put(at, padRow, 0, g.padLeft());
+                    input.put(at + right, padRow, 0, inputWidth - right);
+                }
+            }
+        }
+    }
+
+    private Tables tablesFor(int width, int height) {
+        if (tables == null || tables.geometry.sourceWidth() != width || tables.geometry.sourceHeight() != height) {
+            tables = new Tables(LetterboxGeometry.of(width, height, inputWidth, inputHeight));
+        }
+        return tables;
+    }
+
+    /** Source taps and weights per output column and row; x taps are byte offsets of BGR pixels. */
+    private static final class Tables {
+        final LetterboxGeometry geometry;
+        final int[] x0;
+        final int[] x1;
+        final float[] wx;
+        final int[] y0;
+        final int[] y1;
+        final float[] wy;
+
+        Tables(LetterboxGeometry g) {
+            geometry = g;
+            x0 = new int[g.newWidth()];
+            x1 = new int[g.newWidth()];
+            wx = new float[g.newWidth()];
+            y0 = new int[g.newHeight()];
+            y1 = new int[g.newHeight()];
+            wy = new float[g.newHeight()];
+            taps(g.sourceWidth(), g.newWidth(), x0, x1, wx, 3);
+            taps(g.sourceHeight(), g.newHeight(), y0, y1, wy, 1);
+        }
+
+        /** OpenCV INTER_LINEAR: {@code src = (dst + 0.5) * in / out - 0.5}, clamped at the borders. */
+        private static void taps(int in, int out, int[] i0, int[] i1, float[] w, int stride) {
+            double ratio = (double) in / out;
+            for (int d = 0; d < out; d++) {
+                double f = (d + 0.5) * ratio - 0.5;
+                int s = (int) Math.floor(f);
+                float weight = (float) (f - s);
+                if (s < 0) {
+                    s = 0;
+                    weight = 0;
+                }
+                if (s >= in - 1) {
+                    s = in - 1;
+                    weight = 0;
+                }
+                i0[d] = s * stride;
+                i1[d] = Math.min(s + 1, in - 1) * stride;
+                w[d] = weight;
+            }
+        }
+    }
+}

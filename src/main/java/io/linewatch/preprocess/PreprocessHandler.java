@@ -1,0 +1,31 @@
+package io.linewatch.preprocess;
+
+import com.lmax.disruptor.EventHandler;
+import io.linewatch.pipeline.FrameEvent;
+
+/**
+ * The preprocess stage of one lane, on its own thread. Reads the slot's BGR pixels and size; writes
+ * the slot's model input (letterboxed, normalised CHW floats) and its letterbox transform. Skips
+ * frames an earlier stage failed on.
+ */
+public final class PreprocessHandler implements EventHandler<FrameEvent> {
+
+    public static final String NAME = "preprocess";
+
+    private final LetterboxResampler resampler;
+
+    public PreprocessHandler(LetterboxResampler resampler) {
+        this.resampler = resampler;
+    }
+
+    @Override
+    public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
+        if (event.failed()) {
+            return;
+        }
+        LetterboxGeometry g = resampler.apply(event.pixels, event.width, event.height, event.input, 0);
+        event.letterboxScale = g.scale();
+        event.padLeft = g.padLeft();
+        event.padTop = g.padTop();
+    }
+}

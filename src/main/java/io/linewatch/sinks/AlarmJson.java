@@ -1,0 +1,52 @@
+package io.linewatch.sinks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.pipeline.AlarmEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON form of an alarm event, the same on MQTT and in the event log (schema
+ * {@code linewatch.alarm.v1}, documented in the README).
+ */
+public final class AlarmJson {
+
+    public static final String SCHEMA = "linewatch.alarm.v1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AlarmJson() {
+    }
+
+    /** One line of JSON; {@code snapshot} is the snapshot's path, or null when there is none. */
+    public static String toJson(AlarmEvent e, String snapshot) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("id", e.id());
+        m.put("type", e.type().name().toLowerCase(Locale.ROOT));
+        m.put("site", e.site());
+        m.put("camera", e.camera());
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("frame", e.frameNumber());
+        m.put("rule", e.rule());
+        m.put("class", e.className());
+        m.put("score", round(e.score(), 4));
+        float[] b = e.box();
+        m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
+        m.put("frame_size", List.of(e.frameWidth(), e.frameHeight()));
+        m.put("snapshot", snapshot);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("alarm event cannot be written as JSON", ex);
+        }
+    }
+
+    private static double round(float v, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(v * scale) / scale;
+    }
+}

@@ -1,0 +1,82 @@
+package io.linewatch.sinks;
+
+import com.lmax.disruptor.EventHandler;
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.LatencyStats;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last stage of one lane, on its own thread. For each alarm event in the slot: writes the
+ * snapshot (raised events), appends the event to the log, and publishes it to MQTT, in that order,
+ * so the log always holds what consumers may receive. Also records each frame's capture-to-publish
+ * latency. Reads the slot; writes nothing into it.
+ */
+public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
+
+    public static final String NAME = "sinks";
+    private static final Logger LOG = LoggerFactory.getLogger(AlarmSinkHandler.class);
+
+    private final EventLog eventLog;
+    private final SnapshotWriter snapshots;
+    private final MqttAlarmPublisher mqtt;
+    private final LatencyStats latency;
+    private final AlarmListener listener;
+
+    /** Told of every alarm event once it is logged (the CLI prints them); called on the sink thread. */
+    @FunctionalInterface
+    public interface AlarmListener {
+        void onAlarm(AlarmEvent event, String json);
+    }
+
+    /**
+     * @param eventLog  the JSONL log, or null for none
+     * @param snapshots the snapshot writer, or null for none
+     * @param mqtt      the publisher, or null for none
+     * @param listener  told of each event, or null
+     */
+    public AlarmSinkHandler(EventLog eventLog, SnapshotWriter snapshots, MqttAlarmPublisher mqtt,
+                            LatencyStats latency, AlarmListener listener) {
+        this.eventLog = eventLog;
+        this.snapshots = snapshots;
+        this.mqtt = mqtt;
+        this.latency = latency;
+        this.listener = listener;
+    }
+
+    @Override
+    public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
+        if (event.failed()) {
+            return;
+        }
+        for (AlarmEvent alarm : event.alarms) {
+            String json = AlarmJson.toJson(alarm, snapshot(alarm, event));
+            if (eventLog != null) {
+                eventLog.append(json);
+            }
+            if (mqtt != null) {
+                mqtt.publish(alarm.site(), alarm.camera(), json);
+            }
+            if (listener != null) {
+                listener.onAlarm(alarm, json);
+            }
+        }
+        latency.record(System.nanoTime() - event.captureNanos);
+    }
+
+    private String snapshot(AlarmEvent alarm, FrameEvent event) {
+        if (snapshots == null || alarm.type() != AlarmEvent.Type.RAISED) {
+            return null;
+        }
+        try {
+            Path file = snapshots.write(alarm, event.pixels, event.width, event.height, event.detections);
+            return file.toString();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("camera {}: snapshot of alarm {} not written: {}", alarm.camera(), alarm.id(), e.getMessage());
+            return null;
+        }
+    }
+}

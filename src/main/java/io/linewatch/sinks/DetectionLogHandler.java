@@ -1,0 +1,77 @@
+package io.linewatch.sinks;
+
+import com.lmax.disruptor.EventHandler;
+import io.linewatch.pipeline.Detections;
+import io.linewatch.pipeline.FrameEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Optional stage beside the alarm sinks: writes every frame's detections as one JSON line
+ * ({@code {"camera":..,"frame":..,"detections":[{"class":..,"score":..,"box":[x1,y1,x2,y2]}]}}), source
+ * pixels. A replay tool, not a hot-path sink. Reads the slot's camera, frame number and detections.
+ * One handler per lane; the lanes share one {@link Output}, whose writes are synchronised.
+ */
+public final class DetectionLogHandler implements EventHandler<FrameEvent>, AutoCloseable {
+
+    public static final String NAME = "detections-log";
+
+    private final Output output;
+    private final String[] quotedClassNames;
+    private final StringBuilder line = new StringBuilder(4096);
+
+    /** The file several lanes' handlers write into. */
+    public static final class Output implements AutoCloseable {
+        private final BufferedWriter out;
+
+        public Output(Path file) throws IOException {
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        }
+
+        synchronized void write(CharSequence text) throws IOException {
+            out.append(text);
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            out.close();
+        }
+    }
+
+    public DetectionLogHandler(Output output, List<String> classNames) {
+        this.output = output;
+        this.quotedClassNames = classNames.stream().map(n -> "\"" + n.replace("\"", "\\\"") + "\"").toArray(String[]::new);
+    }
+
+    @Override
+    public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws IOException {
+        if (event.failed()) {
+            return;
+        }
+        Detections d = event.detections;
+        line.setLength(0);
+        line.append("{\"camera\":\"").append(event.cameraId).append("\",\"frame\":").append(event.frameNumber)
+                .append(",\"detections\":[");
+        for (int i = 0; i < d.count(); i++) {
+            if (i > 0) {
+                line.append(',');
+            }
+            line.append("{\"class\":").append(quotedClassNames[d.classId[i]])
+                    .append(",\"score\":").append(String.format(Locale.ROOT, "%.4f", d.score[i]))
+                    .append(",\"box\":[").append(d.x1[i]).append(',').append(d.y1[i]).append(',')
+                    .append(d.x2[i]).append(',').append(d.y2[i]).append("]}");
+        }
+        line.append("]}\n");
+        output.write(line);
+    }
+
+    @Override
+    public void close() throws IOException {
+        output.close();
+    }
+}

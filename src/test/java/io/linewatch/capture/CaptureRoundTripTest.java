@@ -1,0 +1,141 @@
+package io.linewatch.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.lmax.disruptor.RingBuffer;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.FrameEventFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Frames written losslessly through FFmpeg (FFV1 in Matroska) come back into the ring slots bit for
+ * bit, for sizes whose rows FFmpeg pads (170 x 3 bytes) and portrait frames.
+ */
+class CaptureRoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"320, 240", "170, 96", "90, 160"})
+    void everyPixelSurvivesEncodeDecodeAndTheCopyIntoTheSlot(int width, int height) throws Exception {
+        List<byte[]> written = new ArrayList<>();
+        Path clip = dir.resolve("clip.mkv");
+        writeFfv1(clip, width, height, 12, written);
+
+        RingBuffer<FrameEvent> ring = RingBuffer.createSingleProducer(
+                new FrameEventFactory(16, width * height * 3, 1, 1, 1), 16);
+        CameraStats stats = new CameraStats("cam");
+        FileFrameSource source = new FileFrameSource("cam", clip, false);
+        source.open();
+        assertThat(source.width()).isEqualTo(width);
+        assertThat(source.height()).isEqualTo(height);
+        assertThat(source.frameRate()).isEqualTo(25.0);
+        new CaptureLoop(3, "cam", source, false, ring, stats).run();
+
+        assertThat(stats.framesIn.get()).isEqualTo(written.size());
+        assertThat(stats.dropped()).isZero();
+        for (int i = 0; i < written.size(); i++) {
+            FrameEvent e = ring.get(i);
+            assertThat(e.cameraIndex).isEqualTo(3);
+            assertThat(e.cameraId).isEqualTo("cam");
+            assertThat(e.frameNumber).isEqualTo(i);
+            assertThat(e.width).isEqualTo(width);
+            assertThat(e.height).isEqualTo(height);
+            assertThat(e.mediaMicros).isEqualTo(i * 40_000L);
+            byte[] got = java.util.Arrays.copyOf(e.pixels, width * height * 3);
+            assertThat(got).as("frame %d", i).isEqualTo(written.get(i));
+        }
+        assertThat(ring.get(1).captureNanos).isGreaterThanOrEqualTo(ring.get(0).captureNanos);
+    }
+
+    @Test
+    void aFrameLargerThanTheSlotsIsDroppedAndCounted() throws Exception {
+        Path clip = dir.resolve("big.mkv");
+        writeFfv1(clip, 64, 48, 3, new ArrayList<>());
+        RingBuffer<FrameEvent> ring = RingBuffer.createSingleProducer(new FrameEventFactory(4, 32 * 32 * 3, 1, 1, 1), 4);
+        CameraStats stats = new CameraStats("cam");
+        FileFrameSource source = new FileFrameSource("cam", clip, false);
+        source.open();
+        new CaptureLoop(0, "cam", source, false, ring, stats).run();
+        assertThat(stats.framesIn.get()).isEqualTo(3);
+        assertThat(stats.droppedTooLarge.get()).isEqualTo(3);
+    }
+
+    @Test
+    void missingAndCorruptFilesFailWithOneLineNamingTheCamera() throws Exception {
+        assertThatThrownBy(() -> new FileFrameSource("line2", dir.resolve("nope.mp4"), false).open())
+                .isInstanceOf(CaptureException.class)
+                .hasMessage("camera line2: cannot open " + dir.resolve("nope.mp4") + ": no such file");
+        Path junk = dir.resolve("junk.mp4");
+        Files.write(junk, new byte[4096]);
+        assertThatThrownBy(() -> new FileFrameSource("line2", junk, false).open())
+                .isInstanceOf(CaptureException.class)
+                .hasMessageStartingWith("camera line2: cannot open " + junk + ": ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aLoopedFileKeepsItsMediaClockGoing() throws Exception {
+        Path clip = dir.resolve("loop.mkv");
+        writeFfv1(clip, 32, 32, 4, new ArrayList<>());
+        FileFrameSource source = new FileFrameSource("cam", clip, true);
+        source.open();
+        MediaClock clock = new MediaClock(source.frameRate());
+        long last = -1;
+        for (int i = 0; i < 10; i++) {
+            Frame f = source.next();
+            assertThat(f).isNotNull();
+            long t = clock.toMediaMicros(f.timestamp);
+            assertThat(t).isGreaterThan(last);
+            last = t;
+        }
+        assertThat(last).isEqualTo(9 * 40_000L);
+        source.close();
+    }
+
+    /** Writes frames of gradients and noise; keeps each frame's packed BGR bytes in {@code written}. */
+    static void writeFfv1(Path file, int width, int height, int frames, List<byte[]> written) throws Exception {
+        Random random = new Random(width * 31L + height);
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height)) {
+            recorder.setFormat("matroska");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_BGR0);
+            recorder.setFrameRate(25);
+            recorder.start();
+            for (int i = 0; i < frames; i++) {
+                Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+                ByteBuffer buf = (ByteBuffer) frame.image[0];
+                byte[] packed = new byte[width * height * 3];
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
+                        int p = (y * width + x) * 3;
+                        packed[p] = (byte) (x * 255 / width + i);
+                        packed[p + 1] = (byte) (y * 255 / height);
+                        packed[p + 2] = (byte) random.nextInt(256);
+                        for (int c = 0; c < 3; c++) {
+                            buf.put(y * frame.imageStride + x * 3 + c, packed[p + c]);
+                        }
+                    }
+                }
+                recorder.record(frame);
+                written.add(packed);
+            }
+        }
+    }
+}
