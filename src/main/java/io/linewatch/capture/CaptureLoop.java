@@ -5,26 +5,30 @@ import com.lmax.disruptor.RingBuffer;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The capture stage of one camera, on its own thread: decodes frames, paces them, and copies each
- * into a claimed ring slot (camera, frame number, capture time, BGR pixels). Never blocks on the
- * ring: when no slot is free the frame is dropped and counted. Writes only the capture fields of
- * the slot.
+ * into a claimed ring slot (camera, frame number, capture and media time, BGR pixels). A paced
+ * (live-like) source never blocks on the ring: when no slot is free the frame is dropped and counted.
+ * An unpaced replay is a file read as fast as the pipeline takes it: it waits for a free slot, so
+ * no frame is lost. Writes only the capture fields of the slot.
  */
 public final class CaptureLoop implements Runnable {
 
     public static final String NAME = "capture";
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
     private static final int MAX_CONSECUTIVE_ERRORS = 25;
+    private static final long SLOT_WAIT_NANOS = 200_000;
 
     private final int cameraIndex;
     private final String cameraId;
     private final FrameSource source;
     private final Pacer pacer;
+    private final boolean waitForSlot;
     private final RingBuffer<FrameEvent> ring;
     private final CameraStats stats;
     private final MediaClock mediaClock;
@@ -40,6 +44,7 @@ public final class CaptureLoop implements Runnable {
         this.cameraId = cameraId;
         this.source = source;
         this.pacer = new Pacer(realtime ? source.frameRate() : 0);
+        this.waitForSlot = !realtime;
         this.ring = ring;
         this.stats = stats;
         this.mediaClock = new MediaClock(source.frameRate());
@@ -90,11 +95,8 @@ public final class CaptureLoop implements Runnable {
             stats.droppedTooLarge.incrementAndGet();
             return;
         }
-        long sequence;
-        try {
-            sequence = ring.tryNext();
-        } catch (InsufficientCapacityException e) {
-            stats.droppedRingFull.incrementAndGet();
+        long sequence = claim();
+        if (sequence < 0) {
             return;
         }
         try {
@@ -111,6 +113,21 @@ public final class CaptureLoop implements Runnable {
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
         } finally {
             ring.publish(sequence);
+        }
+    }
+
+    /** A free slot's sequence, or -1 when the frame is dropped (ring full, or stopping). */
+    private long claim() {
+        while (true) {
+            try {
+                return ring.tryNext();
+            } catch (InsufficientCapacityException e) {
+                if (!waitForSlot || !running) {
+                    stats.droppedRingFull.incrementAndGet();
+                    return -1;
+                }
+                LockSupport.parkNanos(SLOT_WAIT_NANOS);
+            }
         }
     }
 

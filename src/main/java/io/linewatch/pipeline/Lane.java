@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Lane {
 
+    private static final int SPIN_TRIES = 200;
+    private static final long SLEEP_NANOS = 100_000;
+
     private final String name;
     private final Disruptor<FrameEvent> disruptor;
     private final List<CameraStats> stats;
@@ -100,10 +103,15 @@ final class Lane {
         };
     }
 
+    /**
+     * Between chained stages the Disruptor's blocking strategy busy-spins (it blocks only on the
+     * producer's cursor), which starves a small edge box; the sleeping strategy spins and yields
+     * briefly, then parks for {@link #SLEEP_NANOS}, so an idle stage costs almost no CPU.
+     */
     private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategyName name) {
         return switch (name) {
+            case SLEEPING -> new SleepingWaitStrategy(SPIN_TRIES, SLEEP_NANOS);
             case BLOCKING -> new BlockingWaitStrategy();
-            case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();
         };
     }

@@ -3,8 +3,9 @@ package io.linewatch.preprocess;
 import java.nio.FloatBuffer;
 
 /**
- * Turns a packed BGR frame into a normalised, letterboxed, planar RGB model input in one pass:
- * bilinear resize with OpenCV's {@code INTER_LINEAR} pixel-centre mapping, BGR to RGB,
+ * Turns a packed BGR frame into a normalised, letterboxed, planar RGB model input, row by row:
+ * bilinear resize with OpenCV's {@code INTER_LINEAR} pixel-centre mapping (a vertical blend of two
+ * source rows, then horizontal taps), BGR to RGB,
  * {@code (pixel * pixelScale - mean) / std}, HWC to CHW, and the pad value around it. Sampling tables
  * are built once per source size; a frame allocates nothing. Not thread-safe: one per preprocess
  * thread.
@@ -19,6 +20,8 @@ public final class LetterboxResampler {
     private final float[] padded = new float[3];
     private final float[][] row;
     private final float[] padRow;
+    /** One source row, the two nearest rows blended vertically; grows with the widest source. */
+    private float[] blended = new float[0];
     private Tables tables;
 
     /**
@@ -51,10 +54,8 @@ public final class LetterboxResampler {
         fillPadding(input, base, plane, g);
         int rowBytes = width * 3;
         for (int y = 0; y < g.newHeight(); y++) {
-            int r0 = t.y0[y] * rowBytes;
-            int r1 = t.y1[y] * rowBytes;
-            float wy = t.wy[y];
-            resampleRow(bgr, r0, r1, wy, t);
+            blendRows(bgr, t.y0[y] * rowBytes, t.y1[y] * rowBytes, t.wy[y], rowBytes);
+            resampleRow(t);
             int at = base + (y + g.padTop()) * inputWidth + g.padLeft();
             for (int c = 0; c < 3; c++) {
                 input.put(at + c * plane, row[c], 0, g.newWidth());
@@ -63,7 +64,24 @@ public final class LetterboxResampler {
         return g;
     }
 
-    private void resampleRow(byte[] bgr, int r0, int r1, float wy, Tables t) {
+    /** Vertical pass: the two source rows blended into {@link #blended}, all channels at once. */
+    private void blendRows(byte[] bgr, int r0, int r1, float wy, int rowBytes) {
+        float[] v = blended;
+        if (wy == 0f) {
+            for (int i = 0; i < rowBytes; i++) {
+                v[i] = bgr[r0 + i] & 0xff;
+            }
+            return;
+        }
+        for (int i = 0; i < rowBytes; i++) {
+            float top = bgr[r0 + i] & 0xff;
+            v[i] = top + ((bgr[r1 + i] & 0xff) - top) * wy;
+        }
+    }
+
+    /** Horizontal pass: taps of the blended row, BGR to RGB planes, normalised. */
+    private void resampleRow(Tables t) {
+        float[] v = blended;
         float[] red = row[0];
         float[] green = row[1];
         float[] blue = row[2];
@@ -72,16 +90,10 @@ public final class LetterboxResampler {
             int a = t.x0[x];
             int b = t.x1[x];
             float wx = t.wx[x];
-            blue[x] = sample(bgr, r0 + a, r0 + b, r1 + a, r1 + b, wx, wy) * gain[2] + offset[2];
-            green[x] = sample(bgr, r0 + a + 1, r0 + b + 1, r1 + a + 1, r1 + b + 1, wx, wy) * gain[1] + offset[1];
-            red[x] = sample(bgr, r0 + a + 2, r0 + b + 2, r1 + a + 2, r1 + b + 2, wx, wy) * gain[0] + offset[0];
+            blue[x] = (v[a] + (v[b] - v[a]) * wx) * gain[2] + offset[2];
+            green[x] = (v[a + 1] + (v[b + 1] - v[a + 1]) * wx) * gain[1] + offset[1];
+            red[x] = (v[a + 2] + (v[b + 2] - v[a + 2]) * wx) * gain[0] + offset[0];
         }
-    }
-
-    private static float sample(byte[] p, int tl, int tr, int bl, int br, float wx, float wy) {
-        float top = (p[tl] & 0xff) + ((p[tr] & 0xff) - (p[tl] & 0xff)) * wx;
-        float bottom = (p[bl] & 0xff) + ((p[br] & 0xff) - (p[bl] & 0xff)) * wx;
-        return top + (bottom - top) * wy;
     }
 
     private void fillPadding(FloatBuffer input, int base, int plane, LetterboxGeometry g) {
@@ -105,6 +117,9 @@ public final class LetterboxResampler {
     private Tables tablesFor(int width, int height) {
         if (tables == null || tables.geometry.sourceWidth() != width || tables.geometry.sourceHeight() != height) {
             tables = new Tables(LetterboxGeometry.of(width, height, inputWidth, inputHeight));
+            if (blended.length < width * 3) {
+                blended = new float[width * 3];
+            }
         }
         return tables;
     }

@@ -7,15 +7,11 @@ import com.lmax.disruptor.RingBuffer;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
-import java.nio.ByteBuffer;
+import io.linewatch.testing.Clips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +32,7 @@ class CaptureRoundTripTest {
     void everyPixelSurvivesEncodeDecodeAndTheCopyIntoTheSlot(int width, int height) throws Exception {
         List<byte[]> written = new ArrayList<>();
         Path clip = dir.resolve("clip.mkv");
-        writeFfv1(clip, width, height, 12, written);
+        Clips.writeFfv1(clip, width, height, 12, written);
 
         RingBuffer<FrameEvent> ring = RingBuffer.createSingleProducer(
                 new FrameEventFactory(16, width * height * 3, 1, 1, 1), 16);
@@ -67,7 +63,7 @@ class CaptureRoundTripTest {
     @Test
     void aFrameLargerThanTheSlotsIsDroppedAndCounted() throws Exception {
         Path clip = dir.resolve("big.mkv");
-        writeFfv1(clip, 64, 48, 3, new ArrayList<>());
+        Clips.writeFfv1(clip, 64, 48, 3, new ArrayList<>());
         RingBuffer<FrameEvent> ring = RingBuffer.createSingleProducer(new FrameEventFactory(4, 32 * 32 * 3, 1, 1, 1), 4);
         CameraStats stats = new CameraStats("cam");
         FileFrameSource source = new FileFrameSource("cam", clip, false);
@@ -93,7 +89,7 @@ class CaptureRoundTripTest {
     @Test
     void aLoopedFileKeepsItsMediaClockGoing() throws Exception {
         Path clip = dir.resolve("loop.mkv");
-        writeFfv1(clip, 32, 32, 4, new ArrayList<>());
+        Clips.writeFfv1(clip, 32, 32, 4, new ArrayList<>());
         FileFrameSource source = new FileFrameSource("cam", clip, true);
         source.open();
         MediaClock clock = new MediaClock(source.frameRate());
@@ -107,35 +103,5 @@ class CaptureRoundTripTest {
         }
         assertThat(last).isEqualTo(9 * 40_000L);
         source.close();
-    }
-
-    /** Writes frames of gradients and noise; keeps each frame's packed BGR bytes in {@code written}. */
-    static void writeFfv1(Path file, int width, int height, int frames, List<byte[]> written) throws Exception {
-        Random random = new Random(width * 31L + height);
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height)) {
-            recorder.setFormat("matroska");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_BGR0);
-            recorder.setFrameRate(25);
-            recorder.start();
-            for (int i = 0; i < frames; i++) {
-                Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
-                ByteBuffer buf = (ByteBuffer) frame.image[0];
-                byte[] packed = new byte[width * height * 3];
-                for (int y = 0; y < height; y++) {
-                    for (int x = 0; x < width; x++) {
-                        int p = (y * width + x) * 3;
-                        packed[p] = (byte) (x * 255 / width + i);
-                        packed[p + 1] = (byte) (y * 255 / height);
-                        packed[p + 2] = (byte) random.nextInt(256);
-                        for (int c = 0; c < 3; c++) {
-                            buf.put(y * frame.imageStride + x * 3 + c, packed[p + c]);
-                        }
-                    }
-                }
-                recorder.record(frame);
-                written.add(packed);
-            }
-        }
     }
 }

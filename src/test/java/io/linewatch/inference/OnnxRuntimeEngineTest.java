@@ -1,0 +1,78 @@
+package io.linewatch.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.linewatch.testing.ReferenceTensors;
+import io.linewatch.testing.Shipped;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real engine on the shipped model. */
+class OnnxRuntimeEngineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTheSignatureOfTheShippedModel() throws Exception {
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Shipped.MODEL, 1, 0, 0)) {
+            ModelSignature s = engine.signature();
+            assertThat(s.inputName()).isEqualTo("images");
+            assertThat(s.channels()).isEqualTo(3);
+            assertThat(s.width()).isEqualTo(384);
+            assertThat(s.height()).isEqualTo(224);
+            assertThat(s.outputName()).isEqualTo("output0");
+            assertThat(s.outputDims()[0]).isEqualTo(6);
+            assertThat(s.fixedBatch()).isZero();
+        }
+    }
+
+    @Test
+    void batchOfThreeInPlaceMatchesTheRecordedOutputAndBatchesOfOne() throws Exception {
+        FloatBuffer input = ReferenceTensors.floats("input_b3.bin");
+        FloatBuffer recorded = ReferenceTensors.floats("yolov8_b3.bin");
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Shipped.MODEL, 2, 0, 0)) {
+            int outFloats = engine.signature().outputFloats();
+            int inFloats = engine.signature().inputFloats();
+            FloatBuffer batch = direct(3 * outFloats);
+            engine.run(input, batch, 3);
+            FloatBuffer single = direct(outFloats);
+            for (int i = 0; i < 3; i++) {
+                engine.run(input.slice(i * inFloats, inFloats), single, 1);
+                for (int k = 0; k < outFloats; k++) {
+                    assertThat(single.get(k)).isCloseTo(batch.get(i * outFloats + k),
+                            org.assertj.core.api.Assertions.within(1e-3f));
+                }
+            }
+            double maxDiff = 0;
+            for (int k = 0; k < recorded.capacity(); k++) {
+                float ref = recorded.get(k);
+                maxDiff = Math.max(maxDiff, Math.abs(ref - batch.get(k)) / Math.max(1, Math.abs(ref)));
+            }
+            assertThat(maxDiff).as("largest relative difference from the recorded output").isLessThan(1e-3);
+        }
+    }
+
+    @Test
+    void missingOrCorruptModelsFailWithOneLine() throws Exception {
+        Path missing = dir.resolve("none.onnx");
+        assertThatThrownBy(() -> OnnxRuntimeEngine.open(missing, 1, 0, 0))
+                .isInstanceOf(EngineException.class).hasMessage("model " + missing + ": no such file");
+        Path junk = dir.resolve("junk.onnx");
+        Files.write(junk, "this is not a model".getBytes());
+        assertThatThrownBy(() -> OnnxRuntimeEngine.open(junk, 1, 0, 0))
+                .isInstanceOf(EngineException.class)
+                .hasMessageStartingWith("model " + junk + ": cannot load: ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}

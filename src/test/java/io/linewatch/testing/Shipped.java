@@ -1,0 +1,43 @@
+package io.linewatch.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shipped model, clip and example config, and configs derived from the example for tests. */
+public final class Shipped {
+
+    public static final Path MODEL = Path.of("models/conveyor-det.onnx").toAbsolutePath();
+    public static final Path CLIP = Path.of("samples/conveyor.mp4").toAbsolutePath();
+    public static final Path GROUND_TRUTH = Path.of("samples/conveyor.gt.jsonl").toAbsolutePath();
+    public static final Path APPEARANCES = Path.of("samples/conveyor.appearances.json").toAbsolutePath();
+    public static final Path EXAMPLE_CONFIG = Path.of("deploy/examples/conveyor.yaml").toAbsolutePath();
+
+    private Shipped() {
+    }
+
+    /**
+     * Writes the example config into {@code dir} with absolute model and clip paths, the given
+     * broker URL (or MQTT off when null), and extra text replacements ({@code from, to} pairs).
+     */
+    public static Path exampleConfig(Path dir, String mqttUrl, String... replacements) throws IOException {
+        String yaml = Files.readString(EXAMPLE_CONFIG)
+                .replace("../../models/", MODEL.getParent() + "/")
+                .replace("../../samples/", CLIP.getParent() + "/")
+                .replace("url: tcp://127.0.0.1:1883", "url: " + (mqttUrl == null ? "tcp://127.0.0.1:1" : mqttUrl))
+                .replace("event_log: events.jsonl", "event_log: " + dir.resolve("events.jsonl"))
+                .replace("snapshots_dir: snapshots", "snapshots_dir: " + dir.resolve("snapshots"));
+        if (mqttUrl == null) {
+            yaml = yaml.replace("  enabled: true", "  enabled: false");
+        }
+        for (int i = 0; i + 1 < replacements.length; i += 2) {
+            if (!yaml.contains(replacements[i])) {
+                throw new IllegalArgumentException("the example config has no '" + replacements[i] + "'");
+            }
+            yaml = yaml.replace(replacements[i], replacements[i + 1]);
+        }
+        Path file = dir.resolve("linewatch.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
