@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Rebuild models/conveyor-det.onnx from the PyTorch weights models/conveyor-det.pt.
+
+    /usr/bin/python3 models/training/export_onnx.py [--weights models/conveyor-det.pt] [--out models/conveyor-det.onnx]
+
+Opset 17, input 'images' [B,3,224,384], output 'output0' [B,6,1764], dynamic batch axis only.
+Works with Debian's torch 1.13 (TorchScript exporter) and with torch 2.x (dynamo=False).
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_detector import IN_H, IN_W, build_model, export_onnx  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weights", default="models/conveyor-det.pt")
+    ap.add_argument("--out", default="models/conveyor-det.onnx")
+    args = ap.parse_args()
+    model = build_model(args.weights)
+    export_onnx(model, args.out, opset=17)
+    import onnx
+    m = onnx.load(args.out)
+    onnx.checker.check_model(m)
+    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
+    print("opset", m.opset_import[0].version, "inputs", [(i.name, dims(i)) for i in m.graph.input],
+          "outputs", [(o.name, dims(o)) for o in m.graph.output])
+    with torch.no_grad():
+        y = model(torch.rand(2, 3, IN_H, IN_W))
+    print("torch output", tuple(y.shape), "finite", bool(np.isfinite(y.numpy()).all()))
+
+
+if __name__ == "__main__":
+    main()
