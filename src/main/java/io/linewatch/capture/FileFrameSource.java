@@ -29,6 +29,9 @@ public final class FileFrameSource implements FrameSource {
         FFmpegQuiet.install();
         grabber = new FFmpegFrameGrabber(file.toFile());
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        // One decoder thread: frame threading would hold frames back (latency) and compete with the
+        // engine for cores; one camera's decode is a small share of a frame's cost.
+        grabber.setVideoOption("threads", "1");
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {

@@ -67,6 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double e = median(engineFps);
         double p = median(pipelineFps);
+        System.out.printf(Locale.ROOT, "bench: bare engine latency at batch 1: median %.2f ms%n", engineLatencyMillis(model));
         System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op threads, %d frames a round, %d rounds%n",
                 model.path(), model.batchSize(), model.intraOpThreads(), frames, rounds);
         System.out.printf(Locale.ROOT, "bench: median bare engine %.1f fps, pipeline %.1f fps, pipeline/engine %.3f%n",
@@ -111,6 +112,25 @@ final class BenchCommand implements Callable<Integer> {
                 done += batch;
             }
             return done / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Median time of one single-frame engine call, over 200 calls after a warm-up. */
+    private static double engineLatencyMillis(ModelConfig model) throws EngineException {
+        int w = model.input() == null ? 0 : model.input().width();
+        int h = model.input() == null ? 0 : model.input().height();
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Path.of(model.path()), model.intraOpThreads(), w, h)) {
+            FloatBuffer in = direct(engine.signature().inputFloats());
+            FloatBuffer out = direct(engine.signature().outputFloats());
+            List<Double> times = new ArrayList<>();
+            for (int i = 0; i < 220; i++) {
+                long start = System.nanoTime();
+                engine.run(in, out, 1);
+                if (i >= 20) {
+                    times.add((System.nanoTime() - start) / 1e6);
+                }
+            }
+            return median(times);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
  * @param classes        class names, in the model's class order
  * @param engine         which engine runs it
  * @param batchSize      most frames per inference call
- * @param intraOpThreads threads the engine may use inside one call
+ * @param intraOpThreads threads the engine may use inside one call (0: the engine chooses)
  * @param input          input size, needed only when the model's own input size is dynamic
  * @param preprocess     letterbox pad and normalisation
  * @param nms            confidence and overlap thresholds
@@ -57,7 +57,7 @@ public record ModelConfig(
         classes = classes == null ? List.of() : List.copyOf(classes);
         engine = engine == null ? Engine.ONNXRUNTIME : engine;
         batchSize = batchSize == null ? 4 : batchSize;
-        intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
+        intraOpThreads = intraOpThreads == null ? 1 : intraOpThreads;
         preprocess = preprocess == null ? PreprocessConfig.defaults() : preprocess;
         nms = nms == null ? NmsConfig.defaults() : nms;
         if (batchSize < 1) {

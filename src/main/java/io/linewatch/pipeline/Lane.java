@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Lane {
 
-    private static final int SPIN_TRIES = 200;
+    private static final int SPIN_TRIES = 20;
     private static final long SLEEP_NANOS = 100_000;
 
     private final String name;
@@ -33,6 +33,7 @@ final class Lane {
     private final List<CameraStats> stats;
     private final List<String> threadNames = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<BatchEventProcessor<FrameEvent>> processors = new ArrayList<>();
     private EventHandlerGroup<FrameEvent> tail;
 
     Lane(String name, FrameEventFactory factory, PipelineConfig config, List<CameraStats> stats) {
@@ -71,6 +72,12 @@ final class Lane {
 
     /** Waits until every stage has handled every published frame, then stops the stage threads. */
     void drainAndStop(long timeoutMillis) throws InterruptedException {
+        // The Disruptor counts only running processors as having a backlog: a stage whose thread has
+        // not started yet would be halted with frames still waiting for it.
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (processors.stream().anyMatch(p -> !p.isRunning()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1);
+        }
         try {
             disruptor.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -87,6 +94,7 @@ final class Lane {
                     .setMaxBatchSize(stage.maxBatch())
                     .build(ring, ring.newBarrier(barrierSequences), stage.handler());
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
+            processors.add(p);
             threadNames.add("lw-" + name + "-" + stage.name());
             return p;
         };
@@ -105,8 +113,8 @@ final class Lane {
 
     /**
      * Between chained stages the Disruptor's blocking strategy busy-spins (it blocks only on the
-     * producer's cursor), which starves a small edge box; the sleeping strategy spins and yields
-     * briefly, then parks for {@link #SLEEP_NANOS}, so an idle stage costs almost no CPU.
+     * producer's cursor), which starves a small edge box; the sleeping strategy yields a few times,
+     * then parks for {@link #SLEEP_NANOS}, so an idle stage costs almost no CPU.
      */
     private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategyName name) {
         return switch (name) {

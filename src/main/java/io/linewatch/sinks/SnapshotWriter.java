@@ -25,6 +25,8 @@ public final class SnapshotWriter {
     private static final Color[] CLASS_COLOURS = {
         new Color(0, 200, 0), new Color(255, 60, 60), new Color(60, 160, 255), new Color(255, 200, 0)};
     private static final Color ALARM = new Color(255, 0, 0);
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
 
     private final Path dir;
     private final List<String> classNames;
@@ -76,8 +78,8 @@ public final class SnapshotWriter {
         g.setColor(new Color(0, 0, 0, 160));
         g.fillRect(0, 0, a.frameWidth(), 22);
         g.setColor(Color.WHITE);
-        label(g, String.format(Locale.ROOT, "ALARM %s  %s %.2f  camera %s  frame %d  %s", a.rule(), a.className(),
-                a.score(), a.camera(), a.frameNumber(), a.time()), 6, 16, 13);
+        label(g, String.format(Locale.ROOT, "ALARM %s: %s %.2f | %s frame %d | %s UTC", a.rule(), a.className(),
+                a.score(), a.camera(), a.frameNumber(), TIME.format(a.time())), 6, 16, 12);
     }
 
     private String name(int classId) {
