@@ -41,6 +41,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Engine/pipeline rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Intra-op threads for both the engine and the pipeline, instead of the config's.")
+    Integer threads;
+
     @Override
     public Integer call() throws Exception {
         LinewatchConfig c;
@@ -53,6 +57,9 @@ final class BenchCommand implements Callable<Integer> {
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
                 .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
+        if (threads != null) {
+            c = withThreads(c, threads);
+        }
         ModelConfig model = c.models().get(c.cameras().get(0).model());
         List<Double> engineFps = new ArrayList<>();
         List<Double> pipelineFps = new ArrayList<>();
@@ -73,6 +80,13 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench: median bare engine %.1f fps, pipeline %.1f fps, pipeline/engine %.3f%n",
                 e, p, p / e);
         return 0;
+    }
+
+    private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
+        java.util.Map<String, ModelConfig> models = new java.util.LinkedHashMap<>();
+        c.models().forEach((name, m) -> models.put(name, new ModelConfig(m.path(), m.task(), m.layout(), m.classes(),
+                m.engine(), m.batchSize(), threads, m.input(), m.preprocess(), m.nms())));
+        return new LinewatchConfig(c.site(), c.cameras(), c.pipeline(), models, c.alarms(), c.mqtt(), c.sinks());
     }
 
     /** Replays the cameras as fast as possible; returns {fps, frames inferred}. */
