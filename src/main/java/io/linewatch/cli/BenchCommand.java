@@ -1,7 +1,5 @@
 package io.linewatch.cli;
 
-import io.linewatch.config.ConfigException;
-import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
@@ -9,7 +7,6 @@ import io.linewatch.inference.EngineException;
 import io.linewatch.inference.OnnxRuntimeEngine;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Pipeline;
-import io.linewatch.pipeline.StartupException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -47,13 +44,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LinewatchConfig c;
-        try {
-            c = ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_CONFIG;
-        }
+        LinewatchConfig c = Main.loadConfig(config);
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
                 .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
@@ -90,9 +81,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Replays the cameras as fast as possible; returns {fps, frames inferred}. */
-    private static double[] pipelineFps(LinewatchConfig c) throws StartupException, InterruptedException {
+    private static double[] pipelineFps(LinewatchConfig c) throws InterruptedException {
         long start = System.nanoTime();
-        Pipeline pipeline = Pipeline.start(c, new Pipeline.Options(false, true, null, null));
+        Pipeline pipeline = Main.start(c, new Pipeline.Options(false, true, null, null));
         try {
             pipeline.awaitSources();
         } finally {
@@ -108,9 +99,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The same model, batch and threads on pre-made tensors, for {@code frames} frames. */
     private static double engineFps(ModelConfig model, int frames) throws EngineException {
-        int w = model.input() == null ? 0 : model.input().width();
-        int h = model.input() == null ? 0 : model.input().height();
-        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Path.of(model.path()), model.intraOpThreads(), w, h)) {
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
             int batch = model.batchSize();
             FloatBuffer in = direct(batch * engine.signature().inputFloats());
             FloatBuffer out = direct(batch * engine.signature().outputFloats());
@@ -131,9 +120,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Median time of one single-frame engine call, over 200 calls after a warm-up. */
     private static double engineLatencyMillis(ModelConfig model) throws EngineException {
-        int w = model.input() == null ? 0 : model.input().width();
-        int h = model.input() == null ? 0 : model.input().height();
-        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Path.of(model.path()), model.intraOpThreads(), w, h)) {
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
             FloatBuffer in = direct(engine.signature().inputFloats());
             FloatBuffer out = direct(engine.signature().outputFloats());
             List<Double> times = new ArrayList<>();

@@ -1,7 +1,5 @@
 package io.linewatch.cli;
 
-import io.linewatch.config.ConfigException;
-import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,15 +16,10 @@ final class CheckConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            LinewatchConfig c = ConfigLoader.load(file);
-            System.out.printf("%s: ok: site %s, %d camera(s), %d model(s), %d alarm rule(s), mqtt %s%n", file, c.site(),
+        LinewatchConfig c = Main.loadConfig(file);
+        System.out.printf("%s: ok: site %s, %d camera(s), %d model(s), %d alarm rule(s), mqtt %s%n", file, c.site(),
                     c.cameras().size(), c.models().size(), c.alarms().size(),
-                    c.mqtt().enabled() ? c.mqtt().url() : "off");
-            return 0;
-        } catch (ConfigException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_CONFIG;
-        }
+                c.mqtt().enabled() ? c.mqtt().url() : "off");
+        return 0;
     }
 }

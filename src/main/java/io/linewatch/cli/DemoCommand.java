@@ -1,8 +1,6 @@
 package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
-import io.linewatch.config.ConfigException;
-import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.SinksConfig;
 import java.io.IOException;
@@ -42,14 +40,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Files.createDirectories(out);
         Path root = defaultsRoot();
-        LinewatchConfig c;
-        try {
-            Path configFile = root.resolve(EXAMPLE_CONFIG);
-            c = ConfigLoader.load(configFile);
-        } catch (ConfigException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_CONFIG;
-        }
+        LinewatchConfig c = Main.loadConfig(root.resolve(EXAMPLE_CONFIG));
         Path events = out.resolve("events.jsonl");
         Files.deleteIfExists(events);
         CameraConfig camera = c.cameras().get(0);

@@ -1,5 +1,11 @@
 package io.linewatch.cli;
 
+import io.linewatch.config.ConfigException;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.StartupException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,11 +27,33 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (used by tests). */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    if (e instanceof CliException failure) {
+                        commandLine.getErr().println("linewatch: error: " + failure.getMessage());
+                        return failure.exitCode();
+                    }
+                    throw e;
+                })
+                .execute(args);
     }
 
-    /** The one line a failing command prints. */
-    static void error(String message) {
-        System.err.println("linewatch: error: " + message);
+    /** Loads a config, or fails the command with the config's one-line error. */
+    static LinewatchConfig loadConfig(Path file) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            throw new CliException(EXIT_CONFIG, e.getMessage());
+        }
+    }
+
+    /** Starts a pipeline, or fails the command with the one line naming what could not start. */
+    static Pipeline start(LinewatchConfig config, Pipeline.Options options) {
+        try {
+            return Pipeline.start(config, options);
+        } catch (StartupException e) {
+            throw new CliException(EXIT_STARTUP, e.getMessage());
+        }
     }
 }

@@ -1,13 +1,10 @@
 package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
-import io.linewatch.config.ConfigException;
-import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.eval.DetectionMatch;
 import io.linewatch.pipeline.Pipeline;
-import io.linewatch.pipeline.StartupException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,16 +51,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LinewatchConfig c;
-        try {
-            c = bindClips(ConfigLoader.load(config));
-        } catch (ConfigException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_CONFIG;
-        }
+        LinewatchConfig c = bindClips(Main.loadConfig(config));
         if (groundTruth != null && c.cameras().size() != 1) {
-            Main.error("--ground-truth needs exactly one camera, the config has " + c.cameras().size());
-            return Main.EXIT_CONFIG;
+            throw new CliException(Main.EXIT_CONFIG, "--ground-truth needs exactly one camera, the config has "
+                    + c.cameras().size());
         }
         if (noMqtt) {
             c = c.withMqtt(c.mqtt().withEnabled(false));
@@ -82,13 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
             detectionsFile.toFile().deleteOnExit();
         }
         long start = System.nanoTime();
-        Pipeline pipeline;
-        try {
-            pipeline = Pipeline.start(c, new Pipeline.Options(realtime, true, detectionsFile, listener));
-        } catch (StartupException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_STARTUP;
-        }
+        Pipeline pipeline = Main.start(c, new Pipeline.Options(realtime, true, detectionsFile, listener));
         try {
             pipeline.awaitSources();
         } finally {
@@ -101,10 +86,10 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private LinewatchConfig bindClips(LinewatchConfig c) throws ConfigException {
+    private LinewatchConfig bindClips(LinewatchConfig c) {
         if (clips.isEmpty()) {
             if (c.cameras().isEmpty()) {
-                throw new ConfigException(config + ": cameras: none configured and no CLIP given");
+                throw new CliException(Main.EXIT_CONFIG, config + ": cameras: none configured and no CLIP given");
             }
             return c;
         }
@@ -121,8 +106,9 @@ final class ReplayCommand implements Callable<Integer> {
                         template.pacing()));
             }
         } else {
-            throw new ConfigException(config + ": cameras: " + c.cameras().size() + " cameras configured but "
-                    + clips.size() + " clips given; give one clip per camera, or configure one camera");
+            throw new CliException(Main.EXIT_CONFIG, config + ": cameras: " + c.cameras().size()
+                    + " cameras configured but " + clips.size() + " clips given; give one clip per camera, or configure"
+                    + " one camera");
         }
         return c.withCameras(cameras);
     }

@@ -1,11 +1,8 @@
 package io.linewatch.cli;
 
-import io.linewatch.config.ConfigException;
-import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Pipeline;
-import io.linewatch.pipeline.StartupException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,24 +29,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LinewatchConfig c;
-        try {
-            c = ConfigLoader.load(config);
-        } catch (ConfigException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_CONFIG;
-        }
+        LinewatchConfig c = Main.loadConfig(config);
         if (c.cameras().isEmpty()) {
-            Main.error(config + ": cameras: the daemon needs at least one camera");
-            return Main.EXIT_CONFIG;
+            throw new CliException(Main.EXIT_CONFIG, config + ": cameras: the daemon needs at least one camera");
         }
-        Pipeline pipeline;
-        try {
-            pipeline = Pipeline.start(c, new Pipeline.Options(null, false, null, null));
-        } catch (StartupException e) {
-            Main.error(e.getMessage());
-            return Main.EXIT_STARTUP;
-        }
+        Pipeline pipeline = Main.start(c, new Pipeline.Options(null, false, null, null));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: draining accepted frames");

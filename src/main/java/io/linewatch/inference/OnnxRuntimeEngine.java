@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.linewatch.config.ModelConfig;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,13 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         this.inputShape = new long[] {0, signature.channels(), signature.height(), signature.width()};
         this.outputShape = new long[signature.outputDims().length + 1];
         System.arraycopy(signature.outputDims(), 0, outputShape, 1, signature.outputDims().length);
+    }
+
+    /** Loads a configured model: its path, intra-op threads and, for a dynamic input, its size. */
+    public static OnnxRuntimeEngine open(ModelConfig model) throws EngineException {
+        int w = model.input() == null ? 0 : model.input().width();
+        int h = model.input() == null ? 0 : model.input().height();
+        return open(Path.of(model.path()), model.intraOpThreads(), w, h);
     }
 
     /**

@@ -146,10 +146,8 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
-        int w = model.input() == null ? 0 : model.input().width();
-        int h = model.input() == null ? 0 : model.input().height();
         try {
-            InferenceEngine engine = OnnxRuntimeEngine.open(Path.of(model.path()), model.intraOpThreads(), w, h);
+            InferenceEngine engine = OnnxRuntimeEngine.open(model);
             LOG.info("model {}: {} on onnxruntime (cpu), batch {}", name, engine.signature(), model.batchSize());
             return engine;
         } catch (EngineException e) {
