@@ -29,22 +29,26 @@ public final class CaptureLoop implements Runnable {
     private final FrameSource source;
     private final Pacer pacer;
     private final boolean waitForSlot;
+    private final long maxFrames;
     private final RingBuffer<FrameEvent> ring;
     private final CameraStats stats;
     private final MediaClock mediaClock;
     private volatile boolean running = true;
 
     /**
-     * @param source   an opened source
-     * @param realtime deliver frames at the source's own rate
+     * @param source    an opened source
+     * @param paceFps   deliver frames at this rate, like a live camera; 0 for as fast as the ring
+     *                  takes them
+     * @param maxFrames stop after this many frames; 0 for the end of the source
      */
-    public CaptureLoop(int cameraIndex, String cameraId, FrameSource source, boolean realtime,
+    public CaptureLoop(int cameraIndex, String cameraId, FrameSource source, double paceFps, long maxFrames,
                        RingBuffer<FrameEvent> ring, CameraStats stats) {
         this.cameraIndex = cameraIndex;
         this.cameraId = cameraId;
         this.source = source;
-        this.pacer = new Pacer(realtime ? source.frameRate() : 0);
-        this.waitForSlot = !realtime;
+        this.pacer = new Pacer(paceFps);
+        this.waitForSlot = paceFps <= 0;
+        this.maxFrames = maxFrames > 0 ? maxFrames : Long.MAX_VALUE;
         this.ring = ring;
         this.stats = stats;
         this.mediaClock = new MediaClock(source.frameRate());
@@ -55,11 +59,13 @@ public final class CaptureLoop implements Runnable {
         long frameNumber = 0;
         int consecutiveErrors = 0;
         try {
-            while (running) {
+            while (running && frameNumber < maxFrames) {
                 pacer.awaitFrame(frameNumber);
                 Frame frame;
+                long decodeStart = System.nanoTime();
                 try {
                     frame = source.next();
+                    stats.decodeNanos.addAndGet(System.nanoTime() - decodeStart);
                     consecutiveErrors = 0;
                 } catch (CaptureException e) {
                     stats.droppedDecodeError.incrementAndGet();

@@ -1,11 +1,11 @@
 package io.linewatch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.OnnxRuntimeEngine;
-import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Pipeline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,33 +14,67 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code linewatch bench}: the pipeline's throughput against the bare engine, in one process and one
- * run. The bare engine runs the same model, batch size and threads on pre-made tensors in a tight
- * loop; the pipeline replays the config's cameras as fast as possible (no MQTT). Rounds alternate
- * engine and pipeline; the medians and their ratio are printed.
+ * {@code linewatch bench}: where the pipeline stands, in one process and one run. Efficiency (the
+ * pipeline against the bare engine on the same model, batch and threads, for several cameras),
+ * latency at a share of the measured capacity, allocation per frame and GC pauses, time per stage,
+ * the seed-style Python pipeline and the FFmpeg command line on the same clip, and resident memory.
+ * Every comparison alternates its two sides within a round; medians over the rounds are printed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures replay throughput against the bare engine on the same model, batch and threads.")
+        description = "Measures the pipeline against the bare engine, a seed-style Python pipeline and the FFmpeg"
+                + " decoder, with latency, allocation, GC pauses and time per stage. Run from the repository root.")
 final class BenchCommand implements Callable<Integer> {
 
+
     @Option(names = "--config", defaultValue = "deploy/examples/conveyor.yaml", paramLabel = "FILE",
-            description = "Config whose cameras are replayed (default: ${DEFAULT-VALUE}).")
+            description = "Config whose first camera and model are benchmarked (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Engine/pipeline rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds per comparison (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Intra-op threads for both the engine and the pipeline, instead of the config's.")
+            description = "Intra-op threads for the engine, the pipeline and the Python baseline, instead of the config's.")
     Integer threads;
+
+    @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8",
+            description = "Camera counts for the efficiency runs (default: ${DEFAULT-VALUE}).")
+    List<Integer> cameraCounts;
+
+    @Option(names = "--frames", defaultValue = "400",
+            description = "Frames per camera in a throughput run (default: ${DEFAULT-VALUE}).")
+    int framesPerCamera;
+
+    @Option(names = "--latency-cameras", defaultValue = "4",
+            description = "Cameras paced at their frame rate in the latency runs (default: ${DEFAULT-VALUE}).")
+    int latencyCameras;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python with PyTorch and OpenCV for the seed-style baseline (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--no-baselines", description = "Skip the Python pipeline and the FFmpeg command line.")
+    boolean noBaselines;
+
+    @Option(names = "--soak-minutes", defaultValue = "0",
+            description = "Also replay the clip in a loop this long and report GC pauses and memory (default: off).")
+    int soakMinutes;
+
+    private JvmProbes probes;
+    private LinewatchConfig base;
+    private ModelConfig model;
 
     @Override
     public Integer call() throws Exception {
@@ -48,57 +82,148 @@ final class BenchCommand implements Callable<Integer> {
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
                 .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
-        if (threads != null) {
-            c = withThreads(c, threads);
+        base = threads == null ? c : withThreads(c, threads);
+        model = base.models().get(base.cameras().get(0).model());
+        Path clip = Path.of(base.cameras().get(0).source());
+        long rssStart = JvmProbes.residentBytes();
+        try (JvmProbes p = new JvmProbes()) {
+            probes = p;
+            header(clip);
+            Map<Integer, PipelineRun> efficiency = efficiency();
+            int capacityCameras = efficiency.containsKey(latencyCameras) ? latencyCameras
+                    : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
+            stageCosts(efficiency.get(capacityCameras), capacityCameras);
+            latency(efficiency.get(capacityCameras).fps());
+            if (!noBaselines) {
+                seedBaseline(clip, efficiency);
+                decodeCeiling(clip);
+            }
+            if (soakMinutes > 0) {
+                soak();
+            }
         }
-        ModelConfig model = c.models().get(c.cameras().get(0).model());
-        List<Double> engineFps = new ArrayList<>();
-        List<Double> pipelineFps = new ArrayList<>();
-        int frames = 0;
-        for (int round = 0; round < rounds; round++) {
-            double[] pipeline = pipelineFps(c);
-            frames = (int) pipeline[1];
-            pipelineFps.add(pipeline[0]);
-            engineFps.add(engineFps(model, frames));
-            System.out.printf(Locale.ROOT, "round %d: pipeline %.1f fps, bare engine %.1f fps%n", round + 1,
-                    pipeline[0], engineFps.get(round));
-        }
-        double e = median(engineFps);
-        double p = median(pipelineFps);
-        System.out.printf(Locale.ROOT, "bench: bare engine latency at batch 1: median %.2f ms%n", engineLatencyMillis(model));
-        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op threads, %d frames a round, %d rounds%n",
-                model.path(), model.batchSize(), model.intraOpThreads(), frames, rounds);
-        System.out.printf(Locale.ROOT, "bench: median bare engine %.1f fps, pipeline %.1f fps, pipeline/engine %.3f%n",
-                e, p, p / e);
+        System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end%n",
+                rssStart / 1048576.0, JvmProbes.residentBytes() / 1048576.0);
         return 0;
     }
 
-    private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
-        java.util.Map<String, ModelConfig> models = new java.util.LinkedHashMap<>();
-        c.models().forEach((name, m) -> models.put(name, new ModelConfig(m.path(), m.task(), m.layout(), m.classes(),
-                m.engine(), m.batchSize(), threads, m.input(), m.preprocess(), m.nms())));
-        return new LinewatchConfig(c.site(), c.cameras(), c.pipeline(), models, c.alarms(), c.mqtt(), c.sinks());
+    private void header(Path clip) {
+        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s); clip %s; %d cores, Java %s%n",
+                model.path(), model.batchSize(), model.intraOpThreads(), clip,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
-    /** Replays the cameras as fast as possible; returns {fps, frames inferred}. */
-    private static double[] pipelineFps(LinewatchConfig c) throws InterruptedException {
-        long start = System.nanoTime();
-        Pipeline pipeline = Main.start(c, new Pipeline.Options(false, true, null, null));
+    /** Pipeline against bare engine for each camera count; returns the median run of each. */
+    private Map<Integer, PipelineRun> efficiency() throws Exception {
+        System.out.printf(Locale.ROOT, "%n## efficiency: replay as fast as possible, %d frames a camera, median of %d%n",
+                framesPerCamera, rounds);
+        System.out.println("| cameras | bare engine fps | pipeline fps | pipeline / engine | bytes allocated / frame | max GC pause ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        Map<Integer, PipelineRun> medians = new LinkedHashMap<>();
+        for (int cameras : cameraCounts) {
+            List<PipelineRun> runs = new ArrayList<>();
+            List<Double> engine = new ArrayList<>();
+            long frames = (long) cameras * framesPerCamera;
+            for (int r = 0; r < rounds; r++) {
+                runs.add(PipelineRun.measure(PipelineRun.withCameras(base, cameras, false),
+                        new Pipeline.Options(false, true, null, null).withLoad(1.0, framesPerCamera), probes, frames, 0));
+                engine.add(engineFps(frames));
+            }
+            PipelineRun run = medianRun(runs, PipelineRun::fps);
+            double e = median(engine);
+            medians.put(cameras, run);
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.0f | %d |%n", cameras, e, run.fps(),
+                    run.fps() / e, median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
+                    runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
+        }
+        return medians;
+    }
+
+    private static void stageCosts(PipelineRun run, int cameras) {
+        System.out.printf(Locale.ROOT, "%n## per frame and stage (%d cameras, the median run above; bytes in the steady"
+                + " part, alarm snapshots included)%n", cameras);
+        System.out.println("| stage | ms / frame | bytes allocated / frame |");
+        System.out.println("|---|---|---|");
+        run.millisPerFrameByStage().forEach((stage, ms) -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.0f |%n",
+                stage, ms, run.bytesPerFrameByStage().getOrDefault(stage.equals("decode") ? "capture" : stage, 0.0)));
+    }
+
+    /** Cameras paced at their frame rate, sped up to 50% and 90% of the measured capacity. */
+    private void latency(double capacityFps) throws Exception {
+        double singleBatchMillis = engineLatencyMillis();
+        double clipFps = clipFrameRate();
+        System.out.printf(Locale.ROOT, "%n## latency, capture to publish: %d cameras paced at their frame rate;"
+                + " capacity %.1f fps; engine at batch 1: %.2f ms (median of 200)%n", latencyCameras, capacityFps,
+                singleBatchMillis);
+        System.out.println("| load | offered fps | p50 ms | p99 ms | p99.9 ms | max ms | p99 / batch-1 engine | dropped |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (double load : new double[] {0.5, 0.9}) {
+            double offered = load * capacityFps;
+            double speed = offered / (latencyCameras * clipFps);
+            long frames = Math.max(100, Math.round(offered * 12 / latencyCameras));
+            PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, latencyCameras, false),
+                    new Pipeline.Options(true, true, null, null).withLoad(speed, frames), probes,
+                    frames * latencyCameras, 0);
+            Histogram h = run.latency();
+            System.out.printf(Locale.ROOT, "| %.0f%% | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d |%n", load * 100,
+                    offered, ms(h, 50), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1e6,
+                    ms(h, 99) / singleBatchMillis, run.dropped());
+        }
+    }
+
+    private void seedBaseline(Path clip, Map<Integer, PipelineRun> efficiency) {
+        System.out.printf(Locale.ROOT, "%n## against the seed-style Python pipeline (threads + queue.Queue, OpenCV,"
+                + " PyTorch; %s), same model, clip, batch and threads%n", Baselines.SEED_PIPELINE);
+        System.out.println("| cameras | Python fps | linewatch fps | linewatch / Python | Python detections |");
+        System.out.println("|---|---|---|---|---|");
+        for (int cameras : new int[] {1, latencyCameras}) {
+            PipelineRun ours = efficiency.get(cameras);
+            if (ours == null) {
+                continue;
+            }
+            try {
+                JsonNode py = Baselines.seedPython(python, clip, cameras, model.batchSize(), model.intraOpThreads());
+                double fps = py.get("fps").asDouble();
+                System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2f | %d |%n", cameras, fps, ours.fps(),
+                        ours.fps() / fps, py.get("detections").asLong());
+            } catch (Exception e) {
+                System.out.println("| " + cameras + " | skipped: " + e.getMessage() + " | | | |");
+            }
+        }
+    }
+
+    private void decodeCeiling(Path clip) {
+        System.out.println();
+        System.out.println("## decode: linewatch (FFmpeg via JavaCV, 1 thread, to BGR) against the FFmpeg command line"
+                + " (-threads 1 -pix_fmt bgr24 -f null), median of " + rounds);
+        List<Double> ours = new ArrayList<>();
+        List<Double> cli = new ArrayList<>();
         try {
-            pipeline.awaitSources();
-        } finally {
-            pipeline.close();
+            for (int r = 0; r < rounds; r++) {
+                double[] decoded = Baselines.ourDecodeFps(clip);
+                ours.add(decoded[0]);
+                cli.add(Baselines.ffmpegDecodeFps(clip, (long) decoded[1]));
+            }
+            System.out.printf(Locale.ROOT, "decode: linewatch %.0f fps, ffmpeg %.0f fps, linewatch / ffmpeg %.3f%n",
+                    median(ours), median(cli), median(ours) / median(cli));
+        } catch (Exception e) {
+            System.out.println("decode: skipped: " + e.getMessage());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long frames = pipeline.stats().stream().mapToLong(s -> s.inferred.get()).sum();
-        if (pipeline.stats().stream().mapToLong(CameraStats::dropped).sum() > 0) {
-            throw new IllegalStateException("frames were dropped during the bench replay");
-        }
-        return new double[] {frames / seconds, frames};
     }
 
-    /** The same model, batch and threads on pre-made tensors, for {@code frames} frames. */
-    private static double engineFps(ModelConfig model, int frames) throws EngineException {
+    private void soak() throws Exception {
+        System.out.printf(Locale.ROOT, "%n## soak: 1 camera looping the clip as fast as possible for %d min%n", soakMinutes);
+        long rssBefore = JvmProbes.residentBytes();
+        PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, 1, true),
+                new Pipeline.Options(false, true, null, null), probes, 0, soakMinutes * 60_000L);
+        System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: max pause %d ms,"
+                + " total %d ms; resident %.0f MiB before, %.0f MiB after%n", run.frames(), run.fps(),
+                run.bytesPerFrame(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,
+                JvmProbes.residentBytes() / 1048576.0);
+    }
+
+    /** The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames. */
+    private double engineFps(long frames) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
             int batch = model.batchSize();
             FloatBuffer in = direct(batch * engine.signature().inputFloats());
@@ -107,9 +232,9 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < in.capacity(); i++) {
                 in.put(i, random.nextFloat());
             }
-            engine.run(in, out, batch); // warm-up
+            engine.run(in, out, batch);
             long start = System.nanoTime();
-            int done = 0;
+            long done = 0;
             while (done < frames) {
                 engine.run(in, out, batch);
                 done += batch;
@@ -119,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Median time of one single-frame engine call, over 200 calls after a warm-up. */
-    private static double engineLatencyMillis(ModelConfig model) throws EngineException {
+    private double engineLatencyMillis() throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
             FloatBuffer in = direct(engine.signature().inputFloats());
             FloatBuffer out = direct(engine.signature().outputFloats());
@@ -135,7 +260,35 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static double median(List<Double> values) {
+    private double clipFrameRate() throws Exception {
+        io.linewatch.capture.FileFrameSource source =
+                new io.linewatch.capture.FileFrameSource("bench", Path.of(base.cameras().get(0).source()), false);
+        source.open();
+        try {
+            return source.frameRate();
+        } finally {
+            source.close();
+        }
+    }
+
+    private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        c.models().forEach((name, m) -> models.put(name, new ModelConfig(m.path(), m.task(), m.layout(), m.classes(),
+                m.engine(), m.batchSize(), threads, m.input(), m.preprocess(), m.nms())));
+        return new LinewatchConfig(c.site(), c.cameras(), c.pipeline(), models, c.alarms(), c.mqtt(), c.sinks());
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1e6;
+    }
+
+    private static PipelineRun medianRun(List<PipelineRun> runs, ToDoubleFunction<PipelineRun> key) {
+        List<PipelineRun> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Double.compare(key.applyAsDouble(a), key.applyAsDouble(b)));
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static double median(List<Double> values) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

@@ -52,6 +52,25 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         this.stats = stats;
     }
 
+    /**
+     * Runs one blank batch of every size up to the maximum before the first frame arrives: an
+     * engine's first run of a shape is several times slower (memory planning), and that must not
+     * land on the first frames of a camera.
+     */
+    @Override
+    public void onStart() {
+        try {
+            for (int n = 1; n <= maxBatch; n++) {
+                engine.run(stagingIn.slice(0, n * inputFloats), stagingOut.slice(0, n * outputFloats), n);
+                if (engine.signature().fixedBatch() > 0) {
+                    break;
+                }
+            }
+        } catch (EngineException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws EngineException {
         if (!event.failed()) {

@@ -16,6 +16,8 @@ public final class CameraStats {
     public final AtomicLong droppedDecodeError = new AtomicLong();
     /** Frames a stage failed on. */
     public final AtomicLong failed = new AtomicLong();
+    /** Nanoseconds capture spent decoding frames (FFmpeg decode and conversion to BGR). */
+    public final AtomicLong decodeNanos = new AtomicLong();
     /** Frames that went through inference. */
     public final AtomicLong inferred = new AtomicLong();
     /** Detections kept after NMS. */

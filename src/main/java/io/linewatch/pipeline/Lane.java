@@ -16,6 +16,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.linewatch.config.PipelineConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,7 @@ final class Lane {
 
     private static final int SPIN_TRIES = 20;
     private static final long SLEEP_NANOS = 100_000;
+    private static final long START_TIMEOUT_SECONDS = 120;
 
     private final String name;
     private final Disruptor<FrameEvent> disruptor;
@@ -34,6 +36,8 @@ final class Lane {
     private final List<String> threadNames = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<FrameEvent>> processors = new ArrayList<>();
+    private final List<StageStats> stageStats = new ArrayList<>();
+    private final List<CountDownLatch> started = new ArrayList<>();
     private EventHandlerGroup<FrameEvent> tail;
 
     Lane(String name, FrameEventFactory factory, PipelineConfig config, List<CameraStats> stats) {
@@ -62,8 +66,24 @@ final class Lane {
         }
     }
 
-    RingBuffer<FrameEvent> start() {
-        return disruptor.start();
+    /** Time spent per stage, in the order the stages were added. */
+    List<StageStats> stageStats() {
+        return stageStats;
+    }
+
+    /**
+     * Starts the stage threads and waits until each has run its own start (the engine's warm-up),
+     * so that the first frames do not queue behind it.
+     */
+    RingBuffer<FrameEvent> start() throws InterruptedException {
+        RingBuffer<FrameEvent> ring = disruptor.start();
+        for (CountDownLatch latch : started) {
+            if (!latch.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("lane " + name + ": a stage did not start within "
+                        + START_TIMEOUT_SECONDS + " s");
+            }
+        }
+        return ring;
     }
 
     RingBuffer<FrameEvent> ring() {
@@ -89,10 +109,14 @@ final class Lane {
     }
 
     private EventProcessorFactory<FrameEvent> processor(Stage stage) {
+        StageStats timing = new StageStats(name, stage.name());
+        stageStats.add(timing);
+        CountDownLatch stageStarted = new CountDownLatch(1);
+        started.add(stageStarted);
         return (ring, barrierSequences) -> {
             BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
                     .setMaxBatchSize(stage.maxBatch())
-                    .build(ring, ring.newBarrier(barrierSequences), stage.handler());
+                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), timing, stageStarted));
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
             processors.add(p);
             threadNames.add("lw-" + name + "-" + stage.name());

@@ -60,7 +60,20 @@ public final class Pipeline implements AutoCloseable {
      * @param listener      told of each alarm event, or null
      */
     public record Options(Boolean realtime, boolean failFast, Path detectionsLog,
-                          AlarmSinkHandler.AlarmListener listener) {
+                          AlarmSinkHandler.AlarmListener listener, double speed, long framesPerCamera) {
+
+        /** At the clips' own rate when paced, every frame. */
+        public Options(Boolean realtime, boolean failFast, Path detectionsLog, AlarmSinkHandler.AlarmListener listener) {
+            this(realtime, failFast, detectionsLog, listener, 1.0, 0);
+        }
+
+        /**
+         * A copy whose paced cameras run at {@code speed} times their own frame rate (benchmarks:
+         * a chosen load) and stop after {@code framesPerCamera} frames (0: at the end of the source).
+         */
+        public Options withLoad(double newSpeed, long newFramesPerCamera) {
+            return new Options(realtime, failFast, detectionsLog, listener, newSpeed, newFramesPerCamera);
+        }
     }
 
     private final List<CameraStats> stats;
@@ -206,7 +219,12 @@ public final class Pipeline implements AutoCloseable {
                 .then(new Lane.Stage(AlarmHandler.NAME, new AlarmHandler(config.site(), rules, lastSeq, stats)))
                 .then(sinks.toArray(Lane.Stage[]::new));
         lanes.add(lane);
-        return lane.start();
+        try {
+            return lane.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while lane " + name + " started", e);
+        }
     }
 
     private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
@@ -245,7 +263,9 @@ public final class Pipeline implements AutoCloseable {
                               Options options) {
         boolean realtime = options.realtime() != null ? options.realtime()
                 : camera.pacing() == CameraConfig.Pacing.REALTIME;
-        CaptureLoop loop = new CaptureLoop(index, camera.id(), source, realtime, ring, stats.get(index));
+        double paceFps = realtime ? source.frameRate() * options.speed() : 0;
+        CaptureLoop loop = new CaptureLoop(index, camera.id(), source, paceFps, options.framesPerCamera(), ring,
+                stats.get(index));
         Thread thread = new Thread(loop, "lw-capture-" + camera.id());
         thread.setDaemon(true);
         captures.add(loop);
@@ -253,6 +273,11 @@ public final class Pipeline implements AutoCloseable {
         LOG.info("camera {}: {} {}x{} at {} fps, {}", camera.id(), camera.source(), source.width(), source.height(),
                 String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()), realtime ? "realtime" : "as fast as possible");
         thread.start();
+    }
+
+    /** Time spent per stage, lane by lane. */
+    public List<StageStats> stageStats() {
+        return lanes.stream().flatMap(l -> l.stageStats().stream()).toList();
     }
 
     /** Per-camera counters, in config order. */

@@ -48,6 +48,13 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
     }
 
     @Override
+    public void onStart() {
+        if (snapshots != null) {
+            snapshots.warmUp();
+        }
+    }
+
+    @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         if (event.failed()) {
             return;

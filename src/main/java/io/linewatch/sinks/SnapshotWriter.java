@@ -36,6 +36,27 @@ public final class SnapshotWriter {
         this.classNames = classNames;
     }
 
+    /**
+     * Encodes a small JPEG in memory, so that the first alarm does not pay for loading the image
+     * classes and the JPEG codec (over 100 ms, which would stall the frames behind it).
+     */
+    public void warmUp() {
+        BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(ALARM);
+            g.drawRect(2, 2, 40, 20);
+            label(g, "warm-up", 4, 16, 11);
+        } finally {
+            g.dispose();
+        }
+        try {
+            ImageIO.write(image, "jpg", new java.io.ByteArrayOutputStream());
+        } catch (IOException e) {
+            // the first real snapshot will report it
+        }
+    }
+
     /** Writes the snapshot of {@code alarm} and returns its path. */
     public Path write(AlarmEvent alarm, byte[] bgr, int width, int height, Detections detections) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);

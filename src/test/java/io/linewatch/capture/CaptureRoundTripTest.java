@@ -42,7 +42,7 @@ class CaptureRoundTripTest {
         assertThat(source.width()).isEqualTo(width);
         assertThat(source.height()).isEqualTo(height);
         assertThat(source.frameRate()).isEqualTo(25.0);
-        new CaptureLoop(3, "cam", source, false, ring, stats).run();
+        new CaptureLoop(3, "cam", source, 0, 0, ring, stats).run();
 
         assertThat(stats.framesIn.get()).isEqualTo(written.size());
         assertThat(stats.dropped()).isZero();
@@ -68,7 +68,7 @@ class CaptureRoundTripTest {
         CameraStats stats = new CameraStats("cam");
         FileFrameSource source = new FileFrameSource("cam", clip, false);
         source.open();
-        new CaptureLoop(0, "cam", source, false, ring, stats).run();
+        new CaptureLoop(0, "cam", source, 0, 0, ring, stats).run();
         assertThat(stats.framesIn.get()).isEqualTo(3);
         assertThat(stats.droppedTooLarge.get()).isEqualTo(3);
     }

@@ -1,0 +1,79 @@
+package io.linewatch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.CaptureException;
+import io.linewatch.capture.FileFrameSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The references the benchmark measures linewatch against, other than the bare engine. */
+final class Baselines {
+
+    static final Path SEED_PIPELINE = Path.of("bench/seed_pipeline.py");
+    private static final Pattern RTIME = Pattern.compile("rtime=([0-9.]+)s");
+
+    private Baselines() {
+    }
+
+    /** The seed-style Python pipeline on the same model and clip; its JSON result, or why not. */
+    static JsonNode seedPython(String python, Path clip, int cameras, int batch, int threads)
+            throws IOException, InterruptedException {
+        if (!Files.exists(SEED_PIPELINE)) {
+            throw new IOException(SEED_PIPELINE + " not found: run the bench from the repository root");
+        }
+        List<String> command = List.of(python, SEED_PIPELINE.toString(), "--clip", clip.toString(),
+                "--cameras", Integer.toString(cameras), "--batch", Integer.toString(batch),
+                "--threads", Integer.toString(threads));
+        String out = run(command, 900);
+        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IOException("no JSON line from " + String.join(" ", command)));
+        return new ObjectMapper().readTree(last);
+    }
+
+    /** Frames per second of the FFmpeg command line decoding {@code clip} to BGR on one thread. */
+    static double ffmpegDecodeFps(Path clip, long frames) throws IOException, InterruptedException {
+        String out = run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", "1", "-i",
+                clip.toString(), "-pix_fmt", "bgr24", "-f", "null", "-"), 300);
+        Matcher m = RTIME.matcher(out);
+        if (!m.find()) {
+            throw new IOException("ffmpeg printed no benchmark line");
+        }
+        return frames / Double.parseDouble(m.group(1));
+    }
+
+    /** Frames per second of linewatch's own decode (FFmpeg through JavaCV, one thread, BGR). */
+    static double[] ourDecodeFps(Path clip) throws CaptureException {
+        FileFrameSource source = new FileFrameSource("bench", clip, false);
+        source.open();
+        long frames = 0;
+        long start = System.nanoTime();
+        try {
+            while (source.next() != null) {
+                frames++;
+            }
+        } finally {
+            source.close();
+        }
+        return new double[] {frames / ((System.nanoTime() - start) / 1e9), frames};
+    }
+
+    private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            String text = new String(out, StandardCharsets.UTF_8).strip();
+            String tail = text.length() > 300 ? text.substring(text.length() - 300) : text;
+            throw new IOException(command.get(0) + " failed: " + tail.replace('\n', ' '));
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}

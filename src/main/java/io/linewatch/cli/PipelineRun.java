@@ -1,0 +1,119 @@
+package io.linewatch.cli;
+
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.StageStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One measured pipeline run for the benchmark: throughput and allocation per frame in steady state
+ * (between 20% and 80% of the expected frames, so start-up and drain are left out), latency, drops,
+ * GC pauses and time per stage.
+ */
+record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map<String, Double> bytesPerFrameByStage,
+                   long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage) {
+
+    /** Bytes allocated per frame by all pipeline threads together. */
+    double bytesPerFrame() {
+        return bytesPerFrameByStage.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The config with its first camera copied {@code cameras} times (ids {@code cam-1..N}). */
+    static LinewatchConfig withCameras(LinewatchConfig c, int cameras, boolean loop) {
+        CameraConfig template = c.cameras().get(0);
+        List<CameraConfig> copies = new ArrayList<>();
+        for (int i = 1; i <= cameras; i++) {
+            copies.add(new CameraConfig("cam-" + i, template.source(), template.model(), template.pacing(), loop));
+        }
+        return c.withCameras(copies);
+    }
+
+    /**
+     * Runs until every camera has delivered its frames (or until {@code maxMillis}, for looped
+     * sources) and measures it.
+     */
+    static PipelineRun measure(LinewatchConfig c, Pipeline.Options options, JvmProbes probes, long expectedFrames,
+                               long maxMillis) throws InterruptedException {
+        probes.resetPauses();
+        long start = System.nanoTime();
+        Pipeline pipeline = Main.start(c, options);
+        Window window = steadyWindow(pipeline, probes, expectedFrames, start, maxMillis);
+        if (maxMillis > 0) {
+            Thread.sleep(Math.max(0, maxMillis - (System.nanoTime() - start) / 1_000_000));
+        } else {
+            pipeline.awaitSources();
+        }
+        pipeline.close();
+        long frames = inferred(pipeline);
+        long dropped = pipeline.stats().stream().mapToLong(CameraStats::dropped).sum();
+        Map<String, Double> bytesPerFrame = new LinkedHashMap<>();
+        window.bytesByStage().forEach((stage, bytes) -> bytesPerFrame.put(stage, (double) bytes / Math.max(1, window.frames())));
+        double steadyFps = window.nanos() > 0 ? window.frames() / (window.nanos() / 1e9) : Double.NaN;
+        return new PipelineRun(steadyFps, frames, dropped, pipeline.latency().snapshot(), bytesPerFrame,
+                probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames));
+    }
+
+    /** Bytes allocated per stage, frames inferred and time over the steady part of a run. */
+    private record Window(Map<String, Long> bytesByStage, long frames, long nanos) {
+    }
+
+    /**
+     * Polls the run and measures its steady part: from 20% to 80% of the expected frames (capture,
+     * which runs up to a ring ahead, is still alive at the end), or of {@code maxMillis} for a run
+     * that ends by time.
+     */
+    private static Window steadyWindow(Pipeline pipeline, JvmProbes probes, long expected, long startNanos,
+                                       long maxMillis) throws InterruptedException {
+        Map<String, Long> bytesFrom = null;
+        long framesFrom = 0;
+        long nanosFrom = 0;
+        while (true) {
+            long frames = inferred(pipeline);
+            double progress = maxMillis > 0 ? (System.nanoTime() - startNanos) / 1e6 / maxMillis
+                    : (double) frames / expected;
+            if (bytesFrom == null && progress >= 0.2) {
+                bytesFrom = probes.allocatedBytesByStage();
+                framesFrom = frames;
+                nanosFrom = System.nanoTime();
+            }
+            if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
+                if (bytesFrom == null) {
+                    return new Window(Map.of(), 0, 0);
+                }
+                Map<String, Long> delta = new LinkedHashMap<>(probes.allocatedBytesByStage());
+                for (Map.Entry<String, Long> e : bytesFrom.entrySet()) {
+                    delta.merge(e.getKey(), -e.getValue(), Long::sum);
+                }
+                return new Window(delta, frames - framesFrom, System.nanoTime() - nanosFrom);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean pipelineIdle(Pipeline pipeline, long expected) {
+        long seen = pipeline.stats().stream().mapToLong(s -> s.framesIn.get() + s.droppedDecodeError.get()).sum();
+        return seen >= expected && inferred(pipeline) + pipeline.stats().stream().mapToLong(CameraStats::dropped).sum()
+                >= expected;
+    }
+
+    private static long inferred(Pipeline pipeline) {
+        return pipeline.stats().stream().mapToLong(s -> s.inferred.get()).sum();
+    }
+
+    /** Milliseconds per frame: decode (summed over cameras) and each stage (summed over lanes). */
+    private static Map<String, Double> stageCosts(Pipeline pipeline, long frames) {
+        Map<String, Double> costs = new LinkedHashMap<>();
+        long decode = pipeline.stats().stream().mapToLong(s -> s.decodeNanos.get()).sum();
+        costs.put("decode", decode / 1e6 / Math.max(1, frames));
+        for (StageStats s : pipeline.stageStats()) {
+            costs.merge(s.stage, s.busyNanos.get() / 1e6 / Math.max(1, frames), Double::sum);
+        }
+        return costs;
+    }
+}
