@@ -24,14 +24,17 @@ final class Baselines {
     }
 
     /** The seed-style Python pipeline on the same model and clip; its JSON result, or why not. */
-    static JsonNode seedPython(String python, Path clip, int cameras, int batch, int threads)
-            throws IOException, InterruptedException {
+    static JsonNode seedPython(String python, Path clip, int cameras, int batch, int threads, int frames,
+                               boolean freeze) throws IOException, InterruptedException {
         if (!Files.exists(SEED_PIPELINE)) {
             throw new IOException(SEED_PIPELINE + " not found: run the bench from the repository root");
         }
-        List<String> command = List.of(python, SEED_PIPELINE.toString(), "--clip", clip.toString(),
+        List<String> command = new ArrayList<>(List.of(python, SEED_PIPELINE.toString(), "--clip", clip.toString(),
                 "--cameras", Integer.toString(cameras), "--batch", Integer.toString(batch),
-                "--threads", Integer.toString(threads));
+                "--threads", Integer.toString(threads), "--frames", Integer.toString(frames)));
+        if (freeze) {
+            command.add("--freeze");
+        }
         String out = run(command, 900);
         String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IOException("no JSON line from " + String.join(" ", command)));

@@ -174,20 +174,24 @@ final class BenchCommand implements Callable<Integer> {
     private void seedBaseline(Path clip, Map<Integer, PipelineRun> efficiency) {
         System.out.printf(Locale.ROOT, "%n## against the seed-style Python pipeline (threads + queue.Queue, OpenCV,"
                 + " PyTorch; %s), same model, clip, batch and threads%n", Baselines.SEED_PIPELINE);
-        System.out.println("| cameras | Python fps | linewatch fps | linewatch / Python | Python detections |");
+        System.out.println("| cameras | PyTorch model | Python fps | linewatch fps | linewatch / Python |");
         System.out.println("|---|---|---|---|---|");
         for (int cameras : new int[] {1, latencyCameras}) {
             PipelineRun ours = efficiency.get(cameras);
             if (ours == null) {
                 continue;
             }
-            try {
-                JsonNode py = Baselines.seedPython(python, clip, cameras, model.batchSize(), model.intraOpThreads());
-                double fps = py.get("fps").asDouble();
-                System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.2f | %d |%n", cameras, fps, ours.fps(),
-                        ours.fps() / fps, py.get("detections").asLong());
-            } catch (Exception e) {
-                System.out.println("| " + cameras + " | skipped: " + e.getMessage() + " | | | |");
+            for (boolean freeze : new boolean[] {false, true}) {
+                String variant = freeze ? "traced, frozen, optimize_for_inference" : "traced (as the seed)";
+                try {
+                    JsonNode py = Baselines.seedPython(python, clip, cameras, model.batchSize(), model.intraOpThreads(),
+                            framesPerCamera, freeze);
+                    double fps = py.get("fps").asDouble();
+                    System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.2f |%n", cameras, variant, fps,
+                            ours.fps(), ours.fps() / fps);
+                } catch (Exception e) {
+                    System.out.println("| " + cameras + " | " + variant + " | skipped: " + e.getMessage() + " | | |");
+                }
             }
         }
     }
