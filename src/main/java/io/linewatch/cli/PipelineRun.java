@@ -40,9 +40,9 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
      */
     static PipelineRun measure(LinewatchConfig c, Pipeline.Options options, JvmProbes probes, long expectedFrames,
                                long maxMillis) throws InterruptedException {
-        probes.resetPauses();
         long start = System.nanoTime();
         Pipeline pipeline = Main.start(c, options);
+        probes.resetPauses(); // pauses while the pipeline starts hold back no frame
         Window window = steadyWindow(pipeline, probes, expectedFrames, start, maxMillis);
         if (maxMillis > 0) {
             Thread.sleep(Math.max(0, maxMillis - (System.nanoTime() - start) / 1_000_000));

@@ -1,0 +1,31 @@
+package io.linewatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linewatch.testing.Cli;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark command runs end to end on a tiny workload and prints every section. It asserts
+ * what the report holds, never how fast anything was (figures belong in BENCHMARKS.md).
+ */
+class BenchCommandTest {
+
+    @Test
+    void aTinyBenchPrintsEverySection() {
+        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "1,2", "--frames", "40", "--latency-cameras", "1",
+                "--no-baselines");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("## efficiency")
+                .containsPattern("\\| 1 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .containsPattern("\\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .contains("## per frame and stage")
+                .containsPattern("\\| inference \\| [0-9.]+ \\|")
+                .containsPattern("\\| decode \\| [0-9.]+ \\|")
+                .contains("## latency")
+                .containsPattern("\\| 50% \\| [0-9.]+ \\|")
+                .containsPattern("\\| 90% \\| [0-9.]+ \\|")
+                .contains("memory: resident");
+    }
+}
