@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 /**
  * Writes the annotated JPEG of an alarm: the frame, every detection in a thin box, the box that
  * raised the alarm thick and labelled, and a header with camera, rule and time. Used from one
- * thread; allocates per snapshot (alarms are rare).
+ * thread. The image is reused; the JPEG encoder still allocates about a frame's worth per snapshot.
  */
 public final class SnapshotWriter {
 
@@ -30,6 +30,8 @@ public final class SnapshotWriter {
 
     private final Path dir;
     private final List<String> classNames;
+    /** Reused from alarm to alarm while the frame size stays. */
+    private BufferedImage image;
 
     public SnapshotWriter(Path dir, List<String> classNames) {
         this.dir = dir;
@@ -41,8 +43,8 @@ public final class SnapshotWriter {
      * classes and the JPEG codec (over 100 ms, which would stall the frames behind it).
      */
     public void warmUp() {
-        BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_3BYTE_BGR);
-        Graphics2D g = image.createGraphics();
+        BufferedImage probe = new BufferedImage(64, 32, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = probe.createGraphics();
         try {
             g.setColor(ALARM);
             g.drawRect(2, 2, 40, 20);
@@ -51,7 +53,7 @@ public final class SnapshotWriter {
             g.dispose();
         }
         try {
-            ImageIO.write(image, "jpg", new java.io.ByteArrayOutputStream());
+            ImageIO.write(probe, "jpg", new java.io.ByteArrayOutputStream());
         } catch (IOException e) {
             // the first real snapshot will report it
         }
@@ -59,7 +61,9 @@ public final class SnapshotWriter {
 
     /** Writes the snapshot of {@code alarm} and returns its path. */
     public Path write(AlarmEvent alarm, byte[] bgr, int width, int height, Detections detections) throws IOException {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        if (image == null || image.getWidth() != width || image.getHeight() != height) {
+            image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(bgr, 0, raster, 0, width * height * 3);
         Graphics2D g = image.createGraphics();
