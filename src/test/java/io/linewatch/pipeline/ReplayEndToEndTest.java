@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long ENTRY_FRAMES = 10;
 
     @TempDir
     Path dir;
@@ -76,7 +77,9 @@ class ReplayEndToEndTest {
         List<JsonNode> raised = events.stream().filter(e -> e.get("type").asText().equals("raised")).toList();
         assertThat(appearances.size()).isGreaterThanOrEqualTo(5);
         for (JsonNode a : appearances) {
-            long first = a.get("first_frame").asLong();
+            // The ground truth lists an object once 40% of it is in view; an alarm a few frames
+            // earlier, as it enters, is still this appearance's (clean stretches are >= 75 frames).
+            long first = a.get("first_frame").asLong() - ENTRY_FRAMES;
             long last = a.get("last_frame").asLong();
             long inside = raised.stream().filter(e -> e.get("frame").asLong() >= first
                     && e.get("frame").asLong() <= last).count();
