@@ -6,9 +6,8 @@ import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.OnnxRuntimeEngine;
+import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Pipeline;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,8 +231,8 @@ final class BenchCommand implements Callable<Integer> {
     private double engineFps(long frames) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
             int batch = model.batchSize();
-            FloatBuffer in = direct(batch * engine.signature().inputFloats());
-            FloatBuffer out = direct(batch * engine.signature().outputFloats());
+            FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
+            FloatBuffer out = FrameEventFactory.directFloats(batch * engine.signature().outputFloats());
             Random random = new Random(1);
             for (int i = 0; i < in.capacity(); i++) {
                 in.put(i, random.nextFloat());
@@ -252,8 +251,8 @@ final class BenchCommand implements Callable<Integer> {
     /** Median time of one engine call on {@code batch} frames, over 200 calls after a warm-up. */
     private double engineLatencyMillis(int batch) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
-            FloatBuffer in = direct(batch * engine.signature().inputFloats());
-            FloatBuffer out = direct(batch * engine.signature().outputFloats());
+            FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
+            FloatBuffer out = FrameEventFactory.directFloats(batch * engine.signature().outputFloats());
             List<Double> times = new ArrayList<>();
             for (int i = 0; i < 220; i++) {
                 long start = System.nanoTime();
@@ -279,8 +278,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
-        c.models().forEach((name, m) -> models.put(name, new ModelConfig(m.path(), m.task(), m.layout(), m.classes(),
-                m.engine(), m.batchSize(), threads, m.input(), m.preprocess(), m.nms())));
+        c.models().forEach((name, m) -> models.put(name, m.withIntraOpThreads(threads)));
         return new LinewatchConfig(c.site(), c.cameras(), c.pipeline(), models, c.alarms(), c.mqtt(), c.sinks());
     }
 
@@ -300,7 +298,4 @@ final class BenchCommand implements Callable<Integer> {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
 }

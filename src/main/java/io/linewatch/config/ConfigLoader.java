@@ -80,9 +80,7 @@ public final class ConfigLoader {
                     camera.pacing(), camera.loop()));
         }
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
-        config.models().forEach((name, m) -> models.put(name, new ModelConfig(resolvePath(base, m.path()),
-                m.task(), m.layout(), m.classes(), m.engine(), m.batchSize(), m.intraOpThreads(), m.input(),
-                m.preprocess(), m.nms())));
+        config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));
         return new LinewatchConfig(config.site(), cameras, config.pipeline(), models, config.alarms(),
                 config.mqtt(), config.sinks());
     }

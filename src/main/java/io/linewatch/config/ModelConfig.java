@@ -64,4 +64,14 @@ public record ModelConfig(
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
     }
+
+    /** A copy reading another file. */
+    public ModelConfig withPath(String newPath) {
+        return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms);
+    }
+
+    /** A copy with another number of intra-op threads. */
+    public ModelConfig withIntraOpThreads(int threads) {
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms);
+    }
 }

@@ -3,8 +3,7 @@ package io.linewatch.inference;
 import com.lmax.disruptor.EventHandler;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.linewatch.pipeline.FrameEventFactory;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -47,8 +46,8 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         this.outputFloats = s.outputFloats();
         this.maxBatch = s.fixedBatch() > 0 ? s.fixedBatch() : maxBatch;
         this.batch = new FrameEvent[this.maxBatch];
-        this.stagingIn = direct(this.maxBatch * inputFloats);
-        this.stagingOut = direct(this.maxBatch * outputFloats);
+        this.stagingIn = FrameEventFactory.directFloats((long) this.maxBatch * inputFloats);
+        this.stagingOut = FrameEventFactory.directFloats((long) this.maxBatch * outputFloats);
         this.stats = stats;
     }
 
@@ -133,9 +132,5 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
             event.failedStage = NAME;
             stats.get(event.cameraIndex).failed.incrementAndGet();
         }
-    }
-
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }

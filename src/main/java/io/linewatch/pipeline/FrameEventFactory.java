@@ -55,7 +55,8 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return outputArena.duplicate();
     }
 
-    static FloatBuffer directFloats(long count) {
+    /** A direct, native-order float buffer, as engines read without copying. */
+    public static FloatBuffer directFloats(long count) {
         if (count * Float.BYTES > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ring arena too large: " + count + " floats; lower pipeline.ring_size");
         }
