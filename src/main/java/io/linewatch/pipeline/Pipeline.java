@@ -78,6 +78,7 @@ public final class Pipeline implements AutoCloseable {
 
     private final List<CameraStats> stats;
     private final LatencyStats latency = new LatencyStats();
+    private final CameraStates cameraStates = new CameraStates();
     private final List<Lane> lanes = new ArrayList<>();
     private final List<InferenceEngine> engines = new ArrayList<>();
     private final List<CaptureLoop> captures = new ArrayList<>();
@@ -300,6 +301,11 @@ public final class Pipeline implements AutoCloseable {
 
     public LatencyStats latency() {
         return latency;
+    }
+
+    /** The state of every camera's source, with its change notifications. */
+    public CameraStates cameraStates() {
+        return cameraStates;
     }
 
     /** Waits until every finite source has ended (forever for looped or live ones). */
