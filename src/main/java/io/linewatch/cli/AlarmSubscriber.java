@@ -2,6 +2,7 @@ package io.linewatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.sinks.AlarmJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -25,8 +26,11 @@ final class AlarmSubscriber implements AutoCloseable {
         options.setCleanSession(true);
         client.connect(options);
         client.subscribe(topicFilter, 1, (topic, message) -> {
-            received.incrementAndGet();
-            out.println(describe(topic, new String(message.getPayload(), StandardCharsets.UTF_8)));
+            String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
+            if (payload.contains("\"" + AlarmJson.SCHEMA + "\"")) {
+                received.incrementAndGet();
+            }
+            out.println(describe(topic, payload));
         });
     }
 
@@ -37,6 +41,13 @@ final class AlarmSubscriber implements AutoCloseable {
     static String describe(String topic, String payload) {
         try {
             JsonNode e = JSON.readTree(payload);
+            if (e.path("state").isTextual()) {
+                return String.format(Locale.ROOT, "[mqtt %s] camera %s is %s%s", topic, e.path("camera").asText(),
+                        e.path("state").asText(), e.path("reason").asText().isEmpty() ? "" : " (" + e.path("reason").asText() + ")");
+            }
+            if (!e.isObject()) {
+                return "[mqtt " + topic + "] " + payload;
+            }
             return String.format(Locale.ROOT, "[mqtt %s] %-7s #%d %s: %s %.2f at frame %d, box %s%s", topic,
                     e.path("type").asText().toUpperCase(Locale.ROOT), e.path("seq").asLong(), e.path("rule").asText(),
                     e.path("class").asText(), e.path("score").asDouble(), e.path("frame").asLong(), e.path("box"),

@@ -2,6 +2,7 @@ package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.OutboxConfig;
 import io.linewatch.config.SinksConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,10 @@ final class DemoCommand implements Callable<Integer> {
                 .withSinks(new SinksConfig(events.toString(), out.resolve("snapshots").toString()));
         try (EmbeddedBroker broker = new EmbeddedBroker();
              AlarmSubscriber subscriber = new AlarmSubscriber(broker.url(), "linewatch/#", System.out)) {
-            c = c.withMqtt(c.mqtt().withUrl(broker.url()));
+            // A fresh broker each demo: what an earlier demo left undelivered has nowhere to go.
+            Path outbox = out.resolve("outbox");
+            deleteTree(outbox);
+            c = c.withMqtt(c.mqtt().withUrl(broker.url()).withOutbox(new OutboxConfig(outbox.toString(), null)));
             System.out.printf("demo: %s on %s (%s), broker %s; alarms print as the subscriber receives them%n",
                     root.resolve(CLIP), root.resolve(MODEL), fast ? "as fast as possible" : "real time", broker.url());
             Path truth = root.resolve(GROUND_TRUTH);
@@ -65,6 +69,17 @@ final class DemoCommand implements Callable<Integer> {
         long deadline = System.currentTimeMillis() + 5_000;
         while (subscriber.received() < expected && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 

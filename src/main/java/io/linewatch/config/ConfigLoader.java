@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * Reads a YAML config into typed records and validates it. Every failure is a {@link
  * ConfigException} whose message is one line: {@code FILE: field.path: what is wrong}. Relative
- * model paths and camera sources are resolved against the config file's folder.
+ * model paths, camera sources and MQTT credential files are resolved against the config file's folder.
  */
 public final class ConfigLoader {
 
@@ -82,7 +82,7 @@ public final class ConfigLoader {
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
         config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));
         return new LinewatchConfig(config.site(), cameras, config.pipeline(), models, config.alarms(),
-                config.mqtt(), config.sinks());
+                config.mqtt().withFiles(p -> resolvePath(base, p)), config.sinks());
     }
 
     private static String resolvePath(Path base, String path) {

@@ -1,56 +1,144 @@
 package io.linewatch.config;
 
 /**
- * The MQTT broker that receives alarm events.
+ * The MQTT broker that receives alarm events, camera states and the daemon's availability.
  *
  * @param enabled               publish to MQTT at all
- * @param url                   broker URL, {@code tcp://host:port}
- * @param clientId              client id; empty means {@code linewatch-<site>}
- * @param topic                 topic template; {@code {site}} and {@code {camera}} are replaced
- * @param qos                   0, 1 or 2
- * @param connectTimeoutSeconds how long the first connection may take
+ * @param url                   broker URL, {@code tcp://host:port} or {@code ssl://host:port}
+ * @param clientId              client id, stable across restarts (the broker keeps its session);
+ *                              empty means {@code linewatch-<site>}
+ * @param topic                 alarm event topic; {@code {site}} and {@code {camera}} are replaced
+ * @param stateTopic            retained per-camera state topic, same placeholders
+ * @param availabilityTopic     retained daemon availability topic ({@code online}, {@code offline}
+ *                              as the Last Will, {@code stopped}); {@code {site}} is replaced
+ * @param qos                   QoS of alarm events: 1 (at least once) or 2
+ * @param connectTimeoutSeconds how long one connection attempt may take
+ * @param keepAliveSeconds      MQTT keep-alive interval
+ * @param cleanSession          false (default): a persistent session under the stable client id
+ * @param username              user name, or empty for none
+ * @param passwordFile          file holding the password (first line), or empty
+ * @param passwordEnv           environment variable holding the password, or empty
+ * @param tls                   TLS trust and client certificate, for {@code ssl://} URLs
+ * @param reconnectMinMs        first reconnect delay; doubles each failure, with jitter
+ * @param reconnectMaxMs        longest reconnect delay
+ * @param outbox                the on-disk outbox every message passes through
  */
 public record MqttConfig(
         Boolean enabled,
         String url,
         String clientId,
         String topic,
+        String stateTopic,
+        String availabilityTopic,
         Integer qos,
-        Integer connectTimeoutSeconds) {
+        Integer connectTimeoutSeconds,
+        Integer keepAliveSeconds,
+        Boolean cleanSession,
+        String username,
+        String passwordFile,
+        String passwordEnv,
+        TlsConfig tls,
+        Long reconnectMinMs,
+        Long reconnectMaxMs,
+        OutboxConfig outbox) {
 
     public static final String DEFAULT_TOPIC = "linewatch/{site}/{camera}/events";
+    public static final String DEFAULT_STATE_TOPIC = "linewatch/{site}/{camera}/state";
+    public static final String DEFAULT_AVAILABILITY_TOPIC = "linewatch/{site}/availability";
 
     public MqttConfig {
         enabled = enabled == null || enabled;
         url = url == null ? "tcp://127.0.0.1:1883" : url;
         clientId = clientId == null ? "" : clientId;
         topic = topic == null ? DEFAULT_TOPIC : topic;
+        stateTopic = stateTopic == null ? DEFAULT_STATE_TOPIC : stateTopic;
+        availabilityTopic = availabilityTopic == null ? DEFAULT_AVAILABILITY_TOPIC : availabilityTopic;
         qos = qos == null ? 1 : qos;
         connectTimeoutSeconds = connectTimeoutSeconds == null ? 5 : connectTimeoutSeconds;
-        if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("qos must be 0, 1 or 2, got " + qos);
+        keepAliveSeconds = keepAliveSeconds == null ? 30 : keepAliveSeconds;
+        cleanSession = cleanSession != null && cleanSession;
+        username = username == null ? "" : username;
+        passwordFile = passwordFile == null ? "" : passwordFile;
+        passwordEnv = passwordEnv == null ? "" : passwordEnv;
+        tls = tls == null ? TlsConfig.defaults() : tls;
+        reconnectMinMs = reconnectMinMs == null ? 500L : reconnectMinMs;
+        reconnectMaxMs = reconnectMaxMs == null ? 30_000L : reconnectMaxMs;
+        outbox = outbox == null ? OutboxConfig.defaults() : outbox;
+        if (qos < 1 || qos > 2) {
+            throw new IllegalArgumentException("qos must be 1 or 2 (alarms are never sent at most once), got " + qos);
         }
         if (!url.startsWith("tcp://") && !url.startsWith("ssl://")) {
             throw new IllegalArgumentException("url must start with tcp:// or ssl://, got '" + url + "'");
         }
+        if (connectTimeoutSeconds < 1 || keepAliveSeconds < 1) {
+            throw new IllegalArgumentException("connect_timeout_seconds and keep_alive_seconds must be at least 1");
+        }
+        if (reconnectMinMs < 1 || reconnectMaxMs < reconnectMinMs) {
+            throw new IllegalArgumentException("reconnect_min_ms must be at least 1 and at most reconnect_max_ms");
+        }
+        if (!passwordFile.isEmpty() && !passwordEnv.isEmpty()) {
+            throw new IllegalArgumentException("give the password by password_file or by password_env, not both");
+        }
+        if ((!passwordFile.isEmpty() || !passwordEnv.isEmpty()) && username.isEmpty()) {
+            throw new IllegalArgumentException("a password needs a username");
+        }
     }
 
-    static MqttConfig defaults() {
-        return new MqttConfig(null, null, null, null, null, null);
+    /** Every field at its default. */
+    public static MqttConfig defaults() {
+        return new MqttConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
     /** A copy switched on or off. */
     public MqttConfig withEnabled(boolean on) {
-        return new MqttConfig(on, url, clientId, topic, qos, connectTimeoutSeconds);
+        return new MqttConfig(on, url, clientId, topic, stateTopic, availabilityTopic, qos, connectTimeoutSeconds,
+                keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls, reconnectMinMs,
+                reconnectMaxMs, outbox);
     }
 
     /** A copy pointing at another broker. */
     public MqttConfig withUrl(String newUrl) {
-        return new MqttConfig(enabled, newUrl, clientId, topic, qos, connectTimeoutSeconds);
+        return new MqttConfig(enabled, newUrl, clientId, topic, stateTopic, availabilityTopic, qos,
+                connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls,
+                reconnectMinMs, reconnectMaxMs, outbox);
     }
 
-    /** The topic for one camera. */
+    /** A copy with its input files (password, TLS) resolved by {@code resolver}. */
+    MqttConfig withFiles(java.util.function.UnaryOperator<String> resolver) {
+        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, qos,
+                connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, resolveOrEmpty(resolver, passwordFile),
+                passwordEnv, tls.withFiles(resolver), reconnectMinMs, reconnectMaxMs, outbox);
+    }
+
+    /** A copy whose outbox lives elsewhere. */
+    public MqttConfig withOutbox(OutboxConfig newOutbox) {
+        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, qos,
+                connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls,
+                reconnectMinMs, reconnectMaxMs, newOutbox);
+    }
+
+    /** The client id used with the broker. */
+    public String clientIdFor(String site) {
+        return clientId.isEmpty() ? "linewatch-" + site : clientId;
+    }
+
+    /** The alarm topic for one camera. */
     public String topicFor(String site, String camera) {
         return topic.replace("{site}", site).replace("{camera}", camera);
+    }
+
+    /** The retained state topic of one camera. */
+    public String stateTopicFor(String site, String camera) {
+        return stateTopic.replace("{site}", site).replace("{camera}", camera);
+    }
+
+    /** The retained availability topic of the daemon. */
+    public String availabilityTopicFor(String site) {
+        return availabilityTopic.replace("{site}", site);
+    }
+
+    static String resolveOrEmpty(java.util.function.UnaryOperator<String> resolver, String path) {
+        return path == null || path.isEmpty() ? "" : resolver.apply(path);
     }
 }

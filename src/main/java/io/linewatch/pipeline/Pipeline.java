@@ -27,7 +27,8 @@ import io.linewatch.preprocess.PreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
-import io.linewatch.sinks.MqttAlarmPublisher;
+import io.linewatch.sinks.MqttPublisher;
+import io.linewatch.sinks.Outbox;
 import io.linewatch.sinks.SinkException;
 import io.linewatch.sinks.SnapshotWriter;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class Pipeline implements AutoCloseable {
     private final List<CaptureLoop> captures = new ArrayList<>();
     private final List<Thread> captureThreads = new ArrayList<>();
     private EventLog eventLog;
-    private MqttAlarmPublisher mqtt;
+    private Outbox outbox;
+    private MqttPublisher mqtt;
     private DetectionLogHandler.Output detectionsOut;
     private boolean closed;
 
@@ -107,10 +109,10 @@ public final class Pipeline implements AutoCloseable {
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
         Map<String, List<Integer>> camerasByModel = new LinkedHashMap<>();
-        FrameSource[] sources = openSources(config, options, camerasByModel);
         openSinks(config, options);
+        FrameSource[] sources = openSources(config, options, camerasByModel);
         AlarmRule[][] rules = alarmRules(config);
-        long[] lastSeq = new long[config.cameras().size()];
+        long[] lastSeq = lastSequenceNumbers(config);
         Map<Integer, RingBuffer<FrameEvent>> ringByCamera = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> lane : camerasByModel.entrySet()) {
             ModelConfig model = config.models().get(lane.getKey());
@@ -193,11 +195,25 @@ public final class Pipeline implements AutoCloseable {
         }
         if (config.mqtt().enabled()) {
             try {
-                mqtt = MqttAlarmPublisher.connect(config.mqtt(), config.site());
+                outbox = Outbox.open(Path.of(config.mqtt().outbox().dir()), config.mqtt().outbox().maxBytes());
+                mqtt = MqttPublisher.start(config.mqtt(), config.site(), outbox);
             } catch (SinkException e) {
                 throw new StartupException(e.getMessage(), e);
             }
+            cameraStates.subscribe(mqtt);
         }
+    }
+
+    /**
+     * Each camera's last alarm sequence number, so numbers go on across restarts without a gap: from
+     * the outbox when there is one (it remembers them), else 0.
+     */
+    private long[] lastSequenceNumbers(LinewatchConfig config) {
+        long[] last = new long[config.cameras().size()];
+        for (int i = 0; i < last.length && outbox != null; i++) {
+            last[i] = outbox.lastSeq(config.cameras().get(i).id());
+        }
+        return last;
     }
 
     private RingBuffer<FrameEvent> buildLane(LinewatchConfig config, String name, ModelConfig model,
@@ -308,6 +324,16 @@ public final class Pipeline implements AutoCloseable {
         return cameraStates;
     }
 
+    /** The MQTT outbox, or null when MQTT is off. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The MQTT publisher, or null when MQTT is off. */
+    public MqttPublisher mqtt() {
+        return mqtt;
+    }
+
     /** Waits until every finite source has ended (forever for looped or live ones). */
     public void awaitSources() throws InterruptedException {
         for (Thread t : captureThreads) {
@@ -336,6 +362,7 @@ public final class Pipeline implements AutoCloseable {
         if (mqtt != null) {
             mqtt.close();
         }
+        closeQuietly(outbox);
         closeQuietly(eventLog);
         closeQuietly(detectionsOut);
         engines.forEach(InferenceEngine::close);

@@ -45,6 +45,28 @@ public final class AlarmJson {
         }
     }
 
+    /**
+     * The notice sent when the outbox refused alarms for want of room: type {@code overflow}, the
+     * camera and time of the alarm that was refused, and how many were refused in all.
+     */
+    public static String overflow(AlarmEvent refusedAlarm, long refusedTotal, String outboxDir) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("id", java.util.UUID.randomUUID().toString());
+        m.put("type", "overflow");
+        m.put("site", refusedAlarm.site());
+        m.put("camera", refusedAlarm.camera());
+        m.put("time", refusedAlarm.time().toString());
+        m.put("refused", refusedTotal);
+        m.put("last_refused_seq", refusedAlarm.seq());
+        m.put("outbox", outboxDir);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("overflow notice cannot be written as JSON", ex);
+        }
+    }
+
     private static double round(float v, int digits) {
         double scale = Math.pow(10, digits);
         return Math.round(v * scale) / scale;

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last stage of one lane, on its own thread. For each alarm event in the slot: writes the
- * snapshot (raised events), appends the event to the log, and publishes it to MQTT, in that order,
- * so the log always holds what consumers may receive. Also records each frame's capture-to-publish
+ * snapshot (raised events), journals the event in the MQTT outbox (on disk: from then on it is
+ * accepted and will reach the broker, across outages and restarts), then appends it to the event
+ * log, in that order, so every event in the log has been accepted. Also records each frame's capture-to-publish
  * latency. Reads the slot; writes nothing into it.
  */
 public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
@@ -22,7 +23,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
 
     private final EventLog eventLog;
     private final SnapshotWriter snapshots;
-    private final MqttAlarmPublisher mqtt;
+    private final MqttPublisher mqtt;
     private final LatencyStats latency;
     private final AlarmListener listener;
 
@@ -35,10 +36,10 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
     /**
      * @param eventLog  the JSONL log, or null for none
      * @param snapshots the snapshot writer, or null for none
-     * @param mqtt      the publisher, or null for none
+     * @param mqtt      the MQTT outbox and publisher, or null for none
      * @param listener  told of each event, or null
      */
-    public AlarmSinkHandler(EventLog eventLog, SnapshotWriter snapshots, MqttAlarmPublisher mqtt,
+    public AlarmSinkHandler(EventLog eventLog, SnapshotWriter snapshots, MqttPublisher mqtt,
                             LatencyStats latency, AlarmListener listener) {
         this.eventLog = eventLog;
         this.snapshots = snapshots;
@@ -61,17 +62,25 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
         }
         for (AlarmEvent alarm : event.alarms) {
             String json = AlarmJson.toJson(alarm, snapshot(alarm, event));
+            if (mqtt != null) {
+                accept(alarm, json);
+            }
             if (eventLog != null) {
                 eventLog.append(json);
-            }
-            if (mqtt != null) {
-                mqtt.publish(alarm.site(), alarm.camera(), json);
             }
             if (listener != null) {
                 listener.onAlarm(alarm, json);
             }
         }
         latency.record(System.nanoTime() - event.captureNanos);
+    }
+
+    private void accept(AlarmEvent alarm, String json) {
+        try {
+            mqtt.acceptAlarm(alarm, json);
+        } catch (SinkException e) {
+            LOG.error("camera {}: alarm {} not accepted: {}", alarm.camera(), alarm.id(), e.getMessage());
+        }
     }
 
     private String snapshot(AlarmEvent alarm, FrameEvent event) {

@@ -2,6 +2,8 @@ package io.linewatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linewatch.config.OutboxConfig;
+import io.linewatch.sinks.Outbox;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.Shipped;
@@ -90,14 +92,18 @@ class CliErrorsTest {
     }
 
     @Test
-    void brokerThatRefusesTheConnection() throws Exception {
+    void aBrokerThatRefusesTheConnectionIsAWarningAndTheAlarmsWaitInTheOutbox() throws Exception {
         String url = "tcp://127.0.0.1:" + Mosquitto.freePort();
         Path config = Shipped.exampleConfig(dir, url);
         Cli.Result r = Cli.run("replay", "--config", config.toString());
-        assertThat(r.exitCode()).isEqualTo(Main.EXIT_STARTUP);
-        assertThat(r.errorLines()).hasSize(1);
-        assertThat(r.errorLines().get(0)).startsWith("linewatch: error: mqtt " + url + ": cannot connect: ")
-                .containsIgnoringCase("refused");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).contains("mqtt " + url + ": cannot connect: Connection refused");
+        assertThat(r.err()).contains("messages wait in the outbox " + dir.resolve("outbox") + " for the next start");
+        long logged = Files.readAllLines(dir.resolve("events.jsonl")).size();
+        try (Outbox outbox = Outbox.open(dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES)) {
+            assertThat(outbox.waitingAfter(0, 1000).stream().filter(m -> m.kind() == Outbox.Kind.ALARM).count())
+                    .isEqualTo(logged).isPositive();
+        }
     }
 
     @Test

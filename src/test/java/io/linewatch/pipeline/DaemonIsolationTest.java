@@ -35,7 +35,7 @@ class DaemonIsolationTest {
                 new CameraConfig("line1", clip.toString(), "good", null, null),
                 new CameraConfig("thermal-ish", clip.toString(), "grey", null, null)),
                 null, Map.of("good", good, "grey", grey), null,
-                new MqttConfig(false, null, null, null, null, null),
+                MqttConfig.defaults().withEnabled(false),
                 new SinksConfig(dir.resolve("events.jsonl").toString(), dir.resolve("snapshots").toString()));
     }
 

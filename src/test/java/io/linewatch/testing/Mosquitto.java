@@ -18,16 +18,26 @@ public final class Mosquitto implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final String[] listenerLines;
     private Process process;
 
-    private Mosquitto(Path dir, int port) {
+    private Mosquitto(Path dir, int port, String... listenerLines) {
         this.dir = dir;
         this.port = port;
+        this.listenerLines = listenerLines;
     }
 
-    /** Starts a broker whose config, persistence and log live in {@code dir}. */
+    /** Starts a broker whose config, persistence and log live in {@code dir}; anonymous, plain TCP. */
     public static Mosquitto start(Path dir) throws IOException, InterruptedException {
-        Mosquitto m = new Mosquitto(dir, freePort());
+        return start(dir, "allow_anonymous true");
+    }
+
+    /**
+     * Starts a broker with its own listener settings (TLS files, {@code password_file},
+     * {@code allow_anonymous}, ...), one line each.
+     */
+    public static Mosquitto start(Path dir, String... listenerLines) throws IOException, InterruptedException {
+        Mosquitto m = new Mosquitto(dir, freePort(), listenerLines);
         m.restart();
         return m;
     }
@@ -36,13 +46,21 @@ public final class Mosquitto implements AutoCloseable {
     public void restart() throws IOException, InterruptedException {
         Path conf = dir.resolve("mosquitto.conf");
         Path data = Files.createDirectories(dir.resolve("data"));
-        Files.writeString(conf, String.join("\n",
-                "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+        StringBuilder text = new StringBuilder();
+        text.append("per_listener_settings true\n");
+        text.append("listener ").append(port).append(" 127.0.0.1\n");
+        for (String line : listenerLines) {
+            text.append(line).append('\n');
+        }
+        // Sessions and queued messages saved at once, so a SIGKILL loses no more than a real outage would.
+        text.append(String.join("\n",
                 "persistence true",
                 "persistence_location " + data + "/",
+                "autosave_interval 1",
+                "autosave_on_changes true",
                 "user " + System.getProperty("user.name"),
                 "log_dest stderr", ""));
+        Files.writeString(conf, text.toString());
         process = new ProcessBuilder(binary(), "-c", conf.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.log").toFile()))
@@ -65,6 +83,11 @@ public final class Mosquitto implements AutoCloseable {
 
     public String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The broker's log so far (for failure messages). */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("mosquitto.log"));
     }
 
     public int port() {

@@ -3,29 +3,84 @@ package io.linewatch.testing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** A subscriber that keeps every payload it receives, in arrival order. */
+/**
+ * A subscriber that keeps every payload it receives, in arrival order. {@link #persistent} is the
+ * consumer the outbox promises to: a stable client id and a persistent session (the broker queues
+ * messages while it is away), reconnecting by itself and subscribing again on every connect.
+ */
 public final class MqttCollector implements AutoCloseable {
 
     private final MqttClient client;
     private final List<String> payloads = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
+    private volatile boolean closed;
 
     public MqttCollector(String url, String topicFilter) throws MqttException {
-        client = new MqttClient(url, "test-collector-" + System.nanoTime(), new MemoryPersistence());
+        this(url, "test-collector-" + System.nanoTime(), topicFilter, true);
+    }
+
+    /** A consumer with a persistent session under {@code clientId}, QoS 1. */
+    public static MqttCollector persistent(String url, String clientId, String topicFilter) throws MqttException {
+        return new MqttCollector(url, clientId, topicFilter, false);
+    }
+
+    private MqttCollector(String url, String clientId, String topicFilter, boolean cleanSession) throws MqttException {
+        client = new MqttClient(url, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        client.connect(options);
-        client.subscribe(topicFilter, 1, (topic, message) -> {
-            synchronized (payloads) {
-                topics.add(topic);
-                payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+        options.setCleanSession(cleanSession);
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                if (!cleanSession) {
+                    Thread t = new Thread(() -> reconnect(options, topicFilter), "collector-reconnect");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                synchronized (payloads) {
+                    topics.add(topic);
+                    payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
+        client.connect(options);
+        client.subscribe(topicFilter, 1);
+    }
+
+    /** Tries every 50 ms, so the consumer is back before the publisher (its backoff starts at 250 ms). */
+    private void reconnect(MqttConnectOptions options, String topicFilter) {
+        while (!closed) {
+            try {
+                client.connect(options);
+                client.subscribe(topicFilter, 1);
+                return;
+            } catch (MqttException notYet) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     public List<String> payloads() {
@@ -40,8 +95,22 @@ public final class MqttCollector implements AutoCloseable {
         }
     }
 
+    /** Payloads received on {@code topic}. */
+    public List<String> payloadsOn(String topic) {
+        synchronized (payloads) {
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < topics.size(); i++) {
+                if (topics.get(i).equals(topic)) {
+                    out.add(payloads.get(i));
+                }
+            }
+            return out;
+        }
+    }
+
     @Override
     public void close() throws MqttException {
+        closed = true;
         if (client.isConnected()) {
             client.disconnect();
         }

@@ -26,7 +26,8 @@ public final class Shipped {
                 .replace("../../samples/", CLIP.getParent() + "/")
                 .replace("url: tcp://127.0.0.1:1883", "url: " + (mqttUrl == null ? "tcp://127.0.0.1:1" : mqttUrl))
                 .replace("event_log: events.jsonl", "event_log: " + dir.resolve("events.jsonl"))
-                .replace("snapshots_dir: snapshots", "snapshots_dir: " + dir.resolve("snapshots"));
+                .replace("snapshots_dir: snapshots", "snapshots_dir: " + dir.resolve("snapshots"))
+                .replace("dir: outbox ", "dir: " + dir.resolve("outbox") + " ");
         if (mqttUrl == null) {
             yaml = yaml.replace("  enabled: true", "  enabled: false");
         }

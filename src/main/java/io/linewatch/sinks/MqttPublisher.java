@@ -1,0 +1,251 @@
+package io.linewatch.sinks;
+
+import io.linewatch.capture.SourceState;
+import io.linewatch.capture.SourceStateListener;
+import io.linewatch.config.MqttConfig;
+import io.linewatch.pipeline.AlarmEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the outbox to the broker. Alarm events and camera states are journaled in the {@link
+ * Outbox} by the threads that make them ({@link #acceptAlarm}, {@link #onStateChange}); one thread of
+ * its own ({@code lw-mqtt}) connects, reconnects with exponential backoff and jitter, publishes
+ * what waits in the outbox in order (QoS 1 or 2, a window of messages in flight) and retires a message
+ * only when the broker acknowledges it. A message whose delivery is cut by a lost connection is
+ * sent again on the next connection: consumers see duplicates (same event id), never gaps.
+ *
+ * <p>The daemon's availability topic is retained: {@code online} on every connect, {@code offline}
+ * as the Last Will (a crash or a cut network), {@code stopped} on a clean shutdown.
+ */
+public final class MqttPublisher implements SourceStateListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
+    private static final int WINDOW = 64;
+    private static final long IDLE_WAIT_MILLIS = 250;
+    private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+
+    private final MqttConfig config;
+    private final String site;
+    private final Outbox outbox;
+    private final MqttConnection connection;
+    private final Backoff backoff;
+    private final Object signal = new Object();
+    private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long drainDeadlineNanos;
+    private int generation;
+
+    /** Messages the broker acknowledged, and connections made, in this run. */
+    public final AtomicLong acknowledged = new AtomicLong();
+    public final AtomicLong connections = new AtomicLong();
+
+    private MqttPublisher(MqttConfig config, String site, Outbox outbox, MqttConnection connection) {
+        this.config = config;
+        this.site = site;
+        this.outbox = outbox;
+        this.connection = connection;
+        this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+        this.thread = new Thread(this::run, "lw-mqtt");
+        this.thread.setDaemon(true);
+        outbox.onAppend(this::wake);
+    }
+
+    /**
+     * Checks the credentials and TLS files (one-line errors) and starts delivering in the background.
+     * The broker need not be reachable yet: messages wait in the outbox until it is.
+     */
+    public static MqttPublisher start(MqttConfig config, String site, Outbox outbox) throws SinkException {
+        String password = MqttConnection.password(config);
+        SSLSocketFactory tls = config.url().startsWith("ssl://") ? MqttTls.socketFactory(config.tls()) : null;
+        MqttConnection connection = new MqttConnection(config, site, password, tls);
+        MqttPublisher publisher = new MqttPublisher(config, site, outbox, connection);
+        publisher.thread.start();
+        return publisher;
+    }
+
+    /**
+     * Journals an alarm event; true once it is on disk (accepted). False when the outbox is full of
+     * alarms: the event is refused, and an overflow notice (itself an alarm, past the bound) tells
+     * consumers how many were refused.
+     */
+    public boolean acceptAlarm(AlarmEvent alarm, String json) throws SinkException {
+        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+        String topic = config.topicFor(site, alarm.camera());
+        if (outbox.append(Outbox.Kind.ALARM, topic, false, "", alarm.camera(), alarm.seq(), payload, false) != null) {
+            return true;
+        }
+        long refused = outbox.refused.get();
+        LOG.error("camera {}: outbox {} is full of alarms the broker has not taken ({} bytes): alarm {} refused "
+                + "({} refused so far)", alarm.camera(), outbox.dir(), outbox.waitingBytes(), alarm.id(), refused);
+        byte[] notice = AlarmJson.overflow(alarm, refused, outbox.dir().toString()).getBytes(StandardCharsets.UTF_8);
+        outbox.append(Outbox.Kind.ALARM, topic, false, "overflow", "", 0, notice, true);
+        return false;
+    }
+
+    /** Journals a camera's new state for its retained state topic (an older one still waiting is replaced). */
+    @Override
+    public void onStateChange(String cameraId, SourceState state, String reason) {
+        String json = StateJson.toJson(site, cameraId, state, reason, System.currentTimeMillis());
+        try {
+            outbox.append(Outbox.Kind.STATE, config.stateTopicFor(site, cameraId), true, "state/" + cameraId, "", 0,
+                    json.getBytes(StandardCharsets.UTF_8), false);
+        } catch (SinkException e) {
+            LOG.error("camera {}: state {} not published: {}", cameraId, state, e.getMessage());
+        }
+    }
+
+    public boolean isConnected() {
+        return connection.isConnected();
+    }
+
+    /** Waits until connected; true when it is. */
+    public boolean awaitConnected(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!connection.isConnected() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return connection.isConnected();
+    }
+
+    /**
+     * Delivers what waits (for at most 10 s, and only while the broker is reachable), publishes
+     * {@code stopped} on the availability topic, and disconnects. What is left stays in the outbox
+     * for the next start.
+     */
+    @Override
+    public void close() {
+        drainDeadlineNanos = System.nanoTime() + DRAIN_TIMEOUT_MILLIS * 1_000_000;
+        running = false;
+        wake();
+        try {
+            thread.join(DRAIN_TIMEOUT_MILLIS + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = outbox.waitingCount();
+        if (left > 0) {
+            LOG.warn("mqtt {}: {} messages wait in the outbox {} for the next start", config.url(), left, outbox.dir());
+        }
+    }
+
+    // --- the delivery thread ------------------------------------------------------------------
+
+    private void run() {
+        try {
+            while (running || draining()) {
+                if (!connection.isConnected() && !connect()) {
+                    if (!running) {
+                        break; // shutting down and the broker is away: leave the rest in the outbox
+                    }
+                    sleep(backoff.nextDelayMillis());
+                    continue;
+                }
+                sendWindow();
+                synchronized (signal) {
+                    signal.wait(IDLE_WAIT_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connection.stop();
+        }
+    }
+
+    private boolean draining() {
+        return outbox.waitingCount() > 0 && System.nanoTime() < drainDeadlineNanos;
+    }
+
+    private boolean connect() {
+        generation++;
+        inFlight.clear();
+        try {
+            connection.connect(this::wake);
+        } catch (MqttException e) {
+            LOG.warn("mqtt {}: cannot connect: {} (retrying; {} messages wait in the outbox)", config.url(),
+                    MqttConnection.reason(e), outbox.waitingCount());
+            return false;
+        }
+        connections.incrementAndGet();
+        backoff.reset();
+        LOG.info("mqtt: connected to {} as {} ({} messages wait in the outbox)", config.url(),
+                config.clientIdFor(site), outbox.waitingCount());
+        return true;
+    }
+
+    /** Publishes waiting messages, oldest first, until {@link #WINDOW} are in flight. */
+    private void sendWindow() {
+        if (inFlight.size() >= WINDOW) {
+            return;
+        }
+        List<Outbox.Message> waiting = outbox.waitingAfter(0, WINDOW + inFlight.size());
+        for (Outbox.Message m : waiting) {
+            if (inFlight.size() >= WINDOW || !connection.isConnected()) {
+                return;
+            }
+            if (inFlight.putIfAbsent(m.number(), generation) != null) {
+                continue;
+            }
+            int qos = m.kind() == Outbox.Kind.ALARM ? config.qos() : 1;
+            try {
+                connection.publish(m.topic(), m.payload(), qos, m.retained(), new Delivery(m.number(), generation));
+            } catch (MqttException e) {
+                inFlight.remove(m.number());
+                LOG.debug("mqtt publish of outbox message {}: {}", m.number(), MqttConnection.reason(e));
+                return;
+            }
+        }
+    }
+
+    private void wake() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    private void sleep(long millis) throws InterruptedException {
+        synchronized (signal) {
+            long deadline = System.currentTimeMillis() + millis;
+            while (running && System.currentTimeMillis() < deadline) {
+                signal.wait(Math.max(1, deadline - System.currentTimeMillis()));
+            }
+        }
+    }
+
+    /** The broker's answer to one publish, on Paho's callback thread. */
+    private final class Delivery implements IMqttActionListener {
+        private final long number;
+        private final int sentGeneration;
+
+        Delivery(long number, int sentGeneration) {
+            this.number = number;
+            this.sentGeneration = sentGeneration;
+        }
+
+        @Override
+        public void onSuccess(IMqttToken token) {
+            outbox.done(number);
+            acknowledged.incrementAndGet();
+            inFlight.remove(number, sentGeneration);
+            wake();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable cause) {
+            // Sent again on this connection or the next one.
+            inFlight.remove(number, sentGeneration);
+            wake();
+        }
+    }
+}

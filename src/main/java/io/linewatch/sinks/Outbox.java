@@ -1,0 +1,428 @@
+package io.linewatch.sinks;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The on-disk outbox: a journal of the messages waiting for the broker. {@link #append} returns
+ * only once the message is on disk (the journal is forced), so an appended message survives a
+ * crash of the daemon; {@link #done} removes it once the broker has acknowledged it. After a
+ * restart the messages still waiting are handed out again, in the order they were appended.
+ *
+ * <p>Bounded by {@code maxBytes} of waiting messages: when a new message does not fit, the oldest
+ * waiting camera-state messages are evicted; when only alarms wait, the new alarm is refused (the
+ * caller reports the overflow). A message may carry a supersede key: appending another with the same
+ * key retires the one still waiting (retained topics, where only the last value counts).
+ *
+ * <p>The journal is a sequence of records {@code [length][crc32c][type][body]}: a message, a
+ * message done, or (after compaction) a camera's last sequence number. A record torn by a crash is
+ * cut off on open; it was never accepted. When the dead records outweigh the live ones the journal
+ * is rewritten to a new file that atomically replaces the old one.
+ *
+ * <p>Thread-safe: appended from sink and capture threads, read and acknowledged from the MQTT
+ * threads.
+ */
+public final class Outbox implements AutoCloseable {
+
+    /** What a message is; only camera-state messages may be evicted to make room. */
+    public enum Kind { ALARM, STATE }
+
+    /**
+     * A waiting message.
+     *
+     * @param number       position in the outbox, increasing, never reused
+     * @param supersedeKey a newer message with the same key replaces this one; empty for none
+     * @param camera       camera whose sequence number {@code seq} is, or empty
+     */
+    public record Message(long number, Kind kind, String topic, boolean retained, String supersedeKey,
+                          String camera, long seq, byte[] payload) {
+
+        int journalBytes() {
+            return HEADER_BYTES + 1 + 8 + 1 + 1 + utfBytes(topic) + utfBytes(supersedeKey) + utfBytes(camera) + 8 + 4
+                    + payload.length;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final byte[] MAGIC = "LWOUTBOX1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_BYTES = 8;
+    private static final int MAX_RECORD_BYTES = 64 << 20;
+    private static final byte MESSAGE = 'M';
+    private static final byte DONE = 'D';
+    private static final byte SEQUENCE = 'S';
+    private static final long COMPACT_MIN_DEAD_BYTES = 1 << 20;
+    private static final String JOURNAL = "journal";
+
+    private final Path dir;
+    private final Path journal;
+    private final long maxBytes;
+    private final TreeMap<Long, Message> waiting = new TreeMap<>();
+    private final Map<String, Long> waitingByKey = new HashMap<>();
+    private final Map<String, Long> lastSeqByCamera = new HashMap<>();
+    private final List<Runnable> appendListeners = new ArrayList<>();
+    private FileChannel channel;
+    private long waitingBytes;
+    private long nextNumber = 1;
+
+    /** Messages accepted, evicted to make room, superseded, refused for want of room, acknowledged. */
+    public final AtomicLong appended = new AtomicLong();
+    public final AtomicLong evicted = new AtomicLong();
+    public final AtomicLong superseded = new AtomicLong();
+    public final AtomicLong refused = new AtomicLong();
+    public final AtomicLong acknowledged = new AtomicLong();
+
+    private Outbox(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.journal = dir.resolve(JOURNAL);
+        this.maxBytes = maxBytes;
+    }
+
+    /** Opens the outbox in {@code dir} (created if missing), recovering what a previous run left. */
+    public static Outbox open(Path dir, long maxBytes) throws SinkException {
+        Outbox outbox = new Outbox(dir, maxBytes);
+        try {
+            Files.createDirectories(dir);
+            outbox.recover();
+        } catch (IOException e) {
+            outbox.close();
+            throw new SinkException("outbox " + dir + ": " + e.getMessage(), e);
+        }
+        return outbox;
+    }
+
+    /** Runs {@code listener} after every append (the publisher wakes up). */
+    public synchronized void onAppend(Runnable listener) {
+        appendListeners.add(listener);
+    }
+
+    /**
+     * Journals a message and forces it to disk. Returns it, or null when it was refused: an alarm
+     * that does not fit even after every camera-state message was evicted.
+     *
+     * @param beyondBound allow the message past the bound (the overflow notice alone)
+     */
+    public Message append(Kind kind, String topic, boolean retained, String supersedeKey, String camera, long seq,
+                          byte[] payload, boolean beyondBound) throws SinkException {
+        Message m;
+        synchronized (this) {
+            m = new Message(nextNumber, kind, topic, retained, supersedeKey, camera, seq, payload);
+            try {
+                if (!supersedeKey.isEmpty() && waitingByKey.containsKey(supersedeKey)) {
+                    retire(waitingByKey.get(supersedeKey));
+                    superseded.incrementAndGet();
+                }
+                if (!beyondBound && !makeRoom(m.journalBytes())) {
+                    refused.incrementAndGet();
+                    return null;
+                }
+                write(encode(m));
+                channel.force(false);
+            } catch (IOException e) {
+                throw new SinkException("outbox " + journal + ": cannot append: " + e.getMessage(), e);
+            }
+            nextNumber++;
+            track(m);
+            appended.incrementAndGet();
+        }
+        for (Runnable l : listeners()) {
+            l.run();
+        }
+        return m;
+    }
+
+    /** The broker acknowledged message {@code number}: it leaves the outbox. Unknown numbers are ignored. */
+    public synchronized void done(long number) {
+        if (!waiting.containsKey(number)) {
+            return;
+        }
+        try {
+            retire(number);
+            acknowledged.incrementAndGet();
+            compactIfWorthIt();
+        } catch (IOException e) {
+            // The message is delivered; at worst it is delivered again after a restart.
+            LOG.warn("outbox {}: cannot record a delivery: {}", journal, e.getMessage());
+        }
+    }
+
+    /** Up to {@code max} waiting messages after number {@code afterNumber}, oldest first. */
+    public synchronized List<Message> waitingAfter(long afterNumber, int max) {
+        List<Message> out = new ArrayList<>(Math.min(max, waiting.size()));
+        for (Message m : waiting.tailMap(afterNumber, false).values()) {
+            if (out.size() == max) {
+                break;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    public synchronized int waitingCount() {
+        return waiting.size();
+    }
+
+    public synchronized long waitingBytes() {
+        return waitingBytes;
+    }
+
+    /** The last sequence number a camera's messages carried, in this run or before; 0 for none. */
+    public synchronized long lastSeq(String camera) {
+        return lastSeqByCamera.getOrDefault(camera, 0L);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("outbox {}: closing: {}", journal, e.getMessage());
+            }
+            channel = null;
+        }
+    }
+
+    // --- bookkeeping --------------------------------------------------------------------------
+
+    private synchronized List<Runnable> listeners() {
+        return List.copyOf(appendListeners);
+    }
+
+    private void track(Message m) {
+        waiting.put(m.number(), m);
+        waitingBytes += m.journalBytes();
+        if (!m.supersedeKey().isEmpty()) {
+            waitingByKey.put(m.supersedeKey(), m.number());
+        }
+        if (!m.camera().isEmpty()) {
+            lastSeqByCamera.merge(m.camera(), m.seq(), Math::max);
+        }
+    }
+
+    private Message untrack(long number) {
+        Message m = waiting.remove(number);
+        if (m != null) {
+            waitingBytes -= m.journalBytes();
+            waitingByKey.remove(m.supersedeKey(), number);
+        }
+        return m;
+    }
+
+    /** Removes a waiting message and journals that (not forced: losing it only repeats a delivery). */
+    private void retire(long number) throws IOException {
+        if (untrack(number) != null) {
+            write(encodeDone(number));
+        }
+    }
+
+    private boolean makeRoom(int bytes) throws IOException {
+        while (waitingBytes + bytes > maxBytes) {
+            Long oldestState = waiting.values().stream().filter(m -> m.kind() == Kind.STATE)
+                    .map(Message::number).findFirst().orElse(null);
+            if (oldestState == null) {
+                return false;
+            }
+            retire(oldestState);
+            evicted.incrementAndGet();
+        }
+        return true;
+    }
+
+    // --- journal ------------------------------------------------------------------------------
+
+    private void recover() throws IOException {
+        if (!Files.exists(journal)) {
+            writeFresh(journal);
+        }
+        channel = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long size = channel.size();
+        ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
+        channel.read(magic, 0);
+        if (size < MAGIC.length || !java.util.Arrays.equals(magic.array(), MAGIC)) {
+            throw new IOException(journal + " is not a linewatch outbox journal");
+        }
+        long good = replay(size);
+        if (good < size) {
+            LOG.warn("outbox {}: cut {} bytes of a record torn by a crash (never accepted)", journal, size - good);
+            channel.truncate(good);
+            channel.force(true);
+        }
+        channel.position(good);
+        if (!waiting.isEmpty()) {
+            LOG.info("outbox {}: {} messages from a previous run wait for the broker", dir, waiting.size());
+        }
+    }
+
+    /** Applies every whole record; returns the offset after the last good one. */
+    private long replay(long size) throws IOException {
+        long pos = MAGIC.length;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        while (pos + HEADER_BYTES <= size) {
+            header.clear();
+            channel.read(header, pos);
+            int length = header.getInt(0);
+            int crc = header.getInt(4);
+            if (length <= 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > size) {
+                break;
+            }
+            ByteBuffer body = ByteBuffer.allocate(length);
+            channel.read(body, pos + HEADER_BYTES);
+            if (crc(body.array()) != crc) {
+                break;
+            }
+            apply(body.flip());
+            pos += HEADER_BYTES + length;
+        }
+        return pos;
+    }
+
+    private void apply(ByteBuffer body) {
+        byte type = body.get();
+        if (type == MESSAGE) {
+            long number = body.getLong();
+            Kind kind = Kind.values()[body.get()];
+            boolean retained = body.get() != 0;
+            Message m = new Message(number, kind, readUtf(body), retained, readUtf(body), readUtf(body),
+                    body.getLong(), readBytes(body));
+            untrack(number);
+            track(m);
+            nextNumber = Math.max(nextNumber, number + 1);
+        } else if (type == DONE) {
+            untrack(body.getLong());
+        } else if (type == SEQUENCE) {
+            lastSeqByCamera.merge(readUtf(body), body.getLong(), Math::max);
+        }
+    }
+
+    private void write(ByteBuffer record) throws IOException {
+        while (record.hasRemaining()) {
+            channel.write(record);
+        }
+    }
+
+    private void compactIfWorthIt() throws IOException {
+        long dead = channel.size() - MAGIC.length - waitingBytes;
+        if (dead < COMPACT_MIN_DEAD_BYTES || dead < waitingBytes) {
+            return;
+        }
+        Path tmp = dir.resolve(JOURNAL + ".tmp");
+        writeFresh(tmp);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            for (Map.Entry<String, Long> e : lastSeqByCamera.entrySet()) {
+                writeTo(out, encodeSequence(e.getKey(), e.getValue()));
+            }
+            for (Message m : waiting.values()) {
+                writeTo(out, encode(m));
+            }
+            out.force(true);
+        }
+        channel.close();
+        Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDir();
+        channel = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel.position(channel.size());
+    }
+
+    private void writeFresh(Path file) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeTo(out, ByteBuffer.wrap(MAGIC));
+            out.force(true);
+        }
+        forceDir();
+    }
+
+    private void forceDir() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private static void writeTo(FileChannel out, ByteBuffer record) throws IOException {
+        while (record.hasRemaining()) {
+            out.write(record);
+        }
+    }
+
+    // --- encoding -----------------------------------------------------------------------------
+
+    private static ByteBuffer encode(Message m) {
+        ByteBuffer b = ByteBuffer.allocate(m.journalBytes());
+        b.position(HEADER_BYTES);
+        b.put(MESSAGE).putLong(m.number()).put((byte) m.kind().ordinal()).put((byte) (m.retained() ? 1 : 0));
+        putUtf(b, m.topic());
+        putUtf(b, m.supersedeKey());
+        putUtf(b, m.camera());
+        b.putLong(m.seq()).putInt(m.payload().length).put(m.payload());
+        return seal(b);
+    }
+
+    private static ByteBuffer encodeDone(long number) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + 1 + 8);
+        b.position(HEADER_BYTES);
+        b.put(DONE).putLong(number);
+        return seal(b);
+    }
+
+    private static ByteBuffer encodeSequence(String camera, long seq) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + 1 + utfBytes(camera) + 8);
+        b.position(HEADER_BYTES);
+        b.put(SEQUENCE);
+        putUtf(b, camera);
+        b.putLong(seq);
+        return seal(b);
+    }
+
+    /** Fills in the header of a record whose body is written after it. */
+    private static ByteBuffer seal(ByteBuffer b) {
+        int length = b.position() - HEADER_BYTES;
+        byte[] body = new byte[length];
+        b.get(HEADER_BYTES, body);
+        b.putInt(0, length).putInt(4, crc(body));
+        return b.flip();
+    }
+
+    private static int crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return (int) crc.getValue();
+    }
+
+    private static int utfBytes(String s) {
+        return 4 + s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static void putUtf(ByteBuffer b, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.putInt(bytes.length).put(bytes);
+    }
+
+    private static String readUtf(ByteBuffer b) {
+        return new String(readBytes(b), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(ByteBuffer b) {
+        byte[] bytes = new byte[b.getInt()];
+        b.get(bytes);
+        return bytes;
+    }
+}

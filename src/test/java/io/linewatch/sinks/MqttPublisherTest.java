@@ -1,0 +1,144 @@
+package io.linewatch.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.SourceState;
+import io.linewatch.config.MqttConfig;
+import io.linewatch.config.OutboxConfig;
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The publisher against a real Mosquitto: delivery through outages, availability, camera states. */
+@Tag("broker")
+class MqttPublisherTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    static MqttConfig config(String url, Path outboxDir, long maxBytes) {
+        return MqttConfig.defaults().withUrl(url).withOutbox(new OutboxConfig(outboxDir.toString(), maxBytes));
+    }
+
+    static AlarmEvent alarm(String camera, long seq) {
+        return new AlarmEvent(UUID.randomUUID().toString(), AlarmEvent.Type.RAISED, "site", camera, seq,
+                Instant.now(), seq * 10, "rule", "foreign_object", 0.9f, new float[] {1, 2, 3, 4}, 640, 360);
+    }
+
+    static long seqOf(String json) throws Exception {
+        return JSON.readTree(json).path("seq").asLong();
+    }
+
+    @Test
+    void alarmsAcceptedWhileTheBrokerIsDownArriveInOrderWhenItIsBack() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+            MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                broker.kill();
+                for (int seq = 1; seq <= 20; seq++) {
+                    AlarmEvent a = alarm("cam", seq);
+                    assertThat(publisher.acceptAlarm(a, AlarmJson.toJson(a, null))).isTrue();
+                }
+                assertThat(outbox.waitingCount()).isEqualTo(20);
+                broker.restart();
+                await().atMost(PATIENCE).until(() -> consumer.payloads().size() >= 20);
+                await().atMost(PATIENCE).until(() -> outbox.waitingCount() == 0);
+                publisher.close();
+            }
+            List<Long> seqs = consumer.payloads().stream().map(p -> {
+                try {
+                    return seqOf(p);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).distinct().toList();
+            assertThat(seqs).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
+        }
+    }
+
+    @Test
+    void availabilityIsRetainedOnlineThenStoppedAndStatesAreRetainedPerCamera() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                publisher.onStateChange("cam1", SourceState.CONNECTING, "");
+                publisher.onStateChange("cam1", SourceState.STREAMING, "");
+                publisher.onStateChange("cam2", SourceState.STALLED, "no frame for 3000 ms");
+                await().atMost(PATIENCE).until(() -> outbox.waitingCount() == 0);
+
+                // A consumer that arrives later sees the retained values: the daemon is online, the
+                // last state of each camera.
+                try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/site/#")) {
+                    await().atMost(PATIENCE).until(() -> late.payloads().size() >= 3);
+                    assertThat(late.payloadsOn("linewatch/site/availability")).containsExactly("online");
+                    JsonNode cam1 = JSON.readTree(late.payloadsOn("linewatch/site/cam1/state").get(0));
+                    assertThat(cam1.path("state").asText()).isEqualTo("streaming");
+                    assertThat(cam1.path("schema").asText()).isEqualTo("linewatch.state.v1");
+                    JsonNode cam2 = JSON.readTree(late.payloadsOn("linewatch/site/cam2/state").get(0));
+                    assertThat(cam2.path("state").asText()).isEqualTo("stalled");
+                    assertThat(cam2.path("reason").asText()).isEqualTo("no frame for 3000 ms");
+                }
+                publisher.close();
+            }
+            try (MqttCollector after = new MqttCollector(broker.url(), "linewatch/site/availability")) {
+                await().atMost(PATIENCE).until(() -> !after.payloads().isEmpty());
+                assertThat(after.payloads()).containsExactly("stopped");
+            }
+        }
+    }
+
+    @Test
+    void aFullOutboxRefusesAlarmsAndSaysSoWithAnOverflowNotice() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+            MqttConfig c = config(broker.url(), dir.resolve("outbox"), 4096);
+            broker.kill();
+            int accepted = 0;
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                for (int seq = 1; seq <= 20; seq++) {
+                    AlarmEvent a = alarm("cam", seq);
+                    accepted += publisher.acceptAlarm(a, AlarmJson.toJson(a, null)) ? 1 : 0;
+                }
+                assertThat(accepted).isBetween(1, 19);
+                assertThat(outbox.refused.get()).isEqualTo(20 - accepted);
+                broker.restart();
+                int expected = accepted + 1;
+                await().atMost(PATIENCE).until(() -> consumer.payloads().size() >= expected);
+                publisher.close();
+            }
+            List<JsonNode> received = consumer.payloads().stream().map(p -> {
+                try {
+                    return JSON.readTree(p);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+            JsonNode notice = received.stream().filter(n -> n.path("type").asText().equals("overflow")).findFirst()
+                    .orElseThrow();
+            assertThat(notice.path("refused").asLong()).isEqualTo(20 - accepted);
+            assertThat(notice.path("last_refused_seq").asLong()).isEqualTo(20);
+            assertThat(received.stream().filter(n -> n.path("type").asText().equals("raised"))
+                    .map(n -> n.path("seq").asLong()).distinct().count()).isEqualTo(accepted);
+        }
+    }
+}
