@@ -1,0 +1,106 @@
+package io.linewatch.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.Shipped;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon is killed (SIGKILL) mid-replay, as a crash or a power cut of the process would, and
+ * started again: every alarm it accepted before the kill reaches the consumer after the restart,
+ * and sequence numbers go on without a gap. The daemon runs as a child JVM, so the kill is real.
+ */
+@Tag("broker")
+class DaemonKillTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void alarmsAcceptedBeforeAKillReachTheConsumerAfterTheRestart() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events");
+            Path config = Shipped.exampleConfig(dir, broker.url());
+            Path events = dir.resolve("events.jsonl");
+            try {
+                broker.close(); // a clean stop: the consumer's session is saved and waits for it
+                Process first = daemon(config, "first");
+                await().atMost(PATIENCE).until(() -> lines(events) >= 4 || !first.isAlive());
+                assertThat(first.isAlive()).as("still replaying when killed: %s", logOf("first")).isTrue();
+                first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                EventLogCheck beforeKill = EventLogCheck.read(events);
+
+                broker.restart();
+                Process second = daemon(config, "second");
+                assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(second.exitValue()).isZero();
+                await().atMost(PATIENCE).until(() -> beforeKill.missingFrom(consumer.payloads()).isEmpty());
+
+                EventLogCheck all = EventLogCheck.read(events);
+                await().atMost(PATIENCE).until(() -> all.missingFrom(consumer.payloads()).isEmpty());
+                assertThat(EventLogCheck.seqsOf(consumer.payloads(), "conveyor"))
+                        .containsExactlyElementsOf(EventLogCheck.oneTo(all.size()));
+                System.out.printf("daemon kill: %d alarms accepted before the kill, %d in all, %d received, "
+                                + "%d duplicates%n", beforeKill.size(), all.size(), consumer.payloads().size(),
+                        consumer.payloads().size() - all.size());
+            } finally {
+                consumer.close();
+            }
+        }
+    }
+
+    @Test
+    void aKilledDaemonIsOfflineForItsConsumers() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector consumer = new MqttCollector(broker.url(), "linewatch/plant1/availability")) {
+            Process daemon = daemon(Shipped.exampleConfig(dir, broker.url()), "lwt", "--realtime");
+            try {
+                await().atMost(PATIENCE).until(() -> consumer.payloads().contains("online"));
+                daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> consumer.payloads().contains("offline"));
+                assertThat(consumer.payloads()).containsExactly("online", "offline");
+            } finally {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    /** {@code linewatch replay --config FILE} in a child JVM with this test's class path. */
+    private Process daemon(Path config, String name, String... more) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // The daemon's own class path (target/classes and the runtime jars, written by the build), not
+        // the test's: the test frameworks have no business in the daemon's JVM.
+        String classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
+                + Files.readString(Path.of("target/runtime.classpath")).trim();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", classPath,
+                "io.linewatch.cli.Main", "replay", "--config", config.toString()));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
+    }
+
+    private String logOf(String name) throws IOException {
+        return Files.readString(dir.resolve(name + ".log"));
+    }
+
+    private static long lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+    }
+}
