@@ -76,8 +76,7 @@ public final class ConfigLoader {
     private static LinewatchConfig resolve(LinewatchConfig config, Path base) {
         List<CameraConfig> cameras = new ArrayList<>();
         for (CameraConfig camera : config.cameras()) {
-            cameras.add(new CameraConfig(camera.id(), resolvePath(base, camera.source()), camera.model(),
-                    camera.pacing(), camera.loop()));
+            cameras.add(camera.withSource(resolvePath(base, camera.source())));
         }
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
         config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));

@@ -29,6 +29,7 @@ final class ConfigValidator {
             require(camera.model() != null, at + ".model: is required");
             require(config.models().containsKey(camera.model()), at + ".model: no model named '"
                     + camera.model() + "' (models: " + config.models().keySet() + ")");
+            validateLive(at, camera);
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -43,6 +44,22 @@ final class ConfigValidator {
             }
         }
         return config;
+    }
+
+    private static void validateLive(String at, CameraConfig camera) throws ConfigException {
+        require(camera.connectTimeoutMs() >= 1, at + ".connect_timeout_ms: must be >= 1, got "
+                + camera.connectTimeoutMs());
+        require(camera.stallTimeoutMs() >= 100, at + ".stall_timeout_ms: must be >= 100, got "
+                + camera.stallTimeoutMs());
+        require(camera.reconnectMinMs() >= 1, at + ".reconnect_min_ms: must be >= 1, got " + camera.reconnectMinMs());
+        require(camera.reconnectMaxMs() >= camera.reconnectMinMs(), at + ".reconnect_max_ms: must be >= reconnect_min_ms ("
+                + camera.reconnectMinMs() + "), got " + camera.reconnectMaxMs());
+        require((camera.width() == null) == (camera.height() == null),
+                at + ": width and height go together: give both or neither");
+        require(camera.width() == null || camera.width() >= 2, at + ".width: must be >= 2, got " + camera.width());
+        require(camera.height() == null || camera.height() >= 2, at + ".height: must be >= 2, got " + camera.height());
+        require(camera.frameRate() == null || camera.frameRate() > 0,
+                at + ".frame_rate: must be > 0, got " + camera.frameRate());
     }
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {

@@ -24,6 +24,10 @@ public final class CameraStats {
     public final AtomicLong detections = new AtomicLong();
     public final AtomicLong alarmsRaised = new AtomicLong();
     public final AtomicLong alarmsCleared = new AtomicLong();
+    /** Live cameras: times the frame-age watchdog or the end of a stream found the camera stalled. */
+    public final AtomicLong stalls = new AtomicLong();
+    /** Live cameras: connection attempts after the first (each follows a back-off). */
+    public final AtomicLong reconnects = new AtomicLong();
 
     public CameraStats(String cameraId) {
         this.cameraId = cameraId;

@@ -5,6 +5,11 @@ import io.linewatch.capture.CaptureException;
 import io.linewatch.capture.CaptureLoop;
 import io.linewatch.capture.FileFrameSource;
 import io.linewatch.capture.FrameSource;
+import io.linewatch.capture.LiveCapture;
+import io.linewatch.capture.LiveFrameSource;
+import io.linewatch.capture.SourceState;
+import io.linewatch.capture.SourceStateMachine;
+import io.linewatch.capture.SourceWatchdog;
 import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
@@ -43,7 +48,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that knows the topology: opens the sources, engines and sinks of a config, builds
  * one {@link Lane} per model, starts one capture thread per camera, and shuts it all down in order
- * (captures, then lanes drained of every accepted frame, then sinks, then engines).
+ * (captures, then lanes drained of every accepted frame, then sinks, then engines). Files are opened
+ * here (a missing file is a start error); live cameras (RTSP, V4L2) connect on their own capture
+ * threads, reconnect by themselves and are watched by one {@link SourceWatchdog}, so a camera that
+ * is down at start neither fails nor delays the start.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -83,6 +91,9 @@ public final class Pipeline implements AutoCloseable {
     private final List<Lane> lanes = new ArrayList<>();
     private final List<InferenceEngine> engines = new ArrayList<>();
     private final List<CaptureLoop> captures = new ArrayList<>();
+    private final List<LiveCapture> liveCaptures = new ArrayList<>();
+    private final SourceWatchdog watchdog = new SourceWatchdog();
+    private final Map<String, SourceStateMachine> fileStates = new java.util.HashMap<>();
     private final List<Thread> captureThreads = new ArrayList<>();
     private EventLog eventLog;
     private Outbox outbox;
@@ -128,7 +139,7 @@ public final class Pipeline implements AutoCloseable {
                 }
                 LOG.error("{} (its cameras {} stay off; the others go on)", e.getMessage(),
                         cameraIds(config, lane.getValue()));
-                lane.getValue().forEach(i -> sources[i].close());
+                lane.getValue().forEach(i -> leaveOut(config.cameras().get(i), sources[i], e.getMessage()));
                 continue;
             }
             for (int i : lane.getValue()) {
@@ -157,21 +168,53 @@ public final class Pipeline implements AutoCloseable {
         FrameSource[] sources = new FrameSource[config.cameras().size()];
         for (int i = 0; i < sources.length; i++) {
             CameraConfig camera = config.cameras().get(i);
-            FrameSource source = new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
-            try {
-                source.open();
-            } catch (CaptureException e) {
-                if (options.failFast()) {
-                    closeAll(sources);
-                    throw new StartupException(e.getMessage(), e);
-                }
-                LOG.error("{} (the other cameras go on)", e.getMessage());
-                continue;
+            if (camera.kind().live()) {
+                sources[i] = new LiveFrameSource(camera);
+            } else {
+                sources[i] = openFile(camera, options.failFast(), sources);
             }
-            sources[i] = source;
-            byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(i);
+            if (sources[i] != null) {
+                byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(i);
+            }
         }
         return sources;
+    }
+
+    /** The opened file of a camera; null when it cannot open and the others go on. */
+    private FrameSource openFile(CameraConfig camera, boolean failFast, FrameSource[] sources)
+            throws StartupException {
+        FrameSource source = new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+        SourceStateMachine state = new SourceStateMachine(camera.id(), cameraStates);
+        fileStates.put(camera.id(), state);
+        state.moveTo(SourceState.CONNECTING, "opening " + camera.source());
+        try {
+            source.open();
+            return source;
+        } catch (CaptureException e) {
+            state.moveTo(SourceState.STOPPED, e.getMessage());
+            if (failFast) {
+                closeAll(sources);
+                throw new StartupException(e.getMessage(), e);
+            }
+            LOG.error("{} (the other cameras go on)", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A camera whose model cannot start: its source is closed and its state says why. */
+    private void leaveOut(CameraConfig camera, FrameSource source, String reason) {
+        source.close();
+        if (source instanceof LiveFrameSource live) {
+            live.dispose();
+            cameraStates.onStateChange(camera.id(), SourceState.STOPPED, reason);
+        } else {
+            fileStates.get(camera.id()).moveTo(SourceState.STOPPED, reason);
+        }
+    }
+
+    /** Bytes a camera's frames need in a slot: a file's own size, a live camera's configured one. */
+    private static int slotPixelBytes(CameraConfig camera, FrameSource source) {
+        return camera.kind().live() ? camera.slotWidth() * camera.slotHeight() * 3 : source.width() * source.height() * 3;
     }
 
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
@@ -227,7 +270,8 @@ public final class Pipeline implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
         }
-        int pixelCapacity = cameras.stream().mapToInt(i -> sources[i].width() * sources[i].height() * 3).max().orElse(3);
+        int pixelCapacity = cameras.stream().mapToInt(i -> slotPixelBytes(config.cameras().get(i), sources[i]))
+                .max().orElse(3);
         int ringSize = config.pipeline().ringSize();
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloats(), model.nms().maxDetections());
@@ -291,18 +335,34 @@ public final class Pipeline implements AutoCloseable {
 
     private void startCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
                               Options options) {
+        Runnable capture;
+        if (source instanceof LiveFrameSource live) {
+            LiveCapture loop = new LiveCapture(index, camera, live, ring, stats.get(index), cameraStates);
+            liveCaptures.add(loop);
+            watchdog.watch(loop);
+            capture = loop;
+            LOG.info("camera {}: {} live, slots for {}x{}, stalled after {} ms without a frame", camera.id(),
+                    live.where(), camera.slotWidth(), camera.slotHeight(), camera.stallTimeoutMs());
+        } else {
+            capture = fileCapture(camera, index, source, ring, options);
+        }
+        Thread thread = new Thread(capture, "lw-capture-" + camera.id());
+        thread.setDaemon(true);
+        captureThreads.add(thread);
+        thread.start();
+    }
+
+    private Runnable fileCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
+                                 Options options) {
         boolean realtime = options.realtime() != null ? options.realtime()
                 : camera.pacing() == CameraConfig.Pacing.REALTIME;
         double paceFps = realtime ? source.frameRate() * options.speed() : 0;
         CaptureLoop loop = new CaptureLoop(index, camera.id(), source, paceFps, options.framesPerCamera(), ring,
-                stats.get(index));
-        Thread thread = new Thread(loop, "lw-capture-" + camera.id());
-        thread.setDaemon(true);
+                stats.get(index), fileStates.get(camera.id()));
         captures.add(loop);
-        captureThreads.add(thread);
         LOG.info("camera {}: {} {}x{} at {} fps, {}", camera.id(), camera.source(), source.width(), source.height(),
                 String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()), realtime ? "realtime" : "as fast as possible");
-        thread.start();
+        return loop;
     }
 
     /** Time spent per stage, lane by lane. */
@@ -349,10 +409,12 @@ public final class Pipeline implements AutoCloseable {
         }
         closed = true;
         captures.forEach(CaptureLoop::stop);
+        liveCaptures.forEach(LiveCapture::stop);
         try {
             for (Thread t : captureThreads) {
                 t.join(10_000);
             }
+            watchdog.close();
             for (Lane lane : lanes) {
                 lane.drainAndStop(DRAIN_TIMEOUT_MILLIS);
             }

@@ -42,7 +42,11 @@ class CaptureRoundTripTest {
         assertThat(source.width()).isEqualTo(width);
         assertThat(source.height()).isEqualTo(height);
         assertThat(source.frameRate()).isEqualTo(25.0);
-        new CaptureLoop(3, "cam", source, 0, 0, ring, stats).run();
+        List<SourceState> states = new ArrayList<>();
+        SourceStateMachine state = new SourceStateMachine("cam", (id, s, reason) -> states.add(s));
+        state.moveTo(SourceState.CONNECTING, "");
+        new CaptureLoop(3, "cam", source, 0, 0, ring, stats, state).run();
+        assertThat(states).containsExactly(SourceState.CONNECTING, SourceState.STREAMING, SourceState.STOPPED);
 
         assertThat(stats.framesIn.get()).isEqualTo(written.size());
         assertThat(stats.dropped()).isZero();
@@ -68,7 +72,7 @@ class CaptureRoundTripTest {
         CameraStats stats = new CameraStats("cam");
         FileFrameSource source = new FileFrameSource("cam", clip, false);
         source.open();
-        new CaptureLoop(0, "cam", source, 0, 0, ring, stats).run();
+        new CaptureLoop(0, "cam", source, 0, 0, ring, stats, started("cam")).run();
         assertThat(stats.framesIn.get()).isEqualTo(3);
         assertThat(stats.droppedTooLarge.get()).isEqualTo(3);
     }
@@ -103,5 +107,11 @@ class CaptureRoundTripTest {
         }
         assertThat(last).isEqualTo(9 * 40_000L);
         source.close();
+    }
+
+    private static SourceStateMachine started(String cameraId) {
+        SourceStateMachine state = new SourceStateMachine(cameraId, (id, s, reason) -> { });
+        state.moveTo(SourceState.CONNECTING, "");
+        return state;
     }
 }

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyIsNamedWithItsPath() {
         String m = error(MINIMAL.replace("model: det", "model: det\n    fps: 25"));
-        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: id, loop, model, pacing, source");
+        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: ").contains(" id, input_format, loop, model, pacing, ");
     }
 
     @Test
@@ -115,5 +115,44 @@ class ConfigLoaderTest {
     @Test
     void aScalarWhereAMappingBelongs() {
         assertThat(error(MINIMAL + "mqtt: yes\n")).contains("mqtt: expected a mapping (mqtt)");
+    }
+
+    @Test
+    void liveCamerasAreToldBySourceAndGetPlantDefaults() throws Exception {
+        LinewatchConfig c = load(MINIMAL.replace("source: clip.mp4", "source: rtsp://10.0.0.7:554/stream1")
+                .replace("    model: det", "    model: det\n  - id: usb\n    source: /dev/video0\n    model: det\n"
+                        + "    width: 1280\n    height: 720\n    frame_rate: 30\n    input_format: mjpeg"));
+        CameraConfig rtsp = c.cameras().get(0);
+        assertThat(rtsp.source()).isEqualTo("rtsp://10.0.0.7:554/stream1");
+        assertThat(rtsp.kind()).isEqualTo(SourceKind.RTSP);
+        assertThat(rtsp.rtspTransport()).isEqualTo(CameraConfig.RtspTransport.TCP);
+        assertThat(rtsp.connectTimeoutMs()).isEqualTo(5_000);
+        assertThat(rtsp.stallTimeoutMs()).isEqualTo(5_000);
+        assertThat(rtsp.reconnectMinMs()).isEqualTo(1_000);
+        assertThat(rtsp.reconnectMaxMs()).isEqualTo(30_000);
+        assertThat(rtsp.slotWidth() * rtsp.slotHeight()).isEqualTo(1920 * 1080);
+        CameraConfig usb = c.cameras().get(1);
+        assertThat(usb.source()).isEqualTo("/dev/video0");
+        assertThat(usb.kind()).isEqualTo(SourceKind.V4L2);
+        assertThat(usb.slotWidth()).isEqualTo(1280);
+        assertThat(usb.frameRate()).isEqualTo(30.0);
+        assertThat(usb.inputFormat()).isEqualTo("mjpeg");
+        assertThat(SourceKind.of("rtsps://cam/x")).isEqualTo(SourceKind.RTSP);
+        assertThat(SourceKind.of(dir.resolve("clip.mp4").toString())).isEqualTo(SourceKind.FILE);
+    }
+
+    @Test
+    void badLiveKeysAreNamedWithTheirField() {
+        String rtsp = MINIMAL.replace("source: clip.mp4", "source: rtsp://cam/1");
+        assertThat(error(rtsp.replace("    model: det", "    model: det\n    rtsp_transport: http")))
+                .endsWith("cameras[0].rtsp_transport: expected one of [tcp, udp], got 'http'");
+        assertThat(error(rtsp.replace("    model: det", "    model: det\n    stall_timeout_ms: 10")))
+                .endsWith("cameras[0].stall_timeout_ms: must be >= 100, got 10");
+        assertThat(error(rtsp.replace("    model: det", "    model: det\n    reconnect_min_ms: 5000\n    reconnect_max_ms: 1000")))
+                .endsWith("cameras[0].reconnect_max_ms: must be >= reconnect_min_ms (5000), got 1000");
+        assertThat(error(rtsp.replace("    model: det", "    model: det\n    width: 640")))
+                .endsWith("cameras[0]: width and height go together: give both or neither");
+        assertThat(error(rtsp.replace("    model: det", "    model: det\n    connect_timeout_ms: 0")))
+                .endsWith("cameras[0].connect_timeout_ms: must be >= 1, got 0");
     }
 }

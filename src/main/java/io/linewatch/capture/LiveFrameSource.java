@@ -1,0 +1,141 @@
+package io.linewatch.capture;
+
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.SourceKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * A live camera decoded by FFmpeg into BGR frames: an RTSP URL (RTP over TCP or UDP, FFmpeg's
+ * socket timeout from {@code connect_timeout_ms}) or a V4L2 device (opened non-blocking, so a device
+ * that stops delivering does not hold a read forever). Opened and closed again on every
+ * reconnection, by the camera's capture thread only; {@link #abort()} from any thread.
+ *
+ * <p>JavaCV 1.5.13's {@code FFmpegFrameGrabber.setTimeout} does nothing for FFmpeg: blocking reads
+ * end through FFmpeg's own timeouts, its interrupt callback (an {@link AbortFlag}) and, for
+ * non-blocking V4L2 reads, an interrupt of the capture thread. The grabber is started and released
+ * without JavaCV's global lock, so a camera that hangs while connecting holds up no other camera.
+ */
+public final class LiveFrameSource implements FrameSource {
+
+    private final CameraConfig camera;
+    private final AbortFlag abortFlag = new AbortFlag();
+    private FFmpegFrameGrabber grabber;
+
+    public LiveFrameSource(CameraConfig camera) {
+        if (!camera.kind().live()) {
+            throw new IllegalArgumentException("not a live source: " + camera.source());
+        }
+        this.camera = camera;
+    }
+
+    @Override
+    public void open() throws CaptureException {
+        abortFlag.clear();
+        if (camera.kind() == SourceKind.V4L2 && !Files.exists(Path.of(camera.source()))) {
+            throw new CaptureException("camera " + camera.id() + ": cannot open " + camera.source()
+                    + ": no such device", null);
+        }
+        FFmpegQuiet.install();
+        grabber = new FFmpegFrameGrabber(camera.source());
+        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setVideoOption("threads", "1");
+        if (camera.kind() == SourceKind.RTSP) {
+            configureRtsp(grabber);
+        } else {
+            configureV4l2(grabber);
+        }
+        try {
+            grabber.startUnsafe();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            close();
+            throw new CaptureException("camera " + camera.id() + ": cannot open " + where() + ": "
+                    + FFmpegQuiet.cause(e), e);
+        }
+        abortFlag.attach(grabber.getFormatContext());
+        if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
+            close();
+            throw new CaptureException("camera " + camera.id() + ": " + where() + " has no video stream", null);
+        }
+    }
+
+    private void configureRtsp(FFmpegFrameGrabber g) {
+        g.setOption("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT));
+        g.setOption("timeout", Long.toString(camera.connectTimeoutMs() * 1000L));
+        g.setOption("allowed_media_types", "video");
+    }
+
+    private void configureV4l2(FFmpegFrameGrabber g) {
+        g.setFormat("video4linux2");
+        g.setOption("fflags", "nonblock");
+        if (camera.width() != null) {
+            g.setOption("video_size", camera.width() + "x" + camera.height());
+        }
+        if (camera.frameRate() != null) {
+            g.setOption("framerate", Double.toString(camera.frameRate()));
+        }
+        if (camera.inputFormat() != null) {
+            g.setOption("input_format", camera.inputFormat());
+        }
+    }
+
+    @Override
+    public int width() {
+        return grabber.getImageWidth();
+    }
+
+    @Override
+    public int height() {
+        return grabber.getImageHeight();
+    }
+
+    @Override
+    public double frameRate() {
+        return grabber.getFrameRate();
+    }
+
+    /** The next frame, or {@code null} when the stream ended, failed or was aborted. */
+    @Override
+    public Frame next() throws CaptureException {
+        try {
+            return grabber.grabImage();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            throw new CaptureException("camera " + camera.id() + ": cannot decode " + where() + ": "
+                    + FFmpegQuiet.reason(e), e);
+        }
+    }
+
+    /** Makes a blocking open-ended FFmpeg read give up soon (any thread). */
+    public void abort() {
+        abortFlag.raise();
+    }
+
+    /** Closes the connection; the source may be opened again. */
+    @Override
+    public void close() {
+        if (grabber != null) {
+            try {
+                grabber.releaseUnsafe();
+            } catch (FrameGrabber.Exception e) {
+                // closing after a failure: nothing more to report
+            }
+            grabber = null;
+        }
+    }
+
+    /** Frees what outlives connections; the source is not opened again. */
+    public void dispose() {
+        close();
+        abortFlag.close();
+    }
+
+    /** The source without credentials, for log lines. */
+    public String where() {
+        return camera.source().replaceFirst("^(rtsps?://)[^/@]*@", "$1***@");
+    }
+}

@@ -1,0 +1,112 @@
+package io.linewatch.capture;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one camera's decoded frames into claimed ring slots: camera, frame number, capture and
+ * media time, packed BGR pixels. Writes only the capture fields of a slot. Used by the camera's
+ * capture thread; {@link #stop()} from any thread.
+ */
+final class SlotWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotWriter.class);
+    private static final long SLOT_WAIT_NANOS = 200_000;
+
+    private final int cameraIndex;
+    private final String cameraId;
+    private final RingBuffer<FrameEvent> ring;
+    private final CameraStats stats;
+    private final boolean waitForSlot;
+    private volatile boolean stopping;
+    private boolean warnedTooLarge;
+
+    /**
+     * @param waitForSlot wait for a free slot (a file read as fast as the pipeline takes it, nothing
+     *                    lost); when false a frame that finds every slot busy is dropped and counted
+     */
+    SlotWriter(int cameraIndex, String cameraId, RingBuffer<FrameEvent> ring, CameraStats stats, boolean waitForSlot) {
+        this.cameraIndex = cameraIndex;
+        this.cameraId = cameraId;
+        this.ring = ring;
+        this.stats = stats;
+        this.waitForSlot = waitForSlot;
+    }
+
+    /** Publishes a packed BGR frame, or drops and counts it (larger than a slot, or ring full). */
+    void publish(Frame frame, long frameNumber, long mediaMicros) {
+        // The source delivers BGR24. JavaCV derives imageChannels from the padded row stride, so it
+        // can read 4 for a 3-channel frame: the width and stride are what count.
+        int rowBytes = frame.imageWidth * 3;
+        if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
+            stats.droppedTooLarge.incrementAndGet();
+            warnTooLarge(frame);
+            return;
+        }
+        long sequence = claim();
+        if (sequence < 0) {
+            return;
+        }
+        try {
+            FrameEvent event = ring.get(sequence);
+            event.cameraIndex = cameraIndex;
+            event.cameraId = cameraId;
+            event.frameNumber = frameNumber;
+            event.captureNanos = System.nanoTime();
+            event.captureEpochMillis = System.currentTimeMillis();
+            event.mediaMicros = mediaMicros;
+            event.width = frame.imageWidth;
+            event.height = frame.imageHeight;
+            event.failedStage = null;
+            copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
+        } finally {
+            ring.publish(sequence);
+        }
+    }
+
+    /** Stops waiting for slots: later frames that find the ring full are dropped. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** A free slot's sequence, or -1 when the frame is dropped (ring full, or stopping). */
+    private long claim() {
+        while (true) {
+            try {
+                return ring.tryNext();
+            } catch (InsufficientCapacityException e) {
+                if (!waitForSlot || stopping) {
+                    stats.droppedRingFull.incrementAndGet();
+                    return -1;
+                }
+                LockSupport.parkNanos(SLOT_WAIT_NANOS);
+            }
+        }
+    }
+
+    private void warnTooLarge(Frame frame) {
+        if (!warnedTooLarge) {
+            warnedTooLarge = true;
+            LOG.error("camera {}: {}x{} frames do not fit the ring's slots ({} bytes): they are dropped;"
+                            + " set the camera's width and height", cameraId, frame.imageWidth, frame.imageHeight,
+                    ring.get(0).pixels.length);
+        }
+    }
+
+    static void copyRows(ByteBuffer src, int strideBytes, int rowBytes, int rows, byte[] dst) {
+        if (strideBytes == rowBytes) {
+            src.get(0, dst, 0, rowBytes * rows);
+            return;
+        }
+        for (int y = 0; y < rows; y++) {
+            src.get(y * strideBytes, dst, y * rowBytes, rowBytes);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.linewatch.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real GStreamer RTSP server for tests ({@code src/test/resources/rtsp/rtsp_server.py}: a moving
+ * test pattern, MJPEG over RTP) on a free loopback port. It can be frozen (SIGSTOP: connections
+ * stay open, nothing is sent), killed (SIGKILL) and started again on the same port. {@code .ci/run}
+ * installs what it needs; a test that needs it fails (not skips) when it is missing.
+ */
+public final class RtspServer implements AutoCloseable {
+
+    private static final Path SCRIPT = Path.of("src/test/resources/rtsp/rtsp_server.py").toAbsolutePath();
+
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private RtspServer(Path log, int port) {
+        this.log = log;
+        this.port = port;
+    }
+
+    /** Starts a server that logs to {@code log}. */
+    public static RtspServer start(Path log) throws IOException, InterruptedException {
+        RtspServer server = new RtspServer(log, Mosquitto.freePort());
+        server.restart();
+        return server;
+    }
+
+    /** Starts (again) on the same port. */
+    public void restart() throws IOException, InterruptedException {
+        process = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port), "320", "240", "15")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("the RTSP server exited with " + process.exitValue() + " (needs python3-gi, "
+                        + "gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-good; .ci/run installs them): "
+                        + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IOException("the RTSP server did not listen on port " + port + " within 20 s");
+    }
+
+    public String url() {
+        return "rtsp://127.0.0.1:" + port + "/cam";
+    }
+
+    /** SIGSTOP: the server keeps its sockets open and sends nothing (a hung camera). */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** SIGKILL, as a power cut would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            thaw();
+            kill();
+        }
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+}
