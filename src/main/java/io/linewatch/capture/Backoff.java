@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
  * Exponential back-off with jitter between reconnection attempts. The n-th delay since the last
  * {@link #reset()} (n from 0) is drawn uniformly from {@code [base/2, base]} with {@code base =
  * min(maxMillis, minMillis * 2^n)}, so cameras that failed together do not retry together. Used by
- * one capture thread.
+ * one retry loop on one thread (a live camera's capture, the MQTT publisher).
  */
 public final class Backoff {
 

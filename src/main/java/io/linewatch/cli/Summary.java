@@ -36,6 +36,10 @@ final class Summary {
                     h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
                     h.getTotalCount());
         }
+        if (pipeline.mqtt() != null) {
+            out.printf(Locale.ROOT, "  mqtt: %d message(s) acknowledged by the broker, %d wait in the outbox %s%n",
+                    pipeline.mqtt().acknowledged.get(), pipeline.outbox().waitingCount(), pipeline.outbox().dir());
+        }
         if (truth != null) {
             out.printf(Locale.ROOT, "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)%n",
                     truth.precision(), truth.recall(), truth.truePositives(), truth.falsePositives(),

@@ -1,5 +1,6 @@
 package io.linewatch.sinks;
 
+import io.linewatch.capture.Backoff;
 import io.linewatch.capture.SourceState;
 import io.linewatch.capture.SourceStateListener;
 import io.linewatch.config.MqttConfig;
@@ -7,6 +8,7 @@ import io.linewatch.pipeline.AlarmEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocketFactory;
@@ -55,7 +57,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         this.site = site;
         this.outbox = outbox;
         this.connection = connection;
-        this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs());
+        this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs(), new SplittableRandom());
         this.thread = new Thread(this::run, "lw-mqtt");
         this.thread.setDaemon(true);
         outbox.onAppend(this::wake);

@@ -57,6 +57,13 @@ class BrokerKillTest {
                 assertThat(EventLogCheck.seqsOf(consumer.payloads(), camera)).as("seq of " + camera)
                         .containsExactlyElementsOf(EventLogCheck.oneTo(log.countFor(camera)));
             }
+            // Capture's state changes went out too: a late consumer finds each camera's last state retained.
+            try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/+/+/state")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> late.payloads().size() >= 2);
+                assertThat(late.topics()).containsExactlyInAnyOrder("linewatch/plant1/line-a/state",
+                        "linewatch/plant1/line-b/state");
+                assertThat(late.payloads()).allMatch(p -> p.contains("\"state\":\"stopped\""));
+            }
             System.out.printf("broker kill: %d kills; %d alarms logged, %d received, %d duplicates; "
                             + "reconnect after restart (ms): %s%n", kills, log.size(), consumer.payloads().size(),
                     consumer.payloads().size() - log.size(), reconnectMillis);

@@ -163,7 +163,7 @@ class CameraLossTest {
                 STALL_MS, RECONNECT_MIN_MS, RECONNECT_MAX_MS, 320, 240, null, null);
         CameraConfig file = new CameraConfig("line", clip.toString(), "conveyor", CameraConfig.Pacing.REALTIME, true);
         return new LinewatchConfig("test", List.of(rtsp, file), null, Map.of("conveyor", model), null,
-                new MqttConfig(false, null, null, null, null, null),
+                MqttConfig.defaults().withEnabled(false),
                 new SinksConfig(dir.resolve("events.jsonl").toString(), dir.resolve("snapshots").toString()));
     }
 }

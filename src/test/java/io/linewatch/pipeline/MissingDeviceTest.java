@@ -75,7 +75,7 @@ class MissingDeviceTest {
                 640, 480, 30.0, "mjpeg");
         CameraConfig file = new CameraConfig("line", clip.toString(), "conveyor", CameraConfig.Pacing.FAST, false);
         return new LinewatchConfig("test", List.of(usb, file), null, Map.of("conveyor", model), null,
-                new MqttConfig(false, null, null, null, null, null),
+                MqttConfig.defaults().withEnabled(false),
                 new SinksConfig(dir.resolve("events.jsonl").toString(), dir.resolve("snapshots").toString()));
     }
 }
