@@ -68,7 +68,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyIsNamedWithItsPath() {
         String m = error(MINIMAL.replace("model: det", "model: det\n    fps: 25"));
-        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: id, loop, model, pacing, source");
+        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: id, loop, max_frame_age_ms, model, pacing, source");
     }
 
     @Test
