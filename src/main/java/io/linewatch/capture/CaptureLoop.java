@@ -34,6 +34,8 @@ public final class CaptureLoop implements Runnable {
     private final CameraStats stats;
     private final MediaClock mediaClock;
     private volatile boolean running = true;
+    /** Width and height of the last frame dropped as too large, so each new size is logged once. */
+    private long lastTooLargeSize = -1;
 
     /**
      * @param source    an opened source
@@ -68,7 +70,11 @@ public final class CaptureLoop implements Runnable {
                     stats.decodeNanos.addAndGet(System.nanoTime() - decodeStart);
                     consecutiveErrors = 0;
                 } catch (CaptureException e) {
+                    stats.framesIn.incrementAndGet();
                     stats.droppedDecodeError.incrementAndGet();
+                    if (consecutiveErrors == 0) {
+                        LOG.warn("{} (frame {} dropped; the camera goes on)", e.getMessage(), frameNumber);
+                    }
                     if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
                         LOG.error("{} (stopping camera after {} errors in a row)", e.getMessage(), consecutiveErrors);
                         return;
@@ -99,6 +105,7 @@ public final class CaptureLoop implements Runnable {
         int rowBytes = frame.imageWidth * 3;
         if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
             stats.droppedTooLarge.incrementAndGet();
+            logTooLarge(frame, frameNumber);
             return;
         }
         long sequence = claim();
@@ -115,10 +122,21 @@ public final class CaptureLoop implements Runnable {
             event.mediaMicros = mediaClock.toMediaMicros(frame.timestamp);
             event.width = frame.imageWidth;
             event.height = frame.imageHeight;
-            event.failedStage = null;
+            event.clearMarks();
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
         } finally {
             ring.publish(sequence);
+        }
+    }
+
+    /** One line for each new size of frame that does not fit (a stream that changed resolution). */
+    private void logTooLarge(Frame frame, long frameNumber) {
+        long size = (long) frame.imageWidth << 32 | frame.imageHeight;
+        if (size != lastTooLargeSize) {
+            lastTooLargeSize = size;
+            LOG.error("camera {}: from frame {} the source delivers {}x{}, more than the ring's slots hold (it opened"
+                            + " at {}x{}); such frames are dropped (too large)", cameraId, frameNumber, frame.imageWidth,
+                    frame.imageHeight, source.width(), source.height());
         }
     }
 
