@@ -44,7 +44,8 @@ public final class CaptureLoop implements Runnable {
         this.source = source;
         this.pacer = new Pacer(paceFps);
         this.maxFrames = maxFrames > 0 ? maxFrames : Long.MAX_VALUE;
-        this.writer = new SlotWriter(cameraIndex, cameraId, ring, stats, paceFps <= 0);
+        this.writer = new SlotWriter(cameraIndex, cameraId, ring, stats, paceFps <= 0,
+                String.format(Locale.ROOT, "it opened at %dx%d", source.width(), source.height()));
         this.stats = stats;
         this.mediaClock = new MediaClock(source.frameRate());
         this.state = state;
@@ -74,7 +75,11 @@ public final class CaptureLoop implements Runnable {
                 stats.decodeNanos.addAndGet(System.nanoTime() - decodeStart);
                 consecutiveErrors = 0;
             } catch (CaptureException e) {
+                stats.framesIn.incrementAndGet();
                 stats.droppedDecodeError.incrementAndGet();
+                if (consecutiveErrors == 0) {
+                    LOG.warn("{} (frame {} dropped; the camera goes on)", e.getMessage(), frameNumber);
+                }
                 if (++consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
                     LOG.error("{} (stopping camera after {} errors in a row)", e.getMessage(), consecutiveErrors);
                     return "stopped after " + consecutiveErrors + " decode errors in a row";

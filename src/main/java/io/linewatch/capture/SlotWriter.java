@@ -26,13 +26,19 @@ final class SlotWriter {
     private final CameraStats stats;
     private final boolean waitForSlot;
     private volatile boolean stopping;
-    private boolean warnedTooLarge;
+    private final String sizeHint;
+    /** Width and height of the last frame dropped as too large, so each new size is logged once. */
+    private long lastTooLargeSize = -1;
 
     /**
      * @param waitForSlot wait for a free slot (a file read as fast as the pipeline takes it, nothing
      *                    lost); when false a frame that finds every slot busy is dropped and counted
+     * @param sizeHint    what the log line about frames too large for the slots adds (the size the
+     *                    source opened at, or what to configure)
      */
-    SlotWriter(int cameraIndex, String cameraId, RingBuffer<FrameEvent> ring, CameraStats stats, boolean waitForSlot) {
+    SlotWriter(int cameraIndex, String cameraId, RingBuffer<FrameEvent> ring, CameraStats stats, boolean waitForSlot,
+               String sizeHint) {
+        this.sizeHint = sizeHint;
         this.cameraIndex = cameraIndex;
         this.cameraId = cameraId;
         this.ring = ring;
@@ -47,7 +53,7 @@ final class SlotWriter {
         int rowBytes = frame.imageWidth * 3;
         if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
             stats.droppedTooLarge.incrementAndGet();
-            warnTooLarge(frame);
+            logTooLarge(frame, frameNumber);
             return;
         }
         long sequence = claim();
@@ -64,7 +70,7 @@ final class SlotWriter {
             event.mediaMicros = mediaMicros;
             event.width = frame.imageWidth;
             event.height = frame.imageHeight;
-            event.failedStage = null;
+            event.clearMarks();
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
         } finally {
             ring.publish(sequence);
@@ -91,12 +97,14 @@ final class SlotWriter {
         }
     }
 
-    private void warnTooLarge(Frame frame) {
-        if (!warnedTooLarge) {
-            warnedTooLarge = true;
-            LOG.error("camera {}: {}x{} frames do not fit the ring's slots ({} bytes): they are dropped;"
-                            + " set the camera's width and height", cameraId, frame.imageWidth, frame.imageHeight,
-                    ring.get(0).pixels.length);
+    /** One line for each new size of frame that does not fit (a stream that changed resolution). */
+    private void logTooLarge(Frame frame, long frameNumber) {
+        long size = (long) frame.imageWidth << 32 | frame.imageHeight;
+        if (size != lastTooLargeSize) {
+            lastTooLargeSize = size;
+            LOG.error("camera {}: from frame {} the source delivers {}x{}, more than the ring's slots hold ({});"
+                    + " such frames are dropped (too large)", cameraId, frameNumber, frame.imageWidth,
+                    frame.imageHeight, sizeHint);
         }
     }
 

@@ -97,7 +97,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
     }
 
     private static boolean pipelineIdle(Pipeline pipeline, long expected) {
-        long seen = pipeline.stats().stream().mapToLong(s -> s.framesIn.get() + s.droppedDecodeError.get()).sum();
+        long seen = pipeline.stats().stream().mapToLong(s -> s.framesIn.get()).sum();
         return seen >= expected && inferred(pipeline) + pipeline.stats().stream().mapToLong(CameraStats::dropped).sum()
                 >= expected;
     }

@@ -26,16 +26,13 @@ final class Summary {
             out.printf(Locale.ROOT, "  camera %s: frames in %d, inferred %d, detections %d, alarms raised %d, cleared %d%n",
                     s.cameraId, s.framesIn.get(), s.inferred.get(), s.detections.get(), s.alarmsRaised.get(),
                     s.alarmsCleared.get());
-            out.printf(Locale.ROOT, "  camera %s: dropped %d (ring full %d, too large %d, decode error %d, failed %d)%n",
-                    s.cameraId, s.dropped(), s.droppedRingFull.get(), s.droppedTooLarge.get(),
-                    s.droppedDecodeError.get(), s.failed.get());
+            out.printf(Locale.ROOT, "  camera %s: dropped %d (ring full %d, backlog %d, too large %d, too old %d,"
+                    + " decode error %d, failed %d), failed after inference %d%n", s.cameraId, s.dropped(),
+                    s.droppedRingFull.get(), s.droppedBacklog.get(), s.droppedTooLarge.get(), s.droppedTooOld.get(), s.droppedDecodeError.get(), s.failed.get(),
+                    s.failedAfterInference.get());
         }
-        Histogram h = pipeline.latency().snapshot();
-        if (h.getTotalCount() > 0) {
-            out.printf(Locale.ROOT, "  latency capture->publish: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d frames)%n",
-                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
-                    h.getTotalCount());
-        }
+        printLatency(out, "frame age at inference", pipeline.ageAtInference().snapshot());
+        printLatency(out, "latency capture->publish", pipeline.latency().snapshot());
         if (pipeline.mqtt() != null) {
             out.printf(Locale.ROOT, "  mqtt: %d message(s) acknowledged by the broker, %d wait in the outbox %s%n",
                     pipeline.mqtt().acknowledged.get(), pipeline.outbox().waitingCount(), pipeline.outbox().dir());
@@ -44,6 +41,14 @@ final class Summary {
             out.printf(Locale.ROOT, "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)%n",
                     truth.precision(), truth.recall(), truth.truePositives(), truth.falsePositives(),
                     truth.falseNegatives());
+        }
+    }
+
+    private static void printLatency(PrintStream out, String what, Histogram h) {
+        if (h.getTotalCount() > 0) {
+            out.printf(Locale.ROOT, "  %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d frames)%n", what,
+                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6,
+                    h.getTotalCount());
         }
     }
 }

@@ -23,6 +23,8 @@ package io.linewatch.config;
  * @param frameRate        V4L2: frames per second to ask the device for
  * @param inputFormat      V4L2: the device's pixel format or codec to ask for ({@code mjpeg},
  *                         {@code yuyv422}, ...)
+ * @param maxFrameAgeMs    this camera's own {@code pipeline.max_frame_age_ms}, or null for the
+ *                         pipeline's
  */
 public record CameraConfig(
         String id,
@@ -38,7 +40,8 @@ public record CameraConfig(
         Integer width,
         Integer height,
         Double frameRate,
-        String inputFormat) {
+        String inputFormat,
+        Integer maxFrameAgeMs) {
 
     /** Slot size for a live camera that does not name its frame size: 1080p. */
     public static final int DEFAULT_LIVE_WIDTH = 1920;
@@ -58,11 +61,14 @@ public record CameraConfig(
         stallTimeoutMs = stallTimeoutMs == null ? 5_000 : stallTimeoutMs;
         reconnectMinMs = reconnectMinMs == null ? 1_000 : reconnectMinMs;
         reconnectMaxMs = reconnectMaxMs == null ? 30_000 : reconnectMaxMs;
+        if (maxFrameAgeMs != null && maxFrameAgeMs < 0) {
+            throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
+        }
     }
 
     /** A file camera with every live key at its default. */
     public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop) {
-        this(id, source, model, pacing, loop, null, null, null, null, null, null, null, null, null);
+        this(id, source, model, pacing, loop, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** What kind of source {@link #source()} names. */
@@ -83,11 +89,16 @@ public record CameraConfig(
     /** A copy with another id, source and pacing (replay binds clips to cameras). */
     public CameraConfig withSource(String newId, String newSource, Pacing newPacing) {
         return new CameraConfig(newId, newSource, model, newPacing, loop, rtspTransport, connectTimeoutMs,
-                stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat);
+                stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs);
     }
 
     /** A copy reading another source (paths resolved against the config's folder). */
     public CameraConfig withSource(String newSource) {
         return withSource(id, newSource, pacing);
+    }
+
+    /** The age budget of this camera's frames, given the pipeline's; 0 for no limit. */
+    public int maxFrameAgeMs(PipelineConfig pipeline) {
+        return maxFrameAgeMs != null ? maxFrameAgeMs : pipeline.maxFrameAgeMs();
     }
 }

@@ -2,6 +2,7 @@ package io.linewatch.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -39,6 +40,8 @@ public final class ConfigLoader {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
+    private static final int QUOTE_CHARS = 60;
+
     private ConfigLoader() {
     }
 
@@ -54,7 +57,12 @@ public final class ConfigLoader {
         }
         LinewatchConfig config = parse(file.toString(), text);
         Path base = file.toAbsolutePath().getParent();
-        return ConfigValidator.validate(file.toString(), resolve(config, base));
+        ConfigValidator.validate(file.toString(), config);
+        try {
+            return resolve(config, base);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(file + ": not a usable path: " + e.getMessage());
+        }
     }
 
     /** Parses YAML text; {@code origin} names it in error messages. Does not validate references. */
@@ -64,7 +72,12 @@ public final class ConfigLoader {
         }
         try {
             // Parse the whole document first, so a syntax error anywhere is reported as such.
-            return YAML.treeToValue(YAML.readTree(text), LinewatchConfig.class);
+            JsonNode tree = YAML.readTree(text);
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException(origin + ": expected a mapping of settings (site, cameras, models, ...),"
+                        + " got " + (tree == null || tree.isNull() ? "nothing" : quote(tree.asText())));
+            }
+            return YAML.treeToValue(tree, LinewatchConfig.class);
         } catch (JsonMappingException e) {
             throw new ConfigException(origin + ": " + describe(e));
         } catch (JsonProcessingException e) {
@@ -102,7 +115,10 @@ public final class ConfigLoader {
             return prefix + "unknown key '" + u.getPropertyName() + "'" + known;
         }
         if (e instanceof InvalidFormatException f) {
-            return prefix + "expected " + typeName(f.getTargetType()) + ", got '" + f.getValue() + "'";
+            return prefix + "expected " + typeName(f.getTargetType()) + ", got " + quote(String.valueOf(f.getValue()));
+        }
+        if (e instanceof ValueInstantiationException v && v.getCause() instanceof NullPointerException) {
+            return prefix + "an entry is empty";
         }
         if (e instanceof ValueInstantiationException v && v.getCause() != null) {
             return prefix + firstLine(v.getCause().getMessage());
@@ -117,7 +133,7 @@ public final class ConfigLoader {
     private static String got(MismatchedInputException e) {
         if (e.getProcessor() instanceof JsonParser p && p.currentToken() != null && p.currentToken().isScalarValue()) {
             try {
-                return ", got '" + p.getText() + "'";
+                return ", got " + quote(p.getText());
             } catch (IOException ignored) {
                 return "";
             }
@@ -162,6 +178,13 @@ public final class ConfigLoader {
             return "a list";
         }
         return "a mapping (" + type.getSimpleName().replace("Config", "").toLowerCase(Locale.ROOT) + ")";
+    }
+
+    /** A value as the user wrote it, quoted, on one line and cut short. */
+    private static String quote(String value) {
+        String line = firstLine(value);
+        boolean cut = line.length() > QUOTE_CHARS || !line.equals(value.trim());
+        return "'" + (line.length() > QUOTE_CHARS ? line.substring(0, QUOTE_CHARS) : line) + (cut ? "...'" : "'");
     }
 
     private static String firstLine(String message) {

@@ -3,10 +3,12 @@ package io.linewatch.config;
 /**
  * The Disruptor ring shared by the cameras bound to one model.
  *
- * @param ringSize     slots per model ring, a power of two; capture drops frames when all are busy
- * @param waitStrategy how stage threads wait for frames
+ * @param ringSize       slots per model ring, a power of two; capture drops frames when all are busy
+ * @param waitStrategy   how stage threads wait for frames
+ * @param maxFrameAgeMs  a live camera's frame older than this when preprocess or inference comes to
+ *                       it is dropped, never inferred; 0 for no limit. A camera may set its own.
  */
-public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy) {
+public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs) {
 
     /**
      * How a stage waits for the stage before it. {@code sleeping}: spins and yields briefly, then
@@ -19,12 +21,19 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy) {
     public PipelineConfig {
         ringSize = ringSize == null ? 32 : ringSize;
         waitStrategy = waitStrategy == null ? WaitStrategyName.SLEEPING : waitStrategy;
+        maxFrameAgeMs = maxFrameAgeMs == null ? DEFAULT_MAX_FRAME_AGE_MS : maxFrameAgeMs;
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("must be a power of two >= 2, got " + ringSize);
         }
+        if (maxFrameAgeMs < 0) {
+            throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
+        }
     }
 
+    /** Half a second: an alarm on an older frame comes too late to act on a moving line. */
+    public static final int DEFAULT_MAX_FRAME_AGE_MS = 500;
+
     static PipelineConfig defaults() {
-        return new PipelineConfig(null, null);
+        return new PipelineConfig(null, null, null);
     }
 }

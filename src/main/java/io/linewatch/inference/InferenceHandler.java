@@ -4,6 +4,8 @@ import com.lmax.disruptor.EventHandler;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.Freshness;
+import io.linewatch.pipeline.LatencyStats;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -13,7 +15,11 @@ import java.util.List;
  * them in one engine call. Reads the slots' inputs; writes the slots' outputs. When the batch's
  * slots are consecutive in the arenas (the usual case) the engine reads and writes them in place;
  * at the ring's wrap, or for a fixed-batch model given fewer frames, it goes through staging
- * buffers. Frames failed upstream are left out.
+ * buffers. Frames failed or dropped upstream are left out.
+ *
+ * <p>The backlog of an overloaded lane forms in front of this stage, so it puts every frame through
+ * the lane's {@link Freshness} gate again before batching it (a frame may have aged while it
+ * waited). Records the age of every inferred frame as the engine starts on it.
  */
 public final class InferenceHandler implements EventHandler<FrameEvent> {
 
@@ -29,15 +35,19 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     private final FloatBuffer stagingIn;
     private final FloatBuffer stagingOut;
     private final List<CameraStats> stats;
+    private final Freshness freshness;
+    private final LatencyStats ageAtInference;
     private int count;
 
     /**
      * @param inputArena  the lane's input arena, slot after slot
      * @param outputArena the lane's output arena, slot after slot
      * @param maxBatch    most frames per engine call
+     * @param freshness   the lane's gate for live frames
+     * @param ageAtInference where each inferred frame's age (capture to engine start) is recorded
      */
     public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer outputArena, int maxBatch,
-                            List<CameraStats> stats) {
+                            List<CameraStats> stats, Freshness freshness, LatencyStats ageAtInference) {
         ModelSignature s = engine.signature();
         this.engine = engine;
         this.inputArena = inputArena;
@@ -49,6 +59,8 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         this.stagingIn = FrameEventFactory.directFloats((long) this.maxBatch * inputFloats);
         this.stagingOut = FrameEventFactory.directFloats((long) this.maxBatch * outputFloats);
         this.stats = stats;
+        this.freshness = freshness;
+        this.ageAtInference = ageAtInference;
     }
 
     /**
@@ -72,7 +84,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws EngineException {
-        if (!event.failed()) {
+        if (!freshness.skip(event, sequence)) {
             batch[count++] = event;
         }
         if (count > 0 && (endOfBatch || count == maxBatch)) {
@@ -83,6 +95,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     private void flush() throws EngineException {
         int n = count;
         count = 0;
+        long startNanos = System.nanoTime();
         try {
             if (inPlace(n)) {
                 int first = batch[0].slotIndex;
@@ -98,7 +111,9 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
             throw e;
         }
         for (int i = 0; i < n; i++) {
+            batch[i].inferred = true;
             stats.get(batch[i].cameraIndex).inferred.incrementAndGet();
+            ageAtInference.record(startNanos - batch[i].captureNanos);
             batch[i] = null;
         }
     }

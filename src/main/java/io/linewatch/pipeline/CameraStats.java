@@ -2,20 +2,30 @@ package io.linewatch.pipeline;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one camera, written by the stages, read by summaries and metrics from any thread. */
+/**
+ * Counters of one camera, written by the stages, read by summaries and metrics from any thread.
+ * Every frame read from the source is either inferred or dropped for exactly one reason, so once
+ * the lanes are drained {@code framesIn == inferred + dropped()}.
+ */
 public final class CameraStats {
 
     public final String cameraId;
-    /** Frames decoded by capture. */
+    /** Frames read from the source, whether they decoded or not. */
     public final AtomicLong framesIn = new AtomicLong();
-    /** Frames dropped because every ring slot was busy. */
+    /** Frames capture dropped because every ring slot was busy. */
     public final AtomicLong droppedRingFull = new AtomicLong();
+    /** Live frames inference shed, oldest first, while more than half the ring waited for it. */
+    public final AtomicLong droppedBacklog = new AtomicLong();
     /** Frames dropped because they were larger than the ring's slots. */
     public final AtomicLong droppedTooLarge = new AtomicLong();
+    /** Frames older than the camera's {@code max_frame_age_ms} when preprocess or inference came to them. */
+    public final AtomicLong droppedTooOld = new AtomicLong();
     /** Frames the source could not decode. */
     public final AtomicLong droppedDecodeError = new AtomicLong();
-    /** Frames a stage failed on. */
+    /** Frames preprocess or inference failed on. */
     public final AtomicLong failed = new AtomicLong();
+    /** Frames inferred, then failed on by a later stage (their detections or alarms are lost; not a drop). */
+    public final AtomicLong failedAfterInference = new AtomicLong();
     /** Nanoseconds capture spent decoding frames (FFmpeg decode and conversion to BGR). */
     public final AtomicLong decodeNanos = new AtomicLong();
     /** Frames that went through inference. */
@@ -33,8 +43,9 @@ public final class CameraStats {
         this.cameraId = cameraId;
     }
 
-    /** All drops, whatever the reason. */
+    /** Frames that never reached inference, whatever the reason. */
     public long dropped() {
-        return droppedRingFull.get() + droppedTooLarge.get() + droppedDecodeError.get() + failed.get();
+        return droppedRingFull.get() + droppedBacklog.get() + droppedTooLarge.get() + droppedTooOld.get() + droppedDecodeError.get()
+                + failed.get();
     }
 }

@@ -37,6 +37,10 @@ public final class FrameEvent {
     /** Name of the stage that failed on this frame, or {@code null}; later stages skip the frame. */
     public volatile String failedStage;
 
+    // --- written by preprocess or inference when it drops the frame (counted where dropped) ----
+    /** True when the frame was dropped before inference (too old, or shed under overload). */
+    public boolean dropped;
+
     // --- written by preprocess ---------------------------------------------------------------
     /** Position of this slot in the lane's input and output arenas. */
     public final int slotIndex;
@@ -50,6 +54,8 @@ public final class FrameEvent {
     // --- written by inference ----------------------------------------------------------------
     /** Raw model output for this frame; a view into the lane's contiguous output arena. */
     public final FloatBuffer output;
+    /** True once the engine has run on this frame. */
+    public boolean inferred;
 
     // --- written by detect -------------------------------------------------------------------
     /** Detections after NMS, in source-frame pixels. */
@@ -70,5 +76,17 @@ public final class FrameEvent {
     /** True when an earlier stage failed on this frame. */
     public boolean failed() {
         return failedStage != null;
+    }
+
+    /** True when later stages must leave this frame alone: it failed, or it was dropped. */
+    public boolean skipped() {
+        return failedStage != null || dropped;
+    }
+
+    /** Clears the marks of the frame that held the slot before; capture calls it as it fills the slot. */
+    public void clearMarks() {
+        failedStage = null;
+        dropped = false;
+        inferred = false;
     }
 }

@@ -4,8 +4,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Capture-to-publish latency of frames, recorded by the last stage of every lane (any thread) into
- * an HdrHistogram {@link Recorder}; read by summaries.
+ * A distribution of frame latencies in nanoseconds (capture to publish, capture to inference),
+ * recorded by one stage of every lane (any thread) into an HdrHistogram {@link Recorder}; read by
+ * summaries.
  */
 public final class LatencyStats {
 

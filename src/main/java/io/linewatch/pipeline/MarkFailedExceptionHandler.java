@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replaces the Disruptor's fatal handler for one stage: a frame that throws is marked failed in its
- * slot (later stages skip it), counted, and logged in one line; the stage thread goes on. Runs on
- * the failing stage's thread.
+ * slot (later stages skip it), counted (as a drop before inference, apart after it), and logged in
+ * one line; the stage thread goes on. Runs on the failing stage's thread.
  */
 final class MarkFailedExceptionHandler implements ExceptionHandler<FrameEvent> {
 
@@ -33,7 +33,8 @@ final class MarkFailedExceptionHandler implements ExceptionHandler<FrameEvent> {
         }
         if (event.failedStage == null) {
             event.failedStage = stage;
-            stats.get(event.cameraIndex).failed.incrementAndGet();
+            CameraStats s = stats.get(event.cameraIndex);
+            (event.inferred ? s.failedAfterInference : s.failed).incrementAndGet();
         }
         long now = System.nanoTime();
         if (now - lastLogNanos >= LOG_INTERVAL_NANOS) {

@@ -87,6 +87,7 @@ public final class Pipeline implements AutoCloseable {
 
     private final List<CameraStats> stats;
     private final LatencyStats latency = new LatencyStats();
+    private final LatencyStats ageAtInference = new LatencyStats();
     private final CameraStates cameraStates = new CameraStates();
     private final List<Lane> lanes = new ArrayList<>();
     private final List<InferenceEngine> engines = new ArrayList<>();
@@ -124,6 +125,7 @@ public final class Pipeline implements AutoCloseable {
         FrameSource[] sources = openSources(config, options, camerasByModel);
         AlarmRule[][] rules = alarmRules(config);
         long[] lastSeq = lastSequenceNumbers(config);
+        long[] maxAgeNanos = maxFrameAgeNanos(config, options);
         Map<Integer, RingBuffer<FrameEvent>> ringByCamera = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> lane : camerasByModel.entrySet()) {
             ModelConfig model = config.models().get(lane.getKey());
@@ -131,7 +133,8 @@ public final class Pipeline implements AutoCloseable {
             try {
                 InferenceEngine engine = openEngine(lane.getKey(), model);
                 engines.add(engine);
-                ring = buildLane(config, lane.getKey(), model, engine, lane.getValue(), sources, rules, lastSeq, options);
+                ring = buildLane(config, lane.getKey(), model, engine, lane.getValue(), sources, rules, lastSeq,
+                        maxAgeNanos, options);
             } catch (StartupException e) {
                 if (options.failFast()) {
                     closeAll(sources);
@@ -161,6 +164,29 @@ public final class Pipeline implements AutoCloseable {
      */
     private static void promoteSlotBuffers() {
         System.gc();
+    }
+
+    /**
+     * Each camera's age budget: its own or the pipeline's {@code max_frame_age_ms} when it is paced
+     * (live), none when it is read as fast as the pipeline takes it (its frames wait for the ring
+     * by design, and none may be lost).
+     */
+    private static long[] maxFrameAgeNanos(LinewatchConfig config, Options options) {
+        long[] maxAgeNanos = new long[config.cameras().size()];
+        for (int i = 0; i < maxAgeNanos.length; i++) {
+            CameraConfig camera = config.cameras().get(i);
+            int ms = camera.maxFrameAgeMs(config.pipeline());
+            maxAgeNanos[i] = paced(camera, options) && ms > 0 ? ms * 1_000_000L : Freshness.UNLIMITED;
+        }
+        return maxAgeNanos;
+    }
+
+    /** Live cameras, and files paced at their own rate: frames that can grow old. */
+    private static boolean paced(CameraConfig camera, Options options) {
+        if (camera.kind().live()) {
+            return true;
+        }
+        return options.realtime() != null ? options.realtime() : camera.pacing() == CameraConfig.Pacing.REALTIME;
     }
 
     private FrameSource[] openSources(LinewatchConfig config, Options options, Map<String, List<Integer>> byModel)
@@ -261,7 +287,8 @@ public final class Pipeline implements AutoCloseable {
 
     private RingBuffer<FrameEvent> buildLane(LinewatchConfig config, String name, ModelConfig model,
                                              InferenceEngine engine, List<Integer> cameras, FrameSource[] sources,
-                                             AlarmRule[][] rules, long[] lastSeq, Options options)
+                                             AlarmRule[][] rules, long[] lastSeq, long[] maxAgeNanos,
+                                             Options options)
             throws StartupException {
         ModelSignature sig = engine.signature();
         YoloDecoder decoder;
@@ -276,6 +303,7 @@ public final class Pipeline implements AutoCloseable {
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloats(), model.nms().maxDetections());
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
+        Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
         NmsConfig nms = model.nms();
         List<Lane.Stage> sinks = new ArrayList<>();
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(eventLog,
@@ -284,9 +312,11 @@ public final class Pipeline implements AutoCloseable {
         if (detectionsOut != null) {
             sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
         }
-        lane.then(new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()))))
+        lane.then(new Lane.Stage(PreprocessHandler.NAME,
+                        new PreprocessHandler(resampler(sig, model.preprocess()), freshness)))
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
-                        factory.outputArena(), model.batchSize(), stats), model.batchSize()))
+                        factory.outputArena(), model.batchSize(), stats, freshness, ageAtInference),
+                        model.batchSize()))
                 .then(new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
                         new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
                                 decoder.anchors()), thresholds(model), stats)))
@@ -299,6 +329,15 @@ public final class Pipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while lane " + name + " started", e);
         }
+    }
+
+    /**
+     * A live frame is shed (oldest first) when more than half a ring of newer frames was captured
+     * after it: the other half takes what the cameras deliver during one engine call, so capture
+     * finds room for the newest frames instead of dropping them.
+     */
+    private static long maxLiveBacklog(int ringSize) {
+        return Math.max(1, ringSize / 2);
     }
 
     private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
@@ -354,8 +393,7 @@ public final class Pipeline implements AutoCloseable {
 
     private Runnable fileCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
                                  Options options) {
-        boolean realtime = options.realtime() != null ? options.realtime()
-                : camera.pacing() == CameraConfig.Pacing.REALTIME;
+        boolean realtime = paced(camera, options);
         double paceFps = realtime ? source.frameRate() * options.speed() : 0;
         CaptureLoop loop = new CaptureLoop(index, camera.id(), source, paceFps, options.framesPerCamera(), ring,
                 stats.get(index), fileStates.get(camera.id()));
@@ -375,8 +413,14 @@ public final class Pipeline implements AutoCloseable {
         return stats;
     }
 
+    /** Capture-to-publish latency of every frame that reached the alarm sinks. */
     public LatencyStats latency() {
         return latency;
+    }
+
+    /** Age of each inferred frame (capture to the start of its engine call). */
+    public LatencyStats ageAtInference() {
+        return ageAtInference;
     }
 
     /** The state of every camera's source, with its change notifications. */

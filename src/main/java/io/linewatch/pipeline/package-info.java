@@ -17,8 +17,10 @@
  *                                     model's batch)
  * </pre>
  *
- * <p>Capture never blocks: it claims a slot with {@code tryNext} and drops (and counts) the frame
- * when every slot is busy. Each stage runs on its own thread, reads the fields of the stages before
+ * <p>A live camera's capture never blocks: it claims a slot with {@code tryNext} and drops (and
+ * counts) the frame when every slot is busy. Preprocess and inference put each frame through the
+ * lane's {@link io.linewatch.pipeline.Freshness} gate, which drops a live frame that is too old or
+ * has too many newer frames behind it, so overload costs the oldest frames first. Each stage runs on its own thread, reads the fields of the stages before
  * it and writes only its own. A stage that throws marks the frame failed and goes on; later stages
  * skip failed frames.
  */

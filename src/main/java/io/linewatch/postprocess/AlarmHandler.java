@@ -37,7 +37,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         event.alarms.clear();
-        if (event.failed()) {
+        if (event.skipped()) {
             return;
         }
         for (AlarmRule rule : rulesByCamera[event.cameraIndex]) {

@@ -33,7 +33,7 @@ public final class DetectHandler implements EventHandler<FrameEvent> {
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         Detections kept = event.detections;
         kept.clear();
-        if (event.failed()) {
+        if (event.skipped()) {
             return;
         }
         candidates.clear();

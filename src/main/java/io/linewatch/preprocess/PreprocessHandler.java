@@ -2,25 +2,29 @@ package io.linewatch.preprocess;
 
 import com.lmax.disruptor.EventHandler;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.Freshness;
 
 /**
  * The preprocess stage of one lane, on its own thread. Reads the slot's BGR pixels and size; writes
  * the slot's model input (letterboxed, normalised CHW floats) and its letterbox transform. Skips
- * frames an earlier stage failed on.
+ * frames an earlier stage failed on, and drops (marks and counts) what the lane's {@link Freshness}
+ * gate says is stale, so no time is spent on it.
  */
 public final class PreprocessHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "preprocess";
 
     private final LetterboxResampler resampler;
+    private final Freshness freshness;
 
-    public PreprocessHandler(LetterboxResampler resampler) {
+    public PreprocessHandler(LetterboxResampler resampler, Freshness freshness) {
         this.resampler = resampler;
+        this.freshness = freshness;
     }
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (event.failed()) {
+        if (freshness.skip(event, sequence)) {
             return;
         }
         LetterboxGeometry g = resampler.apply(event.pixels, event.width, event.height, event.input, 0);

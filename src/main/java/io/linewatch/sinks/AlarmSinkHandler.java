@@ -57,7 +57,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (event.failed()) {
+        if (event.skipped()) {
             return;
         }
         for (AlarmEvent alarm : event.alarms) {
@@ -91,7 +91,8 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
             Path file = snapshots.write(alarm, event.pixels, event.width, event.height, event.detections);
             return file.toString();
         } catch (IOException | RuntimeException e) {
-            LOG.error("camera {}: snapshot of alarm {} not written: {}", alarm.camera(), alarm.id(), e.getMessage());
+            LOG.error("camera {}: snapshot of alarm {} not written, the alarm goes out without it: {}", alarm.camera(),
+                    alarm.id(), e.getMessage());
             return null;
         }
     }

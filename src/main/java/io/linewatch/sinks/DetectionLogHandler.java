@@ -50,7 +50,7 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent>, Auto
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws IOException {
-        if (event.failed()) {
+        if (event.skipped()) {
             return;
         }
         Detections d = event.detections;

@@ -32,6 +32,8 @@ public final class SnapshotWriter {
     private final List<String> classNames;
     /** Reused from alarm to alarm while the frame size stays. */
     private BufferedImage image;
+    /** The encoded JPEG, its buffer reused from alarm to alarm. */
+    private final java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream(1 << 16);
 
     public SnapshotWriter(Path dir, List<String> classNames) {
         this.dir = dir;
@@ -75,12 +77,23 @@ public final class SnapshotWriter {
         }
         Path file = dir.resolve(alarm.camera()).resolve(String.format(Locale.ROOT, "%06d-%s.jpg",
                 alarm.seq(), alarm.id().substring(0, 8)));
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        if (!ImageIO.write(image, "jpg", tmp.toFile())) {
+        jpeg.reset();
+        if (!ImageIO.write(image, "jpg", jpeg)) {
             throw new IOException("no JPEG writer available");
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // Encoded in memory first, so that a full or read-only disk fails with the system's own reason
+        // ("No space left on device") and leaves no partial file behind.
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            try (var out = Files.newOutputStream(tmp)) {
+                jpeg.writeTo(out);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         return file;
     }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.Freshness;
+import io.linewatch.pipeline.LatencyStats;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +55,8 @@ class InferenceHandlerTest {
             slots[i] = factory.newInstance();
             slots[i].input.put(0, 10 * i + 1).put(1, 10 * i + 2);
         }
-        handler = new InferenceHandler(engine, factory.inputArena(), factory.outputArena(), maxBatch, stats);
+        handler = new InferenceHandler(engine, factory.inputArena(), factory.outputArena(), maxBatch, stats,
+                Freshness.unlimited(stats), new LatencyStats());
     }
 
     private void feed(int... slotIndexes) throws Exception {

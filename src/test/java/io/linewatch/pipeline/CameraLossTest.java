@@ -160,7 +160,7 @@ class CameraLossTest {
         List<String> classes = List.of("product", "foreign_object");
         ModelConfig model = new ModelConfig(Shipped.MODEL.toString(), null, null, classes, null, 4, 1, null, null, null);
         CameraConfig rtsp = new CameraConfig("rtsp", url, "conveyor", null, null, transport, CONNECT_TIMEOUT_MS,
-                STALL_MS, RECONNECT_MIN_MS, RECONNECT_MAX_MS, 320, 240, null, null);
+                STALL_MS, RECONNECT_MIN_MS, RECONNECT_MAX_MS, 320, 240, null, null, null);
         CameraConfig file = new CameraConfig("line", clip.toString(), "conveyor", CameraConfig.Pacing.REALTIME, true);
         return new LinewatchConfig("test", List.of(rtsp, file), null, Map.of("conveyor", model), null,
                 MqttConfig.defaults().withEnabled(false),

@@ -30,7 +30,7 @@ class LaneTest {
     void aFrameThatThrowsIsMarkedFailedSkippedDownstreamAndTheStageGoesOn() throws Exception {
         List<Long> seenDownstream = Collections.synchronizedList(new ArrayList<>());
         List<String> failedMarks = Collections.synchronizedList(new ArrayList<>());
-        Lane lane = new Lane("test", new FrameEventFactory(8, 3, 1, 1, 1), new PipelineConfig(8, null), stats);
+        Lane lane = new Lane("test", new FrameEventFactory(8, 3, 1, 1, 1), new PipelineConfig(8, null, null), stats);
         lane.then(new Lane.Stage("flaky", (e, seq, end) -> {
             if (e.frameNumber % 7 == 3) {
                 throw new IllegalStateException("bad frame " + e.frameNumber);
@@ -54,7 +54,7 @@ class LaneTest {
     void batchesAreCappedAtTheStagesMaxBatchAndShutdownDrainsEveryFrame() throws Exception {
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         int[] current = {0};
-        Lane lane = new Lane("test", new FrameEventFactory(64, 3, 1, 1, 1), new PipelineConfig(64, null), stats);
+        Lane lane = new Lane("test", new FrameEventFactory(64, 3, 1, 1, 1), new PipelineConfig(64, null, null), stats);
         lane.then(new Lane.Stage("batched", (e, seq, end) -> {
             current[0]++;
             if (end) {

@@ -72,7 +72,7 @@ class MissingDeviceTest {
         List<String> classes = List.of("product", "foreign_object");
         ModelConfig model = new ModelConfig(Shipped.MODEL.toString(), null, null, classes, null, 4, 1, null, null, null);
         CameraConfig usb = new CameraConfig("usb", DEVICE, "conveyor", null, null, null, null, 1_000, 100, 800,
-                640, 480, 30.0, "mjpeg");
+                640, 480, 30.0, "mjpeg", null);
         CameraConfig file = new CameraConfig("line", clip.toString(), "conveyor", CameraConfig.Pacing.FAST, false);
         return new LinewatchConfig("test", List.of(usb, file), null, Map.of("conveyor", model), null,
                 MqttConfig.defaults().withEnabled(false),

@@ -47,4 +47,37 @@ public final class Clips {
             }
         }
     }
+
+    /**
+     * Writes {@code frames} frames of moving gradients in any container, codec and pixel format
+     * FFmpeg writes (25 fps, a key frame every 10), for tests of what the decoder makes of them.
+     */
+    public static void write(Path file, String format, int codec, int pixelFormat, int width, int height, int frames)
+            throws Exception {
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height)) {
+            recorder.setFormat(format);
+            recorder.setVideoCodec(codec);
+            recorder.setPixelFormat(pixelFormat);
+            recorder.setFrameRate(25);
+            recorder.setGopSize(10);
+            recorder.start();
+            for (int i = 0; i < frames; i++) {
+                Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
+                ByteBuffer buf = (ByteBuffer) frame.image[0];
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width * 3; x++) {
+                        buf.put(y * frame.imageStride + x, (byte) (x / 3 + 2 * y + 4 * i));
+                    }
+                }
+                recorder.record(frame);
+            }
+        }
+    }
+
+    /** A small H.264 stream in MPEG-TS, the form a camera's stream takes; its bytes concatenate. */
+    public static byte[] h264Ts(Path dir, int width, int height, int frames) throws Exception {
+        Path file = java.nio.file.Files.createTempFile(dir, "h264-", ".ts");
+        write(file, "mpegts", avcodec.AV_CODEC_ID_H264, avutil.AV_PIX_FMT_YUV420P, width, height, frames);
+        return java.nio.file.Files.readAllBytes(file);
+    }
 }
