@@ -34,8 +34,9 @@ final class Summary {
         printLatency(out, "frame age at inference", pipeline.ageAtInference().snapshot());
         printLatency(out, "latency capture->publish", pipeline.latency().snapshot());
         if (pipeline.mqtt() != null) {
-            out.printf(Locale.ROOT, "  mqtt: %d message(s) acknowledged by the broker, %d wait in the outbox %s%n",
-                    pipeline.mqtt().acknowledged.get(), pipeline.outbox().waitingCount(), pipeline.outbox().dir());
+            out.printf(Locale.ROOT, "  mqtt: %d message(s) acknowledged by the broker, %d wait in the outbox %s,"
+                    + " %d alarm(s) refused by a full outbox%n", pipeline.mqtt().acknowledged.get(),
+                    pipeline.outbox().waitingCount(), pipeline.outbox().dir(), pipeline.outbox().refused.get());
         }
         if (truth != null) {
             out.printf(Locale.ROOT, "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)%n",

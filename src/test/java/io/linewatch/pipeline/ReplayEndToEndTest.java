@@ -37,7 +37,7 @@ class ReplayEndToEndTest {
     @Test
     void shippedClipRaisesOneAlarmPerForeignObjectAndTheBrokerGetsExactlyTheLog() throws Exception {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/#")) {
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/events")) {
             Path config = Shipped.exampleConfig(dir, broker.url());
             Path detections = dir.resolve("detections.jsonl");
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
