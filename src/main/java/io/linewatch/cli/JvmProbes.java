@@ -63,18 +63,8 @@ final class JvmProbes implements AutoCloseable {
         return threadName.startsWith("lw-capture-") ? "capture" : threadName.substring(threadName.lastIndexOf('-') + 1);
     }
 
-    /** Resident memory of this process, from /proc. */
     static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return io.linewatch.ops.ProcessMemory.residentBytes();
     }
 
     void resetPauses() {

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param alarms  alarm rules
  * @param mqtt    the MQTT broker and topic
  * @param sinks   event log and snapshot locations
+ * @param http    the local health and metrics endpoint
  */
 public record LinewatchConfig(
         String site,
@@ -21,7 +22,8 @@ public record LinewatchConfig(
         Map<String, ModelConfig> models,
         List<AlarmRuleConfig> alarms,
         MqttConfig mqtt,
-        SinksConfig sinks) {
+        SinksConfig sinks,
+        HttpConfig http) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -31,20 +33,33 @@ public record LinewatchConfig(
         alarms = alarms == null ? List.of() : List.copyOf(alarms);
         mqtt = mqtt == null ? MqttConfig.defaults() : mqtt;
         sinks = sinks == null ? SinksConfig.defaults() : sinks;
+        http = http == null ? HttpConfig.defaults() : http;
+    }
+
+    /** A config without the HTTP endpoint. */
+    public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
+                           Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
+                           SinksConfig sinks) {
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, null);
+    }
+
+    /** Returns a copy with another HTTP endpoint. */
+    public LinewatchConfig withHttp(HttpConfig newHttp) {
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http);
     }
 }

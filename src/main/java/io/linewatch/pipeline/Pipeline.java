@@ -21,6 +21,7 @@ import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.InferenceHandler;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.inference.OnnxRuntimeEngine;
+import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.DetectHandler;
@@ -97,6 +98,7 @@ public final class Pipeline implements AutoCloseable {
     private final Map<String, SourceStateMachine> fileStates = new java.util.HashMap<>();
     private final List<Thread> captureThreads = new ArrayList<>();
     private EventLog eventLog;
+    private OpsServer ops;
     private Outbox outbox;
     private MqttPublisher mqtt;
     private DetectionLogHandler.Output detectionsOut;
@@ -153,7 +155,19 @@ public final class Pipeline implements AutoCloseable {
             throw new StartupException("no camera could start", null);
         }
         promoteSlotBuffers();
+        startOps(config);
         ringByCamera.forEach((i, ring) -> startCapture(config.cameras().get(i), i, sources[i], ring, options));
+    }
+
+    private void startOps(LinewatchConfig config) throws StartupException {
+        if (!config.http().enabled()) {
+            return;
+        }
+        try {
+            ops = OpsServer.start(config.http(), this);
+        } catch (IOException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -470,6 +484,7 @@ public final class Pipeline implements AutoCloseable {
         }
         closeQuietly(outbox);
         closeQuietly(eventLog);
+        closeQuietly(ops);
         closeQuietly(detectionsOut);
         engines.forEach(InferenceEngine::close);
     }

@@ -1,0 +1,144 @@
+package io.linewatch.ops;
+
+import io.linewatch.capture.SourceState;
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.LatencyStats;
+import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.StageStats;
+import io.linewatch.sinks.MqttPublisher;
+import io.linewatch.sinks.Outbox;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The pipeline's counters as Prometheus metrics, read on each scrape from the live counters
+ * ({@link CameraStats}, {@link StageStats}, the camera states, the outbox and the MQTT publisher).
+ * Called from the HTTP server's thread; reads only.
+ */
+final class PipelineMetrics {
+
+    private PipelineMetrics() {
+    }
+
+    static String render(Pipeline pipeline) {
+        PrometheusText t = new PrometheusText();
+        cameras(t, pipeline.stats());
+        states(t, pipeline.stats(), pipeline.cameraStates());
+        summary(t, "linewatch_frame_age_at_inference_seconds",
+                "Age of a frame (capture to inference) when it was inferred.", pipeline.ageAtInference());
+        summary(t, "linewatch_capture_to_publish_seconds",
+                "Time from a frame's capture to the end of its alarm stage.", pipeline.latency());
+        stages(t, pipeline.stageStats());
+        mqtt(t, pipeline.outbox(), pipeline.mqtt());
+        jvm(t);
+        return t.toString();
+    }
+
+    private static void cameras(PrometheusText t, List<CameraStats> stats) {
+        counter(t, stats, "linewatch_frames_in_total", "Frames read from the camera's source.", s -> s.framesIn);
+        counter(t, stats, "linewatch_frames_inferred_total", "Frames that went through inference.", s -> s.inferred);
+        t.family("linewatch_frames_dropped_total", "counter",
+                "Frames dropped before inference, by reason; frames in = inferred + dropped.");
+        for (CameraStats s : stats) {
+            drop(t, s, "ring_full", s.droppedRingFull);
+            drop(t, s, "backlog", s.droppedBacklog);
+            drop(t, s, "too_large", s.droppedTooLarge);
+            drop(t, s, "too_old", s.droppedTooOld);
+            drop(t, s, "decode_error", s.droppedDecodeError);
+            drop(t, s, "failed", s.failed);
+        }
+        counter(t, stats, "linewatch_frames_failed_after_inference_total",
+                "Inferred frames a later stage failed on.", s -> s.failedAfterInference);
+        counter(t, stats, "linewatch_detections_total", "Detections kept after NMS.", s -> s.detections);
+        counter(t, stats, "linewatch_alarms_raised_total", "Alarms raised.", s -> s.alarmsRaised);
+        counter(t, stats, "linewatch_alarms_cleared_total", "Alarms cleared.", s -> s.alarmsCleared);
+        counter(t, stats, "linewatch_camera_stalls_total", "Times a live camera stalled.", s -> s.stalls);
+        counter(t, stats, "linewatch_camera_reconnects_total", "Reconnection attempts of a live camera.",
+                s -> s.reconnects);
+    }
+
+    private static void states(PrometheusText t, List<CameraStats> stats, CameraStates states) {
+        t.family("linewatch_camera_state", "gauge", "1 for the state the camera's source is in, else 0.");
+        for (CameraStats s : stats) {
+            CameraStates.Entry current = states.get(s.cameraId);
+            for (SourceState state : SourceState.values()) {
+                t.sample("linewatch_camera_state", current != null && current.state() == state ? 1 : 0,
+                        "camera", s.cameraId, "state", state.name().toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    private static void summary(PrometheusText t, String name, String help, LatencyStats stats) {
+        Histogram h = stats.snapshot();
+        t.family(name, "summary", help);
+        for (double q : new double[] {0.5, 0.99, 0.999}) {
+            t.sample(name, h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(q * 100) / 1e9,
+                    "quantile", Double.toString(q));
+        }
+        t.sample(name + "_sum", h.getMean() * h.getTotalCount() / 1e9);
+        t.sample(name + "_count", h.getTotalCount());
+    }
+
+    private static void stages(PrometheusText t, List<StageStats> stages) {
+        t.family("linewatch_stage_busy_seconds_total", "counter", "Time each stage of each lane spent on frames.");
+        for (StageStats s : stages) {
+            t.sample("linewatch_stage_busy_seconds_total", s.busyNanos.get() / 1e9, "lane", s.lane, "stage", s.stage);
+        }
+        t.family("linewatch_stage_frames_total", "counter", "Frames each stage of each lane handled.");
+        for (StageStats s : stages) {
+            t.sample("linewatch_stage_frames_total", s.frames.get(), "lane", s.lane, "stage", s.stage);
+        }
+    }
+
+    private static void mqtt(PrometheusText t, Outbox outbox, MqttPublisher mqtt) {
+        if (outbox == null || mqtt == null) {
+            return;
+        }
+        t.family("linewatch_outbox_messages", "gauge", "Messages waiting in the outbox for the broker.")
+                .sample("linewatch_outbox_messages", outbox.waitingCount());
+        t.family("linewatch_outbox_bytes", "gauge", "Journal bytes of the messages waiting in the outbox.")
+                .sample("linewatch_outbox_bytes", outbox.waitingBytes());
+        t.family("linewatch_outbox_appended_total", "counter", "Messages accepted into the outbox.")
+                .sample("linewatch_outbox_appended_total", outbox.appended.get());
+        t.family("linewatch_outbox_evicted_total", "counter", "Camera-state messages evicted from a full outbox.")
+                .sample("linewatch_outbox_evicted_total", outbox.evicted.get());
+        t.family("linewatch_outbox_refused_total", "counter", "Alarms refused by a full outbox (an overflow).")
+                .sample("linewatch_outbox_refused_total", outbox.refused.get());
+        t.family("linewatch_mqtt_acknowledged_total", "counter", "Messages the broker acknowledged.")
+                .sample("linewatch_mqtt_acknowledged_total", mqtt.acknowledged.get());
+        t.family("linewatch_mqtt_connections_total", "counter", "Connections made to the broker.")
+                .sample("linewatch_mqtt_connections_total", mqtt.connections.get());
+        t.family("linewatch_mqtt_connected", "gauge", "1 while connected to the broker.")
+                .sample("linewatch_mqtt_connected", mqtt.isConnected() ? 1 : 0);
+    }
+
+    private static void jvm(PrometheusText t) {
+        t.family("linewatch_jvm_heap_used_bytes", "gauge", "Java heap in use.")
+                .sample("linewatch_jvm_heap_used_bytes",
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        t.family("linewatch_jvm_buffer_used_bytes", "gauge", "Direct and mapped buffer memory (tensors, slots).");
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            t.sample("linewatch_jvm_buffer_used_bytes", pool.getMemoryUsed(), "pool", pool.getName());
+        }
+        t.family("linewatch_process_resident_bytes", "gauge", "Resident memory of the process (native included).")
+                .sample("linewatch_process_resident_bytes", ProcessMemory.residentBytes());
+    }
+
+    private static void counter(PrometheusText t, List<CameraStats> stats, String name, String help,
+                                Function<CameraStats, AtomicLong> field) {
+        t.family(name, "counter", help);
+        for (CameraStats s : stats) {
+            t.sample(name, field.apply(s).get(), "camera", s.cameraId);
+        }
+    }
+
+    private static void drop(PrometheusText t, CameraStats s, String reason, AtomicLong count) {
+        t.sample("linewatch_frames_dropped_total", count.get(), "camera", s.cameraId, "reason", reason);
+    }
+}

@@ -1,0 +1,118 @@
+package io.linewatch.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.HttpConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.pipeline.Pipeline;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.Shipped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The health and metrics endpoint of a running pipeline, scraped over HTTP and parsed by the
+ * Prometheus reference parser (Debian's python3-prometheus-client; .ci/run installs it).
+ */
+@Tag("broker")
+class OpsServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readyWhileStreamingAndTheMetricsAddUp() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            int port = Mosquitto.freePort();
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()))
+                    .withHttp(new HttpConfig("127.0.0.1", port));
+            String base = "http://127.0.0.1:" + port;
+            Pipeline pipeline = Pipeline.start(config, new Pipeline.Options(true, true, null, null).withLoad(1.0, 200));
+            try {
+                assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/readyz").statusCode() == 200);
+                pipeline.awaitSources();
+                await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.outbox().waitingCount() == 0);
+                HttpResponse<String> notReady = get(base + "/readyz");
+                assertThat(notReady.statusCode()).isEqualTo(503);
+                assertThat(notReady.body()).contains("no camera streaming");
+
+                HttpResponse<String> metrics = get(base + "/metrics");
+                assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+                List<JsonNode> samples = parse(metrics.body());
+                double in = value(samples, "linewatch_frames_in_total", Map.of("camera", "conveyor"));
+                double inferred = value(samples, "linewatch_frames_inferred_total", Map.of("camera", "conveyor"));
+                double dropped = samples.stream().filter(s -> s.path("name").asText().equals("linewatch_frames_dropped_total"))
+                        .mapToDouble(s -> s.path("value").asDouble()).sum();
+                assertThat(in).isEqualTo(200);
+                assertThat(inferred + dropped).isEqualTo(in);
+                assertThat(value(samples, "linewatch_camera_state", Map.of("camera", "conveyor", "state", "stopped")))
+                        .isEqualTo(1);
+                double raised = value(samples, "linewatch_alarms_raised_total", Map.of("camera", "conveyor"));
+                assertThat(raised).isEqualTo(pipeline.stats().get(0).alarmsRaised.get()).isPositive();
+                assertThat(value(samples, "linewatch_outbox_messages", Map.of())).isZero();
+                assertThat(value(samples, "linewatch_mqtt_acknowledged_total", Map.of()))
+                        .isEqualTo(value(samples, "linewatch_outbox_appended_total", Map.of()));
+                assertThat(value(samples, "linewatch_frame_age_at_inference_seconds_count", Map.of()))
+                        .isEqualTo(inferred);
+                assertThat(value(samples, "linewatch_stage_frames_total", Map.of("lane", "conveyor", "stage", "inference")))
+                        .isEqualTo(inferred);
+                assertThat(value(samples, "linewatch_process_resident_bytes", Map.of())).isGreaterThan(50e6);
+            } finally {
+                pipeline.close();
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double value(List<JsonNode> samples, String name, Map<String, String> labels) {
+        return samples.stream().filter(s -> s.path("name").asText().equals(name))
+                .filter(s -> labels.entrySet().stream().allMatch(
+                        l -> s.path("labels").path(l.getKey()).asText().equals(l.getValue())))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + name + labels))
+                .path("value").asDouble();
+    }
+
+    /** The samples as the Prometheus client's own parser reads them. */
+    private static List<JsonNode> parse(String text) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/python3", "src/test/resources/ops/parse_metrics.py")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("the Prometheus parser accepts the text").isZero();
+        List<JsonNode> samples = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank()) {
+                samples.add(JSON.readTree(line));
+            }
+        }
+        return samples;
+    }
+}
