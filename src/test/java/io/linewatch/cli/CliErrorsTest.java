@@ -108,7 +108,7 @@ class CliErrorsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"run", "replay", "demo", "check-config"}) {
+        for (String command : new String[] {"run", "replay", "demo", "check-config", "status"}) {
             Cli.Result r = Cli.run(command, "--help");
             assertThat(r.exitCode()).isZero();
             assertThat(r.out()).startsWith("Usage: linewatch " + command);

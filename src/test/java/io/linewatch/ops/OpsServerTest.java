@@ -9,6 +9,7 @@ import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.HttpConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.pipeline.Pipeline;
+import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.Shipped;
 import java.io.IOException;
@@ -79,6 +80,13 @@ class OpsServerTest {
                 assertThat(value(samples, "linewatch_stage_frames_total", Map.of("lane", "conveyor", "stage", "inference")))
                         .isEqualTo(inferred);
                 assertThat(value(samples, "linewatch_process_resident_bytes", Map.of())).isGreaterThan(50e6);
+
+                Cli.Result status = Cli.run("status", "--url", base);
+                assertThat(status.exitCode()).as("not ready: the clip has ended").isEqualTo(1);
+                assertThat(status.out()).contains("not ready: no camera streaming")
+                        .contains(String.format(java.util.Locale.ROOT, "camera conveyor: stopped; frames in 200, inferred %.0f, dropped %.0f;"
+                                + " alarms raised %.0f", inferred, dropped, raised))
+                        .contains("mqtt: connected; outbox 0 message(s) waiting");
             } finally {
                 pipeline.close();
             }
