@@ -1,0 +1,213 @@
+package io.linewatch.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.testing.Cli;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * deploy/: the systemd unit passes {@code systemd-analyze verify}, install.sh lays out its files
+ * under a DESTDIR and never overwrites a config, uninstall.sh removes what install put, and every
+ * example config loads. The scripts install a stand-in jar and lib/ (LINEWATCH_JAR, LINEWATCH_LIB),
+ * so the tests do not need {@code mvn package} to have run.
+ */
+class DeployTest {
+
+    private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
+    private static final Path UNIT = DEPLOY.resolve("systemd/linewatch.service");
+    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void unitFilePassesSystemdAnalyzeVerify() throws Exception {
+        Path root = install(tmp.resolve("root"), Map.of()).root;
+        // verify insists that ExecStart's program exists on this machine, and --root=DIR wants a whole
+        // systemd tree (sysinit.target ...) inside DIR. So: verify the unit as installed, with only
+        // the program's path pointed at the wrapper install.sh laid out under the DESTDIR; every other
+        // directive is checked as shipped.
+        String installed = Files.readString(root.resolve("etc/systemd/system/linewatch.service"));
+        assertThat(installed).contains("ExecStart=/usr/bin/linewatch run --config /etc/linewatch/linewatch.yaml");
+        Path unit = Files.createDirectories(tmp.resolve("verify")).resolve("linewatch.service");
+        Files.writeString(unit, installed.replace("ExecStart=/usr/bin/linewatch",
+                "ExecStart=" + root.resolve("usr/bin/linewatch")));
+
+        Run verify = verify(unit);
+        assertThat(verify.exitCode).as(verify.output).isZero();
+        assertThat(findingsAbout(verify, unit)).isEmpty();
+
+        // verify only warns (exit 0) on unknown keys and bad values: a typo must show up as a finding.
+        Path typo = tmp.resolve("verify/linewatch-typo.service");
+        Files.writeString(typo, Files.readString(unit).replace("Type=notify", "Type=notfy"));
+        assertThat(findingsAbout(verify(typo), typo)).isNotEmpty();
+    }
+
+    @Test
+    void unitMayWriteExactlyTheStateFoldersInstallCreates() throws Exception {
+        String unit = Files.readString(UNIT);
+        String line = unit.lines().filter(l -> l.startsWith("ReadWritePaths=")).findFirst().orElseThrow();
+        List<String> paths = List.of(line.substring("ReadWritePaths=".length()).trim().split("\\s+"));
+        assertThat(paths).containsExactlyInAnyOrderElementsOf(
+                STATE_DIRS.stream().map(d -> "/var/lib/linewatch/" + d).toList());
+        Path root = install(tmp.resolve("root"), Map.of()).root;
+        for (String p : paths) {
+            assertThat(root.resolve(p.substring(1))).isDirectory();
+        }
+        assertThat(unit).contains("Type=notify", "NotifyAccess=main", "User=linewatch", "SupplementaryGroups=video",
+                "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes",
+                "Restart=on-failure", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/linewatch/cache");
+    }
+
+    @Test
+    void installLaysOutFilesKeepsAChangedConfigAndUninstallRemovesThem() throws Exception {
+        Installed first = install(tmp.resolve("root"), Map.of());
+        Path root = first.root;
+        Path prefix = root.resolve("opt/linewatch");
+        assertThat(prefix.resolve("linewatch.jar")).hasSameBinaryContentAs(first.jar);
+        assertThat(prefix.resolve("lib/a.jar")).hasSameBinaryContentAs(first.lib.resolve("a.jar"));
+        assertThat(prefix.resolve("lib/b.jar")).hasSameBinaryContentAs(first.lib.resolve("b.jar"));
+        assertThat(prefix.resolve("models/conveyor-det.onnx")).hasSameBinaryContentAs(Path.of("models/conveyor-det.onnx"));
+        assertThat(prefix.resolve("samples/conveyor.mp4")).hasSameBinaryContentAs(Path.of("samples/conveyor.mp4"));
+        Path wrapper = root.resolve("usr/bin/linewatch");
+        assertThat(Files.isExecutable(wrapper)).isTrue();
+        assertThat(Files.readString(wrapper)).contains("-jar /opt/linewatch/linewatch.jar \"$@\"");
+        assertThat(root.resolve("etc/systemd/system/linewatch.service")).hasSameTextualContentAs(UNIT);
+        Path config = root.resolve("etc/linewatch/linewatch.yaml");
+        assertThat(config).isRegularFile();
+        for (String d : STATE_DIRS) {
+            assertThat(root.resolve("var/lib/linewatch/" + d)).isDirectory();
+        }
+
+        Files.writeString(config, Files.readString(config).replace("site: plant1", "site: my-plant"));
+        Run again = run(List.of(DEPLOY.resolve("install.sh").toString()), first.env);
+        assertThat(again.exitCode).as(again.output).isZero();
+        assertThat(again.output).contains("keeping the existing");
+        assertThat(Files.readString(config)).contains("site: my-plant");
+
+        Files.writeString(root.resolve("var/lib/linewatch/outbox/pending"), "an alarm not yet delivered");
+        Run uninstall = run(List.of(DEPLOY.resolve("uninstall.sh").toString()), first.env);
+        assertThat(uninstall.exitCode).as(uninstall.output).isZero();
+        assertThat(prefix).doesNotExist();
+        assertThat(wrapper).doesNotExist();
+        assertThat(root.resolve("etc/systemd/system/linewatch.service")).doesNotExist();
+        assertThat(Files.readString(config)).contains("site: my-plant");
+        assertThat(root.resolve("var/lib/linewatch/outbox/pending")).exists();
+
+        install(root, Map.of());
+        Run purge = run(List.of(DEPLOY.resolve("uninstall.sh").toString(), "--purge"), first.env);
+        assertThat(purge.exitCode).as(purge.output).isZero();
+        assertThat(root.resolve("etc/linewatch")).doesNotExist();
+        assertThat(root.resolve("var/lib/linewatch")).doesNotExist();
+        assertThat(prefix).doesNotExist();
+    }
+
+    @Test
+    void installedConfigPassesCheckConfigAndFindsTheInstalledModelAndClip() throws Exception {
+        Path root = install(tmp.resolve("root"), Map.of("PREFIX", "/srv/linewatch")).root;
+        Path config = root.resolve("etc/linewatch/linewatch.yaml");
+
+        Cli.Result check = Cli.run("check-config", config.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+
+        // Model and clip paths are relative to /etc/linewatch, so they hold under the DESTDIR as on the box.
+        LinewatchConfig c = ConfigLoader.load(config);
+        Path prefix = root.resolve("srv/linewatch");
+        assertThat(Path.of(c.models().get("conveyor").path())).isEqualTo(prefix.resolve("models/conveyor-det.onnx"))
+                .isRegularFile();
+        assertThat(Path.of(c.cameras().get(0).source())).isEqualTo(prefix.resolve("samples/conveyor.mp4"))
+                .isRegularFile();
+        assertThat(c.mqtt().outbox().dir()).isEqualTo("/var/lib/linewatch/outbox");
+        assertThat(c.http().port()).as("the service serves /healthz, /readyz and /metrics").isEqualTo(9464);
+        assertThat(c.sinks().eventLog()).isEqualTo("/var/lib/linewatch/events/events.jsonl");
+        assertThat(c.sinks().snapshotsDir()).isEqualTo("/var/lib/linewatch/snapshots");
+    }
+
+    @Test
+    void installRefusesAMissingJarWithOneLine() throws Exception {
+        Installed base = install(tmp.resolve("root"), Map.of());
+        Map<String, String> env = new java.util.HashMap<>(base.env);
+        env.put("LINEWATCH_JAR", tmp.resolve("nope.jar").toString());
+        Run r = run(List.of(DEPLOY.resolve("install.sh").toString()), env);
+        assertThat(r.exitCode).isNotZero();
+        assertThat(r.output.strip()).contains("nope.jar: no such file").doesNotContain("\n");
+    }
+
+    static Stream<Path> examples() throws IOException {
+        try (Stream<Path> files = Files.list(DEPLOY.resolve("examples"))) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void exampleConfigLoadsAndPassesCheckConfig(Path example) throws Exception {
+        LinewatchConfig c = ConfigLoader.load(example);
+        assertThat(c.cameras()).isNotEmpty();
+        Cli.Result check = Cli.run("check-config", example.toString());
+        assertThat(check.exitCode()).as(check.err()).isZero();
+    }
+
+    @Test
+    void theExamplesIncludeALiveRtspPlant() throws Exception {
+        assertThat(examples().map(p -> p.getFileName().toString())).contains("conveyor.yaml", "rtsp-line.yaml");
+        LinewatchConfig c = ConfigLoader.load(DEPLOY.resolve("examples/rtsp-line.yaml"));
+        assertThat(c.cameras()).anyMatch(cam -> cam.source().startsWith("rtsp://"));
+    }
+
+    private record Installed(Path root, Path jar, Path lib, Map<String, String> env) {
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    /** Runs install.sh into {@code root} with a stand-in jar and lib/. */
+    private Installed install(Path root, Map<String, String> extraEnv) throws Exception {
+        Path build = Files.createDirectories(tmp.resolve("build"));
+        Path jar = build.resolve("linewatch.jar");
+        Path lib = Files.createDirectories(build.resolve("lib"));
+        Files.writeString(jar, "stand-in for target/linewatch.jar");
+        Files.writeString(lib.resolve("a.jar"), "stand-in a");
+        Files.writeString(lib.resolve("b.jar"), "stand-in b");
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.put("DESTDIR", root.toString());
+        env.put("LINEWATCH_JAR", jar.toString());
+        env.put("LINEWATCH_LIB", lib.toString());
+        Run r = run(List.of(DEPLOY.resolve("install.sh").toString()), env);
+        assertThat(r.exitCode).as(r.output).isZero();
+        return new Installed(root, jar, lib, Map.copyOf(env));
+    }
+
+    private Run verify(Path unit) throws Exception {
+        return run(List.of("systemd-analyze", "verify", unit.toString()), Map.of());
+    }
+
+    /** verify's lines about this unit file (it may also warn about units of the machine it runs on). */
+    private static List<String> findingsAbout(Run verify, Path unit) {
+        String name = unit.getFileName().toString();
+        return verify.output.lines().filter(l -> l.contains(name)).toList();
+    }
+
+    private static Run run(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("%s finishes", command).isTrue();
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}
