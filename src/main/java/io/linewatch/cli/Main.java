@@ -51,6 +51,7 @@ public final class Main {
 
     /** Starts a pipeline, or fails the command with the one line naming what could not start. */
     static Pipeline start(LinewatchConfig config, Pipeline.Options options) {
+        LogLevels.apply(config.logging());
         try {
             return Pipeline.start(config, options);
         } catch (StartupException e) {

@@ -94,7 +94,8 @@ public final class ConfigLoader {
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
         config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));
         return new LinewatchConfig(config.site(), cameras, config.pipeline(), models, config.alarms(),
-                config.mqtt().withFiles(p -> resolvePath(base, p)), config.sinks(), config.http());
+                config.mqtt().withFiles(p -> resolvePath(base, p)), config.sinks(), config.http(),
+                config.logging());
     }
 
     private static String resolvePath(Path base, String path) {

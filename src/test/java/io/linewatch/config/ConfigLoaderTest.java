@@ -155,4 +155,18 @@ class ConfigLoaderTest {
         assertThat(error(rtsp.replace("    model: det", "    model: det\n    connect_timeout_ms: 0")))
                 .endsWith("cameras[0].connect_timeout_ms: must be >= 1, got 0");
     }
+
+    @Test
+    void logLevelsByPackageAreReadAndABadLevelIsOneLine() throws Exception {
+        LinewatchConfig c = load(MINIMAL + "logging:\n  level: warn\n  packages:\n    io.linewatch.capture: debug\n");
+        assertThat(c.logging().level()).isEqualTo("warn");
+        assertThat(c.logging().packages()).containsEntry("io.linewatch.capture", "debug");
+        assertThat(error(MINIMAL + "logging:\n  packages:\n    io.linewatch.capture: loud\n"))
+                .contains("logging: packages.io.linewatch.capture must be one of");
+    }
+
+    @Test
+    void httpPortOutOfRangeIsOneLine() {
+        assertThat(error(MINIMAL + "http:\n  port: 70000\n")).contains("http: port must be 0 (off) or 1..65535, got 70000");
+    }
 }
