@@ -2,6 +2,7 @@ package io.linewatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.ops.ProcessMemory;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.inference.EngineException;
@@ -84,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         base = threads == null ? c : withThreads(c, threads);
         model = base.models().get(base.cameras().get(0).model());
         Path clip = Path.of(base.cameras().get(0).source());
-        long rssStart = JvmProbes.residentBytes();
+        long rssStart = ProcessMemory.residentBytes();
         try (JvmProbes p = new JvmProbes()) {
             probes = p;
             header(clip);
@@ -102,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end%n",
-                rssStart / 1048576.0, JvmProbes.residentBytes() / 1048576.0);
+                rssStart / 1048576.0, ProcessMemory.residentBytes() / 1048576.0);
         return 0;
     }
 
@@ -218,13 +219,13 @@ final class BenchCommand implements Callable<Integer> {
 
     private void soak() throws Exception {
         System.out.printf(Locale.ROOT, "%n## soak: 1 camera looping the clip as fast as possible for %d min%n", soakMinutes);
-        long rssBefore = JvmProbes.residentBytes();
+        long rssBefore = ProcessMemory.residentBytes();
         PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, 1, true),
                 new Pipeline.Options(false, true, null, null), probes, 0, soakMinutes * 60_000L);
         System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: max pause %d ms,"
                 + " total %d ms; resident %.0f MiB before, %.0f MiB after%n", run.frames(), run.fps(),
                 run.bytesPerFrame(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,
-                JvmProbes.residentBytes() / 1048576.0);
+                ProcessMemory.residentBytes() / 1048576.0);
     }
 
     /** The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames. */

@@ -1,11 +1,8 @@
 package io.linewatch.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -61,10 +58,6 @@ final class JvmProbes implements AutoCloseable {
     /** {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage. */
     private static String stageOf(String threadName) {
         return threadName.startsWith("lw-capture-") ? "capture" : threadName.substring(threadName.lastIndexOf('-') + 1);
-    }
-
-    static long residentBytes() {
-        return io.linewatch.ops.ProcessMemory.residentBytes();
     }
 
     void resetPauses() {

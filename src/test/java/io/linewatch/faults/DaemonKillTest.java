@@ -3,10 +3,10 @@ package io.linewatch.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.linewatch.testing.Daemon;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
 import io.linewatch.testing.Shipped;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,19 +81,9 @@ class DaemonKillTest {
 
     /** {@code linewatch replay --config FILE} in a child JVM with this test's class path. */
     private Process daemon(Path config, String name, String... more) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The daemon's own class path (target/classes and the runtime jars, written by the build), not
-        // the test's: the test frameworks have no business in the daemon's JVM.
-        String classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-                + Files.readString(Path.of("target/runtime.classpath")).trim();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", classPath,
-                "io.linewatch.cli.Main", "replay", "--config", config.toString()));
-        command.addAll(List.of(more));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile())
-                .start();
+        List<String> args = new java.util.ArrayList<>(List.of("replay", "--config", config.toString()));
+        args.addAll(List.of(more));
+        return Daemon.command(dir, dir.resolve(name + ".log"), args.toArray(String[]::new)).start();
     }
 
     private String logOf(String name) throws IOException {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.testing.Daemon;
 import io.linewatch.testing.Shipped;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -119,12 +119,7 @@ class SystemdNotifyTest {
     }
 
     private Process daemon(Path config, Path socket) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = Path.of("target/classes").toAbsolutePath() + File.pathSeparator
-                + Files.readString(Path.of("target/runtime.classpath")).trim();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classPath, "io.linewatch.cli.Main", "run", "--config",
-                config.toString()).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("daemon.log").toFile());
+        ProcessBuilder pb = Daemon.command(dir, dir.resolve("daemon.log"), "run", "--config", config.toString());
         pb.environment().put("NOTIFY_SOCKET", socket.toString());
         pb.environment().put("WATCHDOG_USEC", "1000000");
         return pb.start();

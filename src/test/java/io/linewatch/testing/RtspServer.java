@@ -1,10 +1,6 @@
 package io.linewatch.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -40,21 +36,8 @@ public final class RtspServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the RTSP server exited with " + process.exitValue() + " (needs python3-gi, "
-                        + "gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-good; .ci/run installs them): "
-                        + Files.readString(log));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("the RTSP server did not listen on port " + port + " within 20 s");
+        Listening.await(process, port, log, "the RTSP server", "needs python3-gi, gir1.2-gst-rtsp-server-1.0, "
+                + "gstreamer1.0-plugins-good; .ci/run installs them", 20);
     }
 
     public String url() {
