@@ -280,8 +280,7 @@ final class BenchCommand implements Callable<Integer> {
     private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         c.models().forEach((name, m) -> models.put(name, m.withIntraOpThreads(threads)));
-        return new LinewatchConfig(c.site(), c.cameras(), c.pipeline(), models, c.alarms(), c.mqtt(), c.sinks(),
-                c.http(), c.logging());
+        return c.withModels(models);
     }
 
     private static double ms(Histogram h, double percentile) {

@@ -25,6 +25,8 @@ package io.linewatch.config;
  *                         {@code yuyv422}, ...)
  * @param maxFrameAgeMs    this camera's own {@code pipeline.max_frame_age_ms}, or null for the
  *                         pipeline's
+ * @param thermal          cameras of a thermal model: how counts become temperatures
+ * @param inspection       cameras of a segmentation model: the surface scale
  */
 public record CameraConfig(
         String id,
@@ -41,7 +43,9 @@ public record CameraConfig(
         Integer height,
         Double frameRate,
         String inputFormat,
-        Integer maxFrameAgeMs) {
+        Integer maxFrameAgeMs,
+        ThermalCameraConfig thermal,
+        InspectionCameraConfig inspection) {
 
     /** Slot size for a live camera that does not name its frame size: 1080p. */
     public static final int DEFAULT_LIVE_WIDTH = 1920;
@@ -61,6 +65,8 @@ public record CameraConfig(
         stallTimeoutMs = stallTimeoutMs == null ? 5_000 : stallTimeoutMs;
         reconnectMinMs = reconnectMinMs == null ? 1_000 : reconnectMinMs;
         reconnectMaxMs = reconnectMaxMs == null ? 30_000 : reconnectMaxMs;
+        thermal = thermal == null ? ThermalCameraConfig.defaults() : thermal;
+        inspection = inspection == null ? InspectionCameraConfig.defaults() : inspection;
         if (maxFrameAgeMs != null && maxFrameAgeMs < 0) {
             throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
         }
@@ -68,7 +74,16 @@ public record CameraConfig(
 
     /** A file camera with every live key at its default. */
     public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop) {
-        this(id, source, model, pacing, loop, null, null, null, null, null, null, null, null, null, null);
+        this(id, source, model, pacing, loop, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** A live or file camera with the task sections at their defaults. */
+    public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop,
+                        RtspTransport rtspTransport, Integer connectTimeoutMs, Integer stallTimeoutMs,
+                        Integer reconnectMinMs, Integer reconnectMaxMs, Integer width, Integer height,
+                        Double frameRate, String inputFormat, Integer maxFrameAgeMs) {
+        this(id, source, model, pacing, loop, rtspTransport, connectTimeoutMs, stallTimeoutMs, reconnectMinMs,
+                reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, null, null);
     }
 
     /** What kind of source {@link #source()} names. */
@@ -89,7 +104,8 @@ public record CameraConfig(
     /** A copy with another id, source and pacing (replay binds clips to cameras). */
     public CameraConfig withSource(String newId, String newSource, Pacing newPacing) {
         return new CameraConfig(newId, newSource, model, newPacing, loop, rtspTransport, connectTimeoutMs,
-                stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs);
+                stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs,
+                thermal, inspection);
     }
 
     /** A copy reading another source (paths resolved against the config's folder). */

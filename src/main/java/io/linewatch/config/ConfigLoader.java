@@ -93,9 +93,7 @@ public final class ConfigLoader {
         }
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
         config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));
-        return new LinewatchConfig(config.site(), cameras, config.pipeline(), models, config.alarms(),
-                config.mqtt().withFiles(p -> resolvePath(base, p)), config.sinks(), config.http(),
-                config.logging());
+        return config.withCameras(cameras).withModels(models).withMqtt(config.mqtt().withFiles(p -> resolvePath(base, p)));
     }
 
     private static String resolvePath(Path base, String path) {

@@ -10,11 +10,13 @@ import java.util.Map;
  * @param cameras the frame sources, each bound to one model
  * @param pipeline ring size and wait strategy
  * @param models  models by name
- * @param alarms  alarm rules
+ * @param alarms  detection alarm rules
  * @param mqtt    the MQTT broker and topic
  * @param sinks   event log and snapshot locations
  * @param http    the local health and metrics endpoint
  * @param logging log levels, by package
+ * @param temperatureAlarms temperature alarm rules (thermal cameras)
+ * @param defectAlarms      defect alarm rules (inspection cameras)
  */
 public record LinewatchConfig(
         String site,
@@ -25,7 +27,9 @@ public record LinewatchConfig(
         MqttConfig mqtt,
         SinksConfig sinks,
         HttpConfig http,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        List<TemperatureAlarmConfig> temperatureAlarms,
+        List<DefectAlarmConfig> defectAlarms) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -37,32 +41,47 @@ public record LinewatchConfig(
         sinks = sinks == null ? SinksConfig.defaults() : sinks;
         http = http == null ? HttpConfig.defaults() : http;
         logging = logging == null ? LoggingConfig.defaults() : logging;
+        temperatureAlarms = temperatureAlarms == null ? List.of() : List.copyOf(temperatureAlarms);
+        defectAlarms = defectAlarms == null ? List.of() : List.copyOf(defectAlarms);
+    }
+
+    /** A config with detection alarms only. */
+    public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
+                           Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
+                           SinksConfig sinks, HttpConfig http, LoggingConfig logging) {
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging, null, null);
     }
 
     /** A config without the HTTP endpoint. */
     public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
                            Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
                            SinksConfig sinks) {
-        this(site, cameras, pipeline, models, alarms, mqtt, sinks, null, null);
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, null, null, null, null);
     }
 
     /** Returns a copy with another HTTP endpoint. */
     public LinewatchConfig withHttp(HttpConfig newHttp) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms);
+    }
+
+    /** Returns a copy with other models. */
+    public LinewatchConfig withModels(Map<String, ModelConfig> newModels) {
+        return new LinewatchConfig(site, cameras, pipeline, newModels, alarms, mqtt, sinks, http, logging,
+                temperatureAlarms, defectAlarms);
     }
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * @param intraOpThreads threads the engine may use inside one call (0: the engine chooses)
  * @param input          input size, needed only when the model's own input size is dynamic
  * @param preprocess     letterbox pad and normalisation
- * @param nms            confidence and overlap thresholds
+ * @param nms            detection: confidence and overlap thresholds
+ * @param thermal        thermal: input normalisation and hotspot decoding
+ * @param segmentation   segmentation: mask threshold and region filter
  */
 public record ModelConfig(
         String path,
@@ -26,10 +28,19 @@ public record ModelConfig(
         Integer intraOpThreads,
         InputSize input,
         PreprocessConfig preprocess,
-        NmsConfig nms) {
+        NmsConfig nms,
+        ThermalModelConfig thermal,
+        SegmentationConfig segmentation) {
 
     /** Model tasks. */
-    public enum Task { DETECTION }
+    public enum Task {
+        /** Boxes of classes (YOLO-style), cleaned by NMS. */
+        DETECTION,
+        /** Temperatures and hotspots regressed from radiometric infrared frames. */
+        THERMAL,
+        /** A per-pixel defect mask, turned into defect regions. */
+        SEGMENTATION
+    }
 
     /** Detection output layouts. */
     public enum Layout {
@@ -60,18 +71,28 @@ public record ModelConfig(
         intraOpThreads = intraOpThreads == null ? 1 : intraOpThreads;
         preprocess = preprocess == null ? PreprocessConfig.defaults() : preprocess;
         nms = nms == null ? NmsConfig.defaults() : nms;
+        thermal = thermal == null ? ThermalModelConfig.defaults() : thermal;
+        segmentation = segmentation == null ? SegmentationConfig.defaults() : segmentation;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
     }
 
+    /** A detection model. */
+    public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
+                       Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms) {
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, null, null);
+    }
+
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
-        return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms);
+        return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
-        return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms);
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
+                thermal, segmentation);
     }
 }

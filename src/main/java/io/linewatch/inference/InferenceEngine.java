@@ -8,18 +8,23 @@ import java.nio.FloatBuffer;
  */
 public interface InferenceEngine extends AutoCloseable {
 
-    /** The model's input and output as seen by the pipeline. */
+    /** The model's input and outputs as seen by the pipeline. */
     ModelSignature signature();
 
     /**
      * Runs {@code batch} frames. {@code input} holds exactly {@code batch * inputFloats()} floats,
-     * frame after frame; the results are written into {@code output}, which holds exactly
-     * {@code batch * outputFloats()} floats. Both are direct native-order buffers, read and written in
-     * place where the engine can.
+     * frame after frame; output {@code i} is written into {@code outputs[i]}, which holds exactly
+     * {@code batch} times that output's per-frame floats (in the signature's output order). All
+     * buffers are direct and native-order, read and written in place where the engine can.
      *
      * @throws EngineException when the engine fails on this batch; the engine stays usable
      */
-    void run(FloatBuffer input, FloatBuffer output, int batch) throws EngineException;
+    void run(FloatBuffer input, FloatBuffer[] outputs, int batch) throws EngineException;
+
+    /** {@link #run(FloatBuffer, FloatBuffer[], int)} for a model with one output. */
+    default void run(FloatBuffer input, FloatBuffer output, int batch) throws EngineException {
+        run(input, new FloatBuffer[] {output}, batch);
+    }
 
     @Override
     void close();

@@ -27,13 +27,15 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
 
     private final InferenceEngine engine;
     private final FloatBuffer inputArena;
-    private final FloatBuffer outputArena;
+    private final FloatBuffer[] outputArenas;
     private final int inputFloats;
-    private final int outputFloats;
+    private final int[] outputFloats;
     private final int maxBatch;
     private final FrameEvent[] batch;
     private final FloatBuffer stagingIn;
-    private final FloatBuffer stagingOut;
+    private final FloatBuffer[] stagingOut;
+    /** Reused argument arrays for the engine: views of the outputs of the batch being run. */
+    private final FloatBuffer[] runOutputs;
     private final List<CameraStats> stats;
     private final Freshness freshness;
     private final LatencyStats ageAtInference;
@@ -41,23 +43,27 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
 
     /**
      * @param inputArena  the lane's input arena, slot after slot
-     * @param outputArena the lane's output arena, slot after slot
+     * @param outputArenas the lane's output arenas, one per model output, slot after slot
      * @param maxBatch    most frames per engine call
      * @param freshness   the lane's gate for live frames
      * @param ageAtInference where each inferred frame's age (capture to engine start) is recorded
      */
-    public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer outputArena, int maxBatch,
+    public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer[] outputArenas, int maxBatch,
                             List<CameraStats> stats, Freshness freshness, LatencyStats ageAtInference) {
         ModelSignature s = engine.signature();
         this.engine = engine;
         this.inputArena = inputArena;
-        this.outputArena = outputArena;
+        this.outputArenas = outputArenas;
         this.inputFloats = s.inputFloats();
-        this.outputFloats = s.outputFloats();
+        this.outputFloats = s.outputFloatsEach();
         this.maxBatch = s.fixedBatch() > 0 ? s.fixedBatch() : maxBatch;
         this.batch = new FrameEvent[this.maxBatch];
         this.stagingIn = FrameEventFactory.directFloats((long) this.maxBatch * inputFloats);
-        this.stagingOut = FrameEventFactory.directFloats((long) this.maxBatch * outputFloats);
+        this.stagingOut = new FloatBuffer[outputFloats.length];
+        for (int i = 0; i < outputFloats.length; i++) {
+            stagingOut[i] = FrameEventFactory.directFloats((long) this.maxBatch * outputFloats[i]);
+        }
+        this.runOutputs = new FloatBuffer[outputFloats.length];
         this.stats = stats;
         this.freshness = freshness;
         this.ageAtInference = ageAtInference;
@@ -72,7 +78,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     public void onStart() {
         try {
             for (int n = 1; n <= maxBatch; n++) {
-                engine.run(stagingIn.slice(0, n * inputFloats), stagingOut.slice(0, n * outputFloats), n);
+                engine.run(stagingIn.slice(0, n * inputFloats), views(stagingOut, 0, n), n);
                 if (engine.signature().fixedBatch() > 0) {
                     break;
                 }
@@ -99,8 +105,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         try {
             if (inPlace(n)) {
                 int first = batch[0].slotIndex;
-                engine.run(inputArena.slice(first * inputFloats, n * inputFloats),
-                        outputArena.slice(first * outputFloats, n * outputFloats), n);
+                engine.run(inputArena.slice(first * inputFloats, n * inputFloats), views(outputArenas, first, n), n);
             } else {
                 runStaged(n);
             }
@@ -136,10 +141,20 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         for (int i = 0; i < n; i++) {
             stagingIn.put(i * inputFloats, batch[i].input, 0, inputFloats);
         }
-        engine.run(stagingIn.slice(0, runBatch * inputFloats), stagingOut.slice(0, runBatch * outputFloats), runBatch);
+        engine.run(stagingIn.slice(0, runBatch * inputFloats), views(stagingOut, 0, runBatch), runBatch);
         for (int i = 0; i < n; i++) {
-            batch[i].output.put(0, stagingOut, i * outputFloats, outputFloats);
+            for (int o = 0; o < outputFloats.length; o++) {
+                batch[i].outputs[o].put(0, stagingOut[o], i * outputFloats[o], outputFloats[o]);
+            }
         }
+    }
+
+    /** Views of {@code n} frames' outputs from frame {@code first} on, in the reused argument array. */
+    private FloatBuffer[] views(FloatBuffer[] arenas, int first, int n) {
+        for (int o = 0; o < arenas.length; o++) {
+            runOutputs[o] = arenas[o].slice(first * outputFloats[o], n * outputFloats[o]);
+        }
+        return runOutputs;
     }
 
     private void markFailed(FrameEvent event) {

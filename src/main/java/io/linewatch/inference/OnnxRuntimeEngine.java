@@ -11,7 +11,10 @@ import io.linewatch.config.ModelConfig;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +28,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtSession session;
     private final ModelSignature signature;
     private final long[] inputShape;
-    private final long[] outputShape;
+    private final long[][] outputShapes;
 
     private OnnxRuntimeEngine(Path model, OrtEnvironment env, OrtSession session, ModelSignature signature) {
         this.model = model;
@@ -33,8 +36,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         this.session = session;
         this.signature = signature;
         this.inputShape = new long[] {0, signature.channels(), signature.height(), signature.width()};
-        this.outputShape = new long[signature.outputDims().length + 1];
-        System.arraycopy(signature.outputDims(), 0, outputShape, 1, signature.outputDims().length);
+        this.outputShapes = new long[signature.outputs().size()][];
+        for (int i = 0; i < outputShapes.length; i++) {
+            long[] dims = signature.outputs().get(i).dims();
+            outputShapes[i] = new long[dims.length + 1];
+            System.arraycopy(dims, 0, outputShapes[i], 1, dims.length);
+        }
     }
 
     /** Loads a configured model: its path, intra-op threads and, for a dynamic input, its size. */
@@ -84,16 +91,25 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     }
 
     @Override
-    public void run(FloatBuffer input, FloatBuffer output, int batch) throws EngineException {
+    public void run(FloatBuffer input, FloatBuffer[] outputs, int batch) throws EngineException {
+        if (outputs.length != outputShapes.length) {
+            throw new IllegalArgumentException("model " + model + " has " + outputShapes.length + " outputs, got "
+                    + outputs.length + " buffers");
+        }
         inputShape[0] = batch;
-        outputShape[0] = batch;
-        try (OnnxTensor in = OnnxTensor.createTensor(env, input, inputShape);
-             OnnxTensor out = OnnxTensor.createTensor(env, output, outputShape);
-             OrtSession.Result result = session.run(Map.of(signature.inputName(), in),
-                     Map.of(signature.outputName(), out))) {
-            assert result.size() == 1;
+        Map<String, OnnxTensor> pinned = new HashMap<>(outputs.length * 2);
+        try (OnnxTensor in = OnnxTensor.createTensor(env, input, inputShape)) {
+            for (int i = 0; i < outputs.length; i++) {
+                outputShapes[i][0] = batch;
+                pinned.put(signature.outputs().get(i).name(), OnnxTensor.createTensor(env, outputs[i], outputShapes[i]));
+            }
+            try (OrtSession.Result result = session.run(Map.of(signature.inputName(), in), pinned)) {
+                assert result.size() == outputs.length;
+            }
         } catch (OrtException e) {
             throw new EngineException("model " + model + ": run failed: " + oneLine(e), e);
+        } finally {
+            pinned.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -115,16 +131,20 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             String inputName = inputs.keySet().iterator().next();
             TensorInfo in = tensorInfo(model, inputs.get(inputName));
             long[] shape = in.getShape();
-            if (shape.length != 4 || shape[1] != 3) {
+            if (shape.length != 4 || (shape[1] != 3 && shape[1] != 1)) {
                 throw new EngineException("model " + model + ": input '" + inputName + "' has shape "
-                        + Arrays.toString(shape) + "; expected [batch, 3, height, width]");
+                        + Arrays.toString(shape) + "; expected [batch, 3 or 1, height, width]");
             }
+            int channels = (int) shape[1];
             int h = dimension(model, "height", shape[2], height);
             int w = dimension(model, "width", shape[3], width);
             int fixedBatch = shape[0] > 0 ? (int) shape[0] : 0;
-            String outputName = outputs.keySet().iterator().next();
-            long[] outputDims = runBlank(env, session, inputName, outputName, Math.max(1, fixedBatch), h, w);
-            return new ModelSignature(inputName, 3, h, w, outputName, outputDims, fixedBatch);
+            for (NodeInfo out : outputs.values()) {
+                tensorInfo(model, out);
+            }
+            List<ModelSignature.Output> dims = runBlank(env, session, inputName, outputs.keySet(),
+                    Math.max(1, fixedBatch), channels, h, w);
+            return new ModelSignature(inputName, channels, h, w, dims, fixedBatch);
         } catch (OrtException e) {
             throw new EngineException("model " + model + ": " + oneLine(e), e);
         }
@@ -153,14 +173,20 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         return info;
     }
 
-    private static long[] runBlank(OrtEnvironment env, OrtSession session, String inputName, String outputName,
-                                   int batch, int h, int w) throws OrtException {
-        FloatBuffer blank = FloatBuffer.allocate(batch * 3 * h * w);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, blank, new long[] {batch, 3, h, w});
+    /** Every output's per-frame shape, learnt from one run on a blank batch (outputs may be dynamic). */
+    private static List<ModelSignature.Output> runBlank(OrtEnvironment env, OrtSession session, String inputName,
+                                                        java.util.Set<String> outputNames, int batch, int channels,
+                                                        int h, int w) throws OrtException {
+        FloatBuffer blank = FloatBuffer.allocate(batch * channels * h * w);
+        List<ModelSignature.Output> outputs = new ArrayList<>();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, blank, new long[] {batch, channels, h, w});
              OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            long[] shape = ((TensorInfo) result.get(outputName).orElseThrow().getInfo()).getShape();
-            return Arrays.copyOfRange(shape, 1, shape.length);
+            for (String name : outputNames) {
+                long[] shape = ((TensorInfo) result.get(name).orElseThrow().getInfo()).getShape();
+                outputs.add(new ModelSignature.Output(name, Arrays.copyOfRange(shape, 1, shape.length)));
+            }
         }
+        return outputs;
     }
 
     private static void closeQuietly(OrtSession session) {

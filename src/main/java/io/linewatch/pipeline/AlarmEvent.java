@@ -13,11 +13,9 @@ import java.time.Instant;
  * @param time        UTC time of the frame that changed the state
  * @param frameNumber frame number in the camera's source
  * @param rule        rule name
- * @param className   detected class
- * @param score       score of the detection that decided (the best hit in the frame)
- * @param box         {@code [x1, y1, x2, y2]} in source pixels
  * @param frameWidth  source frame width
  * @param frameHeight source frame height
+ * @param detail      what the rule's task adds: the detection, temperatures or defects that decided
  */
 public record AlarmEvent(
         String id,
@@ -28,12 +26,24 @@ public record AlarmEvent(
         Instant time,
         long frameNumber,
         String rule,
-        String className,
-        float score,
-        float[] box,
         int frameWidth,
-        int frameHeight) {
+        int frameHeight,
+        Detail detail) {
 
     /** Alarm state changes. */
     public enum Type { RAISED, CLEARED }
+
+    /** The task-specific part of an event, written by the rule that changed state. */
+    public interface Detail {
+    }
+
+    /**
+     * A detection rule's part.
+     *
+     * @param className detected class
+     * @param score     score of the detection that decided (the best hit in the frame)
+     * @param box       {@code [x1, y1, x2, y2]} in source pixels
+     */
+    public record DetectionDetail(String className, float score, float[] box) implements Detail {
+    }
 }

@@ -30,7 +30,13 @@ public final class FrameEvent {
     /** Frame size in pixels. */
     public int width;
     public int height;
-    /** BGR pixels, {@code width * 3} bytes a row, rows packed; capacity fixed when the ring is built. */
+    /** How {@link #pixels} is laid out. */
+    public PixelFormat pixelFormat = PixelFormat.BGR24;
+    /**
+     * The frame, rows packed: BGR ({@code width * 3} bytes a row) or 16-bit little-endian samples
+     * ({@code width * 2} bytes a row), as {@link #pixelFormat} says; capacity fixed when the ring is
+     * built.
+     */
     public final byte[] pixels;
 
     // --- written by the exception handler of whichever stage failed ----------------------------
@@ -52,7 +58,9 @@ public final class FrameEvent {
     public float padTop;
 
     // --- written by inference ----------------------------------------------------------------
-    /** Raw model output for this frame; a view into the lane's contiguous output arena. */
+    /** Raw model outputs for this frame, in the model's output order; views into the lane's arenas. */
+    public final FloatBuffer[] outputs;
+    /** The first output, {@code outputs[0]}. */
     public final FloatBuffer output;
     /** True once the engine has run on this frame. */
     public boolean inferred;
@@ -65,11 +73,20 @@ public final class FrameEvent {
     /** Alarm events this frame produced, usually none. */
     public final List<AlarmEvent> alarms = new ArrayList<>(4);
 
-    FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer output, int maxDetections) {
+    /** Pixel layouts of a slot's frame. */
+    public enum PixelFormat {
+        /** 8-bit blue, green, red. */
+        BGR24,
+        /** One 16-bit little-endian sample a pixel (radiometric counts). */
+        GRAY16
+    }
+
+    FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
-        this.output = output;
+        this.outputs = outputs;
+        this.output = outputs[0];
         this.detections = new Detections(maxDetections);
     }
 

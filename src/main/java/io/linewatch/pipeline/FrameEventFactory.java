@@ -6,42 +6,52 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * Preallocates the slots of one lane. Model inputs and outputs of all slots live in two direct,
- * native-order arenas, slot after slot, so a batch of consecutive slots is one contiguous tensor
- * that the engine reads and writes in place.
+ * Preallocates the slots of one lane. The model input of all slots lives in one direct,
+ * native-order arena, and each model output in one more, slot after slot, so a batch of
+ * consecutive slots is one contiguous tensor that the engine reads and writes in place.
  */
 public final class FrameEventFactory implements EventFactory<FrameEvent> {
 
     private final int pixelCapacity;
     private final int inputFloats;
-    private final int outputFloats;
+    private final int[] outputFloats;
     private final int maxDetections;
     private final FloatBuffer inputArena;
-    private final FloatBuffer outputArena;
+    private final FloatBuffer[] outputArenas;
     private int next;
 
     /**
      * @param slots         ring size
-     * @param pixelCapacity bytes of the largest BGR frame any camera of the lane delivers
+     * @param pixelCapacity bytes of the largest frame any camera of the lane delivers
      * @param inputFloats   model input floats per frame
-     * @param outputFloats  model output floats per frame
+     * @param outputFloats  floats per frame of each model output, in the model's output order
      * @param maxDetections most detections kept per frame
      */
-    public FrameEventFactory(int slots, int pixelCapacity, int inputFloats, int outputFloats, int maxDetections) {
+    public FrameEventFactory(int slots, int pixelCapacity, int inputFloats, int[] outputFloats, int maxDetections) {
         this.pixelCapacity = pixelCapacity;
         this.inputFloats = inputFloats;
-        this.outputFloats = outputFloats;
+        this.outputFloats = outputFloats.clone();
         this.maxDetections = maxDetections;
         this.inputArena = directFloats((long) slots * inputFloats);
-        this.outputArena = directFloats((long) slots * outputFloats);
+        this.outputArenas = new FloatBuffer[outputFloats.length];
+        for (int i = 0; i < outputFloats.length; i++) {
+            outputArenas[i] = directFloats((long) slots * outputFloats[i]);
+        }
+    }
+
+    /** A lane whose model has one output. */
+    public FrameEventFactory(int slots, int pixelCapacity, int inputFloats, int outputFloats, int maxDetections) {
+        this(slots, pixelCapacity, inputFloats, new int[] {outputFloats}, maxDetections);
     }
 
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
-        return new FrameEvent(slot, pixelCapacity,
-                inputArena.slice(slot * inputFloats, inputFloats),
-                outputArena.slice(slot * outputFloats, outputFloats),
+        FloatBuffer[] outputs = new FloatBuffer[outputArenas.length];
+        for (int i = 0; i < outputs.length; i++) {
+            outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
+        }
+        return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
                 maxDetections);
     }
 
@@ -50,9 +60,13 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return inputArena.duplicate();
     }
 
-    /** The output arena: slot {@code i}'s output starts at float {@code i * outputFloats}. */
-    public FloatBuffer outputArena() {
-        return outputArena.duplicate();
+    /** One arena per model output, in the model's output order: slot {@code i}'s starts at {@code i} frames. */
+    public FloatBuffer[] outputArenas() {
+        FloatBuffer[] copies = new FloatBuffer[outputArenas.length];
+        for (int i = 0; i < copies.length; i++) {
+            copies[i] = outputArenas[i].duplicate();
+        }
+        return copies;
     }
 
     /** A direct, native-order float buffer, as engines read without copying. */

@@ -25,6 +25,7 @@ import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.DetectHandler;
+import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.YoloDecoder;
 import io.linewatch.postprocess.YoloDecoders;
@@ -32,10 +33,12 @@ import io.linewatch.preprocess.LetterboxResampler;
 import io.linewatch.preprocess.PreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.DetectionSnapshot;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
 import io.linewatch.sinks.SinkException;
+import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.SnapshotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -125,7 +128,7 @@ public final class Pipeline implements AutoCloseable {
         Map<String, List<Integer>> camerasByModel = new LinkedHashMap<>();
         openSinks(config, options);
         FrameSource[] sources = openSources(config, options, camerasByModel);
-        AlarmRule[][] rules = alarmRules(config);
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][0];
         long[] lastSeq = lastSequenceNumbers(config);
         long[] maxAgeNanos = maxFrameAgeNanos(config, options);
         Map<Integer, RingBuffer<FrameEvent>> ringByCamera = new LinkedHashMap<>();
@@ -305,35 +308,33 @@ public final class Pipeline implements AutoCloseable {
                                              Options options)
             throws StartupException {
         ModelSignature sig = engine.signature();
-        YoloDecoder decoder;
-        try {
-            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
-        }
         int pixelCapacity = cameras.stream().mapToInt(i -> slotPixelBytes(config.cameras().get(i), sources[i]))
                 .max().orElse(3);
         int ringSize = config.pipeline().ringSize();
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
-                sig.outputFloats(), model.nms().maxDetections());
+                sig.outputFloatsEach(), model.nms().maxDetections());
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
         Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
-        NmsConfig nms = model.nms();
+        TaskStages task = switch (model.task()) {
+            case DETECTION -> detectionStages(config, model, sig, cameras, freshness);
+            case THERMAL, SEGMENTATION -> throw new StartupException("model " + model.path() + ": task "
+                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet", null);
+        };
+        for (int i : cameras) {
+            rules[i] = task.rules()[i];
+        }
         List<Lane.Stage> sinks = new ArrayList<>();
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(eventLog,
-                new SnapshotWriter(Path.of(config.sinks().snapshotsDir()), model.classes()), mqtt, latency,
+                new SnapshotWriter(Path.of(config.sinks().snapshotsDir()), task.snapshots()), mqtt, latency,
                 options.listener())));
-        if (detectionsOut != null) {
+        if (detectionsOut != null && model.task() == ModelConfig.Task.DETECTION) {
             sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
         }
-        lane.then(new Lane.Stage(PreprocessHandler.NAME,
-                        new PreprocessHandler(resampler(sig, model.preprocess()), freshness)))
+        lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
-                        factory.outputArena(), model.batchSize(), stats, freshness, ageAtInference),
+                        factory.outputArenas(), model.batchSize(), stats, freshness, ageAtInference),
                         model.batchSize()))
-                .then(new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
-                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
-                                decoder.anchors()), thresholds(model), stats)))
+                .then(task.decode())
                 .then(new Lane.Stage(AlarmHandler.NAME, new AlarmHandler(config.site(), rules, lastSeq, stats)))
                 .then(sinks.toArray(Lane.Stage[]::new));
         lanes.add(lane);
@@ -343,6 +344,43 @@ public final class Pipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while lane " + name + " started", e);
         }
+    }
+
+    /**
+     * What one task puts into a lane: the stage before inference, the decode stage after it, the
+     * alarm rules of each of the lane's cameras (by camera index) and the snapshot renderer.
+     */
+    private record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
+                              SnapshotRenderer snapshots) {
+    }
+
+    /** A start error unless the model's input has {@code channels} channels, as its task needs. */
+    private static void requireChannels(ModelConfig model, ModelSignature sig, int channels) throws StartupException {
+        if (sig.channels() != channels) {
+            throw new StartupException("model " + model.path() + ": input '" + sig.inputName() + "' has "
+                    + sig.channels() + " channel" + (sig.channels() == 1 ? "" : "s") + "; a "
+                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " model needs [batch, " + channels
+                    + ", height, width]", null);
+        }
+    }
+
+    private TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                       List<Integer> cameras, Freshness freshness) throws StartupException {
+        requireChannels(model, sig, 3);
+        YoloDecoder decoder;
+        try {
+            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+        NmsConfig nms = model.nms();
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
+                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
+                                decoder.anchors()), thresholds(model), stats)),
+                detectionRules(config, cameras),
+                new DetectionSnapshot(model.classes()));
     }
 
     /**
@@ -368,17 +406,17 @@ public final class Pipeline implements AutoCloseable {
         return t;
     }
 
-    /** The rules watching each camera, by camera index. */
-    private static AlarmRule[][] alarmRules(LinewatchConfig config) {
+    /** The detection rules watching each of {@code cameras}, by camera index (null for other cameras). */
+    private static AlarmRule[][] detectionRules(LinewatchConfig config, List<Integer> cameras) {
         AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
-        for (int i = 0; i < rules.length; i++) {
+        for (int i : cameras) {
             CameraConfig camera = config.cameras().get(i);
             List<String> classes = config.models().get(camera.model()).classes();
             List<AlarmRule> forCamera = new ArrayList<>();
             for (AlarmRuleConfig rule : config.alarms()) {
                 boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
                 if (watches && classes.contains(rule.className())) {
-                    forCamera.add(new AlarmRule(rule, classes.indexOf(rule.className())));
+                    forCamera.add(new DetectionRule(rule, classes.indexOf(rule.className())));
                 }
             }
             rules[i] = forCamera.toArray(AlarmRule[]::new);

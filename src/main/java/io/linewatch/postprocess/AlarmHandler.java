@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The alarm stage of one lane, on its own thread: feeds each frame's detections to the rules of its
- * camera and turns their transitions into {@link AlarmEvent}s with a unique id and a per-camera
- * sequence number. Reads the slot's detections, camera and times; writes the slot's alarm list.
+ * The alarm stage of one lane, on its own thread: feeds each decoded frame to the rules of its
+ * camera (detection, temperature or defect rules, whatever the lane's task) and turns their
+ * transitions into {@link AlarmEvent}s with a unique id and a per-camera sequence number. Reads the
+ * slot's camera and times (the rules read their task's results); writes the slot's alarm list.
  */
 public final class AlarmHandler implements EventHandler<FrameEvent> {
 
@@ -41,7 +42,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
             return;
         }
         for (AlarmRule rule : rulesByCamera[event.cameraIndex]) {
-            AlarmRule.Transition t = rule.onFrame(event.detections, event.mediaMicros);
+            AlarmRule.Transition t = rule.onFrame(event);
             if (t != AlarmRule.Transition.NONE) {
                 event.alarms.add(toEvent(event, rule, t));
             }
@@ -60,7 +61,6 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         }
         long seq = ++lastSeqByCamera[e.cameraIndex];
         return new AlarmEvent(UUID.randomUUID().toString(), type, site, e.cameraId, seq,
-                Instant.ofEpochMilli(e.captureEpochMillis), e.frameNumber, rule.name(), rule.className(),
-                rule.lastScore(), rule.lastBox(), e.width, e.height);
+                Instant.ofEpochMilli(e.captureEpochMillis), e.frameNumber, rule.name(), e.width, e.height, rule.detail());
     }
 }

@@ -1,120 +1,25 @@
 package io.linewatch.postprocess;
 
-import io.linewatch.config.AlarmRuleConfig;
-import io.linewatch.pipeline.Detections;
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.FrameEvent;
 
 /**
- * One alarm rule on one camera: a debounced state machine fed one frame at a time.
- *
- * <pre>
- *   idle --(raiseHits hits in the last windowFrames, cooldown over)--&gt; raised
- *   raised --(clearFrames frames in a row without a hit)--------------&gt; idle (cooldown starts)
- * </pre>
- *
- * A hit is a detection of the rule's class, at or above its confidence, with its box centre in the
- * rule's zone. Time is the frame's media time, so a replay gives the same result at any speed. Not
- * thread-safe: driven by the alarm stage's thread.
+ * One alarm rule on one camera: a state machine fed that camera's frames one at a time, by the
+ * alarm stage's thread (not thread-safe). Each task has its own rules (detections, temperatures,
+ * defects); they read the slot fields their task's decode stage wrote and time themselves by the
+ * frame's media time, so a replay raises the same alarms at any speed.
  */
-public final class AlarmRule {
+public interface AlarmRule {
 
-    /** What a frame did to the rule. */
-    public enum Transition { NONE, RAISED, CLEARED }
+    /** What a frame did to a rule. */
+    enum Transition { NONE, RAISED, CLEARED }
 
-    private final String name;
-    private final String className;
-    private final int classId;
-    private final float minConfidence;
-    private final PolygonZone zone;
-    private final int raiseHits;
-    private final long windowMask;
-    private final int clearFrames;
-    private final long cooldownMicros;
+    /** The rule's name, carried by its events. */
+    String name();
 
-    private long window;
-    private boolean raised;
-    private int framesWithoutHit;
-    private long clearedAtMicros = Long.MIN_VALUE;
-    private float lastScore;
-    private final float[] lastBox = new float[4];
+    /** Feeds one frame that was inferred and decoded. */
+    Transition onFrame(FrameEvent frame);
 
-    /** The rule for a model whose class {@code className} has id {@code classId}. */
-    public AlarmRule(AlarmRuleConfig config, int classId) {
-        this.name = config.name();
-        this.className = config.className();
-        this.classId = classId;
-        this.minConfidence = config.minConfidence().floatValue();
-        this.zone = new PolygonZone(config.zone());
-        this.raiseHits = config.raiseHits();
-        this.windowMask = config.windowFrames() == 64 ? -1L : (1L << config.windowFrames()) - 1;
-        this.clearFrames = config.clearFrames();
-        this.cooldownMicros = Math.round(config.cooldownSeconds() * 1e6);
-    }
-
-    /** Feeds one frame's detections (source pixels) taken at {@code mediaMicros}. */
-    public Transition onFrame(Detections d, long mediaMicros) {
-        int hit = bestHit(d);
-        window = ((window << 1) | (hit >= 0 ? 1 : 0)) & windowMask;
-        if (hit >= 0) {
-            remember(d, hit);
-        }
-        if (!raised) {
-            boolean cooled = clearedAtMicros == Long.MIN_VALUE || mediaMicros - clearedAtMicros >= cooldownMicros;
-            if (hit >= 0 && Long.bitCount(window) >= raiseHits && cooled) {
-                raised = true;
-                framesWithoutHit = 0;
-                return Transition.RAISED;
-            }
-            return Transition.NONE;
-        }
-        framesWithoutHit = hit >= 0 ? 0 : framesWithoutHit + 1;
-        if (framesWithoutHit >= clearFrames) {
-            raised = false;
-            window = 0;
-            clearedAtMicros = mediaMicros;
-            return Transition.CLEARED;
-        }
-        return Transition.NONE;
-    }
-
-    private int bestHit(Detections d) {
-        int best = -1;
-        for (int i = 0; i < d.count(); i++) {
-            if (d.classId[i] == classId && d.score[i] >= minConfidence
-                    && zone.contains((d.x1[i] + d.x2[i]) * 0.5f, (d.y1[i] + d.y2[i]) * 0.5f)
-                    && (best < 0 || d.score[i] > d.score[best])) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private void remember(Detections d, int i) {
-        lastScore = d.score[i];
-        lastBox[0] = d.x1[i];
-        lastBox[1] = d.y1[i];
-        lastBox[2] = d.x2[i];
-        lastBox[3] = d.y2[i];
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public String className() {
-        return className;
-    }
-
-    /** Score of the latest hit (the one that raised, or the last one before a clear). */
-    public float lastScore() {
-        return lastScore;
-    }
-
-    /** A copy of the latest hit's box, source pixels. */
-    public float[] lastBox() {
-        return lastBox.clone();
-    }
-
-    public boolean raised() {
-        return raised;
-    }
+    /** The task's part of the event for the transition {@link #onFrame} just returned. */
+    AlarmEvent.Detail detail();
 }

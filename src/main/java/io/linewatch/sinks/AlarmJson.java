@@ -32,10 +32,13 @@ public final class AlarmJson {
         m.put("time", e.time().toString());
         m.put("frame", e.frameNumber());
         m.put("rule", e.rule());
-        m.put("class", e.className());
-        m.put("score", round(e.score(), 4));
-        float[] b = e.box();
-        m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
+        if (e.detail() instanceof AlarmEvent.DetectionDetail d) {
+            m.put("task", "detection");
+            m.put("class", d.className());
+            m.put("score", round(d.score(), 4));
+            float[] b = d.box();
+            m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
+        }
         m.put("frame_size", List.of(e.frameWidth(), e.frameHeight()));
         m.put("snapshot", snapshot);
         try {

@@ -88,7 +88,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
             return null;
         }
         try {
-            Path file = snapshots.write(alarm, event.pixels, event.width, event.height, event.detections);
+            Path file = snapshots.write(alarm, event);
             return file.toString();
         } catch (IOException | RuntimeException e) {
             LOG.error("camera {}: snapshot of alarm {} not written, the alarm goes out without it: {}", alarm.camera(),

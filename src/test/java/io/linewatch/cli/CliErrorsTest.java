@@ -68,7 +68,7 @@ class CliErrorsTest {
         Cli.Result r = Cli.run("replay", "--config", config.toString());
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_STARTUP);
         assertThat(r.errorLines()).containsExactly("linewatch: error: model " + model
-                + ": input 'images' has shape [-1, 1, 64, 64]; expected [batch, 3, height, width]");
+                + ": input 'images' has 1 channel; a detection model needs [batch, 3, height, width]");
     }
 
     @Test

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyIsNamedWithItsPath() {
         String m = error(MINIMAL.replace("model: det", "model: det\n    fps: 25"));
-        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: ").contains(" id, input_format, loop, max_frame_age_ms, model, pacing, ");
+        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: ").contains(" id, input_format, inspection, loop, max_frame_age_ms, model, pacing, ");
     }
 
     @Test

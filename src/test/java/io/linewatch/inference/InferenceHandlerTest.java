@@ -21,20 +21,24 @@ class InferenceHandlerTest {
 
     private static final int FLOATS = 2;
 
-    /** Doubles every input float; remembers each call's batch size. */
+    /** Two outputs: every input float doubled, and each frame's sum; remembers each call's batch size. */
     private static final class DoublingEngine implements InferenceEngine {
         final List<Integer> batches = new ArrayList<>();
 
         @Override
         public ModelSignature signature() {
-            return new ModelSignature("in", 1, 1, FLOATS, "out", new long[] {FLOATS}, 0);
+            return new ModelSignature("in", 1, 1, FLOATS, List.of(new ModelSignature.Output("double", new long[] {FLOATS}),
+                    new ModelSignature.Output("sum", new long[] {1})), 0);
         }
 
         @Override
-        public void run(FloatBuffer input, FloatBuffer output, int batch) {
+        public void run(FloatBuffer input, FloatBuffer[] outputs, int batch) {
             batches.add(batch);
             for (int i = 0; i < batch * FLOATS; i++) {
-                output.put(i, input.get(i) * 2);
+                outputs[0].put(i, input.get(i) * 2);
+            }
+            for (int f = 0; f < batch; f++) {
+                outputs[1].put(f, input.get(f * FLOATS) + input.get(f * FLOATS + 1));
             }
         }
 
@@ -44,7 +48,7 @@ class InferenceHandlerTest {
         }
     }
 
-    private final FrameEventFactory factory = new FrameEventFactory(4, 3, FLOATS, FLOATS, 1);
+    private final FrameEventFactory factory = new FrameEventFactory(4, 3, FLOATS, new int[] {FLOATS, 1}, 1);
     private final FrameEvent[] slots = new FrameEvent[4];
     private final DoublingEngine engine = new DoublingEngine();
     private final List<CameraStats> stats = List.of(new CameraStats("cam"));
@@ -55,7 +59,7 @@ class InferenceHandlerTest {
             slots[i] = factory.newInstance();
             slots[i].input.put(0, 10 * i + 1).put(1, 10 * i + 2);
         }
-        handler = new InferenceHandler(engine, factory.inputArena(), factory.outputArena(), maxBatch, stats,
+        handler = new InferenceHandler(engine, factory.inputArena(), factory.outputArenas(), maxBatch, stats,
                 Freshness.unlimited(stats), new LatencyStats());
     }
 
@@ -73,6 +77,7 @@ class InferenceHandlerTest {
         for (int i = 0; i < 4; i++) {
             assertThat(slots[i].output.get(0)).isEqualTo(2 * (10 * i + 1));
             assertThat(slots[i].output.get(1)).isEqualTo(2 * (10 * i + 2));
+            assertThat(slots[i].outputs[1].get(0)).as("second output of slot %d", i).isEqualTo(20 * i + 3);
         }
         assertThat(stats.get(0).inferred.get()).isEqualTo(4);
     }
@@ -84,6 +89,7 @@ class InferenceHandlerTest {
         assertThat(engine.batches).containsExactly(4);
         for (int i = 0; i < 4; i++) {
             assertThat(slots[i].output.get(1)).isEqualTo(2 * (10 * i + 2));
+            assertThat(slots[i].outputs[1].get(0)).as("second output of slot %d", i).isEqualTo(20 * i + 3);
         }
     }
 

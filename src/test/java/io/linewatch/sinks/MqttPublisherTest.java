@@ -36,7 +36,8 @@ class MqttPublisherTest {
 
     static AlarmEvent alarm(String camera, long seq) {
         return new AlarmEvent(UUID.randomUUID().toString(), AlarmEvent.Type.RAISED, "site", camera, seq,
-                Instant.now(), seq * 10, "rule", "foreign_object", 0.9f, new float[] {1, 2, 3, 4}, 640, 360);
+                Instant.now(), seq * 10, "rule", 640, 360,
+                new AlarmEvent.DetectionDetail("foreign_object", 0.9f, new float[] {1, 2, 3, 4}));
     }
 
     static long seqOf(String json) throws Exception {

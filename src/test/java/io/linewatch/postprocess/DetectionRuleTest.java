@@ -10,18 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AlarmRuleTest {
+class DetectionRuleTest {
 
     private static final int FOREIGN = 1;
     private static final long FRAME_MICROS = 40_000;
 
-    private static AlarmRule rule(int hits, int window, int clear, double cooldownSeconds, List<List<Double>> zone) {
-        return new AlarmRule(new AlarmRuleConfig("fo", "foreign_object", 0.5, zone, List.of(), hits, window, clear,
+    private static DetectionRule rule(int hits, int window, int clear, double cooldownSeconds, List<List<Double>> zone) {
+        return new DetectionRule(new AlarmRuleConfig("fo", "foreign_object", 0.5, zone, List.of(), hits, window, clear,
                 cooldownSeconds), FOREIGN);
     }
 
     /** Feeds a pattern: 'x' a frame with a hit, '.' a frame without; returns the transitions by frame. */
-    private static List<String> feed(AlarmRule rule, String pattern, long startFrame) {
+    private static List<String> feed(DetectionRule rule, String pattern, long startFrame) {
         List<String> out = new ArrayList<>();
         Detections hit = new Detections(4);
         hit.add(100, 100, 120, 120, 0.9f, FOREIGN);
@@ -45,7 +45,7 @@ class AlarmRuleTest {
 
     @Test
     void clearsAfterKFramesWithoutAHitAndRaisesOnlyOncePerEpisode() {
-        AlarmRule r = rule(2, 3, 4, 0, List.of());
+        DetectionRule r = rule(2, 3, 4, 0, List.of());
         // raised at 1; gaps of 3 frames do not clear; the 4th frame in a row without a hit (13) clears
         assertThat(feed(r, "xx...x...x....", 0)).containsExactly("RAISED@1", "CLEARED@13");
         assertThat(r.raised()).isFalse();
@@ -53,7 +53,7 @@ class AlarmRuleTest {
 
     @Test
     void cooldownHoldsBackARaiseSoonAfterAClear() {
-        AlarmRule r = rule(1, 1, 2, 1.0, List.of()); // 1 s = 25 frames
+        DetectionRule r = rule(1, 1, 2, 1.0, List.of()); // 1 s = 25 frames
         List<String> t = feed(r, "x.." + "x".repeat(30), 0);
         // raised at 0, cleared at 2 (media 80 ms), next raise once 1 s has passed: frame 27
         assertThat(t).containsExactly("RAISED@0", "CLEARED@2", "RAISED@27");
@@ -61,7 +61,7 @@ class AlarmRuleTest {
 
     @Test
     void hitsBelowMinConfidenceOrOfOtherClassesDoNotCount() {
-        AlarmRule r = rule(1, 1, 2, 0, List.of());
+        DetectionRule r = rule(1, 1, 2, 0, List.of());
         Detections d = new Detections(4);
         d.add(0, 0, 10, 10, 0.49f, FOREIGN);
         d.add(0, 0, 10, 10, 0.99f, 0);
@@ -74,7 +74,7 @@ class AlarmRuleTest {
     @Test
     void zoneCountsOnlyBoxesWhoseCentreIsInside() {
         List<List<Double>> left = List.of(List.of(0.0, 0.0), List.of(50.0, 0.0), List.of(50.0, 50.0), List.of(0.0, 50.0));
-        AlarmRule r = rule(1, 1, 2, 0, left);
+        DetectionRule r = rule(1, 1, 2, 0, left);
         Detections outside = new Detections(2);
         outside.add(40, 40, 80, 80, 0.9f, FOREIGN); // centre (60, 60)
         assertThat(r.onFrame(outside, 0)).isEqualTo(NONE);

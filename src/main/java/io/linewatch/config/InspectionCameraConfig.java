@@ -1,0 +1,21 @@
+package io.linewatch.config;
+
+/**
+ * What an inspection camera's pixels measure on the product surface.
+ *
+ * @param mmPerPixel millimetres one source pixel spans on the surface (areas in mm^2 use its square)
+ */
+public record InspectionCameraConfig(Double mmPerPixel) {
+
+    public InspectionCameraConfig {
+        mmPerPixel = mmPerPixel == null ? 1.0 : mmPerPixel;
+        if (!(mmPerPixel > 0)) {
+            throw new IllegalArgumentException("mm_per_pixel must be > 0, got " + mmPerPixel);
+        }
+    }
+
+    /** The scale of a camera that configures none: 1 mm a pixel. */
+    public static InspectionCameraConfig defaults() {
+        return new InspectionCameraConfig(null);
+    }
+}

@@ -1,0 +1,71 @@
+package io.linewatch.sinks;
+
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.Detections;
+import io.linewatch.pipeline.FrameEvent;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The picture of a detection alarm: the frame, every detection in a thin box, the box that raised
+ * the alarm thick and labelled, and a header with camera, rule and time. Reuses its image while the
+ * frame size stays.
+ */
+public final class DetectionSnapshot implements SnapshotRenderer {
+
+    private static final Color[] CLASS_COLOURS = {
+        new Color(0, 200, 0), new Color(255, 60, 60), new Color(60, 160, 255), new Color(255, 200, 0)};
+
+    private final List<String> classNames;
+    private BufferedImage image;
+
+    public DetectionSnapshot(List<String> classNames) {
+        this.classNames = classNames;
+    }
+
+    @Override
+    public BufferedImage render(AlarmEvent alarm, FrameEvent frame) {
+        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
+            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
+        }
+        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        Graphics2D g = image.createGraphics();
+        try {
+            drawDetections(g, frame.detections);
+            drawAlarm(g, alarm, (AlarmEvent.DetectionDetail) alarm.detail());
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    private void drawDetections(Graphics2D g, Detections d) {
+        g.setStroke(new BasicStroke(1.5f));
+        for (int i = 0; i < d.count(); i++) {
+            g.setColor(CLASS_COLOURS[d.classId[i] % CLASS_COLOURS.length]);
+            g.drawRect(Math.round(d.x1[i]), Math.round(d.y1[i]),
+                    Math.round(d.x2[i] - d.x1[i]), Math.round(d.y2[i] - d.y1[i]));
+            Snapshots.label(g, String.format(Locale.ROOT, "%s %.2f", name(d.classId[i]), d.score[i]),
+                    Math.round(d.x1[i]), Math.round(d.y1[i]) - 3, 11);
+        }
+    }
+
+    private static void drawAlarm(Graphics2D g, AlarmEvent a, AlarmEvent.DetectionDetail d) {
+        float[] b = d.box();
+        g.setColor(Snapshots.ALARM);
+        g.setStroke(new BasicStroke(4f));
+        g.drawRect(Math.round(b[0]) - 3, Math.round(b[1]) - 3, Math.round(b[2] - b[0]) + 6, Math.round(b[3] - b[1]) + 6);
+        Snapshots.header(g, a.frameWidth(), String.format(Locale.ROOT, "ALARM %s: %s %.2f | %s frame %d | %s UTC",
+                a.rule(), d.className(), d.score(), a.camera(), a.frameNumber(), Snapshots.TIME.format(a.time())));
+    }
+
+    private String name(int classId) {
+        return classId < classNames.size() ? classNames.get(classId) : "class " + classId;
+    }
+}
