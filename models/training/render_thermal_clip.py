@@ -143,7 +143,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     mkv = os.path.join(args.out, "motor.mkv")
     cmd = ["ffmpeg", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "gray16le", "-s", f"{tw.W}x{tw.H}",
-           "-r", str(FPS), "-i", "-", "-c:v", "ffv1", "-level", "3", "-pix_fmt", "gray16le", mkv]
+           "-r", str(FPS), "-i", "-", "-c:v", "ffv1", "-level", "3", "-pix_fmt", "gray16le",
+           "-fflags", "+bitexact", "-flags:v", "+bitexact", mkv]    # bitexact: no random ids, same bytes every run
     enc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     lines, raw, peaks = [], [], []
     for t in range(args.frames):
