@@ -497,6 +497,15 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** A lane's ring: its slots, and the frames in it that its slowest stage has not finished. */
+    public record RingDepth(String lane, int slots, long depth) {
+    }
+
+    /** Every lane's ring depth, now. */
+    public List<RingDepth> ringDepths() {
+        return lanes.stream().map(l -> new RingDepth(l.name(), l.ring().getBufferSize(), l.depth())).toList();
+    }
+
     /** Stops capture, drains every accepted frame through all stages, then closes sinks and engines. */
     @Override
     public synchronized void close() {
