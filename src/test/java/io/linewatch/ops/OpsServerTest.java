@@ -87,6 +87,9 @@ class OpsServerTest {
                 stageHistogramsAddUp(samples);
                 assertThat(value(samples, "linewatch_ring_depth", Map.of("lane", "conveyor"))).isZero();
                 assertThat(value(samples, "linewatch_ring_slots", Map.of("lane", "conveyor"))).isEqualTo(32);
+                assertThat(get(base + "/reload").statusCode()).as("GET is not a reload").isEqualTo(405);
+                assertThat(post(base + "/reload").body()).as("a replay has no config file to re-read")
+                        .startsWith("not reloadable");
 
                 Cli.Result status = Cli.run("status", "--url", base);
                 assertThat(status.exitCode()).as("not ready: the clip has ended").isEqualTo(1);
@@ -139,6 +142,11 @@ class OpsServerTest {
         Map<String, String> out = new java.util.HashMap<>(labels);
         out.put(key, value);
         return out;
+    }
+
+    private static HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
