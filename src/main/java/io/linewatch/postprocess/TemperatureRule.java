@@ -69,8 +69,9 @@ public final class TemperatureRule implements AlarmRule {
         this.zoneIndex = zoneIndex;
         this.zone = zone;
         this.calibration = calibration;
-        this.raiseAtK = config.raiseAtC() == null ? Double.NaN : config.raiseAtC() + ThermalCalibration.ZERO_CELSIUS_K;
-        this.clearAtK = config.raiseAtC() == null ? Double.NaN : config.clearAtC() + ThermalCalibration.ZERO_CELSIUS_K;
+        // Readings are float kelvin: the limits are rounded the same way, so 80.0 degC reaches 80.0.
+        this.raiseAtK = config.raiseAtC() == null ? Double.NaN : (float) (config.raiseAtC() + ThermalCalibration.ZERO_CELSIUS_K);
+        this.clearAtK = config.raiseAtC() == null ? Double.NaN : (float) (config.clearAtC() + ThermalCalibration.ZERO_CELSIUS_K);
         this.rateKPerMin = config.rateOfRiseKPerMin() == null ? Double.NaN : config.rateOfRiseKPerMin();
         this.onDelayMicros = Math.round(config.onDelaySeconds() * 1e6);
         this.offDelayMicros = Math.round(config.offDelaySeconds() * 1e6);
