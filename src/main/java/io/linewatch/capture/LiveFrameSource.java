@@ -13,7 +13,8 @@ import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * A live camera decoded by FFmpeg into BGR frames, or a radiometric V4L2 camera (the PureThermal /
- * Lepton family) asked for {@code Y16} and read as 16-bit little-endian gray samples: an RTSP URL (RTP over TCP or UDP, FFmpeg's
+ * Lepton family) asked for {@code Y16} and read as 16-bit little-endian gray samples: an RTSP URL
+ * (RTP over TCP or UDP, FFmpeg's
  * socket timeout from {@code connect_timeout_ms}) or a V4L2 device (opened non-blocking, so a device
  * that stops delivering does not hold a read forever). Opened and closed again on every
  * reconnection, by the camera's capture thread only; {@link #abort()} from any thread.

@@ -36,7 +36,8 @@ final class ReplayCommand implements Callable<Integer> {
     boolean realtime;
 
     @Option(names = "--detections", paramLabel = "FILE",
-            description = "Write every frame's detections here (JSONL); for a thermal camera its temperatures and hotspots.")
+            description = "Write every frame's detections here (JSONL); for a thermal camera its temperatures and"
+                    + " hotspots.")
     Path detections;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",

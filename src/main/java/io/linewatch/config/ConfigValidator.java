@@ -53,7 +53,8 @@ final class ConfigValidator {
     }
 
     /** A thermal section only on cameras of thermal models, whose frames must be radiometric. */
-    private static void validateThermalCamera(String at, CameraConfig camera, ModelConfig model) throws ConfigException {
+    private static void validateThermalCamera(String at, CameraConfig camera, ModelConfig model)
+            throws ConfigException {
         boolean thermal = model.task() == ModelConfig.Task.THERMAL;
         require(thermal || camera.thermal().equals(ThermalCameraConfig.defaults()), at + ".thermal: only for cameras"
                 + " of thermal models; model '" + camera.model() + "' is a " + taskName(model) + " model");
@@ -62,8 +63,11 @@ final class ConfigValidator {
         }
         require(camera.kind() != SourceKind.RTSP, at + ".source: a thermal camera reads 16-bit radiometric frames"
                 + " from a file or a V4L2 device (Y16); RTSP video carries no radiometric data");
+        require(camera.kind() != SourceKind.V4L2 || camera.width() != null, at + ": a thermal V4L2 camera needs"
+                + " width and height (160 and 120 for a Lepton 3.5): the size asked of the device and its ring slots");
         require(camera.inputFormat() == null || V4L2_Y16.contains(camera.inputFormat().toLowerCase(Locale.ROOT)),
-                at + ".input_format: a thermal camera reads Y16 (input_format: y16), got '" + camera.inputFormat() + "'");
+                at + ".input_format: a thermal camera reads Y16 (input_format: y16), got '" + camera.inputFormat()
+                        + "'");
     }
 
     /** Each temperature rule has a name and watches thermal cameras that exist. */

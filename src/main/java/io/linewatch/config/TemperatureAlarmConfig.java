@@ -58,7 +58,8 @@ public record TemperatureAlarmConfig(
             throw new IllegalArgumentException("needs raise_at_c or rate_of_rise_k_per_min (or both)");
         }
         if (raiseAtC != null && clearAtC > raiseAtC) {
-            throw new IllegalArgumentException("clear_at_c (" + clearAtC + ") must not be above raise_at_c (" + raiseAtC + ")");
+            throw new IllegalArgumentException("clear_at_c (" + clearAtC + ") must not be above raise_at_c ("
+                    + raiseAtC + ")");
         }
         if (rateOfRiseKPerMin != null && !(rateOfRiseKPerMin > 0)) {
             throw new IllegalArgumentException("rate_of_rise_k_per_min must be > 0, got " + rateOfRiseKPerMin);

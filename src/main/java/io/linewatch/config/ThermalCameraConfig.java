@@ -13,8 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reflectedC     the reflected apparent temperature, degrees Celsius
  * @param unit           the unit of published temperatures
  */
-public record ThermalCameraConfig(@JsonProperty("scale_k_per_count") Double scaleKPerCount, Double offsetK, Double emissivity, Double reflectedC,
-                                  TemperatureUnit unit) {
+public record ThermalCameraConfig(@JsonProperty("scale_k_per_count") Double scaleKPerCount, Double offsetK,
+                                  Double emissivity, Double reflectedC, TemperatureUnit unit) {
 
     /** Units temperatures are published in. */
     public enum TemperatureUnit { CELSIUS, KELVIN }

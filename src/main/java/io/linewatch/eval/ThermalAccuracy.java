@@ -53,7 +53,8 @@ public final class ThermalAccuracy {
 
         /** The replay summary's line. */
         public String summaryLine() {
-            return String.format(Locale.ROOT, "  ground truth (thermal, %d frames): MAE max %.2f K, avg %.2f K, min %.2f K;"
+            return String.format(Locale.ROOT, "  ground truth (thermal, %d frames): MAE max %.2f K, avg %.2f K,"
+                    + " min %.2f K;"
                     + " hotspots within %.0f px: recall %.3f, precision %.3f, position error mean %.2f px (max %.2f),"
                     + " peak MAE %.2f K", frames, maxMaeK, avgMaeK, minMaeK, MATCH_PX, recall(), precision(),
                     meanErrorPx, maxErrorPx, peakMaeK);
@@ -70,8 +71,10 @@ public final class ThermalAccuracy {
     }
 
     /**
-     * @param groundTruth {@code {"frame": n, "max_c": .., "avg_c": .., "min_c": .., "hotspots": [{"x", "y", "peak_c"}]}} per line
-     * @param log         {@code {"camera": .., "frame": n, "max_k": .., ..., "hotspots": [{"x", "y", "score", "peak_k"}]}} per line
+     * @param groundTruth one line a frame: {@code {"frame": n, "max_c": .., "avg_c": .., "min_c": ..,
+     *                    "hotspots": [{"x", "y", "peak_c"}]}}
+     * @param log         one line a frame: {@code {"camera": .., "frame": n, "max_k": .., ...,
+     *                    "hotspots": [{"x", "y", "score", "peak_k"}]}}
      * @param camera      the camera whose lines to take, or null for all
      */
     public static Result evaluate(Path groundTruth, Path log, String camera) throws IOException {
@@ -152,7 +155,8 @@ public final class ThermalAccuracy {
                             s.path("peak" + suffix).asDouble(Double.NaN) + toKelvin));
                 }
                 frames.put(n.get("frame").asLong(), new Frame(n.get("max" + suffix).asDouble() + toKelvin,
-                        n.get("avg" + suffix).asDouble() + toKelvin, n.get("min" + suffix).asDouble() + toKelvin, spots));
+                        n.get("avg" + suffix).asDouble() + toKelvin, n.get("min" + suffix).asDouble() + toKelvin,
+                        spots));
             }
         }
         return frames;

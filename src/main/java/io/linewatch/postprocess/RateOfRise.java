@@ -22,7 +22,7 @@ final class RateOfRise {
         this.windowMicros = windowMicros;
     }
 
-    /** Adds the sample taken at {@code micros} (never earlier than the last) and forgets samples older than the window. */
+    /** Adds the sample taken at {@code micros} (not before the last); forgets samples older than the window. */
     void add(long micros, double value) {
         while (size > 0 && times[first] < micros - windowMicros) {
             first = (first + 1) % times.length;

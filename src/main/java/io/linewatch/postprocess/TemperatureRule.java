@@ -70,13 +70,18 @@ public final class TemperatureRule implements AlarmRule {
         this.zone = zone;
         this.calibration = calibration;
         // Readings are float kelvin: the limits are rounded the same way, so 80.0 degC reaches 80.0.
-        this.raiseAtK = config.raiseAtC() == null ? Double.NaN : (float) (config.raiseAtC() + ThermalCalibration.ZERO_CELSIUS_K);
-        this.clearAtK = config.raiseAtC() == null ? Double.NaN : (float) (config.clearAtC() + ThermalCalibration.ZERO_CELSIUS_K);
+        this.raiseAtK = config.raiseAtC() == null ? Double.NaN : asReading(config.raiseAtC());
+        this.clearAtK = config.raiseAtC() == null ? Double.NaN : asReading(config.clearAtC());
         this.rateKPerMin = config.rateOfRiseKPerMin() == null ? Double.NaN : config.rateOfRiseKPerMin();
         this.onDelayMicros = Math.round(config.onDelaySeconds() * 1e6);
         this.offDelayMicros = Math.round(config.offDelaySeconds() * 1e6);
         this.cooldownMicros = Math.round(config.cooldownSeconds() * 1e6);
         this.rate = new RateOfRise(Math.round(config.rateWindowSeconds() * 1e6));
+    }
+
+    /** A limit in degC as a reading of it would be: float kelvin. */
+    private static double asReading(double celsius) {
+        return (float) (celsius + ThermalCalibration.ZERO_CELSIUS_K);
     }
 
     @Override

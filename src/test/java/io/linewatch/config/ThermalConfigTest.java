@@ -91,9 +91,9 @@ class ThermalConfigTest {
 
     @Test
     void aCameraDefaultsToALeptonInCelsiusAndAZoneToItsRulesName() throws Exception {
-        LinewatchConfig c = load(with(
-                "    thermal: {scale_k_per_count: 0.04, offset_k: -10, emissivity: 0.9, reflected_c: 25, unit: kelvin}\n", "")
-                .replace("    zone_name: bearing\n", ""));
+        String calibration = "    thermal: {scale_k_per_count: 0.04, offset_k: -10, emissivity: 0.9, reflected_c: 25,"
+                + " unit: kelvin}\n";
+        LinewatchConfig c = load(with(calibration, "").replace("    zone_name: bearing\n", ""));
         assertThat(c.cameras().get(0).thermal()).isEqualTo(new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0,
                 ThermalCameraConfig.TemperatureUnit.CELSIUS));
         assertThat(c.temperatureAlarms().get(1).zoneName()).isEqualTo("bearing-fast");
@@ -123,10 +123,13 @@ class ThermalConfigTest {
         assertThat(error(with("source: motor.mkv", "source: rtsp://10.0.0.5/ir")))
                 .startsWith("cameras[0].source: a thermal camera reads 16-bit radiometric frames from a file or a V4L2"
                         + " device (Y16)");
-        assertThat(error(with("source: motor.mkv", "source: /dev/video4\n    input_format: mjpeg")))
+        String device = "source: /dev/video4\n    width: 160\n    height: 120";
+        assertThat(error(with("source: motor.mkv", device + "\n    input_format: mjpeg")))
                 .isEqualTo("cameras[0].input_format: a thermal camera reads Y16 (input_format: y16), got 'mjpeg'");
-        assertThat(load(with("source: motor.mkv", "source: /dev/video4\n    input_format: y16"))
+        assertThat(load(with("source: motor.mkv", device + "\n    input_format: y16"))
                 .cameras().get(0).inputFormat()).isEqualTo("y16");
+        assertThat(error(with("source: motor.mkv", "source: /dev/video4")))
+                .startsWith("cameras[0]: a thermal V4L2 camera needs width and height (160 and 120 for a Lepton 3.5)");
     }
 
     @Test
@@ -144,7 +147,8 @@ class ThermalConfigTest {
                     model: ir
                     thermal: {scale_k_per_count: 0.04, offset_k: -10, emissivity: 0.9, reflected_c: 25, unit: kelvin}
                 """, "").replace("    cameras: [ir]\n", "");
-        assertThat(error(noThermalCamera)).isEqualTo("temperature_alarms[0].cameras: no camera of a thermal model to watch");
+        assertThat(error(noThermalCamera))
+                .isEqualTo("temperature_alarms[0].cameras: no camera of a thermal model to watch");
     }
 
     @Test

@@ -193,11 +193,13 @@ class ThermalPipelineTest {
     void anEightBitClipAndAMisshapedModelAreStartErrorsOfOneLine() throws Exception {
         Path eightBit = dir.resolve("bgr.mkv");
         Clips.writeFfv1(eightBit, W, H, 3, new ArrayList<>());
-        Cli.Result clipError = Cli.run("replay", "--config", config(STANDIN.toString(), eightBit.toString()).toString());
+        Cli.Result clipError = Cli.run("replay", "--config",
+                config(STANDIN.toString(), eightBit.toString()).toString());
         assertThat(clipError.exitCode()).isEqualTo(1);
         assertThat(clipError.errorLines()).containsExactly("linewatch: error: camera ir: " + eightBit
                 + " holds 8-bit bgr0 frames; a thermal camera needs 16-bit gray radiometric frames (gray16le or"
-                + " gray16be: FFV1 or raw video, a 16-bit PGM or TIFF sequence), never frames scaled up from fewer bits");
+                + " gray16be: FFV1 or raw video, a 16-bit PGM or TIFF sequence), never frames scaled up from fewer"
+                + " bits");
 
         Path noHeatmap = Path.of("src/test/resources/models/thermal_no_heatmap.onnx").toAbsolutePath();
         Cli.Result missing = Cli.run("replay", "--config", config(noHeatmap.toString(), clip.toString()).toString());

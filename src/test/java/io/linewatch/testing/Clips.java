@@ -105,8 +105,10 @@ public final class Clips {
     public static void writePgm16(Path dir, String pattern, int width, int height, List<short[]> frames)
             throws java.io.IOException {
         for (int i = 0; i < frames.size(); i++) {
-            byte[] header = ("P5\n" + width + " " + height + "\n65535\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            ByteBuffer body = ByteBuffer.allocate(header.length + width * height * 2).order(java.nio.ByteOrder.BIG_ENDIAN);
+            byte[] header = ("P5\n" + width + " " + height + "\n65535\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ByteBuffer body = ByteBuffer.allocate(header.length + width * height * 2)
+                    .order(java.nio.ByteOrder.BIG_ENDIAN);
             body.put(header);
             for (short s : frames.get(i)) {
                 body.putShort(s);
