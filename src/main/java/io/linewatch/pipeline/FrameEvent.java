@@ -70,7 +70,7 @@ public final class FrameEvent {
     public final Detections detections;
 
     // --- written by thermal decode (thermal lanes) ----------------------------------------------
-    /** Temperatures, hotspots and zone statistics; no capacity in lanes of other tasks. */
+    /** Temperatures and hotspots; no capacity in lanes of other tasks. */
     public final ThermalResult thermal;
 
     // --- written by alarms -------------------------------------------------------------------

@@ -19,7 +19,6 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final FloatBuffer inputArena;
     private final FloatBuffer[] outputArenas;
     private int thermalHotspots;
-    private int thermalZones;
     private int next;
 
     /**
@@ -50,11 +49,9 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
      * Sizes each slot's {@link ThermalResult} (a thermal lane); call before the ring is built.
      *
      * @param maxHotspots most hotspots kept per frame
-     * @param maxZones    most zones any camera of the lane has
      */
-    public FrameEventFactory thermal(int maxHotspots, int maxZones) {
+    public FrameEventFactory thermal(int maxHotspots) {
         this.thermalHotspots = maxHotspots;
-        this.thermalZones = maxZones;
         return this;
     }
 
@@ -66,7 +63,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, new ThermalResult(thermalHotspots, thermalZones));
+                maxDetections, new ThermalResult(thermalHotspots));
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

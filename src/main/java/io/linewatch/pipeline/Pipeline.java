@@ -337,7 +337,7 @@ public final class Pipeline implements AutoCloseable {
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloatsEach(), model.nms().maxDetections());
         if (model.task() == ModelConfig.Task.THERMAL) {
-            factory.thermal(model.thermal().maxHotspots(), config.temperatureAlarms().size());
+            factory.thermal(model.thermal().maxHotspots());
         }
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
         Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
@@ -429,19 +429,23 @@ public final class Pipeline implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
         }
+        ThermalCalibration[] calibrations = thermalCalibrations(config, cameras);
+        return new TaskStages(
+                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
+                        model.thermal(), calibrations, freshness)),
+                new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
+                        calibrations)),
+                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
+                new ThermalSnapshot(calibrations));
+    }
+
+    /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */
+    private static ThermalCalibration[] thermalCalibrations(LinewatchConfig config, List<Integer> cameras) {
         ThermalCalibration[] calibrations = new ThermalCalibration[config.cameras().size()];
         for (int i : cameras) {
             calibrations[i] = new ThermalCalibration(config.cameras().get(i).thermal());
         }
-        TemperatureRules rules = TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
-                calibrations);
-        return new TaskStages(
-                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
-                        model.thermal(), calibrations, freshness)),
-                new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(), calibrations,
-                        rules.zonesByCamera())),
-                rules.rulesByCamera(),
-                new ThermalSnapshot(calibrations));
+        return calibrations;
     }
 
     /**
@@ -488,7 +492,9 @@ public final class Pipeline implements AutoCloseable {
     static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
         return switch (model.task()) {
             case DETECTION -> detectionRules(config, cameras);
-            case THERMAL, SEGMENTATION -> throw new IllegalStateException("alarm rules of task "
+            case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
+                    thermalCalibrations(config, cameras));
+            case SEGMENTATION -> throw new IllegalStateException("alarm rules of task "
                     + model.task().name().toLowerCase(java.util.Locale.ROOT) + " cannot be rebuilt yet");
         };
     }
@@ -695,8 +701,9 @@ public final class Pipeline implements AutoCloseable {
             if (ring == null) {
                 return "camera " + camera.id() + ": its model's lane is not running";
             }
-            FrameSource source = camera.kind().live() ? new LiveFrameSource(camera)
-                    : new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+            FrameSource source = camera.kind().live() ? new LiveFrameSource(camera, pixelFormat(next, camera))
+                    : new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop(),
+                            pixelFormat(next, camera), camera.frameRate());
             out.put(i, source);
             if (!camera.kind().live()) {
                 try {

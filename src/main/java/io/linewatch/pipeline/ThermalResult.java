@@ -27,29 +27,11 @@ public final class ThermalResult {
     public float pixelMaxX;
     public float pixelMaxY;
 
-    /**
-     * Per zone of the camera (the zones of its temperature rules, in order): max, average and min of
-     * the calibrated pixels inside, the centre of the hottest, and how many pixels count. A zone
-     * with no pixel inside the frame reads NaN.
-     */
-    public final float[] zoneMaxK;
-    public final float[] zoneAvgK;
-    public final float[] zoneMinK;
-    public final float[] zoneMaxX;
-    public final float[] zoneMaxY;
-    public final int[] zonePixels;
-
-    public ThermalResult(int maxHotspots, int maxZones) {
+    public ThermalResult(int maxHotspots) {
         hotspotX = new float[maxHotspots];
         hotspotY = new float[maxHotspots];
         hotspotScore = new float[maxHotspots];
         hotspotPeakK = new float[maxHotspots];
-        zoneMaxK = new float[maxZones];
-        zoneAvgK = new float[maxZones];
-        zoneMinK = new float[maxZones];
-        zoneMaxX = new float[maxZones];
-        zoneMaxY = new float[maxZones];
-        zonePixels = new int[maxZones];
     }
 
     public int hotspotCount() {
@@ -58,10 +40,6 @@ public final class ThermalResult {
 
     public int hotspotCapacity() {
         return hotspotX.length;
-    }
-
-    public int zoneCapacity() {
-        return zoneMaxK.length;
     }
 
     /** Forgets the previous frame's hotspots. */

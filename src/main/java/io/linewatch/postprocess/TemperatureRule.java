@@ -1,6 +1,7 @@
 package io.linewatch.postprocess;
 
 import io.linewatch.config.TemperatureAlarmConfig;
+import io.linewatch.config.ThermalCameraConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.ThermalCalibration;
@@ -16,9 +17,10 @@ import java.util.Locale;
  *   raised --(measure &lt; clear_at and rise below rate_of_rise, held off_delay)------------&gt; idle
  * </pre>
  *
- * The measure is the max, avg or min of the rule's zone (the calibrated pixels inside its polygon)
- * or, without a zone, of the whole frame as the model estimates it (denoised: a single noisy pixel
- * does not raise it). The rate of rise is the least-squares slope of the measure over the last
+ * The measure is the max, avg or min of the rule's zone (the calibrated object temperatures of the
+ * pixels inside its polygon, measured here, so that a reload changes a zone with its rule) or,
+ * without a zone, of the whole frame as the model estimates it (denoised: a single noisy pixel does
+ * not raise it). The rate of rise is the least-squares slope of the measure over the last
  * {@code rate_window_seconds} of media time, known once samples cover the window. Raising at one
  * level and clearing below a lower one (hysteresis) keeps a temperature that hovers at the limit
  * from flapping; the delays count media time, so a replay raises the same alarms at any speed. A
@@ -29,10 +31,10 @@ public final class TemperatureRule implements AlarmRule {
 
     private static final long NEVER = Long.MIN_VALUE;
 
+    private final Settings settings;
     private final String name;
     private final TemperatureAlarmConfig.Measure measure;
-    private final int zoneIndex;
-    private final ThermalZone zone;
+    private final ZoneMeter zone;
     private final ThermalCalibration calibration;
     private final double raiseAtK;
     private final double clearAtK;
@@ -56,18 +58,22 @@ public final class TemperatureRule implements AlarmRule {
     private double slope;
     private boolean slopeKnown;
 
+    /** A rule's config without its camera list, and the calibration of the camera it watches. */
+    private record Settings(TemperatureAlarmConfig config, ThermalCameraConfig calibration) {
+    }
+
     /**
-     * @param zoneIndex   the rule's zone among its camera's zones (see {@link ThermalResult}), or -1
-     *                    for the whole frame
-     * @param zone        that zone, or null for the whole frame
-     * @param calibration the camera's, for the unit and the event
+     * @param calibration the watched camera's: counts to temperatures for the zone, the unit and the
+     *                    event
      */
-    public TemperatureRule(TemperatureAlarmConfig config, int zoneIndex, ThermalZone zone,
-                           ThermalCalibration calibration) {
+    public TemperatureRule(TemperatureAlarmConfig config, ThermalCalibration calibration) {
+        this.settings = new Settings(new TemperatureAlarmConfig(config.name(), null, config.zone(),
+                config.zoned() ? config.zoneName() : null, config.measure(), config.raiseAtC(), config.clearAtC(),
+                config.rateOfRiseKPerMin(), config.rateWindowSeconds(), config.onDelaySeconds(),
+                config.offDelaySeconds(), config.cooldownSeconds()), calibration.config());
         this.name = config.name();
         this.measure = config.measure();
-        this.zoneIndex = zoneIndex;
-        this.zone = zone;
+        this.zone = config.zoned() ? new ZoneMeter(new ThermalZone(config.zoneName(), config.zone())) : null;
         this.calibration = calibration;
         // Readings are float kelvin: the limits are rounded the same way, so 80.0 degC reaches 80.0.
         this.raiseAtK = config.raiseAtC() == null ? Double.NaN : asReading(config.raiseAtC());
@@ -84,14 +90,38 @@ public final class TemperatureRule implements AlarmRule {
         return (float) (celsius + ThermalCalibration.ZERO_CELSIUS_K);
     }
 
+    /** Feeds one decoded frame: its pixels (a zone) or its model results (the whole frame). */
     @Override
     public Transition onFrame(FrameEvent frame) {
+        if (zone != null) {
+            zone.measure(frame, calibration);
+            return onReadings(zone.maxK, zone.avgK, zone.minK, zone.maxX, zone.maxY, frame.mediaMicros);
+        }
         return onFrame(frame.thermal, frame.mediaMicros);
     }
 
-    /** Feeds one frame's thermal results, taken at {@code mediaMicros}. */
+    /**
+     * Feeds one frame of a whole-frame rule, taken at {@code mediaMicros}: the model's max, avg and
+     * min, and the hottest hotspot (the hottest pixel when the model found none).
+     */
     public Transition onFrame(ThermalResult r, long mediaMicros) {
-        if (!read(r)) {
+        int hot = r.hottestHotspot();
+        return onReadings(r.maxK, r.avgK, r.minK, hot >= 0 ? r.hotspotX[hot] : r.pixelMaxX,
+                hot >= 0 ? r.hotspotY[hot] : r.pixelMaxY, mediaMicros);
+    }
+
+    private Transition onReadings(float maxK, float avgK, float minK, float x, float y, long mediaMicros) {
+        max = maxK;
+        avg = avgK;
+        min = minK;
+        hotspotX = x;
+        hotspotY = y;
+        value = switch (measure) {
+            case MAX -> max;
+            case AVG -> avg;
+            case MIN -> min;
+        };
+        if (Double.isNaN(value)) {
             return Transition.NONE;
         }
         rate.add(mediaMicros, value);
@@ -137,30 +167,6 @@ public final class TemperatureRule implements AlarmRule {
         return Transition.CLEARED;
     }
 
-    /** Takes the zone's or the frame's readings; false when the measure is unknown. */
-    private boolean read(ThermalResult r) {
-        if (zoneIndex < 0) {
-            max = r.maxK;
-            avg = r.avgK;
-            min = r.minK;
-            int hot = r.hottestHotspot();
-            hotspotX = hot >= 0 ? r.hotspotX[hot] : r.pixelMaxX;
-            hotspotY = hot >= 0 ? r.hotspotY[hot] : r.pixelMaxY;
-        } else {
-            max = r.zoneMaxK[zoneIndex];
-            avg = r.zoneAvgK[zoneIndex];
-            min = r.zoneMinK[zoneIndex];
-            hotspotX = r.zoneMaxX[zoneIndex];
-            hotspotY = r.zoneMaxY[zoneIndex];
-        }
-        value = switch (measure) {
-            case MAX -> max;
-            case AVG -> avg;
-            case MIN -> min;
-        };
-        return !Double.isNaN(value);
-    }
-
     private double slope() {
         if (!slopeKnown) {
             slope = rate.kelvinPerMinute();
@@ -172,8 +178,8 @@ public final class TemperatureRule implements AlarmRule {
     /** The readings of the frame that raised or cleared, in the camera's unit. */
     @Override
     public AlarmEvent.Detail detail() {
-        return new AlarmEvent.ThermalDetail(zone == null ? "frame" : zone.name(),
-                zone == null ? List.of() : zone.points(), measure.name().toLowerCase(Locale.ROOT),
+        return new AlarmEvent.ThermalDetail(zone == null ? "frame" : zone.zone().name(),
+                zone == null ? List.of() : zone.zone().points(), measure.name().toLowerCase(Locale.ROOT),
                 calibration.toUnit(value), calibration.toUnit(max), calibration.toUnit(avg), calibration.toUnit(min),
                 hotspotX, hotspotY, slope(), calibration.config(), calibration.unitName());
     }
@@ -181,6 +187,11 @@ public final class TemperatureRule implements AlarmRule {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Object settings() {
+        return settings;
     }
 
     public boolean raised() {

@@ -19,12 +19,10 @@ import java.nio.FloatBuffer;
  *       back to source pixels through the letterbox; the best {@code max_hotspots} by score, each
  *       with the hottest calibrated pixel of the 5x5 around the pixel holding its position (the
  *       heat map is coarser than the frame);</li>
- *   <li>the frame's hottest and coldest calibrated pixels;</li>
- *   <li>per zone of the camera: max, avg and min of the calibrated pixels whose centres lie inside,
- *       and the hottest one's centre.</li>
+ *   <li>the frame's hottest and coldest calibrated pixels.</li>
  * </ul>
- * Zone masks are built per frame size (once, unless a camera's frames change size); a frame
- * allocates nothing.
+ * Zones are measured by the temperature rules that watch them (see {@link TemperatureRule}), so a
+ * reload changes a zone together with its rule. A frame allocates nothing.
  */
 public final class ThermalDecodeHandler implements EventHandler<FrameEvent> {
 
@@ -37,28 +35,14 @@ public final class ThermalDecodeHandler implements EventHandler<FrameEvent> {
     private final float normOffsetK;
     private final float threshold;
     private final ThermalCalibration[] calibrations;
-    private final ThermalZone[][] zonesByCamera;
-    /** Per camera and zone, the pixels inside, for the frame size in {@link #maskSizeByCamera}. */
-    private final int[][][] maskByCamera;
-    private final long[] maskSizeByCamera;
 
-    /**
-     * @param calibrations  each camera's calibration by camera index, null for cameras of other lanes
-     * @param zonesByCamera each camera's zones by camera index (null or empty: none)
-     */
-    public ThermalDecodeHandler(ThermalHeads heads, ThermalModelConfig model, ThermalCalibration[] calibrations,
-                                ThermalZone[][] zonesByCamera) {
+    /** @param calibrations each camera's calibration by camera index, null for cameras of other lanes */
+    public ThermalDecodeHandler(ThermalHeads heads, ThermalModelConfig model, ThermalCalibration[] calibrations) {
         this.heads = heads;
         this.normScaleK = model.normScaleK().floatValue();
         this.normOffsetK = model.normOffsetK().floatValue();
         this.threshold = model.hotspotThreshold().floatValue();
         this.calibrations = calibrations.clone();
-        this.zonesByCamera = new ThermalZone[calibrations.length][];
-        for (int i = 0; i < calibrations.length; i++) {
-            this.zonesByCamera[i] = zonesByCamera[i] == null ? new ThermalZone[0] : zonesByCamera[i].clone();
-        }
-        this.maskByCamera = new int[calibrations.length][][];
-        this.maskSizeByCamera = new long[calibrations.length];
     }
 
     @Override
@@ -75,7 +59,6 @@ public final class ThermalDecodeHandler implements EventHandler<FrameEvent> {
             r.hotspotPeakK[k] = peakNear(event, cal, r.hotspotX[k], r.hotspotY[k]);
         }
         frameExtremes(event, cal, r);
-        zoneStats(event, cal, r);
     }
 
     private void readTemps(FloatBuffer temps, ThermalResult r) {
@@ -165,48 +148,5 @@ public final class ThermalDecodeHandler implements EventHandler<FrameEvent> {
         r.pixelMinK = min;
         r.pixelMaxX = at % e.width + 0.5f;
         r.pixelMaxY = at / e.width + 0.5f;
-    }
-
-    private void zoneStats(FrameEvent e, ThermalCalibration cal, ThermalResult r) {
-        int[][] masks = masks(e);
-        for (int z = 0; z < masks.length; z++) {
-            int[] inside = masks[z];
-            float max = Float.NEGATIVE_INFINITY;
-            float min = Float.POSITIVE_INFINITY;
-            double sum = 0;
-            int at = -1;
-            for (int i : inside) {
-                float k = cal.kelvinAt(e.pixels, i);
-                sum += k;
-                min = Math.min(min, k);
-                if (k > max) {
-                    max = k;
-                    at = i;
-                }
-            }
-            boolean empty = inside.length == 0;
-            r.zoneMaxK[z] = empty ? Float.NaN : max;
-            r.zoneMinK[z] = empty ? Float.NaN : min;
-            r.zoneAvgK[z] = empty ? Float.NaN : (float) (sum / inside.length);
-            r.zoneMaxX[z] = empty ? Float.NaN : at % e.width + 0.5f;
-            r.zoneMaxY[z] = empty ? Float.NaN : at / e.width + 0.5f;
-            r.zonePixels[z] = inside.length;
-        }
-    }
-
-    /** The camera's zone masks for this frame's size, built on the first frame of each size. */
-    private int[][] masks(FrameEvent e) {
-        int camera = e.cameraIndex;
-        long size = (long) e.width << 32 | e.height;
-        if (maskByCamera[camera] == null || maskSizeByCamera[camera] != size) {
-            ThermalZone[] zones = zonesByCamera[camera];
-            int[][] masks = new int[zones.length][];
-            for (int z = 0; z < zones.length; z++) {
-                masks[z] = zones[z].pixels(e.width, e.height);
-            }
-            maskByCamera[camera] = masks;
-            maskSizeByCamera[camera] = size;
-        }
-        return maskByCamera[camera];
     }
 }

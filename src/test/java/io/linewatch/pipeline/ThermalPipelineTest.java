@@ -2,14 +2,17 @@ package io.linewatch.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.ConfigLoader;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Clips;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * temperatures of a surface of emissivity 0.95 in surroundings at 20 degC, 0.01 K a count. The
  * scene: 20 degC, a cold stripe at 12 degC, a Gaussian hotspot (sigma 2 px) centred on pixel (102,
  * 62) whose peak P(t) is 40 degC until 2 s, rises 20 K/s to 100 degC at 5 s, holds, falls to 50 degC
- * between 7 and 8 s and stays there; 9 fps, 10 s.
+ * between 7 and 8 s and stays there; 9 fps, 10 s. Also: a reload changes temperature rules in place
+ * and reopens a changed source as 16-bit.
  */
 class ThermalPipelineTest {
 
@@ -187,6 +191,35 @@ class ThermalPipelineTest {
         double positionError = Double.parseDouble(accuracy.replaceAll(".*position error mean ([0-9.]+) px.*", "$1"));
         assertThat(maxMae).isLessThan(0.02);
         assertThat(positionError).isLessThan(1.5);
+    }
+
+    @Test
+    void aReloadChangesTemperatureRulesInPlaceAndReopensAChangedSourceAsSixteenBit() throws Exception {
+        Path file = config(STANDIN.toString(), clip.toString());
+        String yaml = Files.readString(file).replace("pacing: fast", "pacing: realtime\n    loop: true");
+        Files.writeString(file, yaml);
+        Pipeline pipeline = Pipeline.start(ConfigLoader.load(file), new Pipeline.Options(null, false, null, null));
+        try {
+            CameraStats stats = pipeline.stats().get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stats.inferred.get() > 5);
+
+            Files.writeString(file, yaml.replace("raise_at_c: 85", "raise_at_c: 90"));
+            Pipeline.Reload rules = pipeline.reload(ConfigLoader.load(file));
+            assertThat(rules.restartNeeded()).isFalse();
+            assertThat(rules.summary()).isEqualTo("temperature_alarms changed overheat");
+
+            Path other = dir.resolve("other.mkv");
+            Files.copy(clip, other);
+            Files.writeString(file, yaml.replace("raise_at_c: 85", "raise_at_c: 90").replace(clip.toString(),
+                    other.toString()));
+            Pipeline.Reload source = pipeline.reload(ConfigLoader.load(file));
+            assertThat(source.summary()).isEqualTo("capture restarted for camera(s) [ir]");
+            long inferred = stats.inferred.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> stats.inferred.get() > inferred + 5);
+            assertThat(stats.failed.get()).as("frames of the reopened source are 16-bit too").isZero();
+        } finally {
+            pipeline.close();
+        }
     }
 
     @Test

@@ -11,7 +11,6 @@ import io.linewatch.config.ThermalModelConfig;
 import io.linewatch.inference.OnnxRuntimeEngine;
 import io.linewatch.postprocess.ThermalDecodeHandler;
 import io.linewatch.postprocess.ThermalHeads;
-import io.linewatch.postprocess.ThermalZone;
 import io.linewatch.preprocess.ThermalPreprocessHandler;
 import io.linewatch.testing.ReferenceTensors;
 import io.linewatch.testing.Shipped;
@@ -47,7 +46,7 @@ class ThermalReferenceTest {
         FloatBuffer referenceHeatmap = ReferenceTensors.floats("thermal_heatmap_b2.bin");
         List<Integer> frames = List.of(ref.get("frames").get(0).asInt(), ref.get("frames").get(1).asInt());
 
-        FrameEventFactory factory = new FrameEventFactory(2, W * H * 2, W * H, new int[] {3, 4800}, 1).thermal(8, 0);
+        FrameEventFactory factory = new FrameEventFactory(2, W * H * 2, W * H, new int[] {3, 4800}, 1).thermal(8);
         FrameEvent[] slots = {factory.newInstance(), factory.newInstance()};
         decodeFrames(frames, slots);
         ThermalPreprocessHandler preprocess = new ThermalPreprocessHandler(W, H, ThermalModelConfig.defaults(), cals,
@@ -70,8 +69,7 @@ class ThermalReferenceTest {
         }
 
         ThermalDecodeHandler decode = new ThermalDecodeHandler(ThermalHeads.find(List.of("temps", "heatmap"),
-                List.of(new long[] {3}, new long[] {1, 60, 80}), W, H), ThermalModelConfig.defaults(), cals,
-                new ThermalZone[][] {null});
+                List.of(new long[] {3}, new long[] {1, 60, 80}), W, H), ThermalModelConfig.defaults(), cals);
         for (int k = 0; k < 2; k++) {
             decode.onEvent(slots[k], k, true);
             assertDecoded(slots[k].thermal, ref.get("results").get(k));

@@ -8,6 +8,8 @@ import io.linewatch.config.TemperatureAlarmConfig.Measure;
 import io.linewatch.config.ThermalCameraConfig;
 import io.linewatch.config.ThermalCameraConfig.TemperatureUnit;
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.ThermalCalibration;
 import io.linewatch.pipeline.ThermalResult;
 import io.linewatch.postprocess.AlarmRule.Transition;
@@ -22,7 +24,7 @@ class TemperatureRuleTest {
     private static final ThermalCalibration CELSIUS = new ThermalCalibration(
             new ThermalCameraConfig(0.01, 0.0, 0.95, 20.0, TemperatureUnit.CELSIUS));
 
-    private final ThermalResult frame = new ThermalResult(4, 1);
+    private final ThermalResult frame = new ThermalResult(4);
 
     private static TemperatureAlarmConfig level(double raiseC, double clearC, double onS, double offS, double coolS) {
         return new TemperatureAlarmConfig("overheat", null, null, null, Measure.MAX, raiseC, clearC, null, null, onS,
@@ -35,7 +37,7 @@ class TemperatureRuleTest {
     }
 
     private static TemperatureRule frameRule(TemperatureAlarmConfig c) {
-        return new TemperatureRule(c, -1, null, CELSIUS);
+        return new TemperatureRule(c, CELSIUS);
     }
 
     /** Feeds the whole-frame max (degC) at time t (s). */
@@ -108,7 +110,7 @@ class TemperatureRuleTest {
         // is known from 5.1 s, when the sample at 0 s falls out of the 5 s window: 120 >= 90, raised.
         // Flat from 10 s: the least-squares slope of a window [t-5, t] holding a ramp up to 10 s and
         // the flat part after is below 90 K/min from about 11.5 s on.
-        TemperatureRule rule = new TemperatureRule(rate(90, 5), -1, null, CELSIUS);
+        TemperatureRule rule = new TemperatureRule(rate(90, 5), CELSIUS);
         List<String> transitions = new ArrayList<>();
         double rateAtRaise = Double.NaN;
         for (int i = 0; i <= 200; i++) {
@@ -133,46 +135,72 @@ class TemperatureRuleTest {
     void aSlowOrNoisyTemperatureIsNoFastRise() {
         // 1 K/min for 10 minutes with +-0.5 K of alternating noise at 1 frame a second: the
         // least-squares slope stays near 1 K/min, far below 90, although single steps jump 1 K.
-        TemperatureRule rule = new TemperatureRule(rate(90, 5), -1, null, CELSIUS);
+        TemperatureRule rule = new TemperatureRule(rate(90, 5), CELSIUS);
         for (int t = 0; t < 600; t++) {
             assertThat(feed(rule, t, 40 + t / 60.0 + (t % 2 == 0 ? 0.5 : -0.5))).isEqualTo(Transition.NONE);
         }
     }
 
+    /** A 160x120 frame at 20 degC (e = 1: counts * 0.01 is the object temperature), in a slot. */
+    private static FrameEvent slot() {
+        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 1, new int[] {3, 1}, 1).thermal(4).newInstance();
+        e.width = 160;
+        e.height = 120;
+        e.pixelFormat = FrameEvent.PixelFormat.GRAY16;
+        for (int i = 0; i < 160 * 120; i++) {
+            setCounts(e, i % 160, i / 160, 29315);
+        }
+        return e;
+    }
+
+    private static void setCounts(FrameEvent e, int x, int y, int counts) {
+        e.pixels[2 * (y * e.width + x)] = (byte) counts;
+        e.pixels[2 * (y * e.width + x) + 1] = (byte) (counts >> 8);
+    }
+
     @Test
-    void aZoneRuleReadsItsZoneAndAnUnknownReadingChangesNothing() {
-        ThermalZone zone = new ThermalZone("bearing", List.of(List.of(0.0, 0.0), List.of(10.0, 0.0),
-                List.of(10.0, 10.0)));
-        TemperatureAlarmConfig c = new TemperatureAlarmConfig("bearing-hot", null, zone.points(), null, Measure.AVG,
-                50.0, 45.0, null, null, 0.0, 0.0, 0.0);
-        TemperatureRule rule = new TemperatureRule(c, 0, zone, CELSIUS);
-        frame.maxK = (float) (200 + K0); // the frame is hot, the zone is not
-        frame.zoneMaxK[0] = (float) (49 + K0);
-        frame.zoneAvgK[0] = (float) (40 + K0);
-        frame.zoneMinK[0] = (float) (35 + K0);
-        assertThat(rule.onFrame(frame, 0)).isEqualTo(Transition.NONE);
-        frame.zoneAvgK[0] = (float) (51 + K0);
-        frame.zoneMaxX[0] = 4.5f;
-        frame.zoneMaxY[0] = 2.5f;
-        assertThat(rule.onFrame(frame, 100_000)).isEqualTo(Transition.RAISED);
+    void aZoneRuleMeasuresTheCalibratedPixelsInsideItsPolygon() {
+        ThermalCalibration blackBody = new ThermalCalibration(new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0, null));
+        List<List<Double>> bearing = List.of(List.of(120.0, 55.0), List.of(135.0, 55.0), List.of(135.0, 70.0),
+                List.of(120.0, 70.0));
+        TemperatureRule rule = new TemperatureRule(new TemperatureAlarmConfig("bearing-hot", null, bearing, "bearing",
+                Measure.MAX, 75.0, 70.0, null, null, 0.0, 0.0, 0.0), blackBody);
+        FrameEvent e = slot();
+        e.thermal.maxK = (float) (10 + K0); // the model's whole frame is cold: the zone's pixels decide
+        setCounts(e, 130, 64, 35315);       // 80 degC, inside
+        setCounts(e, 127, 61, 34315);       // 70 degC, inside
+        setCounts(e, 140, 63, 36315);       // 90 degC, outside
+        assertThat(rule.onFrame(e)).isEqualTo(Transition.RAISED);
+
+        // Pixel centres x + 0.5 in (120, 135) and y + 0.5 in (55, 70): 15 x 15 = 225 pixels, two of
+        // them hot: avg = 20 + (60 + 50) / 225 = 20.488889 degC.
         AlarmEvent.ThermalDetail d = (AlarmEvent.ThermalDetail) rule.detail();
         assertThat(d.zone()).isEqualTo("bearing");
-        assertThat(d.polygon()).isEqualTo(zone.points());
-        assertThat(d.measure()).isEqualTo("avg");
-        assertThat(d.value()).isCloseTo(51, within(1e-4));
-        assertThat(d.max()).isCloseTo(49, within(1e-4));
-        assertThat(d.hotspotX()).isEqualTo(4.5f);
-        assertThat(d.hotspotY()).isEqualTo(2.5f);
-        frame.zoneAvgK[0] = Float.NaN; // the zone left the frame
-        assertThat(rule.onFrame(frame, 200_000)).isEqualTo(Transition.NONE);
+        assertThat(d.polygon()).isEqualTo(bearing);
+        assertThat(d.measure()).isEqualTo("max");
+        assertThat(d.value()).isCloseTo(80, within(1e-3));
+        assertThat(d.max()).isCloseTo(80, within(1e-3));
+        assertThat(d.avg()).isCloseTo(20.488889, within(1e-3));
+        assertThat(d.min()).isCloseTo(20, within(1e-3));
+        assertThat(d.hotspotX()).isEqualTo(130.5f);
+        assertThat(d.hotspotY()).isEqualTo(64.5f);
+
+        FrameEvent small = slot();         // a frame the zone lies outside of: nothing is known
+        small.width = 100;
+        small.height = 50;
+        small.mediaMicros = 100_000;
+        assertThat(rule.onFrame(small)).isEqualTo(Transition.NONE);
         assertThat(rule.raised()).isTrue();
+        FrameEvent cool = slot();
+        cool.mediaMicros = 200_000;
+        assertThat(rule.onFrame(cool)).isEqualTo(Transition.CLEARED);
     }
 
     @Test
     void theDetailIsInTheCamerasUnitWithTheHottestHotspot() {
         ThermalCalibration kelvin = new ThermalCalibration(
                 new ThermalCameraConfig(0.01, 0.0, 0.95, 20.0, TemperatureUnit.KELVIN));
-        TemperatureRule rule = new TemperatureRule(level(80, 70, 0, 0, 0), -1, null, kelvin);
+        TemperatureRule rule = new TemperatureRule(level(80, 70, 0, 0, 0), kelvin);
         frame.offerHotspot(10, 20, 0.9f);
         frame.offerHotspot(30, 40, 0.5f);
         frame.hotspotPeakK[0] = 340;

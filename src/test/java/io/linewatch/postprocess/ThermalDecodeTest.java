@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The thermal decode stage against hand-worked heat maps and frames: model temperatures back to
  * kelvin, hotspots at the refined centroid in source pixels with their peak temperature, the frame's
- * extremes and zone statistics; and the outputs found by name, or a clear refusal.
+ * extremes; and the outputs found by name, or a clear refusal.
  */
 class ThermalDecodeTest {
 
@@ -28,9 +28,9 @@ class ThermalDecodeTest {
     private static final ThermalCalibration CAL = new ThermalCalibration(
             new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0, null));
 
-    private static FrameEvent slot(int maxHotspots, int maxZones) {
+    private static FrameEvent slot(int maxHotspots) {
         FrameEvent e = new FrameEventFactory(1, W * H * 2, W * H, new int[] {3, 4800}, 1)
-                .thermal(maxHotspots, maxZones).newInstance();
+                .thermal(maxHotspots).newInstance();
         e.cameraIndex = 0;
         e.cameraId = "ir";
         e.width = W;
@@ -80,13 +80,13 @@ class ThermalDecodeTest {
         heat(e, 50, 10, 0.29f);
     }
 
-    private static ThermalDecodeHandler decoder(ThermalModelConfig model, ThermalZone... zones) {
-        return new ThermalDecodeHandler(HEADS, model, new ThermalCalibration[] {CAL}, new ThermalZone[][] {zones});
+    private static ThermalDecodeHandler decoder(ThermalModelConfig model) {
+        return new ThermalDecodeHandler(HEADS, model, new ThermalCalibration[] {CAL});
     }
 
     @Test
     void temperaturesHotspotsAndExtremes() {
-        FrameEvent e = slot(8, 0);
+        FrameEvent e = slot(8);
         blobs(e);
         setCounts(e, 130, 64, 35315);   // 353.15 K, inside the 5x5 around pixel (129, 63)
         setCounts(e, 127, 61, 34315);   // 343.15 K, inside it too
@@ -115,13 +115,13 @@ class ThermalDecodeTest {
 
     @Test
     void maxHotspotsKeepsTheBestScoresAndTheThresholdIsTheConfigs() {
-        FrameEvent e = slot(1, 0);
+        FrameEvent e = slot(1);
         blobs(e);
         decoder(new ThermalModelConfig(null, null, 0.3, 1)).onEvent(e, 0, true);
         assertThat(e.thermal.hotspotCount()).isEqualTo(1);
         assertThat(e.thermal.hotspotScore[0]).isEqualTo(0.9f);
 
-        FrameEvent low = slot(8, 0);
+        FrameEvent low = slot(8);
         blobs(low);
         decoder(new ThermalModelConfig(null, null, 0.25, 8)).onEvent(low, 0, true);
         assertThat(low.thermal.hotspotCount()).isEqualTo(3);
@@ -131,7 +131,7 @@ class ThermalDecodeTest {
     @Test
     void hotspotsAreMappedBackThroughTheLetterbox() {
         // An 80x60 frame scaled by 2 into the input: source = input / 2.
-        FrameEvent e = slot(8, 0);
+        FrameEvent e = slot(8);
         e.width = 80;
         e.height = 60;
         e.letterboxScale = 2f;
@@ -139,31 +139,6 @@ class ThermalDecodeTest {
         decoder(ThermalModelConfig.defaults()).onEvent(e, 0, true);
         assertThat(e.thermal.hotspotX[0]).isCloseTo(129.230769f / 2, within(1e-4f));
         assertThat(e.thermal.hotspotY[0]).isCloseTo(31.5f, within(1e-4f));
-    }
-
-    @Test
-    void zoneStatisticsOfTheCalibratedPixelsInside() {
-        FrameEvent e = slot(8, 2);
-        setCounts(e, 130, 64, 35315);
-        setCounts(e, 127, 61, 34315);
-        setCounts(e, 140, 63, 36315);   // outside the zone
-        ThermalZone bearing = new ThermalZone("bearing", List.of(List.of(120.0, 55.0), List.of(135.0, 55.0),
-                List.of(135.0, 70.0), List.of(120.0, 70.0)));
-        ThermalZone away = new ThermalZone("away", List.of(List.of(200.0, 200.0), List.of(210.0, 200.0),
-                List.of(210.0, 210.0)));
-        decoder(ThermalModelConfig.defaults(), bearing, away).onEvent(e, 0, true);
-
-        ThermalResult r = e.thermal;
-        // Pixel centres x + 0.5 in (120, 135) and y + 0.5 in (55, 70): 15 x 15 = 225 pixels, of which
-        // two are hot: avg = 293.15 + (60 + 50) / 225 = 293.638889 K.
-        assertThat(r.zonePixels[0]).isEqualTo(225);
-        assertThat(r.zoneMaxK[0]).isCloseTo(353.15f, within(1e-3f));
-        assertThat(r.zoneMinK[0]).isCloseTo(293.15f, within(1e-3f));
-        assertThat(r.zoneAvgK[0]).isCloseTo(293.638889f, within(1e-3f));
-        assertThat(r.zoneMaxX[0]).isEqualTo(130.5f);
-        assertThat(r.zoneMaxY[0]).isEqualTo(64.5f);
-        assertThat(r.zonePixels[1]).isZero();
-        assertThat(r.zoneMaxK[1]).isNaN();
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The thermal stages allocate nothing per frame once warm: preprocess, decode (with a zone) and a
- * zone rule with a rate of rise, fed thousands of frames on this thread, measured by the JVM's
+ * The thermal stages allocate nothing per frame once warm: preprocess, decode and a zone rule
+ * with a rate of rise, fed thousands of frames on this thread, measured by the JVM's
  * per-thread allocation counter.
  */
 class ThermalStagesAllocationTest {
@@ -29,13 +29,11 @@ class ThermalStagesAllocationTest {
         ThermalPreprocessHandler preprocess = new ThermalPreprocessHandler(160, 120, model, cals,
                 Freshness.unlimited(List.of(new CameraStats("ir"))));
         List<List<Double>> points = List.of(List.of(20.0, 20.0), List.of(60.0, 20.0), List.of(60.0, 60.0));
-        ThermalZone zone = new ThermalZone("z", points);
         ThermalDecodeHandler decode = new ThermalDecodeHandler(ThermalHeads.find(List.of("temps", "heatmap"),
-                List.of(new long[] {3}, new long[] {1, 60, 80}), 160, 120), model, cals,
-                new ThermalZone[][] {{zone}});
+                List.of(new long[] {3}, new long[] {1, 60, 80}), 160, 120), model, cals);
         TemperatureRule rule = new TemperatureRule(new TemperatureAlarmConfig("r", null, points, null, null, 80.0, 70.0,
-                30.0, 5.0, 0.0, 0.0, 0.0), 0, zone, cals[0]);
-        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 160 * 120, new int[] {3, 4800}, 1).thermal(8, 1)
+                30.0, 5.0, 0.0, 0.0, 0.0), cals[0]);
+        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 160 * 120, new int[] {3, 4800}, 1).thermal(8)
                 .newInstance();
         e.cameraId = "ir";
         e.width = 160;
@@ -66,7 +64,7 @@ class ThermalStagesAllocationTest {
         }
         long perFrame = (threads.getThreadAllocatedBytes(thread) - before) / frames;
         assertThat(e.thermal.hotspotCount()).isEqualTo(8);
-        assertThat(e.thermal.zonePixels[0]).isGreaterThan(0);
+        assertThat(rule.valueK()).isGreaterThan(290);
         assertThat(perFrame).as("bytes allocated per frame").isLessThan(16);
     }
 }

@@ -73,7 +73,7 @@ class ThermalAlarmOutputTest {
     @Test
     void theSnapshotIsFalseColourScaledUpWithTheHotspotZoneAndScaleBar() {
         ThermalCalibration cal = new ThermalCalibration(new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0, null));
-        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 1, new int[] {3, 1}, 1).thermal(4, 1).newInstance();
+        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 1, new int[] {3, 1}, 1).thermal(4).newInstance();
         e.cameraIndex = 0;
         e.width = 160;
         e.height = 120;
