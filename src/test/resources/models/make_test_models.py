@@ -1,9 +1,10 @@
-"""Makes the tiny ONNX models the Java tests use to check that bad models are refused, and a
-stand-in thermal model for the thermal pipeline's tests.
+"""Makes the tiny ONNX models the Java tests use to check that bad models are refused, and small
+working ones: a stand-in thermal model for the thermal pipeline's tests, a mask model for the
+accuracy gate.
 
 Run with Debian's Python: /usr/bin/python3 src/test/resources/models/make_test_models.py
-Most compute nothing useful; only their tensor shapes matter. The thermal stand-in computes
-something exact (see thermal_standin).
+Most compute nothing useful; only their tensor shapes matter. The thermal stand-in and the mask
+model compute something exact (see thermal_standin, tiny_mask).
 """
 import os
 
@@ -108,9 +109,24 @@ def thermal_misshaped():
     save("thermal_misshaped.onnx", helper.make_graph(nodes, "thermal_misshaped", [THERMAL_IN], [temps, heat]))
 
 
+def tiny_mask():
+    """Input [B, 3, 32, 32], output `mask` [B, 2, 32, 32]: per-class probabilities of a 1x1 convolution,
+    class 0 where red is above half, class 1 where blue is: a segmentation model for the accuracy gate."""
+    x = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 32, 32])
+    y = helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", 2, 32, 32])
+    weight = numpy_helper.from_array(np.array([[10, 0, 0], [0, 0, 10]], dtype=np.float32).reshape(2, 3, 1, 1), "w")
+    bias = numpy_helper.from_array(np.array([-5, -5], dtype=np.float32), "b")
+    nodes = [
+        helper.make_node("Conv", ["images", "w", "b"], ["logits"], kernel_shape=[1, 1]),
+        helper.make_node("Sigmoid", ["logits"], ["mask"]),
+    ]
+    save("tiny_mask.onnx", helper.make_graph(nodes, "tiny_mask", [x], [y], initializer=[weight, bias]))
+
+
 if __name__ == "__main__":
     one_channel_input()
     coco_output()
     thermal_standin()
     thermal_without_heatmap()
     thermal_misshaped()
+    tiny_mask()
