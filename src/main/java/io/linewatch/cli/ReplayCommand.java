@@ -2,8 +2,10 @@ package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.ThermalAccuracy;
 import io.linewatch.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,11 +35,14 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "Deliver frames at each clip's own frame rate.")
     boolean realtime;
 
-    @Option(names = "--detections", paramLabel = "FILE", description = "Write every frame's detections here (JSONL).")
+    @Option(names = "--detections", paramLabel = "FILE",
+            description = "Write every frame's detections here (JSONL); for a thermal camera its temperatures and"
+                    + " hotspots.")
     Path detections;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",
-            description = "Ground-truth boxes of the (single) clip, JSONL; prints precision and recall at IoU 0.5.")
+            description = "Ground truth of the (single) clip, JSONL: boxes (prints precision and recall at IoU 0.5) or,"
+                    + " for a thermal camera, temperatures and hotspots (prints MAE and hotspot position error).")
     Path groundTruth;
 
     @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")
@@ -80,10 +85,19 @@ final class ReplayCommand implements Callable<Integer> {
             pipeline.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        DetectionMatch.Result truth = groundTruth == null ? null
+        boolean thermal = groundTruth != null && taskOfFirstCamera(c) == ModelConfig.Task.THERMAL;
+        DetectionMatch.Result truth = groundTruth == null || thermal ? null
                 : DetectionMatch.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id(), 0.5);
         Summary.print(System.out, pipeline, seconds, truth);
+        if (thermal) {
+            System.out.println(ThermalAccuracy.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id())
+                    .summaryLine());
+        }
         return 0;
+    }
+
+    private static ModelConfig.Task taskOfFirstCamera(LinewatchConfig c) {
+        return c.models().get(c.cameras().get(0).model()).task();
     }
 
     private LinewatchConfig bindClips(LinewatchConfig c) {

@@ -18,6 +18,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final int maxDetections;
     private final FloatBuffer inputArena;
     private final FloatBuffer[] outputArenas;
+    private int thermalHotspots;
     private int next;
 
     /**
@@ -44,6 +45,16 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         this(slots, pixelCapacity, inputFloats, new int[] {outputFloats}, maxDetections);
     }
 
+    /**
+     * Sizes each slot's {@link ThermalResult} (a thermal lane); call before the ring is built.
+     *
+     * @param maxHotspots most hotspots kept per frame
+     */
+    public FrameEventFactory thermal(int maxHotspots) {
+        this.thermalHotspots = maxHotspots;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -52,7 +63,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections);
+                maxDetections, new ThermalResult(thermalHotspots));
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */
