@@ -2,8 +2,10 @@ package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +39,9 @@ final class ReplayCommand implements Callable<Integer> {
     Path detections;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",
-            description = "Ground-truth boxes of the (single) clip, JSONL; prints precision and recall at IoU 0.5.")
+            description = {"Ground truth of the (single) clip, JSONL. Detection: boxes; prints precision and recall at"
+                + " IoU 0.5. Segmentation: defects, with the true masks beside it (X.gt.jsonl, X.masks.mkv);"
+                + " prints mask IoU (foreground and per class) and defect recall."})
     Path groundTruth;
 
     @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")
@@ -67,6 +71,12 @@ final class ReplayCommand implements Callable<Integer> {
     /** Replays {@code c} to the end of its sources, prints the summary, returns the exit code. */
     static int run(LinewatchConfig c, boolean realtime, Path detections, Path groundTruth,
                    io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) throws IOException, InterruptedException {
+        ModelConfig model = c.models().get(c.cameras().get(0).model());
+        boolean segmentation = model.task() == ModelConfig.Task.SEGMENTATION;
+        if (groundTruth != null && segmentation && !Files.exists(SegmentationMatch.masksBeside(groundTruth))) {
+            throw new CliException(Main.EXIT_CONFIG, "--ground-truth " + groundTruth + ": the true masks "
+                    + SegmentationMatch.masksBeside(groundTruth).getFileName() + " are not beside it");
+        }
         Path detectionsFile = detections;
         if (detectionsFile == null && groundTruth != null) {
             detectionsFile = Files.createTempFile("linewatch-detections", ".jsonl");
@@ -80,10 +90,21 @@ final class ReplayCommand implements Callable<Integer> {
             pipeline.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        DetectionMatch.Result truth = groundTruth == null ? null
+        DetectionMatch.Result truth = groundTruth == null || segmentation ? null
                 : DetectionMatch.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id(), 0.5);
         Summary.print(System.out, pipeline, seconds, truth);
+        if (groundTruth != null && segmentation) {
+            printMaskAccuracy(groundTruth, detectionsFile, c.cameras().get(0).id(), model);
+        }
         return 0;
+    }
+
+    /** Mask IoU and defect recall against the true masks beside the ground truth. */
+    private static void printMaskAccuracy(Path groundTruth, Path regionsLog, String camera, ModelConfig model)
+            throws IOException {
+        SegmentationMatch.Result r = SegmentationMatch.evaluate(groundTruth, SegmentationMatch.masksBeside(groundTruth),
+                regionsLog, camera, model.classes());
+        System.out.println("  " + r.summaryLine());
     }
 
     private LinewatchConfig bindClips(LinewatchConfig c) {

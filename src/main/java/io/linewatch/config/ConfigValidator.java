@@ -43,7 +43,46 @@ final class ConfigValidator {
                         at + ".cameras: no camera named '" + camera + "'");
             }
         }
+        for (int i = 0; i < config.defectAlarms().size(); i++) {
+            validateDefectAlarm(origin + ": defect_alarms[" + i + "]", config, config.defectAlarms().get(i));
+        }
         return config;
+    }
+
+    /**
+     * A defect rule watches inspection cameras (those of a segmentation model): each camera it names
+     * must be one, and its class must be among the classes of the models it watches.
+     */
+    private static void validateDefectAlarm(String at, LinewatchConfig config, DefectAlarmConfig rule)
+            throws ConfigException {
+        require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
+        java.util.List<String> segmentationModels = config.models().entrySet().stream()
+                .filter(m -> m.getValue().task() == ModelConfig.Task.SEGMENTATION).map(Map.Entry::getKey).toList();
+        require(!segmentationModels.isEmpty(), at + ": no model has task segmentation, so no camera is an"
+                + " inspection camera for this rule to watch");
+        for (String id : rule.cameras()) {
+            CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
+            require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+            if (camera == null) {
+                continue;
+            }
+            ModelConfig model = config.models().get(camera.model());
+            require(model.task() == ModelConfig.Task.SEGMENTATION, at + ".cameras: '" + id + "' is not an inspection"
+                    + " camera: its model '" + camera.model() + "' has task " + taskName(model));
+            require(rule.className() == null || model.classes().contains(rule.className()), at + ".class: '"
+                    + rule.className() + "' is not one of the classes " + model.classes() + " of model '"
+                    + camera.model() + "' (camera '" + id + "')");
+        }
+        if (rule.className() != null && rule.cameras().isEmpty()) {
+            boolean known = segmentationModels.stream()
+                    .anyMatch(m -> config.models().get(m).classes().contains(rule.className()));
+            require(known, at + ".class: '" + rule.className() + "' is not a class of any segmentation model "
+                    + segmentationModels.stream().map(m -> m + " " + config.models().get(m).classes()).toList());
+        }
+    }
+
+    private static String taskName(ModelConfig model) {
+        return model.task().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.linewatch.pipeline;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One alarm state change, as published. Made only when an alarm is raised or cleared.
@@ -45,5 +46,36 @@ public record AlarmEvent(
      * @param box       {@code [x1, y1, x2, y2]} in source pixels
      */
     public record DetectionDetail(String className, float score, float[] box) implements Detail {
+    }
+
+    /**
+     * A defect rule's part: the regions that made the deciding frame a hit (for {@code cleared},
+     * those of the last hit).
+     *
+     * @param className the rule's class, or null when any class counts
+     * @param regions   the deciding regions, largest first
+     */
+    public record DefectDetail(String className, List<Region> regions) implements Detail {
+
+        public DefectDetail {
+            regions = List.copyOf(regions);
+        }
+
+        /** How many regions decided. */
+        public int count() {
+            return regions.size();
+        }
+
+        /**
+         * One defect region.
+         *
+         * @param className       its class
+         * @param areaPx          area in source pixels
+         * @param areaMm2         area on the surface, mm^2
+         * @param box             {@code [x1, y1, x2, y2]} in source pixels
+         * @param meanProbability mean probability of its class over its pixels
+         */
+        public record Region(String className, float areaPx, float areaMm2, float[] box, float meanProbability) {
+        }
     }
 }

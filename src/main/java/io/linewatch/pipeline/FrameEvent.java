@@ -69,6 +69,10 @@ public final class FrameEvent {
     /** Detections after NMS, in source-frame pixels. */
     public final Detections detections;
 
+    // --- written by segment ------------------------------------------------------------------
+    /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
+    public final DefectRegions defects;
+
     // --- written by alarms -------------------------------------------------------------------
     /** Alarm events this frame produced, usually none. */
     public final List<AlarmEvent> alarms = new ArrayList<>(4);
@@ -81,13 +85,15 @@ public final class FrameEvent {
         GRAY16
     }
 
-    FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections) {
+    FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
+               int maxDefectRegions) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
         this.outputs = outputs;
         this.output = outputs[0];
         this.detections = new Detections(maxDetections);
+        this.defects = new DefectRegions(maxDefectRegions);
     }
 
     /** True when an earlier stage failed on this frame. */

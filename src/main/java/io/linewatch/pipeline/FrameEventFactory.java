@@ -18,6 +18,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final int maxDetections;
     private final FloatBuffer inputArena;
     private final FloatBuffer[] outputArenas;
+    private int maxDefectRegions;
     private int next;
 
     /**
@@ -44,6 +45,15 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         this(slots, pixelCapacity, inputFloats, new int[] {outputFloats}, maxDetections);
     }
 
+    /**
+     * Sizes each slot's defect regions (segmentation lanes); call before the ring is built, as the
+     * ring creates every slot at once. Returns this factory.
+     */
+    public FrameEventFactory withDefectRegions(int maxRegions) {
+        this.maxDefectRegions = maxRegions;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -52,7 +62,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections);
+                maxDetections, maxDefectRegions);
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

@@ -12,10 +12,12 @@ import io.linewatch.capture.SourceStateMachine;
 import io.linewatch.capture.SourceWatchdog;
 import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.config.CameraConfig;
+import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.NmsConfig;
 import io.linewatch.config.PreprocessConfig;
+import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.InferenceHandler;
@@ -24,19 +26,24 @@ import io.linewatch.inference.OnnxRuntimeEngine;
 import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.DefectRegionFinder;
+import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.SegmentHandler;
 import io.linewatch.postprocess.YoloDecoder;
 import io.linewatch.postprocess.YoloDecoders;
 import io.linewatch.preprocess.LetterboxResampler;
 import io.linewatch.preprocess.PreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.DetectionSnapshot;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
+import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SinkException;
 import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.SnapshotWriter;
@@ -313,11 +320,15 @@ public final class Pipeline implements AutoCloseable {
         int ringSize = config.pipeline().ringSize();
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloatsEach(), model.nms().maxDetections());
+        if (model.task() == ModelConfig.Task.SEGMENTATION) {
+            factory.withDefectRegions(model.segmentation().maxRegions());
+        }
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
         Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, cameras, freshness);
-            case THERMAL, SEGMENTATION -> throw new StartupException("model " + model.path() + ": task "
+            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness);
+            case THERMAL -> throw new StartupException("model " + model.path() + ": task "
                     + model.task().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet", null);
         };
         for (int i : cameras) {
@@ -329,6 +340,10 @@ public final class Pipeline implements AutoCloseable {
                 options.listener())));
         if (detectionsOut != null && model.task() == ModelConfig.Task.DETECTION) {
             sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
+        }
+        if (detectionsOut != null && model.task() == ModelConfig.Task.SEGMENTATION) {
+            sinks.add(new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(detectionsOut, model.classes(),
+                    sig.outputIndex(MASK_OUTPUT), sig.width(), sig.height(), model.segmentation().threshold().floatValue())));
         }
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
@@ -381,6 +396,70 @@ public final class Pipeline implements AutoCloseable {
                                 decoder.anchors()), thresholds(model), stats)),
                 detectionRules(config, cameras),
                 new DetectionSnapshot(model.classes()));
+    }
+
+    /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
+    private static final String MASK_OUTPUT = "mask";
+
+    private TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                          List<Integer> cameras, Freshness freshness) throws StartupException {
+        requireChannels(model, sig, 3);
+        int mask = maskOutput(model, sig);
+        SegmentationConfig seg = model.segmentation();
+        float threshold = seg.threshold().floatValue();
+        DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
+                threshold, seg.minAreaPx(), seg.maxRegions());
+        float[] mmPerPixel = new float[config.cameras().size()];
+        for (int i = 0; i < mmPerPixel.length; i++) {
+            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
+        }
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
+                        mmPerPixel, stats)),
+                defectRules(config, cameras),
+                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold));
+    }
+
+    /**
+     * The index of a segmentation model's {@code mask} output; a start error unless it is there with
+     * one channel per configured class at the input's height and width.
+     */
+    private static int maskOutput(ModelConfig model, ModelSignature sig) throws StartupException {
+        int index = sig.outputIndex(MASK_OUTPUT);
+        if (index < 0) {
+            throw new StartupException("model " + model.path() + ": a mask model needs an output named '" + MASK_OUTPUT
+                    + "' [B, classes, height, width]; its outputs are " + sig.outputs(), null);
+        }
+        long[] dims = sig.outputs().get(index).dims();
+        long[] expected = {model.classes().size(), sig.height(), sig.width()};
+        if (!java.util.Arrays.equals(dims, expected)) {
+            throw new StartupException("model " + model.path() + ": a mask model with an unexpected output shape: "
+                    + sig.outputs().get(index) + ", expected " + MASK_OUTPUT + "[B," + expected[0] + "," + expected[1]
+                    + "," + expected[2] + "] (" + model.classes().size() + " classes " + model.classes() + ", input "
+                    + sig.width() + "x" + sig.height() + ")", null);
+        }
+        return index;
+    }
+
+    /** The defect rules watching each of {@code cameras}, by camera index (null for other cameras). */
+    private static AlarmRule[][] defectRules(LinewatchConfig config, List<Integer> cameras) {
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
+        for (int i : cameras) {
+            CameraConfig camera = config.cameras().get(i);
+            ModelConfig model = config.models().get(camera.model());
+            List<String> classes = model.classes();
+            List<AlarmRule> forCamera = new ArrayList<>();
+            for (DefectAlarmConfig rule : config.defectAlarms()) {
+                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
+                if (watches && (rule.className() == null || classes.contains(rule.className()))) {
+                    int classId = rule.className() == null ? DefectRule.ANY_CLASS : classes.indexOf(rule.className());
+                    forCamera.add(new DefectRule(rule, classId, classes, model.segmentation().maxRegions()));
+                }
+            }
+            rules[i] = forCamera.toArray(AlarmRule[]::new);
+        }
+        return rules;
     }
 
     /**
