@@ -5,6 +5,8 @@ import io.linewatch.pipeline.DefectRegions;
 import io.linewatch.pipeline.FrameEvent;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -107,8 +109,8 @@ public final class DefectSnapshot implements SnapshotRenderer {
         for (int i = 0; i < d.count(); i++) {
             g.setColor(colour(d.classId[i]));
             drawBox(g, d.x1[i], d.y1[i], d.x2[i], d.y2[i], 0);
-            Snapshots.label(g, String.format(Locale.ROOT, "%s %.1f mm2", name(d.classId[i]), d.areaMm2[i]),
-                    Math.round(d.x1[i]), Math.round(d.y1[i]) - 3, 11);
+            tag(g, String.format(Locale.ROOT, "%s %.1f mm2", name(d.classId[i]), d.areaMm2[i]),
+                    Math.round(d.x1[i]), Math.round(d.y1[i]) - 3);
         }
     }
 
@@ -121,10 +123,32 @@ public final class DefectSnapshot implements SnapshotRenderer {
             drawBox(g, b[0], b[1], b[2], b[3], 3);
             largest = Math.max(largest, r.areaMm2());
         }
-        Snapshots.header(g, a.frameWidth(), String.format(Locale.ROOT,
-                "ALARM %s: %d x %s, largest %.1f mm2 | %s frame %d | %s UTC", a.rule(), d.count(),
-                d.className() == null ? "defect" : d.className(), largest, a.camera(), a.frameNumber(),
-                Snapshots.TIME.format(a.time())));
+        // Two short lines: inspection frames are small (384 px wide for the shipped model).
+        Snapshots.header(g, a.frameWidth(), String.format(Locale.ROOT, "ALARM %s: %d x %s, largest %.1f mm2",
+                a.rule(), d.count(), d.className() == null ? "defect" : d.className(), largest));
+        g.setColor(new Color(0, 0, 0, 160));
+        g.fillRect(0, 22, a.frameWidth(), 16);
+        g.setColor(Color.WHITE);
+        Snapshots.label(g, String.format(Locale.ROOT, "%s frame %d | %s UTC", a.camera(), a.frameNumber(),
+                Snapshots.TIME.format(a.time())), 6, 34, 11);
+    }
+
+    /** A label on a dark patch, so that it reads on light surfaces too (no label on a box without fonts). */
+    private static void tag(Graphics2D g, String text, int x, int y) {
+        Color colour = g.getColor();
+        try {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            FontMetrics m = g.getFontMetrics();
+            int top = Math.max(0, y - m.getAscent());
+            g.setColor(new Color(0, 0, 0, 170));
+            g.fillRect(x - 1, top, m.stringWidth(text) + 2, m.getAscent() + m.getDescent());
+            g.setColor(colour);
+            g.drawString(text, x, top + m.getAscent());
+        } catch (RuntimeException | InternalError e) {
+            // no font configuration on this machine
+        } finally {
+            g.setColor(colour);
+        }
     }
 
     private static void drawBox(Graphics2D g, float x1, float y1, float x2, float y2, int margin) {
