@@ -1,6 +1,8 @@
 package io.linewatch.config;
 
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -56,7 +58,7 @@ final class ConfigValidator {
     private static void validateDefectAlarm(String at, LinewatchConfig config, DefectAlarmConfig rule)
             throws ConfigException {
         require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
-        java.util.List<String> segmentationModels = config.models().entrySet().stream()
+        List<String> segmentationModels = config.models().entrySet().stream()
                 .filter(m -> m.getValue().task() == ModelConfig.Task.SEGMENTATION).map(Map.Entry::getKey).toList();
         require(!segmentationModels.isEmpty(), at + ": no model has task segmentation, so no camera is an"
                 + " inspection camera for this rule to watch");
@@ -82,7 +84,7 @@ final class ConfigValidator {
     }
 
     private static String taskName(ModelConfig model) {
-        return model.task().name().toLowerCase(java.util.Locale.ROOT);
+        return model.task().name().toLowerCase(Locale.ROOT);
     }
 
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {
