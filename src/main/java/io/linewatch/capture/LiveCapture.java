@@ -78,7 +78,7 @@ public final class LiveCapture implements Runnable {
             }
         } finally {
             source.dispose();
-            state.moveTo(SourceState.STOPPED, "pipeline stopping");
+            state.moveTo(SourceState.STOPPED, "stopped");
         }
     }
 

@@ -33,6 +33,11 @@ public final class SourceWatchdog implements AutoCloseable {
         }
     }
 
+    /** Stops watching {@code capture} (a camera whose capture a reload replaced). */
+    public void unwatch(LiveCapture capture) {
+        watched.remove(capture);
+    }
+
     private void check() {
         long now = System.nanoTime();
         for (LiveCapture capture : watched) {

@@ -10,20 +10,23 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** {@code linewatch run}: the daemon, until SIGTERM or SIGINT. */
+/** {@code linewatch run}: the daemon, until SIGTERM or SIGINT; SIGHUP reloads its config. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Runs the daemon on the configured cameras until SIGTERM; a camera or model that cannot"
-                + " start is logged and left out, and the others run.")
+                + " start is logged and left out, and the others run. SIGHUP (or linewatch reload) re-reads the"
+                + " config: alarm rules and a camera's source change in place; other changes drain and exit 75"
+                + " for the service manager to restart it.")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    /** Exit code after SIGHUP: stopped cleanly, to be started again (EX_TEMPFAIL). */
+    /** Exit code after a reload whose changes need a restart: stopped cleanly, to be started again (EX_TEMPFAIL). */
     static final int EXIT_RESTART = 75;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The YAML config file.")
@@ -39,21 +42,35 @@ final class RunCommand implements Callable<Integer> {
         if (c.cameras().isEmpty()) {
             throw new CliException(Main.EXIT_CONFIG, config + ": cameras: the daemon needs at least one camera");
         }
-        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
-        Pipeline pipeline = Main.start(c, new Pipeline.Options(null, false, null, null));
-        ServiceWatchdog watchdog = ServiceWatchdog.start(pipeline, notifier);
         CountDownLatch stop = new CountDownLatch(1);
-        AtomicBoolean hangup = new AtomicBoolean();
-        // SIGTERM (systemctl stop) and SIGINT end the run loop; the drain below then exits 0.
+        AtomicReference<DaemonReload> reloader = new AtomicReference<>();
+        // Handlers before the start: a SIGTERM (systemctl stop) or SIGINT while models load ends the
+        // run as soon as it has started; the drain below then exits 0. SIGHUP (systemctl reload)
+        // re-reads the config once the daemon runs; a change that needs a restart drains and exits
+        // EXIT_RESTART, and the unit's Restart=on-failure starts the daemon on the new config.
         Signal.handle(new Signal("TERM"), sig -> stop.countDown());
         Signal.handle(new Signal("INT"), sig -> stop.countDown());
-        // Until the config is reloaded in place, SIGHUP (systemctl reload) stops cleanly with
-        // EXIT_RESTART, and the unit's Restart=on-failure starts the daemon on the new config.
         Signal.handle(new Signal("HUP"), sig -> {
-            hangup.set(true);
+            DaemonReload reload = reloader.get();
+            if (reload == null) {
+                LOG.warn("SIGHUP while starting: ignored (the config was read just now)");
+            } else {
+                reload.reload("SIGHUP");
+            }
+        });
+        SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
+        Pipeline pipeline = Main.start(c, new Pipeline.Options(null, false, null, null));
+        AtomicBoolean restart = new AtomicBoolean();
+        DaemonReload reload = new DaemonReload(config, c, pipeline, notifier, () -> {
+            restart.set(true);
             stop.countDown();
         });
-        LOG.info("running {} camera(s); SIGTERM stops", c.cameras().size());
+        reloader.set(reload);
+        if (pipeline.ops() != null) {
+            pipeline.ops().onReload(reload);
+        }
+        ServiceWatchdog watchdog = ServiceWatchdog.start(pipeline, notifier);
+        LOG.info("running {} camera(s); SIGTERM stops, SIGHUP reloads {}", c.cameras().size(), config);
         while (!stop.await(statsIntervalSeconds, TimeUnit.SECONDS)) {
             for (CameraStats s : pipeline.stats()) {
                 LOG.info("camera {}: in {}, inferred {}, dropped {}, alarms {}", s.cameraId, s.framesIn.get(),
@@ -64,8 +81,8 @@ final class RunCommand implements Callable<Integer> {
         watchdog.close();
         pipeline.close();
         notifier.close();
-        if (hangup.get()) {
-            LOG.info("stopped on SIGHUP: exiting {} so that the service manager starts linewatch on the new config",
+        if (restart.get()) {
+            LOG.info("stopped for a restart: exiting {} so that the service manager starts linewatch on the new config",
                     EXIT_RESTART);
             return EXIT_RESTART;
         }

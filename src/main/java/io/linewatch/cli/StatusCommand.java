@@ -38,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String base = base();
+        String base = base(config, url);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         HttpResponse<String> ready = get(http, base + "/readyz");
         HttpResponse<String> metrics = get(http, base + "/metrics");
@@ -47,12 +47,13 @@ final class StatusCommand implements Callable<Integer> {
         return ready.statusCode() == 200 ? 0 : 1;
     }
 
-    private String base() {
+    /** The daemon's HTTP endpoint: {@code url}, or the one {@code config} sets. */
+    static String base(Path config, String url) {
         if (url != null) {
             return url.replaceAll("/+$", "");
         }
         if (config == null) {
-            throw new CliException(Main.EXIT_CONFIG, "status: give --config FILE or --url URL");
+            throw new CliException(Main.EXIT_CONFIG, "give --config FILE or --url URL");
         }
         LinewatchConfig c = Main.loadConfig(config);
         if (!c.http().enabled()) {

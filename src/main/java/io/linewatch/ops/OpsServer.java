@@ -18,15 +18,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's local HTTP endpoint, on one thread of its own ({@code lw-http}): {@code /healthz}
  * (the process answers), {@code /readyz} (models loaded, broker connected when MQTT is on, at least
- * one camera streaming; 503 with the reasons otherwise) and {@code /metrics} (Prometheus text).
- * Reads the pipeline's counters; writes nothing.
+ * one camera streaming; 503 with the reasons otherwise), {@code /metrics} (Prometheus text) and
+ * {@code POST /reload} (the daemon re-reads its config: 200 applied, 202 restarting, 422 refused,
+ * each with its one line). Reads the pipeline's counters; only {@code /reload} changes anything,
+ * through the daemon's {@link Reloader}, and the file it re-reads is the daemon's own: a request
+ * chooses nothing.
  */
 public final class OpsServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final HttpServer server;
+    private volatile Reloader reloader;
 
     private OpsServer(HttpServer server) {
         this.server = server;
@@ -52,9 +57,35 @@ public final class OpsServer implements AutoCloseable {
                     missing.isEmpty() ? "ready\n" : "not ready: " + String.join("; ", missing) + "\n");
         });
         server.createContext("/metrics", x -> reply(x, 200, PROMETHEUS_TYPE, PipelineMetrics.render(pipeline)));
+        OpsServer ops = new OpsServer(server);
+        server.createContext("/reload", ops::reload);
         server.start();
-        LOG.info("http: /healthz, /readyz and /metrics on {}:{}", config.bind(), server.getAddress().getPort());
-        return new OpsServer(server);
+        LOG.info("http: /healthz, /readyz, /metrics and /reload on {}:{}", config.bind(), server.getAddress().getPort());
+        return ops;
+    }
+
+    /** Answers {@code POST /reload} with {@code r} from now on (until then: 503). */
+    public void onReload(Reloader r) {
+        reloader = r;
+    }
+
+    private void reload(HttpExchange x) throws IOException {
+        if (!"POST".equals(x.getRequestMethod())) {
+            x.getResponseHeaders().set("Allow", "POST");
+            reply(x, 405, TEXT, "reload: POST only\n");
+            return;
+        }
+        Reloader r = reloader;
+        if (r == null) {
+            reply(x, 503, TEXT, "not reloadable: only the daemon (linewatch run) reloads its config\n");
+            return;
+        }
+        Reloader.Answer answer = r.reload("http " + x.getRemoteAddress().getAddress().getHostAddress());
+        switch (answer.result()) {
+            case APPLIED -> reply(x, 200, TEXT, "reloaded: " + answer.line() + "\n");
+            case RESTARTING -> reply(x, 202, TEXT, "restarting: " + answer.line() + "\n");
+            case REFUSED -> reply(x, 422, TEXT, "refused: " + answer.line() + "\n");
+        }
     }
 
     /** The port listened on. */

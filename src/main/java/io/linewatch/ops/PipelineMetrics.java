@@ -35,6 +35,7 @@ final class PipelineMetrics {
         summary(t, "linewatch_capture_to_publish_seconds",
                 "Time from a frame's capture to the end of its alarm stage.", pipeline.latency());
         stages(t, pipeline.stageStats());
+        rings(t, pipeline.ringDepths());
         mqtt(t, pipeline.outbox(), pipeline.mqtt());
         jvm(t);
         return t.toString();
@@ -93,6 +94,27 @@ final class PipelineMetrics {
         t.family("linewatch_stage_frames_total", "counter", "Frames each stage of each lane handled.");
         for (StageStats s : stages) {
             t.sample("linewatch_stage_frames_total", s.frames.get(), "lane", s.lane, "stage", s.stage);
+        }
+        t.family("linewatch_stage_latency_seconds", "histogram", "Time each stage of each lane took for a frame"
+                + " (inference: the engine call of the batch the frame went in).");
+        for (StageStats s : stages) {
+            t.histogram("linewatch_stage_latency_seconds", s.latencyNanos, 1e9, "lane", s.lane, "stage", s.stage);
+        }
+        t.family("linewatch_stage_batch_frames", "histogram", "Frames each stage of each lane took from its ring at"
+                + " once (inference: one engine call, capped at the model's batch size).");
+        for (StageStats s : stages) {
+            t.histogram("linewatch_stage_batch_frames", s.batchFrames, 1, "lane", s.lane, "stage", s.stage);
+        }
+    }
+
+    private static void rings(PrometheusText t, List<Pipeline.RingDepth> rings) {
+        t.family("linewatch_ring_depth", "gauge", "Frames in a lane's ring that its slowest stage has not finished.");
+        for (Pipeline.RingDepth r : rings) {
+            t.sample("linewatch_ring_depth", r.depth(), "lane", r.lane());
+        }
+        t.family("linewatch_ring_slots", "gauge", "Slots of a lane's ring (pipeline.ring_size).");
+        for (Pipeline.RingDepth r : rings) {
+            t.sample("linewatch_ring_slots", r.slots(), "lane", r.lane());
         }
     }
 

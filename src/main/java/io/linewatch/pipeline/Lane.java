@@ -64,6 +64,11 @@ final class Lane {
         Stage(String name, EventHandler<FrameEvent> handler) {
             this(name, handler, Integer.MAX_VALUE);
         }
+
+        /** A capped batch is the stage's unit of work (inference: one engine call). */
+        boolean batching() {
+            return maxBatch != Integer.MAX_VALUE;
+        }
     }
 
     /** Time spent per stage, in the order the stages were added. */
@@ -88,6 +93,16 @@ final class Lane {
 
     RingBuffer<FrameEvent> ring() {
         return disruptor.getRingBuffer();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Frames claimed by capture that the slowest stage has not finished yet. */
+    long depth() {
+        RingBuffer<FrameEvent> ring = disruptor.getRingBuffer();
+        return Math.max(0, ring.getCursor() - ring.getMinimumGatingSequence());
     }
 
     /** Waits until every stage has handled every published frame, then stops the stage threads. */
@@ -116,7 +131,8 @@ final class Lane {
         return (ring, barrierSequences) -> {
             BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
                     .setMaxBatchSize(stage.maxBatch())
-                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), timing, stageStarted));
+                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), timing, stageStarted,
+                            stage.batching()));
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
             processors.add(p);
             threadNames.add("lw-" + name + "-" + stage.name());

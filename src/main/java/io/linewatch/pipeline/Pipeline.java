@@ -53,6 +53,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,7 @@ public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+    private static final long CAPTURE_STOP_MILLIS = 10_000;
 
     /**
      * How to start.
@@ -102,11 +104,16 @@ public final class Pipeline implements AutoCloseable {
     private final CameraStates cameraStates = new CameraStates();
     private final List<Lane> lanes = new ArrayList<>();
     private final List<InferenceEngine> engines = new ArrayList<>();
-    private final List<CaptureLoop> captures = new ArrayList<>();
-    private final List<LiveCapture> liveCaptures = new ArrayList<>();
     private final SourceWatchdog watchdog = new SourceWatchdog();
     private final Map<String, SourceStateMachine> fileStates = new java.util.HashMap<>();
-    private final List<Thread> captureThreads = new ArrayList<>();
+    /** Each running camera's capture, by camera index. */
+    private final Map<Integer, CameraCapture> captures = new ConcurrentHashMap<>();
+    private final Map<Integer, RingBuffer<FrameEvent>> ringByCamera = new LinkedHashMap<>();
+    private final List<LaneAlarms> laneAlarms = new ArrayList<>();
+    /** Size and time of each opened model's file at the start, by model name. */
+    private final Map<String, String> modelFiles = new java.util.HashMap<>();
+    private LinewatchConfig config;
+    private Options options;
     private EventLog eventLog;
     private OpsServer ops;
     private Outbox outbox;
@@ -132,17 +139,19 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
+        this.config = config;
+        this.options = options;
         Map<String, List<Integer>> camerasByModel = new LinkedHashMap<>();
         openSinks(config, options);
         FrameSource[] sources = openSources(config, options, camerasByModel);
         AlarmRule[][] rules = new AlarmRule[config.cameras().size()][0];
         long[] lastSeq = lastSequenceNumbers(config);
         long[] maxAgeNanos = maxFrameAgeNanos(config, options);
-        Map<Integer, RingBuffer<FrameEvent>> ringByCamera = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> lane : camerasByModel.entrySet()) {
             ModelConfig model = config.models().get(lane.getKey());
             RingBuffer<FrameEvent> ring;
             try {
+                modelFiles.put(lane.getKey(), fileStamp(model.path()));
                 InferenceEngine engine = openEngine(lane.getKey(), model);
                 engines.add(engine);
                 ring = buildLane(config, lane.getKey(), model, engine, lane.getValue(), sources, rules, lastSeq,
@@ -195,7 +204,7 @@ public final class Pipeline implements AutoCloseable {
      * (live), none when it is read as fast as the pipeline takes it (its frames wait for the ring
      * by design, and none may be lost).
      */
-    private static long[] maxFrameAgeNanos(LinewatchConfig config, Options options) {
+    static long[] maxFrameAgeNanos(LinewatchConfig config, Options options) {
         long[] maxAgeNanos = new long[config.cameras().size()];
         for (int i = 0; i < maxAgeNanos.length; i++) {
             CameraConfig camera = config.cameras().get(i);
@@ -350,7 +359,8 @@ public final class Pipeline implements AutoCloseable {
                         factory.outputArenas(), model.batchSize(), stats, freshness, ageAtInference),
                         model.batchSize()))
                 .then(task.decode())
-                .then(new Lane.Stage(AlarmHandler.NAME, new AlarmHandler(config.site(), rules, lastSeq, stats)))
+                .then(new Lane.Stage(AlarmHandler.NAME, alarmStage(config, name, lane, cameras, rules, task.rules(),
+                        lastSeq)))
                 .then(sinks.toArray(Lane.Stage[]::new));
         lanes.add(lane);
         try {
@@ -485,6 +495,32 @@ public final class Pipeline implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The alarm stage of a lane; a reload hands it new rules.
+     *
+     * @param rules     every camera's rules, by camera index (shared by the lanes at the start)
+     * @param laneRules the rules of this lane's cameras, as its task built them
+     */
+    private AlarmHandler alarmStage(LinewatchConfig config, String model, Lane lane, List<Integer> cameras,
+                                    AlarmRule[][] rules, AlarmRule[][] laneRules, long[] lastSeq) {
+        AlarmHandler handler = new AlarmHandler(config.site(), rules, lastSeq, stats);
+        laneAlarms.add(new LaneAlarms(model, lane, List.copyOf(cameras), handler, laneRules));
+        return handler;
+    }
+
+    /**
+     * The alarm rules of a lane's cameras for its model's task, by camera index (null for other
+     * cameras), built from {@code config}: what a reload rebuilds. Each task's stages build their
+     * rules at the start with the same builder as here.
+     */
+    static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
+        return switch (model.task()) {
+            case DETECTION -> detectionRules(config, cameras);
+            case THERMAL, SEGMENTATION -> throw new IllegalStateException("alarm rules of task "
+                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " cannot be rebuilt yet");
+        };
+    }
+
     /** The detection rules watching each of {@code cameras}, by camera index (null for other cameras). */
     private static AlarmRule[][] detectionRules(LinewatchConfig config, List<Integer> cameras) {
         AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
@@ -503,32 +539,39 @@ public final class Pipeline implements AutoCloseable {
         return rules;
     }
 
+    /** A camera's running capture: its thread, how to stop it, and its live loop (null for a file). */
+    private record CameraCapture(Thread thread, Runnable stop, LiveCapture live) {
+    }
+
     private void startCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
                               Options options) {
         Runnable capture;
+        Runnable stop;
+        LiveCapture liveLoop = null;
         if (source instanceof LiveFrameSource live) {
-            LiveCapture loop = new LiveCapture(index, camera, live, ring, stats.get(index), cameraStates);
-            liveCaptures.add(loop);
-            watchdog.watch(loop);
-            capture = loop;
+            liveLoop = new LiveCapture(index, camera, live, ring, stats.get(index), cameraStates);
+            watchdog.watch(liveLoop);
+            capture = liveLoop;
+            stop = liveLoop::stop;
             LOG.info("camera {}: {} live, slots for {}x{}, stalled after {} ms without a frame", camera.id(),
                     live.where(), camera.slotWidth(), camera.slotHeight(), camera.stallTimeoutMs());
         } else {
-            capture = fileCapture(camera, index, source, ring, options);
+            CaptureLoop loop = fileCapture(camera, index, source, ring, options);
+            capture = loop;
+            stop = loop::stop;
         }
         Thread thread = new Thread(capture, "lw-capture-" + camera.id());
         thread.setDaemon(true);
-        captureThreads.add(thread);
+        captures.put(index, new CameraCapture(thread, stop, liveLoop));
         thread.start();
     }
 
-    private Runnable fileCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
-                                 Options options) {
+    private CaptureLoop fileCapture(CameraConfig camera, int index, FrameSource source, RingBuffer<FrameEvent> ring,
+                                    Options options) {
         boolean realtime = paced(camera, options);
         double paceFps = realtime ? source.frameRate() * options.speed() : 0;
         CaptureLoop loop = new CaptureLoop(index, camera.id(), source, paceFps, options.framesPerCamera(), ring,
                 stats.get(index), fileStates.get(camera.id()));
-        captures.add(loop);
         LOG.info("camera {}: {} {}x{} at {} fps, {}", camera.id(), camera.source(), source.width(), source.height(),
                 String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()), realtime ? "realtime" : "as fast as possible");
         return loop;
@@ -564,6 +607,11 @@ public final class Pipeline implements AutoCloseable {
         return outbox;
     }
 
+    /** The local HTTP endpoint, or null when it is off. */
+    public OpsServer ops() {
+        return ops;
+    }
+
     /** The MQTT publisher, or null when MQTT is off. */
     public MqttPublisher mqtt() {
         return mqtt;
@@ -571,8 +619,177 @@ public final class Pipeline implements AutoCloseable {
 
     /** Waits until every finite source has ended (forever for looped or live ones). */
     public void awaitSources() throws InterruptedException {
-        for (Thread t : captureThreads) {
-            t.join();
+        for (CameraCapture c : captures.values()) {
+            c.thread().join();
+        }
+    }
+
+    /** A lane's ring: its slots, and the frames in it that its slowest stage has not finished. */
+    public record RingDepth(String lane, int slots, long depth) {
+    }
+
+    /** Every lane's ring depth, now. */
+    public List<RingDepth> ringDepths() {
+        return lanes.stream().map(l -> new RingDepth(l.name(), l.ring().getBufferSize(), l.depth())).toList();
+    }
+
+    // --- reload ------------------------------------------------------------------------------
+
+    /**
+     * What a reload did.
+     *
+     * @param restartNeeded the new config needs the daemon restarted; nothing was changed
+     * @param summary       what changed in place, or why the daemon must restart
+     */
+    public record Reload(boolean restartNeeded, String summary) {
+    }
+
+    /**
+     * Takes a new config in place where it can (see {@link ReloadPlan}): each lane's alarm stage gets
+     * its cameras' rules rebuilt (a rule whose settings did not change stays, with its state), and a
+     * camera whose source changed gets a new capture thread on its lane while the others stream on;
+     * its rules start afresh. When the daemon must restart instead, changes nothing and says why.
+     * Any thread; one reload at a time, never during {@link #close()}.
+     *
+     * @throws StartupException the new config cannot be taken (a new file that cannot open); the
+     *                          running one stays, unchanged
+     */
+    public synchronized Reload reload(LinewatchConfig next) throws StartupException {
+        if (closed) {
+            throw new StartupException("the pipeline is stopping", null);
+        }
+        ReloadPlan plan = ReloadPlan.between(config, next, maxFrameAgeNanos(config, options),
+                maxFrameAgeNanos(next, options), changedModelFiles());
+        if (plan.needsRestart()) {
+            return new Reload(true, String.join("; ", plan.restartReasons()));
+        }
+        Map<Integer, FrameSource> sources = new LinkedHashMap<>();
+        String restart;
+        Map<LaneAlarms, AlarmRule[][]> rules = new LinkedHashMap<>();
+        try {
+            restart = prepareSources(next, plan.camerasToRestart(), sources);
+            for (LaneAlarms lane : laneAlarms) {
+                rules.put(lane, ReloadPlan.keepUnchanged(lane.installed,
+                        laneRules(next, next.models().get(lane.model), lane.cameras), lane.cameras, sources.keySet()));
+            }
+        } catch (StartupException | RuntimeException e) {
+            closeAll(sources.values());
+            throw e instanceof StartupException s ? s : new StartupException(e.getMessage(), e);
+        }
+        if (restart != null) {
+            closeAll(sources.values());
+            return new Reload(true, restart);
+        }
+        sources.keySet().forEach(this::stopCapture);
+        rules.forEach((lane, laneRules) -> {
+            boolean restarted = lane.cameras.stream().anyMatch(sources::containsKey);
+            lane.handler.replaceRules(laneRules, restarted ? lane.lane.ring().getCursor() : -1);
+            lane.installed = laneRules;
+        });
+        sources.forEach((i, source) -> restartCapture(next.cameras().get(i), i, source));
+        config = next;
+        return new Reload(false, plan.summary(next));
+    }
+
+    /** A lane's alarm stage, its cameras and the rules it was last given. Guarded by the pipeline. */
+    private static final class LaneAlarms {
+        final String model;
+        final Lane lane;
+        final List<Integer> cameras;
+        final AlarmHandler handler;
+        AlarmRule[][] installed;
+
+        LaneAlarms(String model, Lane lane, List<Integer> cameras, AlarmHandler handler, AlarmRule[][] installed) {
+            this.model = model;
+            this.lane = lane;
+            this.cameras = cameras;
+            this.handler = handler;
+            this.installed = installed;
+        }
+    }
+
+    /**
+     * Opens the new sources of the cameras a reload restarts: files now, so that one that cannot
+     * open refuses the reload; live cameras connect on their capture thread, as at the start.
+     *
+     * @return why the daemon must restart instead (a camera without a running lane, frames larger
+     *         than its lane's slots), or null
+     */
+    private String prepareSources(LinewatchConfig next, List<Integer> cameras, Map<Integer, FrameSource> out)
+            throws StartupException {
+        for (int i : cameras) {
+            CameraConfig camera = next.cameras().get(i);
+            RingBuffer<FrameEvent> ring = ringByCamera.get(i);
+            if (ring == null) {
+                return "camera " + camera.id() + ": its model's lane is not running";
+            }
+            FrameSource source = camera.kind().live() ? new LiveFrameSource(camera)
+                    : new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+            out.put(i, source);
+            if (!camera.kind().live()) {
+                try {
+                    source.open();
+                } catch (CaptureException e) {
+                    throw new StartupException(e.getMessage(), e);
+                }
+            }
+            int slotBytes = ring.get(0).pixels.length;
+            if (slotPixelBytes(camera, source) > slotBytes) {
+                return "camera " + camera.id() + ": the new source's frames need " + slotPixelBytes(camera, source)
+                        + " bytes, more than its lane's slots hold (" + slotBytes + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Stops a camera's capture and waits for its thread; its frames already in the ring go on. */
+    private void stopCapture(int index) {
+        CameraCapture c = captures.remove(index);
+        if (c == null) {
+            return;
+        }
+        c.stop().run();
+        try {
+            c.thread().join(CAPTURE_STOP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (c.live() != null) {
+            watchdog.unwatch(c.live());
+        }
+        if (c.thread().isAlive()) {
+            LOG.warn("{}: the old capture did not stop within {} ms; a new one starts beside it", c.thread().getName(),
+                    CAPTURE_STOP_MILLIS);
+        }
+    }
+
+    private void restartCapture(CameraConfig camera, int index, FrameSource source) {
+        if (!camera.kind().live()) {
+            SourceStateMachine state = new SourceStateMachine(camera.id(), cameraStates);
+            fileStates.put(camera.id(), state);
+            state.moveTo(SourceState.CONNECTING, "opening " + camera.source());
+        }
+        startCapture(camera, index, source, ringByCamera.get(index), options);
+    }
+
+    /** Models whose file is not the size and time it was at the start. */
+    private java.util.Set<String> changedModelFiles() {
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        modelFiles.forEach((name, stamp) -> {
+            ModelConfig model = config.models().get(name);
+            if (model != null && !stamp.equals(fileStamp(model.path()))) {
+                changed.add(name);
+            }
+        });
+        return changed;
+    }
+
+    private static String fileStamp(String path) {
+        try {
+            Path file = Path.of(path);
+            return java.nio.file.Files.size(file) + "@" + java.nio.file.Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException | RuntimeException e) {
+            return "unreadable";
         }
     }
 
@@ -583,11 +800,10 @@ public final class Pipeline implements AutoCloseable {
             return;
         }
         closed = true;
-        captures.forEach(CaptureLoop::stop);
-        liveCaptures.forEach(LiveCapture::stop);
+        captures.values().forEach(c -> c.stop().run());
         try {
-            for (Thread t : captureThreads) {
-                t.join(10_000);
+            for (CameraCapture c : captures.values()) {
+                c.thread().join(CAPTURE_STOP_MILLIS);
             }
             watchdog.close();
             for (Lane lane : lanes) {
@@ -620,6 +836,17 @@ public final class Pipeline implements AutoCloseable {
     private static void closeAll(FrameSource[] sources) {
         for (FrameSource s : sources) {
             if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** Closes sources a reload opened and will not use. */
+    private static void closeAll(java.util.Collection<FrameSource> sources) {
+        for (FrameSource s : sources) {
+            if (s instanceof LiveFrameSource live) {
+                live.dispose();
+            } else if (s != null) {
                 s.close();
             }
         }

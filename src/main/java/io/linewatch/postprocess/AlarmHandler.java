@@ -5,27 +5,48 @@ import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The alarm stage of one lane, on its own thread: feeds each decoded frame to the rules of its
  * camera (detection, temperature or defect rules, whatever the lane's task) and turns their
  * transitions into {@link AlarmEvent}s with a unique id and a per-camera sequence number. Reads the
  * slot's camera and times (the rules read their task's results); writes the slot's alarm list.
+ *
+ * <p>A reload hands it new rules from another thread ({@link #replaceRules}); this thread takes
+ * them at a frame of its own, so no rule is ever used by two threads. A rule instance in both the
+ * old and the new rules keeps its state; one that is gone and had raised its alarm is cleared: a
+ * CLEARED event (with the rule's last detail) at its camera's next frame, so a consumer never keeps
+ * an alarm that nothing will clear.
  */
 public final class AlarmHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "alarms";
+    private static final AlarmRule[] NONE = new AlarmRule[0];
 
     private final String site;
-    /** Rules per camera index; cameras of other lanes have none. */
-    private final AlarmRule[][] rulesByCamera;
+    /** Rules per camera index; cameras of other lanes have none. Only this stage's thread uses them. */
+    private AlarmRule[][] rulesByCamera;
     private final long[] lastSeqByCamera;
     private final List<CameraStats> stats;
+    /** Rules whose alarm is raised (by identity). */
+    private final Set<AlarmRule> raised = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Raised rules a reload took away, to be cleared at their camera's next frame, by camera index. */
+    private final List<List<AlarmRule>> toClear;
+    private final AtomicReference<Replacement> pending = new AtomicReference<>();
+
+    /** Rules waiting to be taken, from the first frame after ring sequence {@code afterSequence}. */
+    private record Replacement(AlarmRule[][] rulesByCamera, long afterSequence) {
+    }
 
     /**
-     * @param rulesByCamera the rules watching each camera, by camera index
+     * @param rulesByCamera the rules watching each camera, by camera index (null: none)
      * @param lastSeqByCamera the last sequence number each camera used (0 for none); advanced here
      */
     public AlarmHandler(String site, AlarmRule[][] rulesByCamera, long[] lastSeqByCamera, List<CameraStats> stats) {
@@ -33,20 +54,69 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         this.rulesByCamera = rulesByCamera;
         this.lastSeqByCamera = lastSeqByCamera;
         this.stats = stats;
+        this.toClear = new ArrayList<>(rulesByCamera.length);
+        for (int i = 0; i < rulesByCamera.length; i++) {
+            toClear.add(new ArrayList<>(0));
+        }
+    }
+
+    /**
+     * Hands over new rules (by camera index, as the constructor's); any thread. This stage takes them
+     * at its first frame after ring sequence {@code afterSequence} (-1: its next frame), so frames a
+     * restarted camera published before its restart still meet the old rules. Replaces new rules
+     * not yet taken, keeping the later of the two sequences.
+     */
+    public void replaceRules(AlarmRule[][] newRules, long afterSequence) {
+        pending.getAndUpdate(p -> new Replacement(newRules, p == null ? afterSequence
+                : Math.max(p.afterSequence(), afterSequence)));
     }
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         event.alarms.clear();
+        Replacement replacement = pending.get();
+        if (replacement != null && sequence > replacement.afterSequence() && pending.compareAndSet(replacement, null)) {
+            take(replacement.rulesByCamera());
+        }
         if (event.skipped()) {
             return;
         }
-        for (AlarmRule rule : rulesByCamera[event.cameraIndex]) {
+        List<AlarmRule> clears = toClear.get(event.cameraIndex);
+        if (!clears.isEmpty()) {
+            for (AlarmRule rule : clears) {
+                event.alarms.add(toEvent(event, rule, AlarmRule.Transition.CLEARED));
+            }
+            clears.clear();
+        }
+        for (AlarmRule rule : rulesOf(event.cameraIndex)) {
             AlarmRule.Transition t = rule.onFrame(event);
             if (t != AlarmRule.Transition.NONE) {
                 event.alarms.add(toEvent(event, rule, t));
             }
         }
+    }
+
+    /** Takes new rules; raised rules that are not among them wait to be cleared. */
+    private void take(AlarmRule[][] newRules) {
+        Set<AlarmRule> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (AlarmRule[] rules : newRules) {
+            if (rules != null) {
+                Collections.addAll(kept, rules);
+            }
+        }
+        for (int camera = 0; camera < rulesByCamera.length; camera++) {
+            for (AlarmRule rule : rulesOf(camera)) {
+                if (!kept.contains(rule) && raised.contains(rule)) {
+                    toClear.get(camera).add(rule);
+                }
+            }
+        }
+        rulesByCamera = newRules;
+    }
+
+    private AlarmRule[] rulesOf(int camera) {
+        AlarmRule[] rules = rulesByCamera[camera];
+        return rules == null ? NONE : rules;
     }
 
     private AlarmEvent toEvent(FrameEvent e, AlarmRule rule, AlarmRule.Transition t) {
@@ -55,9 +125,11 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         if (t == AlarmRule.Transition.RAISED) {
             type = AlarmEvent.Type.RAISED;
             s.alarmsRaised.incrementAndGet();
+            raised.add(rule);
         } else {
             type = AlarmEvent.Type.CLEARED;
             s.alarmsCleared.incrementAndGet();
+            raised.remove(rule);
         }
         long seq = ++lastSeqByCamera[e.cameraIndex];
         return new AlarmEvent(UUID.randomUUID().toString(), type, site, e.cameraId, seq,

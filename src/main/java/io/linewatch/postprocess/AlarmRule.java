@@ -22,4 +22,12 @@ public interface AlarmRule {
 
     /** The task's part of the event for the transition {@link #onFrame} just returned. */
     AlarmEvent.Detail detail();
+
+    /**
+     * What decides the rule's behaviour on its camera, as a value with {@code equals} (a record of
+     * its config; leave out what does not change that, such as the list of cameras the config
+     * applies to): a reload keeps this instance, and its state, when the new config builds a rule
+     * with equal settings for the same camera; otherwise the new rule starts afresh.
+     */
+    Object settings();
 }

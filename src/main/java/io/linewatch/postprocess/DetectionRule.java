@@ -19,6 +19,7 @@ import io.linewatch.pipeline.FrameEvent;
  */
 public final class DetectionRule implements AlarmRule {
 
+    private final Settings settings;
     private final String name;
     private final String className;
     private final int classId;
@@ -36,8 +37,15 @@ public final class DetectionRule implements AlarmRule {
     private float lastScore;
     private final float[] lastBox = new float[4];
 
+    /** A rule's config without its camera list, and the class id it watches. */
+    private record Settings(AlarmRuleConfig config, int classId) {
+    }
+
     /** The rule for a model whose class {@code className} has id {@code classId}. */
     public DetectionRule(AlarmRuleConfig config, int classId) {
+        this.settings = new Settings(new AlarmRuleConfig(config.name(), config.className(), config.minConfidence(),
+                config.zone(), null, config.raiseHits(), config.windowFrames(), config.clearFrames(),
+                config.cooldownSeconds()), classId);
         this.name = config.name();
         this.className = config.className();
         this.classId = classId;
@@ -109,6 +117,11 @@ public final class DetectionRule implements AlarmRule {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Object settings() {
+        return settings;
     }
 
     public String className() {

@@ -70,7 +70,8 @@ class DeployTest {
         }
         assertThat(unit).contains("Type=notify", "NotifyAccess=main", "User=linewatch", "SupplementaryGroups=video",
                 "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes",
-                "Restart=on-failure", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/linewatch/cache");
+                "Restart=on-failure", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/linewatch/cache",
+                "ExecReload=/bin/kill -HUP $MAINPID");
     }
 
     @Test

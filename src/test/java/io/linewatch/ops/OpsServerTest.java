@@ -54,6 +54,7 @@ class OpsServerTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/readyz").statusCode() == 200);
                 pipeline.awaitSources();
                 await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.outbox().waitingCount() == 0);
+                await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.ringDepths().get(0).depth() == 0);
                 HttpResponse<String> notReady = get(base + "/readyz");
                 assertThat(notReady.statusCode()).isEqualTo(503);
                 assertThat(notReady.body()).contains("no camera streaming");
@@ -77,9 +78,18 @@ class OpsServerTest {
                         .isEqualTo(value(samples, "linewatch_outbox_appended_total", Map.of()));
                 assertThat(value(samples, "linewatch_frame_age_at_inference_seconds_count", Map.of()))
                         .isEqualTo(inferred);
+                // Every frame capture put into the ring passes every stage (dropped ones marked so).
+                double intoRing = in - drops(samples, "ring_full") - drops(samples, "too_large")
+                        - drops(samples, "decode_error");
                 assertThat(value(samples, "linewatch_stage_frames_total", Map.of("lane", "conveyor", "stage", "inference")))
-                        .isEqualTo(inferred);
+                        .isEqualTo(intoRing);
                 assertThat(value(samples, "linewatch_process_resident_bytes", Map.of())).isGreaterThan(50e6);
+                stageHistogramsAddUp(samples);
+                assertThat(value(samples, "linewatch_ring_depth", Map.of("lane", "conveyor"))).isZero();
+                assertThat(value(samples, "linewatch_ring_slots", Map.of("lane", "conveyor"))).isEqualTo(32);
+                assertThat(get(base + "/reload").statusCode()).as("GET is not a reload").isEqualTo(405);
+                assertThat(post(base + "/reload").body()).as("a replay has no config file to re-read")
+                        .startsWith("not reloadable");
 
                 Cli.Result status = Cli.run("status", "--url", base);
                 assertThat(status.exitCode()).as("not ready: the clip has ended").isEqualTo(1);
@@ -91,6 +101,52 @@ class OpsServerTest {
                 pipeline.close();
             }
         }
+    }
+
+    /**
+     * Every stage has a latency histogram with one observation per frame it handled, and a batch
+     * histogram whose frames add up to the same; inference never batches more than the model's 4.
+     */
+    private static void stageHistogramsAddUp(List<JsonNode> samples) {
+        for (String stage : List.of("preprocess", "inference", "detect", "alarms", "sinks")) {
+            Map<String, String> labels = Map.of("lane", "conveyor", "stage", stage);
+            double frames = value(samples, "linewatch_stage_frames_total", labels);
+            assertThat(frames).as(stage).isPositive();
+            assertThat(value(samples, "linewatch_stage_latency_seconds_count", labels)).as(stage).isEqualTo(frames);
+            assertThat(buckets(samples, "linewatch_stage_latency_seconds_bucket", labels)).as(stage)
+                    .isSortedAccordingTo(Double::compare).endsWith(frames);
+            assertThat(value(samples, "linewatch_stage_latency_seconds_sum", labels)).as(stage).isPositive();
+            assertThat(value(samples, "linewatch_stage_batch_frames_sum", labels)).as(stage).isEqualTo(frames);
+        }
+        Map<String, String> inference = Map.of("lane", "conveyor", "stage", "inference");
+        double batches = value(samples, "linewatch_stage_batch_frames_count", inference);
+        assertThat(value(samples, "linewatch_stage_batch_frames_bucket", with(inference, "le", "4")))
+                .as("batches of at most the model's batch size").isEqualTo(batches);
+        double frames = value(samples, "linewatch_stage_frames_total", inference);
+        assertThat(batches).isBetween(frames / 4, frames);
+    }
+
+    private static double drops(List<JsonNode> samples, String reason) {
+        return value(samples, "linewatch_frames_dropped_total", Map.of("camera", "conveyor", "reason", reason));
+    }
+
+    /** The cumulative counts of a histogram's buckets, in the order they were written. */
+    private static List<Double> buckets(List<JsonNode> samples, String name, Map<String, String> labels) {
+        return samples.stream().filter(s -> s.path("name").asText().equals(name))
+                .filter(s -> labels.entrySet().stream().allMatch(
+                        l -> s.path("labels").path(l.getKey()).asText().equals(l.getValue())))
+                .map(s -> s.path("value").asDouble()).toList();
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+        Map<String, String> out = new java.util.HashMap<>(labels);
+        out.put(key, value);
+        return out;
+    }
+
+    private static HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
