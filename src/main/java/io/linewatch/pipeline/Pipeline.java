@@ -516,7 +516,8 @@ public final class Pipeline implements AutoCloseable {
     static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
         return switch (model.task()) {
             case DETECTION -> detectionRules(config, cameras);
-            case THERMAL, SEGMENTATION -> throw new IllegalStateException("alarm rules of task "
+            case SEGMENTATION -> defectRules(config, cameras);
+            case THERMAL -> throw new IllegalStateException("alarm rules of task "
                     + model.task().name().toLowerCase(java.util.Locale.ROOT) + " cannot be rebuilt yet");
         };
     }

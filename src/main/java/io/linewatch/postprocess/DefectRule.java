@@ -25,6 +25,7 @@ public final class DefectRule implements AlarmRule {
     /** Class id of a rule that counts every class. */
     public static final int ANY_CLASS = -1;
 
+    private final Settings settings;
     private final String name;
     private final String className;
     private final int classId;
@@ -41,12 +42,19 @@ public final class DefectRule implements AlarmRule {
     private int framesWithoutHit;
     private long clearedAtMicros = Long.MIN_VALUE;
 
+    /** A rule's config without its camera list, the class id it watches and the model's classes. */
+    private record Settings(DefectAlarmConfig config, int classId, List<String> classNames, int maxRegions) {
+    }
+
     /**
      * @param classId    the rule's class in the model's order, or {@link #ANY_CLASS}
      * @param classNames the model's classes
      * @param maxRegions most regions a frame carries (the model's {@code max_regions})
      */
     public DefectRule(DefectAlarmConfig config, int classId, List<String> classNames, int maxRegions) {
+        this.settings = new Settings(new DefectAlarmConfig(config.name(), config.className(), null, config.minAreaMm2(),
+                config.minCount(), config.raiseFrames(), config.clearFrames(), config.cooldownSeconds()), classId,
+                List.copyOf(classNames), maxRegions);
         this.name = config.name();
         this.className = config.className();
         this.classId = classId;
@@ -128,6 +136,11 @@ public final class DefectRule implements AlarmRule {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public Object settings() {
+        return settings;
     }
 
     public boolean raised() {

@@ -2,15 +2,18 @@ package io.linewatch.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.ConfigLoader;
 import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.testing.Cli;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +85,32 @@ class SegmentationReplayTest {
                 "surface", CLASSES);
         assertThat(m.frames()).isEqualTo(FRAMES);
         assertThat(m.defects()).containsExactly(15, 15, 15, 15);
+    }
+
+    /** A running inspection lane takes changed defect rules in place; unchanged ones keep their state. */
+    @Test
+    void defectRulesChangeInPlaceOnReload() throws Exception {
+        Path clip = dir.resolve("surface.mkv");
+        writeClip(clip);
+        Path config = writeConfig("segmentation_standin.onnx");
+        String yaml = Files.readString(config).replace("pacing: fast", "pacing: realtime\n    loop: true");
+        Files.writeString(config, yaml);
+        Pipeline pipeline = Pipeline.start(ConfigLoader.load(config),
+                new Pipeline.Options(null, false, null, null));
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.stats().get(0).inferred.get() > 5);
+            Files.writeString(config, yaml.replace("{name: stained, class: stain, raise_frames: 2",
+                    "{name: stained, class: stain, raise_frames: 3"));
+            Pipeline.Reload r = pipeline.reload(ConfigLoader.load(config));
+            assertThat(r.restartNeeded()).isFalse();
+            assertThat(r.summary()).isEqualTo("defect_alarms changed stained");
+            long inferred = pipeline.stats().get(0).inferred.get();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> pipeline.stats().get(0).inferred.get() > inferred + 5);
+        } finally {
+            pipeline.close();
+        }
     }
 
     /** A mask model whose output does not fit the config or its input: one line naming it, exit 1, nothing run. */

@@ -98,4 +98,16 @@ class DefectRuleTest {
         assertThat(r.onFrame(regions(), FRAME_MICROS)).isEqualTo(AlarmRule.Transition.CLEARED);
         assertThat(((AlarmEvent.DefectDetail) r.detail()).count()).isEqualTo(2);
     }
+
+    /** A reload keeps a rule (and its state) whose settings on the camera are equal; the camera list does not count. */
+    @Test
+    void settingsLeaveOutTheCameraListButNothingElse() {
+        DefectAlarmConfig a = new DefectAlarmConfig("r", "stain", List.of("one"), 3.0, 1, 2, 5, 0.0);
+        DefectAlarmConfig sameOnAnother = new DefectAlarmConfig("r", "stain", List.of("one", "two"), 3.0, 1, 2, 5, 0.0);
+        DefectAlarmConfig larger = new DefectAlarmConfig("r", "stain", List.of("one"), 4.0, 1, 2, 5, 0.0);
+        assertThat(new DefectRule(a, STAIN, CLASSES, 8).settings())
+                .isEqualTo(new DefectRule(sameOnAnother, STAIN, CLASSES, 8).settings())
+                .isNotEqualTo(new DefectRule(larger, STAIN, CLASSES, 8).settings())
+                .isNotEqualTo(new DefectRule(a, SCRATCH, CLASSES, 8).settings());
+    }
 }
