@@ -69,6 +69,20 @@ def mask_model(name, classes=4, height=192, width=256, stride=1, output="mask"):
     save(name, helper.make_graph(nodes, name.split(".")[0], [x], [y], initializer=init))
 
 
+def tiny_mask():
+    """Input [B, 3, 32, 32], output `mask` [B, 2, 32, 32]: per-class probabilities of a 1x1 convolution,
+    class 0 where red is above half, class 1 where blue is: a segmentation model for the accuracy gate."""
+    x = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 32, 32])
+    y = helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", 2, 32, 32])
+    weight = numpy_helper.from_array(np.array([[10, 0, 0], [0, 0, 10]], dtype=np.float32).reshape(2, 3, 1, 1), "w")
+    bias = numpy_helper.from_array(np.array([-5, -5], dtype=np.float32), "b")
+    nodes = [
+        helper.make_node("Conv", ["images", "w", "b"], ["logits"], kernel_shape=[1, 1]),
+        helper.make_node("Sigmoid", ["logits"], ["mask"]),
+    ]
+    save("tiny_mask.onnx", helper.make_graph(nodes, "tiny_mask", [x], [y], initializer=[weight, bias]))
+
+
 if __name__ == "__main__":
     one_channel_input()
     coco_output()
@@ -76,3 +90,4 @@ if __name__ == "__main__":
     mask_model("mask_three_classes.onnx", classes=3)
     mask_model("mask_half_size.onnx", height=96, width=128, stride=2)
     mask_model("mask_misnamed.onnx", output="output0")
+    tiny_mask()

@@ -92,7 +92,8 @@ public final class ConfigLoader {
             cameras.add(camera.withSource(resolvePath(base, camera.source())));
         }
         var models = new java.util.LinkedHashMap<String, ModelConfig>();
-        config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))));
+        config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))
+                .withTensorRt(m.tensorrt().withFiles(p -> resolvePath(base, p)))));
         return config.withCameras(cameras).withModels(models).withMqtt(config.mqtt().withFiles(p -> resolvePath(base, p)));
     }
 

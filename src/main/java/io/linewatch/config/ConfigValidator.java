@@ -108,6 +108,11 @@ final class ConfigValidator {
         require(!model.classes().isEmpty(), origin + ": " + at + ".classes: at least one class name is needed");
         require(new HashSet<>(model.classes()).size() == model.classes().size(),
                 origin + ": " + at + ".classes: a class name is listed twice");
+        try {
+            model.tensorrt().batchProfile(model.batchSize(), 0);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(origin + ": " + at + "." + e.getMessage());
+        }
         for (String name : model.nms().classConfidence().keySet()) {
             require(model.classes().contains(name), origin + ": " + at + ".nms.class_confidence: '" + name
                     + "' is not one of the model's classes " + model.classes());

@@ -17,6 +17,7 @@ import java.util.List;
  * @param nms            detection: confidence and overlap thresholds
  * @param thermal        thermal: input normalisation and hotspot decoding
  * @param segmentation   segmentation: mask threshold and region filter
+ * @param tensorrt       TensorRT engine: precision, batch profile, engine cache, build and fallback
  */
 public record ModelConfig(
         String path,
@@ -30,7 +31,8 @@ public record ModelConfig(
         PreprocessConfig preprocess,
         NmsConfig nms,
         ThermalModelConfig thermal,
-        SegmentationConfig segmentation) {
+        SegmentationConfig segmentation,
+        TensorRtConfig tensorrt) {
 
     /** Model tasks. */
     public enum Task {
@@ -51,7 +53,12 @@ public record ModelConfig(
     }
 
     /** Inference engines. */
-    public enum Engine { ONNXRUNTIME }
+    public enum Engine {
+        /** ONNX Runtime on the CPU: runs everywhere. */
+        ONNXRUNTIME,
+        /** A TensorRT engine built from the ONNX file for this GPU (see the {@code tensorrt} section). */
+        TENSORRT
+    }
 
     /** Input size in pixels. */
     public record InputSize(Integer width, Integer height) {
@@ -73,6 +80,7 @@ public record ModelConfig(
         nms = nms == null ? NmsConfig.defaults() : nms;
         thermal = thermal == null ? ThermalModelConfig.defaults() : thermal;
         segmentation = segmentation == null ? SegmentationConfig.defaults() : segmentation;
+        tensorrt = tensorrt == null ? TensorRtConfig.defaults() : tensorrt;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
@@ -81,18 +89,30 @@ public record ModelConfig(
     /** A detection model. */
     public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
                        Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms) {
-        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, null, null);
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, null, null, null);
     }
 
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
         return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation);
+                thermal, segmentation, tensorrt);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
-                thermal, segmentation);
+                thermal, segmentation, tensorrt);
+    }
+
+    /** A copy running batches of up to {@code size} frames. */
+    public ModelConfig withBatchSize(int size) {
+        return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation, tensorrt);
+    }
+
+    /** A copy with another TensorRT section. */
+    public ModelConfig withTensorRt(TensorRtConfig newTensorRt) {
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation, newTensorRt);
     }
 }

@@ -19,10 +19,10 @@ import io.linewatch.config.NmsConfig;
 import io.linewatch.config.PreprocessConfig;
 import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.EngineException;
+import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.InferenceHandler;
 import io.linewatch.inference.ModelSignature;
-import io.linewatch.inference.OnnxRuntimeEngine;
 import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
@@ -278,8 +278,8 @@ public final class Pipeline implements AutoCloseable {
 
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
         try {
-            InferenceEngine engine = OnnxRuntimeEngine.open(model);
-            LOG.info("model {}: {} on onnxruntime (cpu), batch {}", name, engine.signature(), model.batchSize());
+            InferenceEngine engine = Engines.open(name, model);
+            LOG.info("model {}: {} on {}, batch {}", name, engine.signature(), Engines.label(engine), model.batchSize());
             return engine;
         } catch (EngineException e) {
             throw new StartupException(e.getMessage(), e);
@@ -482,9 +482,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
-        double[] mean = p.mean().stream().mapToDouble(Double::doubleValue).toArray();
-        double[] std = p.std().stream().mapToDouble(Double::doubleValue).toArray();
-        return new LetterboxResampler(sig.width(), sig.height(), p.pixelScale(), mean, std, p.padValue());
+        return LetterboxResampler.of(sig.width(), sig.height(), p);
     }
 
     private static float[] thresholds(ModelConfig model) {

@@ -1,5 +1,6 @@
 package io.linewatch.preprocess;
 
+import io.linewatch.config.PreprocessConfig;
 import java.nio.FloatBuffer;
 
 /**
@@ -41,6 +42,13 @@ public final class LetterboxResampler {
         }
         row = new float[3][inputWidth];
         padRow = new float[inputWidth];
+    }
+
+    /** The resampler a model with a {@code inputWidth x inputHeight} RGB input and preprocess {@code p} uses. */
+    public static LetterboxResampler of(int inputWidth, int inputHeight, PreprocessConfig p) {
+        double[] mean = p.mean().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] std = p.std().stream().mapToDouble(Double::doubleValue).toArray();
+        return new LetterboxResampler(inputWidth, inputHeight, p.pixelScale(), mean, std, p.padValue());
     }
 
     /**

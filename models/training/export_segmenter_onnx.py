@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Rebuild models/surface-defects.onnx from the PyTorch weights models/surface-defects.pt.
+
+    /usr/bin/python3 models/training/export_segmenter_onnx.py [--weights models/surface-defects.pt] \
+        [--out models/surface-defects.onnx]
+
+Opset 17, input 'images' [B,3,192,256], output 'mask' [B,4,192,256], dynamic batch axis only.
+BatchNorm is folded into the convolutions by the exporter (eval mode).  Works with Debian's
+torch 1.13 (TorchScript exporter) and with torch 2.x (dynamo=False).
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_segmenter import IN_H, IN_W, build_model, export_onnx  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--weights", default="models/surface-defects.pt")
+    ap.add_argument("--out", default="models/surface-defects.onnx")
+    args = ap.parse_args()
+    model = build_model(args.weights)
+    export_onnx(model, args.out, opset=17)
+    import onnx
+    m = onnx.load(args.out)
+    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
+    ops = sorted({n.op_type for n in m.graph.node})
+    print("opset", m.opset_import[0].version, "inputs", [(i.name, dims(i)) for i in m.graph.input],
+          "outputs", [(o.name, dims(o)) for o in m.graph.output], "ops", ops,
+          f"size {os.path.getsize(args.out) / 1e6:.2f} MB")
+    with torch.no_grad():
+        y = model(torch.rand(2, 3, IN_H, IN_W))
+    print("torch output", tuple(y.shape), "finite", bool(np.isfinite(y.numpy()).all()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+package io.linewatch.inference.tensorrt;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.tensorrt.nvinfer.IInt8EntropyCalibrator2;
+
+/**
+ * TensorRT's INT8 entropy calibrator (v2), fed by a {@link CalibrationSet}: each batch is written
+ * into pinned host memory by the model's preprocess and copied to one device buffer, which is handed
+ * to TensorRT as the input binding. The calibration cache goes through the set's file. TensorRT calls
+ * it on the building thread. TensorRT 10 deprecates implicit INT8 calibration but keeps it (TensorRT
+ * 11 removed it: docs/gpu.md).
+ */
+@SuppressWarnings({"deprecation", "rawtypes"})
+final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
+
+    private final CalibrationSet set;
+    private final NativeStack natives = new NativeStack();
+    private final PinnedMemory host;
+    private final DeviceMemory device;
+    private final CudaStream stream;
+    private final long batchBytes;
+    /** The cache handed to TensorRT; it must stay valid until the next call. */
+    private BytePointer cache;
+    private volatile RuntimeException failure;
+
+    EntropyCalibrator(CalibrationSet set) {
+        this.set = set;
+        this.batchBytes = 4L * set.batchSize() * set.inputFloats();
+        this.host = natives.push(new PinnedMemory(batchBytes, "calibration batch"), "pinned memory");
+        this.device = natives.push(new DeviceMemory(batchBytes, "calibration batch"), "device memory");
+        this.stream = natives.push(new CudaStream(), "CUDA stream");
+    }
+
+    @Override
+    public int getBatchSize() {
+        return set.batchSize();
+    }
+
+    @Override
+    public boolean getBatch(PointerPointer bindings, PointerPointer names, int nbBindings) {
+        try {
+            if (!set.nextBatch(host.floats())) {
+                return false;
+            }
+            device.copyFrom(host, batchBytes, stream);
+            stream.synchronize();
+            bindings.put(0, device.address());
+            return true;
+        } catch (RuntimeException e) {
+            failure = e;
+            return false;
+        }
+    }
+
+    @Override
+    public Pointer readCalibrationCache(LongPointer length) {
+        byte[] bytes = set.readCache();
+        if (bytes == null) {
+            length.put(0L);
+            return null;
+        }
+        cache = new BytePointer(bytes);
+        length.put((long) bytes.length);
+        return cache;
+    }
+
+    @Override
+    public void writeCalibrationCache(Pointer data, long length) {
+        byte[] bytes = new byte[Math.toIntExact(length)];
+        new BytePointer(data).capacity(length).get(bytes);
+        set.writeCache(bytes);
+    }
+
+    /** What went wrong while reading calibration frames, or null. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        natives.close();
+        super.close();
+    }
+}
