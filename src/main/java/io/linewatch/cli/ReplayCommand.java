@@ -35,7 +35,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--realtime", description = "Deliver frames at each clip's own frame rate.")
     boolean realtime;
 
-    @Option(names = "--detections", paramLabel = "FILE", description = "Write every frame's detections here (JSONL).")
+    @Option(names = "--detections", paramLabel = "FILE", description = "Write every frame's detections here (JSONL);"
+            + " for a segmentation camera its defect regions and its mask (runs of source pixels per class).")
     Path detections;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",
