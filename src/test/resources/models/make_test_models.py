@@ -1,8 +1,11 @@
-"""Makes the tiny ONNX models the Java tests use: bad models that must be refused (only their tensor
-shapes matter), and a stand-in segmentation model with the shipped one's tensors whose mask is a
-fixed colour code, so that pipeline tests can draw defects of known class, place and size.
+"""Makes the tiny ONNX models the Java tests use to check that bad models are refused, and small
+working ones: a stand-in thermal model for the thermal pipeline's tests, a stand-in segmentation
+model with the shipped one's tensors whose mask is a fixed colour code (so that pipeline tests can
+draw defects of known class, place and size), a mask model for the accuracy gate.
 
 Run with Debian's Python: /usr/bin/python3 src/test/resources/models/make_test_models.py
+Most compute nothing useful; only their tensor shapes matter. The stand-ins and the mask model
+compute something exact (see thermal_standin, mask_model, tiny_mask).
 """
 import os
 
@@ -69,6 +72,70 @@ def mask_model(name, classes=4, height=192, width=256, stride=1, output="mask"):
     save(name, helper.make_graph(nodes, name.split(".")[0], [x], [y], initializer=init))
 
 
+THERMAL_IN = helper.make_tensor_value_info("thermal", TensorProto.FLOAT, ["batch", 1, 120, 160])
+
+
+def thermal_temps(nodes, name="temps"):
+    """temps [B, 3] = (max, mean, min) of the input: a perfect, noise-free 'regression'."""
+    nodes += [
+        helper.make_node("Flatten", ["thermal"], ["flat"], axis=1),
+        helper.make_node("ReduceMax", ["flat"], ["t_max"], axes=[1], keepdims=1),
+        helper.make_node("ReduceMean", ["flat"], ["t_avg"], axes=[1], keepdims=1),
+        helper.make_node("ReduceMin", ["flat"], ["t_min"], axes=[1], keepdims=1),
+        helper.make_node("Concat", ["t_max", "t_avg", "t_min"], [name], axis=1),
+    ]
+
+
+def thermal_standin():
+    """The contract's thermal model in miniature, for the Java tests before the trained one lands.
+
+    Input thermal [B, 1, 120, 160] (normalised object temperature, 1 = 100 K); temps [B, 3] =
+    (max, mean, min) of the input, exactly; heatmap [B, 1, 60, 80] = sigmoid(100 * (m - M) + 3),
+    m the 2x2 max-pooled input, M the frame's max: the cell holding the hottest pixel scores
+    sigmoid(3) = 0.953 and a cell 1 K cooler sigmoid(2) = 0.881, so one hotspot is found where the
+    frame is hottest (a plateau of equal cells would give several).
+    """
+    temps = helper.make_tensor_value_info("temps", TensorProto.FLOAT, ["batch", 3])
+    heat = helper.make_tensor_value_info("heatmap", TensorProto.FLOAT, ["batch", 1, 60, 80])
+    gain = numpy_helper.from_array(np.array(100.0, dtype=np.float32), "gain")
+    bias = numpy_helper.from_array(np.array(3.0, dtype=np.float32), "bias")
+    nodes = []
+    thermal_temps(nodes)
+    nodes += [
+        helper.make_node("MaxPool", ["thermal"], ["pooled"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("ReduceMax", ["thermal"], ["frame_max"], axes=[1, 2, 3], keepdims=1),
+        helper.make_node("Sub", ["pooled", "frame_max"], ["below"]),
+        helper.make_node("Mul", ["below", "gain"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "bias"], ["logits"]),
+        helper.make_node("Sigmoid", ["logits"], ["heatmap"]),
+    ]
+    save("thermal_standin.onnx", helper.make_graph(nodes, "thermal_standin", [THERMAL_IN], [temps, heat],
+                                                   initializer=[gain, bias]))
+
+
+def thermal_without_heatmap():
+    """A thermal model with temps [B, 3] only: no 'heatmap' output."""
+    temps = helper.make_tensor_value_info("temps", TensorProto.FLOAT, ["batch", 3])
+    nodes = []
+    thermal_temps(nodes)
+    save("thermal_no_heatmap.onnx", helper.make_graph(nodes, "thermal_no_heatmap", [THERMAL_IN], [temps]))
+
+
+def thermal_misshaped():
+    """temps [B, 2] (max and mean, no min) beside a well-formed heat map."""
+    temps = helper.make_tensor_value_info("temps", TensorProto.FLOAT, ["batch", 2])
+    heat = helper.make_tensor_value_info("heatmap", TensorProto.FLOAT, ["batch", 1, 60, 80])
+    nodes = [
+        helper.make_node("Flatten", ["thermal"], ["flat"], axis=1),
+        helper.make_node("ReduceMax", ["flat"], ["t_max"], axes=[1], keepdims=1),
+        helper.make_node("ReduceMean", ["flat"], ["t_avg"], axes=[1], keepdims=1),
+        helper.make_node("Concat", ["t_max", "t_avg"], ["temps"], axis=1),
+        helper.make_node("MaxPool", ["thermal"], ["pooled"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Sigmoid", ["pooled"], ["heatmap"]),
+    ]
+    save("thermal_misshaped.onnx", helper.make_graph(nodes, "thermal_misshaped", [THERMAL_IN], [temps, heat]))
+
+
 def tiny_mask():
     """Input [B, 3, 32, 32], output `mask` [B, 2, 32, 32]: per-class probabilities of a 1x1 convolution,
     class 0 where red is above half, class 1 where blue is: a segmentation model for the accuracy gate."""
@@ -90,4 +157,7 @@ if __name__ == "__main__":
     mask_model("mask_three_classes.onnx", classes=3)
     mask_model("mask_half_size.onnx", height=96, width=128, stride=2)
     mask_model("mask_misnamed.onnx", output="output0")
+    thermal_standin()
+    thermal_without_heatmap()
+    thermal_misshaped()
     tiny_mask()

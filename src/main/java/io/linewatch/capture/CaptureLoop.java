@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The capture stage of one recorded camera (a file), on its own thread: decodes frames, paces them,
- * and copies each into a claimed ring slot (camera, frame number, capture and media time, BGR
+ * and copies each into a claimed ring slot (camera, frame number, capture and media time, BGR or 16-bit
  * pixels). A paced (live-like) source never blocks on the ring: when no slot is free the frame is
  * dropped and counted. An unpaced replay is a file read as fast as the pipeline takes it: it waits
  * for a free slot, so no frame is lost. Writes only the capture fields of the slot. Reports
@@ -45,7 +45,8 @@ public final class CaptureLoop implements Runnable {
         this.pacer = new Pacer(paceFps);
         this.maxFrames = maxFrames > 0 ? maxFrames : Long.MAX_VALUE;
         this.writer = new SlotWriter(cameraIndex, cameraId, ring, stats, paceFps <= 0,
-                String.format(Locale.ROOT, "it opened at %dx%d", source.width(), source.height()));
+                String.format(Locale.ROOT, "it opened at %dx%d", source.width(), source.height()),
+                source.pixelFormat());
         this.stats = stats;
         this.mediaClock = new MediaClock(source.frameRate());
         this.state = state;

@@ -1,5 +1,6 @@
 package io.linewatch.capture;
 
+import io.linewatch.pipeline.FrameEvent;
 import org.bytedeco.javacv.Frame;
 
 /**
@@ -18,8 +19,16 @@ public interface FrameSource extends AutoCloseable {
     /** Frames per second the source declares; 0 when unknown. */
     double frameRate();
 
-    /** The next frame as packed BGR, or {@code null} at the end of a finite source. */
+    /**
+     * The next frame in {@link #pixelFormat()} (packed BGR, or 16-bit little-endian gray samples),
+     * or {@code null} at the end of a finite source.
+     */
     Frame next() throws CaptureException;
+
+    /** The layout of the frames {@link #next()} returns. */
+    default FrameEvent.PixelFormat pixelFormat() {
+        return FrameEvent.PixelFormat.BGR24;
+    }
 
     @Override
     void close();

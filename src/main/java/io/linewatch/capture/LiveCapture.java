@@ -48,7 +48,8 @@ public final class LiveCapture implements Runnable {
                        SourceStateListener listener) {
         this.camera = camera;
         this.source = source;
-        this.writer = new SlotWriter(cameraIndex, camera.id(), ring, stats, false, "set the camera's width and height");
+        this.writer = new SlotWriter(cameraIndex, camera.id(), ring, stats, false, "set the camera's width and height",
+                source.pixelFormat());
         this.stats = stats;
         this.state = new SourceStateMachine(camera.id(), listener);
         this.backoff = new Backoff(camera.reconnectMinMs(), camera.reconnectMaxMs(), ThreadLocalRandom.current());

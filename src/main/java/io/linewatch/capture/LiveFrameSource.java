@@ -2,6 +2,7 @@ package io.linewatch.capture;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.SourceKind;
+import io.linewatch.pipeline.FrameEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -11,7 +12,9 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * A live camera decoded by FFmpeg into BGR frames: an RTSP URL (RTP over TCP or UDP, FFmpeg's
+ * A live camera decoded by FFmpeg into BGR frames, or a radiometric V4L2 camera (the PureThermal /
+ * Lepton family) asked for {@code Y16} and read as 16-bit little-endian gray samples: an RTSP URL
+ * (RTP over TCP or UDP, FFmpeg's
  * socket timeout from {@code connect_timeout_ms}) or a V4L2 device (opened non-blocking, so a device
  * that stops delivering does not hold a read forever). Opened and closed again on every
  * reconnection, by the camera's capture thread only; {@link #abort()} from any thread.
@@ -23,15 +26,29 @@ import org.bytedeco.javacv.FrameGrabber;
  */
 public final class LiveFrameSource implements FrameSource {
 
+    /** FFmpeg's name for V4L2's {@code Y16}: one 16-bit little-endian sample a pixel. */
+    private static final String V4L2_Y16 = "gray16le";
+
     private final CameraConfig camera;
+    private final FrameEvent.PixelFormat format;
     private final AbortFlag abortFlag = new AbortFlag();
     private FFmpegFrameGrabber grabber;
 
+    /** A camera decoded into BGR frames. */
     public LiveFrameSource(CameraConfig camera) {
+        this(camera, FrameEvent.PixelFormat.BGR24);
+    }
+
+    /** @param format BGR24, or GRAY16 for a radiometric V4L2 camera (Y16) */
+    public LiveFrameSource(CameraConfig camera, FrameEvent.PixelFormat format) {
         if (!camera.kind().live()) {
             throw new IllegalArgumentException("not a live source: " + camera.source());
         }
+        if (format == FrameEvent.PixelFormat.GRAY16 && camera.kind() != SourceKind.V4L2) {
+            throw new IllegalArgumentException("16-bit frames come from V4L2 devices only: " + camera.source());
+        }
         this.camera = camera;
+        this.format = format;
     }
 
     @Override
@@ -43,7 +60,8 @@ public final class LiveFrameSource implements FrameSource {
         }
         FFmpegQuiet.install();
         grabber = new FFmpegFrameGrabber(camera.source());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+        grabber.setPixelFormat(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
+                : avutil.AV_PIX_FMT_BGR24);
         grabber.setVideoOption("threads", "1");
         if (camera.kind() == SourceKind.RTSP) {
             configureRtsp(grabber);
@@ -62,6 +80,20 @@ public final class LiveFrameSource implements FrameSource {
             close();
             throw new CaptureException("camera " + camera.id() + ": " + where() + " has no video stream", null);
         }
+        if (format == FrameEvent.PixelFormat.GRAY16) {
+            requireY16();
+        }
+    }
+
+    /** A radiometric camera must deliver Y16 itself: FFmpeg would scale 8-bit frames up silently. */
+    private void requireY16() throws CaptureException {
+        int delivered = grabber.getFormatContext().streams(grabber.getVideoStream()).codecpar().format();
+        if (delivered != avutil.AV_PIX_FMT_GRAY16LE) {
+            close();
+            throw new CaptureException("camera " + camera.id() + ": " + where() + " delivers "
+                    + (delivered < 0 ? "an unknown format" : avutil.av_get_pix_fmt_name(delivered).getString())
+                    + ", not Y16 (gray16le); a thermal camera needs its 16-bit radiometric frames", null);
+        }
     }
 
     private void configureRtsp(FFmpegFrameGrabber g) {
@@ -79,7 +111,9 @@ public final class LiveFrameSource implements FrameSource {
         if (camera.frameRate() != null) {
             g.setOption("framerate", Double.toString(camera.frameRate()));
         }
-        if (camera.inputFormat() != null) {
+        if (format == FrameEvent.PixelFormat.GRAY16) {
+            g.setOption("input_format", V4L2_Y16);
+        } else if (camera.inputFormat() != null) {
             g.setOption("input_format", camera.inputFormat());
         }
     }
@@ -97,6 +131,11 @@ public final class LiveFrameSource implements FrameSource {
     @Override
     public double frameRate() {
         return grabber.getFrameRate();
+    }
+
+    @Override
+    public FrameEvent.PixelFormat pixelFormat() {
+        return format;
     }
 
     /** The next frame, or {@code null} when the stream ended, failed or was aborted. */

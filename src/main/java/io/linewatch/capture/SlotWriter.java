@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies one camera's decoded frames into claimed ring slots: camera, frame number, capture and
- * media time, packed BGR pixels. Writes only the capture fields of a slot. Used by the camera's
+ * media time, pixel format and packed pixels (3 bytes a pixel for BGR, 2 for 16-bit gray, rows
+ * without padding). Writes only the capture fields of a slot. Used by the camera's
  * capture thread; {@link #stop()} from any thread.
  */
 final class SlotWriter {
@@ -25,6 +26,8 @@ final class SlotWriter {
     private final RingBuffer<FrameEvent> ring;
     private final CameraStats stats;
     private final boolean waitForSlot;
+    private final FrameEvent.PixelFormat format;
+    private final int bytesPerPixel;
     private volatile boolean stopping;
     private final String sizeHint;
     /** Width and height of the last frame dropped as too large, so each new size is logged once. */
@@ -35,9 +38,12 @@ final class SlotWriter {
      *                    lost); when false a frame that finds every slot busy is dropped and counted
      * @param sizeHint    what the log line about frames too large for the slots adds (the size the
      *                    source opened at, or what to configure)
+     * @param format      the layout of the source's frames
      */
     SlotWriter(int cameraIndex, String cameraId, RingBuffer<FrameEvent> ring, CameraStats stats, boolean waitForSlot,
-               String sizeHint) {
+               String sizeHint, FrameEvent.PixelFormat format) {
+        this.format = format;
+        this.bytesPerPixel = format == FrameEvent.PixelFormat.GRAY16 ? 2 : 3;
         this.sizeHint = sizeHint;
         this.cameraIndex = cameraIndex;
         this.cameraId = cameraId;
@@ -46,11 +52,11 @@ final class SlotWriter {
         this.waitForSlot = waitForSlot;
     }
 
-    /** Publishes a packed BGR frame, or drops and counts it (larger than a slot, or ring full). */
+    /** Publishes a frame, or drops and counts it (larger than a slot, or ring full). */
     void publish(Frame frame, long frameNumber, long mediaMicros) {
-        // The source delivers BGR24. JavaCV derives imageChannels from the padded row stride, so it
-        // can read 4 for a 3-channel frame: the width and stride are what count.
-        int rowBytes = frame.imageWidth * 3;
+        // The source delivers BGR24 or GRAY16LE. JavaCV derives imageChannels from the padded row
+        // stride (bytes), so it can read 4 for a 3-channel frame: the width and stride are what count.
+        int rowBytes = frame.imageWidth * bytesPerPixel;
         if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
             stats.droppedTooLarge.incrementAndGet();
             logTooLarge(frame, frameNumber);
@@ -70,6 +76,7 @@ final class SlotWriter {
             event.mediaMicros = mediaMicros;
             event.width = frame.imageWidth;
             event.height = frame.imageHeight;
+            event.pixelFormat = format;
             event.clearMarks();
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
         } finally {

@@ -20,9 +20,10 @@ package io.linewatch.config;
  * @param width            live: frame width; sizes the ring's slots before the first connection and,
  *                         for V4L2, asks the device for this size
  * @param height           live: frame height, as {@code width}
- * @param frameRate        V4L2: frames per second to ask the device for
+ * @param frameRate        V4L2: frames per second to ask the device for; an image sequence
+ *                         ({@code frames/%05d.pgm}): its frame rate (FFmpeg's default is 25)
  * @param inputFormat      V4L2: the device's pixel format or codec to ask for ({@code mjpeg},
- *                         {@code yuyv422}, ...)
+ *                         {@code yuyv422}, ...); a thermal camera reads {@code y16}
  * @param maxFrameAgeMs    this camera's own {@code pipeline.max_frame_age_ms}, or null for the
  *                         pipeline's
  * @param thermal          cameras of a thermal model: how counts become temperatures

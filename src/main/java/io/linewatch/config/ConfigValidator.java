@@ -9,6 +9,9 @@ import java.util.Set;
 /** Checks what the records alone cannot: references between sections and required fields. */
 final class ConfigValidator {
 
+    /** What a thermal V4L2 camera's {@code input_format} may say: Y16, by V4L2's or FFmpeg's name. */
+    private static final Set<String> V4L2_Y16 = Set.of("y16", "gray16le");
+
     private ConfigValidator() {
     }
 
@@ -32,6 +35,7 @@ final class ConfigValidator {
             require(config.models().containsKey(camera.model()), at + ".model: no model named '"
                     + camera.model() + "' (models: " + config.models().keySet() + ")");
             validateLive(at, camera);
+            validateThermalCamera(at, camera, config.models().get(camera.model()));
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -45,8 +49,13 @@ final class ConfigValidator {
                         at + ".cameras: no camera named '" + camera + "'");
             }
         }
+        validateTemperatureAlarms(origin, config);
+        Set<String> defectRuleNames = new HashSet<>();
         for (int i = 0; i < config.defectAlarms().size(); i++) {
-            validateDefectAlarm(origin + ": defect_alarms[" + i + "]", config, config.defectAlarms().get(i));
+            DefectAlarmConfig rule = config.defectAlarms().get(i);
+            String at = origin + ": defect_alarms[" + i + "]";
+            validateDefectAlarm(at, config, rule);
+            require(defectRuleNames.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
         }
         return config;
     }
@@ -83,6 +92,49 @@ final class ConfigValidator {
         }
     }
 
+    /** A thermal section only on cameras of thermal models, whose frames must be radiometric. */
+    private static void validateThermalCamera(String at, CameraConfig camera, ModelConfig model)
+            throws ConfigException {
+        boolean thermal = model.task() == ModelConfig.Task.THERMAL;
+        require(thermal || camera.thermal().equals(ThermalCameraConfig.defaults()), at + ".thermal: only for cameras"
+                + " of thermal models; model '" + camera.model() + "' is a " + taskName(model) + " model");
+        if (!thermal) {
+            return;
+        }
+        require(camera.kind() != SourceKind.RTSP, at + ".source: a thermal camera reads 16-bit radiometric frames"
+                + " from a file or a V4L2 device (Y16); RTSP video carries no radiometric data");
+        require(camera.kind() != SourceKind.V4L2 || camera.width() != null, at + ": a thermal V4L2 camera needs"
+                + " width and height (160 and 120 for a Lepton 3.5): the size asked of the device and its ring slots");
+        require(camera.inputFormat() == null || V4L2_Y16.contains(camera.inputFormat().toLowerCase(Locale.ROOT)),
+                at + ".input_format: a thermal camera reads Y16 (input_format: y16), got '" + camera.inputFormat()
+                        + "'");
+    }
+
+    /** Each temperature rule has a name and watches thermal cameras that exist. */
+    private static void validateTemperatureAlarms(String origin, LinewatchConfig config) throws ConfigException {
+        Set<String> names = new HashSet<>();
+        Set<String> thermalCameras = new HashSet<>();
+        for (CameraConfig camera : config.cameras()) {
+            if (config.models().get(camera.model()).task() == ModelConfig.Task.THERMAL) {
+                thermalCameras.add(camera.id());
+            }
+        }
+        for (int i = 0; i < config.temperatureAlarms().size(); i++) {
+            TemperatureAlarmConfig rule = config.temperatureAlarms().get(i);
+            String at = origin + ": temperature_alarms[" + i + "]";
+            require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
+            require(names.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
+            require(!rule.cameras().isEmpty() || !thermalCameras.isEmpty() || config.cameras().isEmpty(),
+                    at + ".cameras: no camera of a thermal model to watch");
+            for (String camera : rule.cameras()) {
+                boolean exists = config.cameras().stream().anyMatch(c -> c.id().equals(camera));
+                require(exists || config.cameras().isEmpty(), at + ".cameras: no camera named '" + camera + "'");
+                require(!exists || thermalCameras.contains(camera), at + ".cameras: camera '" + camera
+                        + "' is not a thermal camera (its model's task is not thermal)");
+            }
+        }
+    }
+
     private static String taskName(ModelConfig model) {
         return model.task().name().toLowerCase(Locale.ROOT);
     }
@@ -105,6 +157,12 @@ final class ConfigValidator {
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {
         require(model.path() != null && !model.path().isBlank(), origin + ": " + at + ".path: is required");
+        if (model.task() == ModelConfig.Task.THERMAL) {
+            validateThermalModel(origin + ": " + at, model);
+            return;
+        }
+        require(model.thermal().equals(ThermalModelConfig.defaults()), origin + ": " + at + ".thermal: only for"
+                + " task thermal; this is a " + taskName(model) + " model");
         require(!model.classes().isEmpty(), origin + ": " + at + ".classes: at least one class name is needed");
         require(new HashSet<>(model.classes()).size() == model.classes().size(),
                 origin + ": " + at + ".classes: a class name is listed twice");
@@ -117,6 +175,16 @@ final class ConfigValidator {
             require(model.classes().contains(name), origin + ": " + at + ".nms.class_confidence: '" + name
                     + "' is not one of the model's classes " + model.classes());
         }
+    }
+
+    /** A thermal model has temperatures and hotspots, no classes, boxes or colour normalisation. */
+    private static void validateThermalModel(String at, ModelConfig model) throws ConfigException {
+        require(model.classes().isEmpty(), at + ".classes: a thermal model has no classes (it regresses"
+                + " temperatures and finds hotspots)");
+        require(model.nms().equals(NmsConfig.defaults()), at + ".nms: only for detection models; a thermal"
+                + " model's hotspots are set by its thermal section");
+        require(model.preprocess().equals(PreprocessConfig.defaults()), at + ".preprocess: only for RGB models;"
+                + " a thermal model's input is set by thermal.norm_offset_k and thermal.norm_scale_k");
     }
 
     private static void require(boolean condition, String message) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.linewatch.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -12,6 +13,8 @@ import java.util.List;
  * @param cameras           cameras the rule watches; empty means all thermal cameras
  * @param zone              optional polygon in source pixels {@code [[x, y], ...]}; the whole frame
  *                          when absent
+ * @param zoneName          the zone's name in events; the rule's name when absent (a whole-frame
+ *                          rule's zone is {@code frame})
  * @param measure           which zone temperature is compared: max, avg or min
  * @param raiseAtC          raise at or above this, degrees Celsius (null: no level alarm)
  * @param clearAtC          clear below this, degrees Celsius; at most {@code raiseAtC}
@@ -25,10 +28,11 @@ public record TemperatureAlarmConfig(
         String name,
         List<String> cameras,
         List<List<Double>> zone,
+        String zoneName,
         Measure measure,
         Double raiseAtC,
         Double clearAtC,
-        Double rateOfRiseKPerMin,
+        @JsonProperty("rate_of_rise_k_per_min") Double rateOfRiseKPerMin,
         Double rateWindowSeconds,
         Double onDelaySeconds,
         Double offDelaySeconds,
@@ -40,6 +44,10 @@ public record TemperatureAlarmConfig(
     public TemperatureAlarmConfig {
         cameras = cameras == null ? List.of() : List.copyOf(cameras);
         zone = zone == null ? List.of() : List.copyOf(zone);
+        if (zoneName != null && zone.isEmpty()) {
+            throw new IllegalArgumentException("zone_name names a zone: give the zone too");
+        }
+        zoneName = zone.isEmpty() ? "frame" : zoneName == null ? name : zoneName;
         measure = measure == null ? Measure.MAX : measure;
         clearAtC = clearAtC == null ? raiseAtC : clearAtC;
         rateWindowSeconds = rateWindowSeconds == null ? 60.0 : rateWindowSeconds;
@@ -50,7 +58,8 @@ public record TemperatureAlarmConfig(
             throw new IllegalArgumentException("needs raise_at_c or rate_of_rise_k_per_min (or both)");
         }
         if (raiseAtC != null && clearAtC > raiseAtC) {
-            throw new IllegalArgumentException("clear_at_c (" + clearAtC + ") must not be above raise_at_c (" + raiseAtC + ")");
+            throw new IllegalArgumentException("clear_at_c (" + clearAtC + ") must not be above raise_at_c ("
+                    + raiseAtC + ")");
         }
         if (rateOfRiseKPerMin != null && !(rateOfRiseKPerMin > 0)) {
             throw new IllegalArgumentException("rate_of_rise_k_per_min must be > 0, got " + rateOfRiseKPerMin);
@@ -66,5 +75,10 @@ public record TemperatureAlarmConfig(
         if (!zone.isEmpty() && zone.size() < 3) {
             throw new IllegalArgumentException("a zone needs at least 3 points");
         }
+    }
+
+    /** True when the rule watches a polygon, false for the whole frame. */
+    public boolean zoned() {
+        return !zone.isEmpty();
     }
 }

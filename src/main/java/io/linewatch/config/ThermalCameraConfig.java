@@ -1,5 +1,7 @@
 package io.linewatch.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * How a radiometric camera's 16-bit samples become temperatures: {@code kelvin = counts * scale +
  * offset} gives the apparent (radiometric) temperature, then the emissivity correction gives the
@@ -11,8 +13,8 @@ package io.linewatch.config;
  * @param reflectedC     the reflected apparent temperature, degrees Celsius
  * @param unit           the unit of published temperatures
  */
-public record ThermalCameraConfig(Double scaleKPerCount, Double offsetK, Double emissivity, Double reflectedC,
-                                  TemperatureUnit unit) {
+public record ThermalCameraConfig(@JsonProperty("scale_k_per_count") Double scaleKPerCount, Double offsetK,
+                                  Double emissivity, Double reflectedC, TemperatureUnit unit) {
 
     /** Units temperatures are published in. */
     public enum TemperatureUnit { CELSIUS, KELVIN }

@@ -65,7 +65,7 @@ public final class SegmentationMatch {
             return ratio(hit, all);
         }
 
-        /** One line for the replay summary. */
+        /** One line for the replay summary, indented like its other lines. */
         public String summaryLine() {
             StringBuilder perClass = new StringBuilder();
             StringBuilder recalls = new StringBuilder();
@@ -76,8 +76,8 @@ public final class SegmentationMatch {
             }
             long all = java.util.Arrays.stream(defects).sum();
             long hit = java.util.Arrays.stream(found).sum();
-            return String.format(Locale.ROOT, "ground truth (%d frames): mask IoU %.3f (%s), defect recall %.3f"
-                    + " (%d of %d: %s)", frames, iou(), perClass, recall(), hit, all, recalls);
+            return String.format(Locale.ROOT, "  ground truth (segmentation, %d frames): mask IoU %.3f (%s),"
+                    + " defect recall %.3f (%d of %d: %s)", frames, iou(), perClass, recall(), hit, all, recalls);
         }
 
         private static double ratio(long a, long b) {

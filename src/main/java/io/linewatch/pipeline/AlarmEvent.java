@@ -1,5 +1,6 @@
 package io.linewatch.pipeline;
 
+import io.linewatch.config.ThermalCameraConfig;
 import java.time.Instant;
 import java.util.List;
 
@@ -77,5 +78,29 @@ public record AlarmEvent(
          */
         public record Region(String className, float areaPx, float areaMm2, float[] box, float meanProbability) {
         }
+    }
+
+    /**
+     * A temperature rule's part; temperatures in {@code unit}.
+     *
+     * @param zone        the zone's name, or {@code frame} for the whole frame
+     * @param polygon     the zone in source pixels, {@code [[x, y], ...]}; empty for the whole frame
+     * @param measure     the temperature the rule compares: {@code max}, {@code avg} or {@code min}
+     * @param value       that temperature
+     * @param max         the zone's hottest calibrated pixel (whole frame: the model's max, a
+     *                    denoised estimate)
+     * @param avg         the zone's average (whole frame: the model's)
+     * @param min         the zone's coldest pixel (whole frame: the model's)
+     * @param hotspotX    source pixels: the zone's hottest pixel centre, or for the whole frame the
+     *                    hottest hotspot (its hottest pixel when the model finds none); NaN if none
+     * @param hotspotY    see {@code hotspotX}
+     * @param rateKPerMin the measure's rate of rise over the rule's window, K (= degC) per minute;
+     *                    NaN until samples cover the window
+     * @param calibration the camera's calibration: counts to kelvin, emissivity, reflected temperature
+     * @param unit        {@code celsius} or {@code kelvin}
+     */
+    public record ThermalDetail(String zone, List<List<Double>> polygon, String measure, double value, double max,
+                                double avg, double min, float hotspotX, float hotspotY, double rateKPerMin,
+                                ThermalCameraConfig calibration, String unit) implements Detail {
     }
 }

@@ -73,6 +73,10 @@ public final class FrameEvent {
     /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
     public final DefectRegions defects;
 
+    // --- written by thermal decode (thermal lanes) ----------------------------------------------
+    /** Temperatures and hotspots; no capacity in lanes of other tasks. */
+    public final ThermalResult thermal;
+
     // --- written by alarms -------------------------------------------------------------------
     /** Alarm events this frame produced, usually none. */
     public final List<AlarmEvent> alarms = new ArrayList<>(4);
@@ -86,7 +90,7 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               int maxDefectRegions) {
+               int maxDefectRegions, ThermalResult thermal) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
@@ -94,6 +98,7 @@ public final class FrameEvent {
         this.output = outputs[0];
         this.detections = new Detections(maxDetections);
         this.defects = new DefectRegions(maxDefectRegions);
+        this.thermal = thermal;
     }
 
     /** True when an earlier stage failed on this frame. */

@@ -19,6 +19,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final FloatBuffer inputArena;
     private final FloatBuffer[] outputArenas;
     private int maxDefectRegions;
+    private int thermalHotspots;
     private int next;
 
     /**
@@ -54,6 +55,16 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return this;
     }
 
+    /**
+     * Sizes each slot's {@link ThermalResult} (a thermal lane); call before the ring is built.
+     *
+     * @param maxHotspots most hotspots kept per frame
+     */
+    public FrameEventFactory thermal(int maxHotspots) {
+        this.thermalHotspots = maxHotspots;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -62,7 +73,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, maxDefectRegions);
+                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots));
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

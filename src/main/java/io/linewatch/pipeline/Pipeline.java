@@ -32,10 +32,14 @@ import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.SegmentHandler;
+import io.linewatch.postprocess.TemperatureRules;
+import io.linewatch.postprocess.ThermalDecodeHandler;
+import io.linewatch.postprocess.ThermalHeads;
 import io.linewatch.postprocess.YoloDecoder;
 import io.linewatch.postprocess.YoloDecoders;
 import io.linewatch.preprocess.LetterboxResampler;
 import io.linewatch.preprocess.PreprocessHandler;
+import io.linewatch.preprocess.ThermalPreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
@@ -47,6 +51,8 @@ import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SinkException;
 import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.SnapshotWriter;
+import io.linewatch.sinks.ThermalLogHandler;
+import io.linewatch.sinks.ThermalSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -228,9 +234,9 @@ public final class Pipeline implements AutoCloseable {
         for (int i = 0; i < sources.length; i++) {
             CameraConfig camera = config.cameras().get(i);
             if (camera.kind().live()) {
-                sources[i] = new LiveFrameSource(camera);
+                sources[i] = new LiveFrameSource(camera, pixelFormat(config, camera));
             } else {
-                sources[i] = openFile(camera, options.failFast(), sources);
+                sources[i] = openFile(camera, pixelFormat(config, camera), options.failFast(), sources);
             }
             if (sources[i] != null) {
                 byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(i);
@@ -239,10 +245,18 @@ public final class Pipeline implements AutoCloseable {
         return sources;
     }
 
+    /** Cameras of thermal models read 16-bit radiometric frames; the others BGR. */
+    private static FrameEvent.PixelFormat pixelFormat(LinewatchConfig config, CameraConfig camera) {
+        ModelConfig model = config.models().get(camera.model());
+        return model != null && model.task() == ModelConfig.Task.THERMAL ? FrameEvent.PixelFormat.GRAY16
+                : FrameEvent.PixelFormat.BGR24;
+    }
+
     /** The opened file of a camera; null when it cannot open and the others go on. */
-    private FrameSource openFile(CameraConfig camera, boolean failFast, FrameSource[] sources)
-            throws StartupException {
-        FrameSource source = new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+    private FrameSource openFile(CameraConfig camera, FrameEvent.PixelFormat format, boolean failFast,
+                                 FrameSource[] sources) throws StartupException {
+        FrameSource source = new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop(), format,
+                camera.frameRate());
         SourceStateMachine state = new SourceStateMachine(camera.id(), cameraStates);
         fileStates.put(camera.id(), state);
         state.moveTo(SourceState.CONNECTING, "opening " + camera.source());
@@ -332,13 +346,15 @@ public final class Pipeline implements AutoCloseable {
         if (model.task() == ModelConfig.Task.SEGMENTATION) {
             factory.withDefectRegions(model.segmentation().maxRegions());
         }
+        if (model.task() == ModelConfig.Task.THERMAL) {
+            factory.thermal(model.thermal().maxHotspots());
+        }
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
         Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, cameras, freshness);
+            case THERMAL -> thermalStages(config, model, sig, cameras, freshness);
             case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness);
-            case THERMAL -> throw new StartupException("model " + model.path() + ": task "
-                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet", null);
         };
         for (int i : cameras) {
             rules[i] = task.rules()[i];
@@ -353,6 +369,9 @@ public final class Pipeline implements AutoCloseable {
         if (detectionsOut != null && model.task() == ModelConfig.Task.SEGMENTATION) {
             sinks.add(new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(detectionsOut, model.classes(),
                     sig.outputIndex(MASK_OUTPUT), sig.width(), sig.height(), model.segmentation().threshold().floatValue())));
+        }
+        if (detectionsOut != null && model.task() == ModelConfig.Task.THERMAL) {
+            sinks.add(new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(detectionsOut)));
         }
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
@@ -473,6 +492,40 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
+     * A thermal lane: counts to normalised object temperature by each camera's calibration, the
+     * model's temperatures and heat map decoded into hotspots and zone statistics, the temperature
+     * rules of each camera, false-colour snapshots.
+     */
+    private TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                     List<Integer> cameras, Freshness freshness) throws StartupException {
+        requireChannels(model, sig, 1);
+        ThermalHeads heads;
+        try {
+            heads = ThermalHeads.find(sig.outputs().stream().map(ModelSignature.Output::name).toList(),
+                    sig.outputs().stream().map(ModelSignature.Output::dims).toList(), sig.width(), sig.height());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+        ThermalCalibration[] calibrations = thermalCalibrations(config, cameras);
+        return new TaskStages(
+                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
+                        model.thermal(), calibrations, freshness)),
+                new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
+                        calibrations)),
+                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
+                new ThermalSnapshot(calibrations));
+    }
+
+    /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */
+    private static ThermalCalibration[] thermalCalibrations(LinewatchConfig config, List<Integer> cameras) {
+        ThermalCalibration[] calibrations = new ThermalCalibration[config.cameras().size()];
+        for (int i : cameras) {
+            calibrations[i] = new ThermalCalibration(config.cameras().get(i).thermal());
+        }
+        return calibrations;
+    }
+
+    /**
      * A live frame is shed (oldest first) when more than half a ring of newer frames was captured
      * after it: the other half takes what the cameras deliver during one engine call, so capture
      * finds room for the newest frames instead of dropping them.
@@ -514,9 +567,9 @@ public final class Pipeline implements AutoCloseable {
     static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
         return switch (model.task()) {
             case DETECTION -> detectionRules(config, cameras);
+            case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
+                    thermalCalibrations(config, cameras));
             case SEGMENTATION -> defectRules(config, cameras);
-            case THERMAL -> throw new IllegalStateException("alarm rules of task "
-                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " cannot be rebuilt yet");
         };
     }
 
@@ -722,8 +775,9 @@ public final class Pipeline implements AutoCloseable {
             if (ring == null) {
                 return "camera " + camera.id() + ": its model's lane is not running";
             }
-            FrameSource source = camera.kind().live() ? new LiveFrameSource(camera)
-                    : new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop());
+            FrameSource source = camera.kind().live() ? new LiveFrameSource(camera, pixelFormat(next, camera))
+                    : new FileFrameSource(camera.id(), Path.of(camera.source()), camera.loop(),
+                            pixelFormat(next, camera), camera.frameRate());
             out.put(i, source);
             if (!camera.kind().live()) {
                 try {

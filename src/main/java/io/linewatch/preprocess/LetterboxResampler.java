@@ -133,7 +133,7 @@ public final class LetterboxResampler {
     }
 
     /** Source taps and weights per output column and row; x taps are byte offsets of BGR pixels. */
-    private static final class Tables {
+    static final class Tables {
         final LetterboxGeometry geometry;
         final int[] x0;
         final int[] x1;
@@ -155,7 +155,7 @@ public final class LetterboxResampler {
         }
 
         /** OpenCV INTER_LINEAR: {@code src = (dst + 0.5) * in / out - 0.5}, clamped at the borders. */
-        private static void taps(int in, int out, int[] i0, int[] i1, float[] w, int stride) {
+        static void taps(int in, int out, int[] i0, int[] i1, float[] w, int stride) {
             double ratio = (double) in / out;
             for (int d = 0; d < out; d++) {
                 double f = (d + 0.5) * ratio - 0.5;

@@ -38,8 +38,9 @@ public final class AlarmJson {
             m.put("score", round(d.score(), 4));
             float[] b = d.box();
             m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
-        }
-        if (e.detail() instanceof AlarmEvent.DefectDetail d) {
+        } else if (e.detail() instanceof AlarmEvent.ThermalDetail t) {
+            putThermal(m, t);
+        } else if (e.detail() instanceof AlarmEvent.DefectDetail d) {
             m.put("task", "segmentation");
             m.put("class", d.className());
             m.put("count", d.count());
@@ -85,6 +86,37 @@ public final class AlarmJson {
         m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
         m.put("mean_probability", round(r.meanProbability(), 4));
         return m;
+    }
+
+    /** Temperatures in the camera's unit (2 decimals), positions in source pixels, the calibration used. */
+    private static void putThermal(Map<String, Object> m, AlarmEvent.ThermalDetail t) {
+        m.put("task", "thermal");
+        m.put("zone", t.zone());
+        if (!t.polygon().isEmpty()) {
+            m.put("zone_polygon", t.polygon());
+        }
+        m.put("measure", t.measure());
+        m.put("value", round(t.value(), 2));
+        m.put("max", round(t.max(), 2));
+        m.put("avg", round(t.avg(), 2));
+        m.put("min", round(t.min(), 2));
+        m.put("unit", t.unit());
+        m.put("hotspot", Float.isNaN(t.hotspotX()) ? null : List.of(round(t.hotspotX(), 1), round(t.hotspotY(), 1)));
+        m.put("rate_k_per_min", Double.isNaN(t.rateKPerMin()) ? null : round(t.rateKPerMin(), 3));
+        Map<String, Object> cal = new LinkedHashMap<>();
+        cal.put("scale_k_per_count", t.calibration().scaleKPerCount());
+        cal.put("offset_k", t.calibration().offsetK());
+        cal.put("emissivity", t.calibration().emissivity());
+        cal.put("reflected_c", t.calibration().reflectedC());
+        m.put("calibration", cal);
+    }
+
+    private static Double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return null;
+        }
+        double scale = Math.pow(10, digits);
+        return Math.round(v * scale) / scale;
     }
 
     private static double round(float v, int digits) {

@@ -104,6 +104,8 @@ class InspectionConfigTest {
     void badValuesAreNamedWithTheirField() {
         assertThat(error(CONFIG.replace("  - name: any-defect", "  - class: stain")))
                 .endsWith("defect_alarms[1].name: is required");
+        assertThat(error(CONFIG.replace("  - name: any-defect", "  - name: scratched")))
+                .endsWith("defect_alarms[1].name: 'scratched' is used twice");
         assertThat(error(CONFIG.replace("raise_frames: 3", "raise_frames: 0")))
                 .contains("defect_alarms[0]: needs min_area_mm2 >= 0");
         assertThat(error(CONFIG.replace("mm_per_pixel: 0.25", "mm_per_pixel: 0")))

@@ -92,7 +92,7 @@ class InspectionEndToEndTest {
 
     /** The model card's goals, on the sample clip: mask IoU >= 0.8, defect recall >= 0.9. */
     private static void assertMaskAccuracy(String out) {
-        Matcher m = Pattern.compile("ground truth \\((\\d+) frames\\): mask IoU ([0-9.]+) .*defect recall ([0-9.]+)")
+        Matcher m = Pattern.compile("ground truth \\(segmentation, (\\d+) frames\\): mask IoU ([0-9.]+) .*defect recall ([0-9.]+)")
                 .matcher(out);
         assertThat(m.find()).as(out).isTrue();
         assertThat(Double.parseDouble(m.group(2))).as("mask IoU").isGreaterThanOrEqualTo(0.8);

@@ -74,6 +74,49 @@ public final class Clips {
         }
     }
 
+    /**
+     * Writes 16-bit gray frames (radiometric counts, {@code width * height} samples each, row after
+     * row) losslessly: FFV1 gray16le in Matroska at {@code fps}, as a thermal camera's recording.
+     */
+    public static void writeGray16(Path file, int width, int height, double fps, List<short[]> frames)
+            throws Exception {
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), width, height)) {
+            recorder.setFormat("matroska");
+            recorder.setVideoCodec(avcodec.AV_CODEC_ID_FFV1);
+            recorder.setPixelFormat(avutil.AV_PIX_FMT_GRAY16LE);
+            recorder.setFrameRate(fps);
+            recorder.start();
+            for (short[] samples : frames) {
+                Frame frame = new Frame(width, height, Frame.DEPTH_USHORT, 1);
+                java.nio.ShortBuffer buf = (java.nio.ShortBuffer) frame.image[0];
+                int strideSamples = frame.imageStride;
+                for (int y = 0; y < height; y++) {
+                    buf.put(y * strideSamples, samples, y * width, width);
+                }
+                recorder.record(frame, avutil.AV_PIX_FMT_GRAY16);
+            }
+        }
+    }
+
+    /**
+     * Writes 16-bit binary PGM files (big-endian samples, maxval 65535), one per frame, named by
+     * {@code pattern} (a {@link String#format} pattern such as {@code %05d.pgm}) from number 1.
+     */
+    public static void writePgm16(Path dir, String pattern, int width, int height, List<short[]> frames)
+            throws java.io.IOException {
+        for (int i = 0; i < frames.size(); i++) {
+            byte[] header = ("P5\n" + width + " " + height + "\n65535\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            ByteBuffer body = ByteBuffer.allocate(header.length + width * height * 2)
+                    .order(java.nio.ByteOrder.BIG_ENDIAN);
+            body.put(header);
+            for (short s : frames.get(i)) {
+                body.putShort(s);
+            }
+            java.nio.file.Files.write(dir.resolve(String.format(java.util.Locale.ROOT, pattern, i + 1)), body.array());
+        }
+    }
+
     /** A small H.264 stream in MPEG-TS, the form a camera's stream takes; its bytes concatenate. */
     public static byte[] h264Ts(Path dir, int width, int height, int frames) throws Exception {
         Path file = java.nio.file.Files.createTempFile(dir, "h264-", ".ts");

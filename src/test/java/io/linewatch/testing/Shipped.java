@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shipped model, clip and example config, and configs derived from the example for tests. */
+/** The shipped models, clips and example configs, and configs derived from the examples for tests. */
 public final class Shipped {
 
     public static final Path MODEL = Path.of("models/conveyor-det.onnx").toAbsolutePath();
@@ -12,6 +12,10 @@ public final class Shipped {
     public static final Path GROUND_TRUTH = Path.of("samples/conveyor.gt.jsonl").toAbsolutePath();
     public static final Path APPEARANCES = Path.of("samples/conveyor.appearances.json").toAbsolutePath();
     public static final Path EXAMPLE_CONFIG = Path.of("deploy/examples/conveyor.yaml").toAbsolutePath();
+    public static final Path THERMAL_MODEL = Path.of("models/thermal-hotspot.onnx").toAbsolutePath();
+    public static final Path MOTOR_CLIP = Path.of("samples/motor.mkv").toAbsolutePath();
+    public static final Path MOTOR_GROUND_TRUTH = Path.of("samples/motor.gt.jsonl").toAbsolutePath();
+    public static final Path THERMAL_CONFIG = Path.of("deploy/examples/thermal.yaml").toAbsolutePath();
 
     private Shipped() {
     }
@@ -21,7 +25,13 @@ public final class Shipped {
      * broker URL (or MQTT off when null), and extra text replacements ({@code from, to} pairs).
      */
     public static Path exampleConfig(Path dir, String mqttUrl, String... replacements) throws IOException {
-        String yaml = Files.readString(EXAMPLE_CONFIG)
+        return exampleConfigOf(EXAMPLE_CONFIG, dir, mqttUrl, replacements);
+    }
+
+    /** {@link #exampleConfig(Path, String, String...)} of another example, such as {@link #THERMAL_CONFIG}. */
+    public static Path exampleConfigOf(Path example, Path dir, String mqttUrl, String... replacements)
+            throws IOException {
+        String yaml = Files.readString(example)
                 .replace("../../models/", MODEL.getParent() + "/")
                 .replace("../../samples/", CLIP.getParent() + "/")
                 .replace("url: tcp://127.0.0.1:1883", "url: " + (mqttUrl == null ? "tcp://127.0.0.1:1" : mqttUrl))
