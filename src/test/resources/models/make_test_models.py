@@ -1,10 +1,11 @@
 """Makes the tiny ONNX models the Java tests use to check that bad models are refused, and small
-working ones: a stand-in thermal model for the thermal pipeline's tests, a mask model for the
-accuracy gate.
+working ones: a stand-in thermal model for the thermal pipeline's tests, a stand-in segmentation
+model with the shipped one's tensors whose mask is a fixed colour code (so that pipeline tests can
+draw defects of known class, place and size), a mask model for the accuracy gate.
 
 Run with Debian's Python: /usr/bin/python3 src/test/resources/models/make_test_models.py
-Most compute nothing useful; only their tensor shapes matter. The thermal stand-in and the mask
-model compute something exact (see thermal_standin, tiny_mask).
+Most compute nothing useful; only their tensor shapes matter. The stand-ins and the mask model
+compute something exact (see thermal_standin, mask_model, tiny_mask).
 """
 import os
 
@@ -43,6 +44,32 @@ def coco_output():
         helper.make_node("Reshape", ["pooled", "shape"], ["output0"]),
     ]
     save("coco_output.onnx", helper.make_graph(nodes, "coco_output", [x], [y], initializer=[shape, pad]))
+
+
+# The stand-in segmentation model's colour code: class logit = GAIN * (w . rgb + b), rgb in 0..1.
+# Pure red marks a scratch, pure green a stain, pure blue a dent, yellow (red + green) a crack;
+# grey, black, white and the pad value (114) mark nothing (every logit <= -GAIN / 2 there).
+SEG_CLASSES = ["scratch", "stain", "dent", "crack"]
+SEG_WEIGHTS = np.array([[1, -1, -1], [-1, 1, -1], [-1, -1, 1], [1, 1, -2]], dtype=np.float32)
+SEG_BIAS = np.array([-0.5, -0.5, -0.5, -1.5], dtype=np.float32)
+SEG_GAIN = 20.0
+
+
+def mask_model(name, classes=4, height=192, width=256, stride=1, output="mask"):
+    """Input images [B, 3, 192, 256] -> 1x1 conv (the colour code) -> sigmoid -> [B, classes, h, w]."""
+    x = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 192, 256])
+    y = helper.make_tensor_value_info(output, TensorProto.FLOAT, ["batch", classes, height, width])
+    w = np.zeros((classes, 3, 1, 1), dtype=np.float32)
+    b = np.zeros(classes, dtype=np.float32)
+    n = min(classes, 4)
+    w[:n, :, 0, 0] = SEG_WEIGHTS[:n] * SEG_GAIN
+    b[:n] = SEG_BIAS[:n] * SEG_GAIN
+    nodes = [
+        helper.make_node("Conv", ["images", "w", "b"], ["logits"], kernel_shape=[1, 1], strides=[stride, stride]),
+        helper.make_node("Sigmoid", ["logits"], [output]),
+    ]
+    init = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    save(name, helper.make_graph(nodes, name.split(".")[0], [x], [y], initializer=init))
 
 
 THERMAL_IN = helper.make_tensor_value_info("thermal", TensorProto.FLOAT, ["batch", 1, 120, 160])
@@ -126,6 +153,10 @@ def tiny_mask():
 if __name__ == "__main__":
     one_channel_input()
     coco_output()
+    mask_model("segmentation_standin.onnx")
+    mask_model("mask_three_classes.onnx", classes=3)
+    mask_model("mask_half_size.onnx", height=96, width=128, stride=2)
+    mask_model("mask_misnamed.onnx", output="output0")
     thermal_standin()
     thermal_without_heatmap()
     thermal_misshaped()

@@ -5,6 +5,7 @@ import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.eval.ThermalAccuracy;
 import io.linewatch.pipeline.Pipeline;
 import java.io.IOException;
@@ -37,12 +38,15 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--detections", paramLabel = "FILE",
             description = "Write every frame's detections here (JSONL); for a thermal camera its temperatures and"
-                    + " hotspots.")
+                    + " hotspots; for a segmentation camera its defect regions and its mask (runs of source pixels"
+                    + " per class).")
     Path detections;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",
             description = "Ground truth of the (single) clip, JSONL: boxes (prints precision and recall at IoU 0.5) or,"
-                    + " for a thermal camera, temperatures and hotspots (prints MAE and hotspot position error).")
+                    + " for a thermal camera, temperatures and hotspots (prints MAE and hotspot position error) or, for"
+                    + " a segmentation camera, defects with the true masks beside it (X.gt.jsonl, X.masks.mkv; prints"
+                    + " mask IoU, foreground and per class, and defect recall).")
     Path groundTruth;
 
     @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")
@@ -72,6 +76,12 @@ final class ReplayCommand implements Callable<Integer> {
     /** Replays {@code c} to the end of its sources, prints the summary, returns the exit code. */
     static int run(LinewatchConfig c, boolean realtime, Path detections, Path groundTruth,
                    io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) throws IOException, InterruptedException {
+        ModelConfig model = c.models().get(c.cameras().get(0).model());
+        ModelConfig.Task task = groundTruth == null ? null : model.task();
+        if (task == ModelConfig.Task.SEGMENTATION && !Files.exists(SegmentationMatch.masksBeside(groundTruth))) {
+            throw new CliException(Main.EXIT_CONFIG, "--ground-truth " + groundTruth + ": the true masks "
+                    + SegmentationMatch.masksBeside(groundTruth).getFileName() + " are not beside it");
+        }
         Path detectionsFile = detections;
         if (detectionsFile == null && groundTruth != null) {
             detectionsFile = Files.createTempFile("linewatch-detections", ".jsonl");
@@ -85,19 +95,18 @@ final class ReplayCommand implements Callable<Integer> {
             pipeline.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        boolean thermal = groundTruth != null && taskOfFirstCamera(c) == ModelConfig.Task.THERMAL;
-        DetectionMatch.Result truth = groundTruth == null || thermal ? null
-                : DetectionMatch.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id(), 0.5);
+        String camera = c.cameras().get(0).id();
+        DetectionMatch.Result truth = task == ModelConfig.Task.DETECTION
+                ? DetectionMatch.evaluate(groundTruth, detectionsFile, camera, 0.5) : null;
         Summary.print(System.out, pipeline, seconds, truth);
-        if (thermal) {
-            System.out.println(ThermalAccuracy.evaluate(groundTruth, detectionsFile, c.cameras().get(0).id())
-                    .summaryLine());
+        if (task == ModelConfig.Task.THERMAL) {
+            System.out.println(ThermalAccuracy.evaluate(groundTruth, detectionsFile, camera).summaryLine());
+        }
+        if (task == ModelConfig.Task.SEGMENTATION) {
+            System.out.println(SegmentationMatch.evaluate(groundTruth, SegmentationMatch.masksBeside(groundTruth),
+                    detectionsFile, camera, model.classes()).summaryLine());
         }
         return 0;
-    }
-
-    private static ModelConfig.Task taskOfFirstCamera(LinewatchConfig c) {
-        return c.models().get(c.cameras().get(0).model()).task();
     }
 
     private LinewatchConfig bindClips(LinewatchConfig c) {

@@ -1,6 +1,7 @@
 package io.linewatch.config;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,46 @@ final class ConfigValidator {
             }
         }
         validateTemperatureAlarms(origin, config);
+        Set<String> defectRuleNames = new HashSet<>();
+        for (int i = 0; i < config.defectAlarms().size(); i++) {
+            DefectAlarmConfig rule = config.defectAlarms().get(i);
+            String at = origin + ": defect_alarms[" + i + "]";
+            validateDefectAlarm(at, config, rule);
+            require(defectRuleNames.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
+        }
         return config;
+    }
+
+    /**
+     * A defect rule watches inspection cameras (those of a segmentation model): each camera it names
+     * must be one, and its class must be among the classes of the models it watches.
+     */
+    private static void validateDefectAlarm(String at, LinewatchConfig config, DefectAlarmConfig rule)
+            throws ConfigException {
+        require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
+        List<String> segmentationModels = config.models().entrySet().stream()
+                .filter(m -> m.getValue().task() == ModelConfig.Task.SEGMENTATION).map(Map.Entry::getKey).toList();
+        require(!segmentationModels.isEmpty(), at + ": no model has task segmentation, so no camera is an"
+                + " inspection camera for this rule to watch");
+        for (String id : rule.cameras()) {
+            CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
+            require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+            if (camera == null) {
+                continue;
+            }
+            ModelConfig model = config.models().get(camera.model());
+            require(model.task() == ModelConfig.Task.SEGMENTATION, at + ".cameras: '" + id + "' is not an inspection"
+                    + " camera: its model '" + camera.model() + "' has task " + taskName(model));
+            require(rule.className() == null || model.classes().contains(rule.className()), at + ".class: '"
+                    + rule.className() + "' is not one of the classes " + model.classes() + " of model '"
+                    + camera.model() + "' (camera '" + id + "')");
+        }
+        if (rule.className() != null && rule.cameras().isEmpty()) {
+            boolean known = segmentationModels.stream()
+                    .anyMatch(m -> config.models().get(m).classes().contains(rule.className()));
+            require(known, at + ".class: '" + rule.className() + "' is not a class of any segmentation model "
+                    + segmentationModels.stream().map(m -> m + " " + config.models().get(m).classes()).toList());
+        }
     }
 
     /** A thermal section only on cameras of thermal models, whose frames must be radiometric. */
@@ -98,6 +138,7 @@ final class ConfigValidator {
     private static String taskName(ModelConfig model) {
         return model.task().name().toLowerCase(Locale.ROOT);
     }
+
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {
         require(camera.connectTimeoutMs() >= 1, at + ".connect_timeout_ms: must be >= 1, got "
                 + camera.connectTimeoutMs());

@@ -50,6 +50,37 @@ public record AlarmEvent(
     }
 
     /**
+     * A defect rule's part: the regions that made the deciding frame a hit (for {@code cleared},
+     * those of the last hit).
+     *
+     * @param className the rule's class, or null when any class counts
+     * @param regions   the deciding regions, largest first
+     */
+    public record DefectDetail(String className, List<Region> regions) implements Detail {
+
+        public DefectDetail {
+            regions = List.copyOf(regions);
+        }
+
+        /** How many regions decided. */
+        public int count() {
+            return regions.size();
+        }
+
+        /**
+         * One defect region.
+         *
+         * @param className       its class
+         * @param areaPx          area in source pixels
+         * @param areaMm2         area on the surface, mm^2
+         * @param box             {@code [x1, y1, x2, y2]} in source pixels
+         * @param meanProbability mean probability of its class over its pixels
+         */
+        public record Region(String className, float areaPx, float areaMm2, float[] box, float meanProbability) {
+        }
+    }
+
+    /**
      * A temperature rule's part; temperatures in {@code unit}.
      *
      * @param zone        the zone's name, or {@code frame} for the whole frame

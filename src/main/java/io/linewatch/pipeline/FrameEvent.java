@@ -69,6 +69,10 @@ public final class FrameEvent {
     /** Detections after NMS, in source-frame pixels. */
     public final Detections detections;
 
+    // --- written by segment ------------------------------------------------------------------
+    /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
+    public final DefectRegions defects;
+
     // --- written by thermal decode (thermal lanes) ----------------------------------------------
     /** Temperatures and hotspots; no capacity in lanes of other tasks. */
     public final ThermalResult thermal;
@@ -86,13 +90,14 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               ThermalResult thermal) {
+               int maxDefectRegions, ThermalResult thermal) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
         this.outputs = outputs;
         this.output = outputs[0];
         this.detections = new Detections(maxDetections);
+        this.defects = new DefectRegions(maxDefectRegions);
         this.thermal = thermal;
     }
 

@@ -18,6 +18,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final int maxDetections;
     private final FloatBuffer inputArena;
     private final FloatBuffer[] outputArenas;
+    private int maxDefectRegions;
     private int thermalHotspots;
     private int next;
 
@@ -46,6 +47,15 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     }
 
     /**
+     * Sizes each slot's defect regions (segmentation lanes); call before the ring is built, as the
+     * ring creates every slot at once. Returns this factory.
+     */
+    public FrameEventFactory withDefectRegions(int maxRegions) {
+        this.maxDefectRegions = maxRegions;
+        return this;
+    }
+
+    /**
      * Sizes each slot's {@link ThermalResult} (a thermal lane); call before the ring is built.
      *
      * @param maxHotspots most hotspots kept per frame
@@ -63,7 +73,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, new ThermalResult(thermalHotspots));
+                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots));
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

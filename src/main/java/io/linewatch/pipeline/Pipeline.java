@@ -12,10 +12,12 @@ import io.linewatch.capture.SourceStateMachine;
 import io.linewatch.capture.SourceWatchdog;
 import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.config.CameraConfig;
+import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.NmsConfig;
 import io.linewatch.config.PreprocessConfig;
+import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
@@ -24,9 +26,12 @@ import io.linewatch.inference.ModelSignature;
 import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.DefectRegionFinder;
+import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.SegmentHandler;
 import io.linewatch.postprocess.TemperatureRules;
 import io.linewatch.postprocess.ThermalDecodeHandler;
 import io.linewatch.postprocess.ThermalHeads;
@@ -36,11 +41,13 @@ import io.linewatch.preprocess.LetterboxResampler;
 import io.linewatch.preprocess.PreprocessHandler;
 import io.linewatch.preprocess.ThermalPreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.DetectionSnapshot;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
+import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SinkException;
 import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.SnapshotWriter;
@@ -336,6 +343,9 @@ public final class Pipeline implements AutoCloseable {
         int ringSize = config.pipeline().ringSize();
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloatsEach(), model.nms().maxDetections());
+        if (model.task() == ModelConfig.Task.SEGMENTATION) {
+            factory.withDefectRegions(model.segmentation().maxRegions());
+        }
         if (model.task() == ModelConfig.Task.THERMAL) {
             factory.thermal(model.thermal().maxHotspots());
         }
@@ -344,8 +354,7 @@ public final class Pipeline implements AutoCloseable {
         TaskStages task = switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, cameras, freshness);
             case THERMAL -> thermalStages(config, model, sig, cameras, freshness);
-            case SEGMENTATION -> throw new StartupException("model " + model.path() + ": task "
-                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " is not supported yet", null);
+            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness);
         };
         for (int i : cameras) {
             rules[i] = task.rules()[i];
@@ -356,6 +365,10 @@ public final class Pipeline implements AutoCloseable {
                 options.listener())));
         if (detectionsOut != null && model.task() == ModelConfig.Task.DETECTION) {
             sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
+        }
+        if (detectionsOut != null && model.task() == ModelConfig.Task.SEGMENTATION) {
+            sinks.add(new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(detectionsOut, model.classes(),
+                    sig.outputIndex(MASK_OUTPUT), sig.width(), sig.height(), model.segmentation().threshold().floatValue())));
         }
         if (detectionsOut != null && model.task() == ModelConfig.Task.THERMAL) {
             sinks.add(new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(detectionsOut)));
@@ -412,6 +425,70 @@ public final class Pipeline implements AutoCloseable {
                                 decoder.anchors()), thresholds(model), stats)),
                 detectionRules(config, cameras),
                 new DetectionSnapshot(model.classes()));
+    }
+
+    /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
+    private static final String MASK_OUTPUT = "mask";
+
+    private TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                          List<Integer> cameras, Freshness freshness) throws StartupException {
+        requireChannels(model, sig, 3);
+        int mask = maskOutput(model, sig);
+        SegmentationConfig seg = model.segmentation();
+        float threshold = seg.threshold().floatValue();
+        DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
+                threshold, seg.minAreaPx(), seg.maxRegions());
+        float[] mmPerPixel = new float[config.cameras().size()];
+        for (int i = 0; i < mmPerPixel.length; i++) {
+            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
+        }
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
+                        mmPerPixel, stats)),
+                defectRules(config, cameras),
+                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold));
+    }
+
+    /**
+     * The index of a segmentation model's {@code mask} output; a start error unless it is there with
+     * one channel per configured class at the input's height and width.
+     */
+    private static int maskOutput(ModelConfig model, ModelSignature sig) throws StartupException {
+        int index = sig.outputIndex(MASK_OUTPUT);
+        if (index < 0) {
+            throw new StartupException("model " + model.path() + ": a mask model needs an output named '" + MASK_OUTPUT
+                    + "' [B, classes, height, width]; its outputs are " + sig.outputs(), null);
+        }
+        long[] dims = sig.outputs().get(index).dims();
+        long[] expected = {model.classes().size(), sig.height(), sig.width()};
+        if (!java.util.Arrays.equals(dims, expected)) {
+            throw new StartupException("model " + model.path() + ": a mask model with an unexpected output shape: "
+                    + sig.outputs().get(index) + ", expected " + MASK_OUTPUT + "[B," + expected[0] + "," + expected[1]
+                    + "," + expected[2] + "] (" + model.classes().size() + " classes " + model.classes() + ", input "
+                    + sig.width() + "x" + sig.height() + ")", null);
+        }
+        return index;
+    }
+
+    /** The defect rules watching each of {@code cameras}, by camera index (null for other cameras). */
+    private static AlarmRule[][] defectRules(LinewatchConfig config, List<Integer> cameras) {
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
+        for (int i : cameras) {
+            CameraConfig camera = config.cameras().get(i);
+            ModelConfig model = config.models().get(camera.model());
+            List<String> classes = model.classes();
+            List<AlarmRule> forCamera = new ArrayList<>();
+            for (DefectAlarmConfig rule : config.defectAlarms()) {
+                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
+                if (watches && (rule.className() == null || classes.contains(rule.className()))) {
+                    int classId = rule.className() == null ? DefectRule.ANY_CLASS : classes.indexOf(rule.className());
+                    forCamera.add(new DefectRule(rule, classId, classes, model.segmentation().maxRegions()));
+                }
+            }
+            rules[i] = forCamera.toArray(AlarmRule[]::new);
+        }
+        return rules;
     }
 
     /**
@@ -492,8 +569,7 @@ public final class Pipeline implements AutoCloseable {
             case DETECTION -> detectionRules(config, cameras);
             case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
                     thermalCalibrations(config, cameras));
-            case SEGMENTATION -> throw new IllegalStateException("alarm rules of task "
-                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " cannot be rebuilt yet");
+            case SEGMENTATION -> defectRules(config, cameras);
         };
     }
 

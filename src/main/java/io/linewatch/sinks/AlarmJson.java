@@ -40,6 +40,11 @@ public final class AlarmJson {
             m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
         } else if (e.detail() instanceof AlarmEvent.ThermalDetail t) {
             putThermal(m, t);
+        } else if (e.detail() instanceof AlarmEvent.DefectDetail d) {
+            m.put("task", "segmentation");
+            m.put("class", d.className());
+            m.put("count", d.count());
+            m.put("regions", d.regions().stream().map(AlarmJson::region).toList());
         }
         m.put("frame_size", List.of(e.frameWidth(), e.frameHeight()));
         m.put("snapshot", snapshot);
@@ -70,6 +75,17 @@ public final class AlarmJson {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("overflow notice cannot be written as JSON", ex);
         }
+    }
+
+    private static Map<String, Object> region(AlarmEvent.DefectDetail.Region r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("class", r.className());
+        m.put("area_px", round(r.areaPx(), 1));
+        m.put("area_mm2", round(r.areaMm2(), 2));
+        float[] b = r.box();
+        m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
+        m.put("mean_probability", round(r.meanProbability(), 4));
+        return m;
     }
 
     /** Temperatures in the camera's unit (2 decimals), positions in source pixels, the calibration used. */

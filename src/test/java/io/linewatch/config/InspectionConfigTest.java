@@ -1,0 +1,116 @@
+package io.linewatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inspection cameras, segmentation models and defect alarms in the config; one line per error. */
+class InspectionConfigTest {
+
+    private static final String CONFIG = """
+            site: plant1
+            cameras:
+              - id: belt
+                source: belt.mp4
+                model: det
+              - id: surface
+                source: inspection.mp4
+                model: defects
+                inspection: {mm_per_pixel: 0.25}
+            models:
+              det:
+                path: det.onnx
+                classes: [product, foreign_object]
+              defects:
+                path: surface-defects.onnx
+                task: segmentation
+                classes: [scratch, stain, dent, crack]
+                segmentation: {threshold: 0.4, min_area_px: 20, max_regions: 16}
+            defect_alarms:
+              - name: scratched
+                class: scratch
+                cameras: [surface]
+                min_area_mm2: 2.5
+                min_count: 1
+                raise_frames: 3
+                clear_frames: 10
+                cooldown_seconds: 2
+              - name: any-defect
+            """;
+
+    @TempDir
+    Path dir;
+
+    private LinewatchConfig load(String yaml) throws Exception {
+        Path file = dir.resolve("linewatch.yaml");
+        Files.writeString(file, yaml);
+        return ConfigLoader.load(file);
+    }
+
+    private String error(String yaml) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml));
+        assertThat(t).isInstanceOf(ConfigException.class);
+        assertThat(t.getMessage()).doesNotContain("\n").startsWith(dir.resolve("linewatch.yaml") + ": ");
+        return t.getMessage();
+    }
+
+    @Test
+    void readsTheInspectionSectionsAndFillsDefaults() throws Exception {
+        LinewatchConfig c = load(CONFIG);
+        assertThat(c.cameras().get(1).inspection().mmPerPixel()).isEqualTo(0.25);
+        assertThat(c.cameras().get(0).inspection().mmPerPixel()).isEqualTo(1.0);
+        ModelConfig m = c.models().get("defects");
+        assertThat(m.task()).isEqualTo(ModelConfig.Task.SEGMENTATION);
+        assertThat(m.segmentation().threshold()).isEqualTo(0.4);
+        assertThat(m.segmentation().minAreaPx()).isEqualTo(20);
+        assertThat(m.segmentation().maxRegions()).isEqualTo(16);
+        DefectAlarmConfig scratched = c.defectAlarms().get(0);
+        assertThat(scratched.className()).isEqualTo("scratch");
+        assertThat(scratched.minAreaMm2()).isEqualTo(2.5);
+        assertThat(scratched.raiseFrames()).isEqualTo(3);
+        assertThat(scratched.cooldownSeconds()).isEqualTo(2.0);
+        DefectAlarmConfig any = c.defectAlarms().get(1);
+        assertThat(any.className()).isNull();
+        assertThat(any.cameras()).isEmpty();
+        assertThat(any.minCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aDefectRuleClassMustBeOneOfTheWatchedModelsClasses() {
+        assertThat(error(CONFIG.replace("class: scratch", "class: dent-ish")))
+                .endsWith("defect_alarms[0].class: 'dent-ish' is not one of the classes [scratch, stain, dent, crack]"
+                        + " of model 'defects' (camera 'surface')");
+        assertThat(error(CONFIG.replace("  - name: any-defect", "  - name: any-defect\n    class: foreign_object")))
+                .endsWith("defect_alarms[1].class: 'foreign_object' is not a class of any segmentation model"
+                        + " [defects [scratch, stain, dent, crack]]");
+    }
+
+    @Test
+    void aDefectRuleWatchesOnlyInspectionCamerasThatExist() {
+        assertThat(error(CONFIG.replace("cameras: [surface]", "cameras: [surface, nope]")))
+                .endsWith("defect_alarms[0].cameras: no camera named 'nope'");
+        assertThat(error(CONFIG.replace("cameras: [surface]", "cameras: [belt]")))
+                .endsWith("defect_alarms[0].cameras: 'belt' is not an inspection camera: its model 'det' has task"
+                        + " detection");
+        assertThat(error(CONFIG.replace("task: segmentation", "task: detection")))
+                .endsWith("defect_alarms[0]: no model has task segmentation, so no camera is an inspection camera for"
+                        + " this rule to watch");
+    }
+
+    @Test
+    void badValuesAreNamedWithTheirField() {
+        assertThat(error(CONFIG.replace("  - name: any-defect", "  - class: stain")))
+                .endsWith("defect_alarms[1].name: is required");
+        assertThat(error(CONFIG.replace("  - name: any-defect", "  - name: scratched")))
+                .endsWith("defect_alarms[1].name: 'scratched' is used twice");
+        assertThat(error(CONFIG.replace("raise_frames: 3", "raise_frames: 0")))
+                .contains("defect_alarms[0]: needs min_area_mm2 >= 0");
+        assertThat(error(CONFIG.replace("mm_per_pixel: 0.25", "mm_per_pixel: 0")))
+                .contains("cameras[1].inspection: mm_per_pixel must be > 0, got 0.0");
+        assertThat(error(CONFIG.replace("threshold: 0.4", "threshold: 1.5")))
+                .contains("models.defects.segmentation: threshold must be in (0, 1), got 1.5");
+    }
+}
