@@ -38,6 +38,36 @@ final class AlarmSubscriber implements AutoCloseable {
         return received.get();
     }
 
+    /** What decided the event, by its task: the detection, the temperatures, or the defects. */
+    private static String what(JsonNode e) {
+        switch (e.path("task").asText("detection")) {
+            case "thermal" -> {
+                String unit = "kelvin".equals(e.path("unit").asText()) ? " K" : " °C";
+                JsonNode h = e.path("hotspot");
+                return String.format(Locale.ROOT, "%s %s %.1f%s (max %.1f, avg %.1f, min %.1f)%s%s",
+                        e.path("zone").asText("frame"), e.path("measure").asText(), e.path("value").asDouble(), unit,
+                        e.path("max").asDouble(), e.path("avg").asDouble(), e.path("min").asDouble(),
+                        e.path("rate_k_per_min").isNumber()
+                                ? String.format(Locale.ROOT, ", rising %.1f K/min", e.path("rate_k_per_min").asDouble()) : "",
+                        h.isArray() ? String.format(Locale.ROOT, ", hotspot at (%.1f, %.1f)", h.get(0).asDouble(),
+                                h.get(1).asDouble()) : "");
+            }
+            case "segmentation" -> {
+                StringBuilder b = new StringBuilder();
+                b.append(e.path("count").asInt()).append(" region(s)");
+                for (JsonNode r : e.path("regions")) {
+                    b.append(String.format(Locale.ROOT, ", %s %.1f mm2 at %s", r.path("class").asText(),
+                            r.path("area_mm2").asDouble(), r.path("box")));
+                }
+                return b.toString();
+            }
+            default -> {
+                return String.format(Locale.ROOT, "%s %.2f, box %s", e.path("class").asText(), e.path("score").asDouble(),
+                        e.path("box"));
+            }
+        }
+    }
+
     static String describe(String topic, String payload) {
         try {
             JsonNode e = JSON.readTree(payload);
@@ -48,9 +78,9 @@ final class AlarmSubscriber implements AutoCloseable {
             if (!e.isObject()) {
                 return "[mqtt " + topic + "] " + payload;
             }
-            return String.format(Locale.ROOT, "[mqtt %s] %-7s #%d %s: %s %.2f at frame %d, box %s%s", topic,
+            return String.format(Locale.ROOT, "[mqtt %s] %-7s #%d %s: %s at frame %d%s", topic,
                     e.path("type").asText().toUpperCase(Locale.ROOT), e.path("seq").asLong(), e.path("rule").asText(),
-                    e.path("class").asText(), e.path("score").asDouble(), e.path("frame").asLong(), e.path("box"),
+                    what(e), e.path("frame").asLong(),
                     e.path("snapshot").isTextual() ? ", snapshot " + e.path("snapshot").asText() : "");
         } catch (java.io.IOException ex) {
             return "[mqtt " + topic + "] " + payload;

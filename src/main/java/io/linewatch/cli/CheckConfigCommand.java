@@ -18,7 +18,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() {
         LinewatchConfig c = Main.loadConfig(file);
         System.out.printf("%s: ok: site %s, %d camera(s), %d model(s), %d alarm rule(s), mqtt %s%n", file, c.site(),
-                    c.cameras().size(), c.models().size(), c.alarms().size(),
+                    c.cameras().size(), c.models().size(),
+                    c.alarms().size() + c.temperatureAlarms().size() + c.defectAlarms().size(),
                 c.mqtt().enabled() ? c.mqtt().url() : "off");
         return 0;
     }

@@ -9,25 +9,38 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code linewatch demo}: the main job on the embedded default. The shipped example config, model
- * and conveyor clip (from the working directory's {@code models/} and {@code samples/} when present,
- * else from the jar), an embedded MQTT broker, and a subscriber printing each alarm as it arrives.
+ * {@code linewatch demo}: the main job on the embedded default. The shipped plant config with its
+ * three cameras and models (detection on the conveyor clip, thermal hotspots on the motor clip,
+ * defect segmentation on the inspection clip; from the working directory's {@code models/} and
+ * {@code samples/} when present, else from the jar), an embedded MQTT broker, and a subscriber
+ * printing each alarm as it arrives; ends with each task's accuracy against the clips' ground truth.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Replays the shipped conveyor clip through the shipped model on the CPU, publishing alarms to"
-                + " an embedded MQTT broker, and prints each alarm a subscriber receives.")
+        description = "Replays the shipped clips through the shipped models on the CPU (detection on a conveyor,"
+                + " thermal hotspots on a motor, surface defects on an inspection line), publishing alarms to an"
+                + " embedded MQTT broker, and prints each alarm a subscriber receives and each task's accuracy.")
 final class DemoCommand implements Callable<Integer> {
 
-    static final String EXAMPLE_CONFIG = "deploy/examples/conveyor.yaml";
-    static final String MODEL = "models/conveyor-det.onnx";
-    static final String CLIP = "samples/conveyor.mp4";
-    static final String GROUND_TRUTH = "samples/conveyor.gt.jsonl";
+    static final String EXAMPLE_CONFIG = "deploy/examples/plant.yaml";
+    /** Ground truth of each camera of the example config. */
+    static final Map<String, String> GROUND_TRUTH = Map.of(
+            "conveyor", "samples/conveyor.gt.jsonl",
+            "motor", "samples/motor.gt.jsonl",
+            "inspection", "samples/inspection.gt.jsonl");
+    /** Everything the demo reads, as the jar carries it under {@link #RESOURCES}. */
+    static final List<String> FILES = List.of(EXAMPLE_CONFIG,
+            "models/conveyor-det.onnx", "models/thermal-hotspot.onnx", "models/surface-defects.onnx",
+            "samples/conveyor.mp4", "samples/motor.mkv", "samples/inspection.mp4",
+            "samples/conveyor.gt.jsonl", "samples/motor.gt.jsonl", "samples/inspection.gt.jsonl",
+            "samples/inspection.masks.mkv");
     private static final String RESOURCES = "linewatch/default/";
 
     @Option(names = "--fast", description = "Replay as fast as possible instead of at the clip's frame rate.")
@@ -44,19 +57,28 @@ final class DemoCommand implements Callable<Integer> {
         LinewatchConfig c = Main.loadConfig(root.resolve(EXAMPLE_CONFIG));
         Path events = out.resolve("events.jsonl");
         Files.deleteIfExists(events);
-        CameraConfig camera = c.cameras().get(0);
-        c = c.withCameras(List.of(camera.withSource(camera.id(), root.resolve(CLIP).toString(), camera.pacing())))
-                .withSinks(new SinksConfig(events.toString(), out.resolve("snapshots").toString()));
+        c = c.withSinks(new SinksConfig(events.toString(), out.resolve("snapshots").toString()));
         try (EmbeddedBroker broker = new EmbeddedBroker();
              AlarmSubscriber subscriber = new AlarmSubscriber(broker.url(), "linewatch/#", System.out)) {
             // A fresh broker each demo: what an earlier demo left undelivered has nowhere to go.
             Path outbox = out.resolve("outbox");
             deleteTree(outbox);
             c = c.withMqtt(c.mqtt().withUrl(broker.url()).withOutbox(new OutboxConfig(outbox.toString(), null)));
-            System.out.printf("demo: %s on %s (%s), broker %s; alarms print as the subscriber receives them%n",
-                    root.resolve(CLIP), root.resolve(MODEL), fast ? "as fast as possible" : "real time", broker.url());
-            Path truth = root.resolve(GROUND_TRUTH);
-            int code = ReplayCommand.run(c, !fast, null, Files.exists(truth) ? truth : null, null);
+            for (CameraConfig camera : c.cameras()) {
+                System.out.printf("demo: camera %s: %s -> %s (%s)%n", camera.id(), camera.source(),
+                        c.models().get(camera.model()).path(), c.models().get(camera.model()).task().name()
+                                .toLowerCase(java.util.Locale.ROOT));
+            }
+            System.out.printf("demo: %s, broker %s; alarms print as the subscriber receives them%n",
+                    fast ? "as fast as possible" : "real time", broker.url());
+            Map<String, Path> truths = new LinkedHashMap<>();
+            for (CameraConfig camera : c.cameras()) {
+                Path truth = root.resolve(GROUND_TRUTH.getOrDefault(camera.id(), "none"));
+                if (Files.exists(truth)) {
+                    truths.put(camera.id(), truth);
+                }
+            }
+            int code = ReplayCommand.run(c, !fast, null, truths, null);
             long logged = Files.exists(events) ? Files.lines(events).count() : 0;
             waitFor(subscriber, logged);
             System.out.printf("demo: %d alarm event(s) logged in %s, %d received over MQTT; snapshots in %s%n",
@@ -86,12 +108,11 @@ final class DemoCommand implements Callable<Integer> {
     /** The repository checkout when run from one, else the defaults unpacked from the jar. */
     private Path defaultsRoot() throws IOException {
         Path here = Path.of("").toAbsolutePath();
-        if (Files.exists(here.resolve(EXAMPLE_CONFIG)) && Files.exists(here.resolve(MODEL))
-                && Files.exists(here.resolve(CLIP))) {
+        if (FILES.stream().allMatch(f -> Files.exists(here.resolve(f)))) {
             return here;
         }
         Path root = out.resolve("defaults").toAbsolutePath();
-        for (String name : new String[] {EXAMPLE_CONFIG, MODEL, CLIP, GROUND_TRUTH}) {
+        for (String name : FILES) {
             try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(RESOURCES + name)) {
                 if (in == null) {
                     throw new IOException("the jar holds no " + RESOURCES + name + "; rebuild with mvn package");

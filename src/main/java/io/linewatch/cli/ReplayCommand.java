@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,12 +44,13 @@ final class ReplayCommand implements Callable<Integer> {
                     + " per class).")
     Path detections;
 
-    @Option(names = "--ground-truth", paramLabel = "FILE",
-            description = "Ground truth of the (single) clip, JSONL: boxes (prints precision and recall at IoU 0.5) or,"
-                    + " for a thermal camera, temperatures and hotspots (prints MAE and hotspot position error) or, for"
-                    + " a segmentation camera, defects with the true masks beside it (X.gt.jsonl, X.masks.mkv; prints"
-                    + " mask IoU, foreground and per class, and defect recall).")
-    Path groundTruth;
+    @Option(names = "--ground-truth", paramLabel = "[CAMERA=]FILE",
+            description = {"Ground truth of a camera's clip, JSONL; repeat it for several cameras (CAMERA= may be"
+                    + " left out when the config has one camera). By the camera's task: boxes (prints precision and"
+                    + " recall at IoU 0.5), temperatures and hotspots (prints MAE and hotspot position error), or"
+                    + " defects with the true masks in X.masks.mkv beside X.gt.jsonl (prints mask IoU and defect"
+                    + " recall)."})
+    List<String> groundTruth = new ArrayList<>();
 
     @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")
     Path events;
@@ -61,52 +64,89 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LinewatchConfig c = bindClips(Main.loadConfig(config));
-        if (groundTruth != null && c.cameras().size() != 1) {
-            throw new CliException(Main.EXIT_CONFIG, "--ground-truth needs exactly one camera, the config has "
-                    + c.cameras().size());
-        }
+        Map<String, Path> truths = groundTruths(c);
         if (noMqtt) {
             c = c.withMqtt(c.mqtt().withEnabled(false));
         }
         c = c.withSinks(new SinksConfig(events == null ? c.sinks().eventLog() : events.toString(),
                 snapshots == null ? c.sinks().snapshotsDir() : snapshots.toString()));
-        return run(c, realtime, detections, groundTruth, null);
+        return run(c, realtime, detections, truths, null);
     }
 
-    /** Replays {@code c} to the end of its sources, prints the summary, returns the exit code. */
-    static int run(LinewatchConfig c, boolean realtime, Path detections, Path groundTruth,
-                   io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) throws IOException, InterruptedException {
-        ModelConfig model = c.models().get(c.cameras().get(0).model());
-        ModelConfig.Task task = groundTruth == null ? null : model.task();
-        if (task == ModelConfig.Task.SEGMENTATION && !Files.exists(SegmentationMatch.masksBeside(groundTruth))) {
-            throw new CliException(Main.EXIT_CONFIG, "--ground-truth " + groundTruth + ": the true masks "
-                    + SegmentationMatch.masksBeside(groundTruth).getFileName() + " are not beside it");
+    /** The {@code --ground-truth} files by camera id; a bare FILE needs a config of one camera. */
+    private Map<String, Path> groundTruths(LinewatchConfig c) {
+        Map<String, Path> truths = new LinkedHashMap<>();
+        for (String spec : groundTruth) {
+            int eq = spec.indexOf('=');
+            String camera;
+            String file;
+            if (eq > 0 && c.cameras().stream().anyMatch(cam -> cam.id().equals(spec.substring(0, spec.indexOf('='))))) {
+                camera = spec.substring(0, eq);
+                file = spec.substring(eq + 1);
+            } else if (c.cameras().size() == 1) {
+                camera = c.cameras().get(0).id();
+                file = spec;
+            } else {
+                throw new CliException(Main.EXIT_CONFIG, "--ground-truth " + spec + ": the config has "
+                        + c.cameras().size() + " cameras; name one as CAMERA=FILE (cameras: "
+                        + c.cameras().stream().map(CameraConfig::id).toList() + ")");
+            }
+            truths.put(camera, Path.of(file));
         }
-        Path detectionsFile = detections;
-        if (detectionsFile == null && groundTruth != null) {
-            detectionsFile = Files.createTempFile("linewatch-detections", ".jsonl");
-            detectionsFile.toFile().deleteOnExit();
+        return truths;
+    }
+
+    /**
+     * Replays {@code c} to the end of its sources, prints the summary and, for each camera given
+     * ground truth, its task's accuracy; returns the exit code.
+     *
+     * @param groundTruths ground-truth files by camera id (empty for none)
+     */
+    static int run(LinewatchConfig c, boolean realtime, Path detections, Map<String, Path> groundTruths,
+                   io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) throws IOException, InterruptedException {
+        for (Map.Entry<String, Path> t : groundTruths.entrySet()) {
+            if (taskOf(c, t.getKey()) == ModelConfig.Task.SEGMENTATION
+                    && !Files.exists(SegmentationMatch.masksBeside(t.getValue()))) {
+                throw new CliException(Main.EXIT_CONFIG, "--ground-truth " + t.getValue() + ": the true masks "
+                        + SegmentationMatch.masksBeside(t.getValue()).getFileName() + " are not beside it");
+            }
+        }
+        Path resultsLog = detections;
+        if (resultsLog == null && !groundTruths.isEmpty()) {
+            resultsLog = Files.createTempFile("linewatch-detections", ".jsonl");
+            resultsLog.toFile().deleteOnExit();
         }
         long start = System.nanoTime();
-        Pipeline pipeline = Main.start(c, new Pipeline.Options(realtime, true, detectionsFile, listener));
+        Pipeline pipeline = Main.start(c, new Pipeline.Options(realtime, true, resultsLog, listener));
         try {
             pipeline.awaitSources();
         } finally {
             pipeline.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        String camera = c.cameras().get(0).id();
-        DetectionMatch.Result truth = task == ModelConfig.Task.DETECTION
-                ? DetectionMatch.evaluate(groundTruth, detectionsFile, camera, 0.5) : null;
-        Summary.print(System.out, pipeline, seconds, truth);
-        if (task == ModelConfig.Task.THERMAL) {
-            System.out.println(ThermalAccuracy.evaluate(groundTruth, detectionsFile, camera).summaryLine());
-        }
-        if (task == ModelConfig.Task.SEGMENTATION) {
-            System.out.println(SegmentationMatch.evaluate(groundTruth, SegmentationMatch.masksBeside(groundTruth),
-                    detectionsFile, camera, model.classes()).summaryLine());
+        Summary.print(System.out, pipeline, seconds);
+        for (Map.Entry<String, Path> t : groundTruths.entrySet()) {
+            System.out.println(accuracy(c, t.getKey(), t.getValue(), resultsLog));
         }
         return 0;
+    }
+
+    /** One summary line: the accuracy of {@code camera}'s results against its ground truth. */
+    private static String accuracy(LinewatchConfig c, String camera, Path truth, Path resultsLog) throws IOException {
+        ModelConfig model = c.models().get(c.cameras().stream().filter(cam -> cam.id().equals(camera))
+                .findFirst().orElseThrow().model());
+        String line = switch (model.task()) {
+            case DETECTION -> DetectionMatch.evaluate(truth, resultsLog, camera, 0.5).summaryLine();
+            case THERMAL -> ThermalAccuracy.evaluate(truth, resultsLog, camera).summaryLine();
+            case SEGMENTATION -> SegmentationMatch.evaluate(truth, SegmentationMatch.masksBeside(truth), resultsLog,
+                    camera, model.classes()).summaryLine();
+        };
+        return c.cameras().size() == 1 ? line : line.replaceFirst("^  ", "  camera " + camera + ": ");
+    }
+
+    private static ModelConfig.Task taskOf(LinewatchConfig c, String camera) {
+        return c.cameras().stream().filter(cam -> cam.id().equals(camera)).findFirst()
+                .map(cam -> c.models().get(cam.model()).task()).orElseThrow();
     }
 
     private LinewatchConfig bindClips(LinewatchConfig c) {

@@ -1,6 +1,5 @@
 package io.linewatch.cli;
 
-import io.linewatch.eval.DetectionMatch;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Pipeline;
 import java.io.PrintStream;
@@ -13,7 +12,7 @@ final class Summary {
     private Summary() {
     }
 
-    static void print(PrintStream out, Pipeline pipeline, double seconds, DetectionMatch.Result truth) {
+    static void print(PrintStream out, Pipeline pipeline, double seconds) {
         long frames = 0;
         long alarms = 0;
         for (CameraStats s : pipeline.stats()) {
@@ -23,9 +22,10 @@ final class Summary {
         out.printf(Locale.ROOT, "replay: %d camera(s), %d frames inferred in %.2f s (%.1f fps), %d alarm(s) raised%n",
                 pipeline.stats().size(), frames, seconds, frames / Math.max(seconds, 1e-9), alarms);
         for (CameraStats s : pipeline.stats()) {
-            out.printf(Locale.ROOT, "  camera %s: frames in %d, inferred %d, detections %d, alarms raised %d, cleared %d%n",
-                    s.cameraId, s.framesIn.get(), s.inferred.get(), s.detections.get(), s.alarmsRaised.get(),
-                    s.alarmsCleared.get());
+            String found = s.detectionsLabel == null ? ""
+                    : String.format(Locale.ROOT, ", %s %d", s.detectionsLabel, s.detections.get());
+            out.printf(Locale.ROOT, "  camera %s: frames in %d, inferred %d%s, alarms raised %d, cleared %d%n",
+                    s.cameraId, s.framesIn.get(), s.inferred.get(), found, s.alarmsRaised.get(), s.alarmsCleared.get());
             out.printf(Locale.ROOT, "  camera %s: dropped %d (ring full %d, backlog %d, too large %d, too old %d,"
                     + " decode error %d, failed %d), failed after inference %d%n", s.cameraId, s.dropped(),
                     s.droppedRingFull.get(), s.droppedBacklog.get(), s.droppedTooLarge.get(), s.droppedTooOld.get(), s.droppedDecodeError.get(), s.failed.get(),
@@ -37,11 +37,6 @@ final class Summary {
             out.printf(Locale.ROOT, "  mqtt: %d message(s) acknowledged by the broker, %d wait in the outbox %s,"
                     + " %d alarm(s) refused by a full outbox%n", pipeline.mqtt().acknowledged.get(),
                     pipeline.outbox().waitingCount(), pipeline.outbox().dir(), pipeline.outbox().refused.get());
-        }
-        if (truth != null) {
-            out.printf(Locale.ROOT, "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)%n",
-                    truth.precision(), truth.recall(), truth.truePositives(), truth.falsePositives(),
-                    truth.falseNegatives());
         }
     }
 

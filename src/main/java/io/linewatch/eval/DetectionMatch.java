@@ -23,6 +23,13 @@ public final class DetectionMatch {
 
     /** Counts and ratios of one evaluation. */
     public record Result(long truePositives, long falsePositives, long falseNegatives) {
+
+        /** The summary's line, indented two spaces. */
+        public String summaryLine() {
+            return String.format(java.util.Locale.ROOT,
+                    "  ground truth (IoU 0.5): precision %.3f, recall %.3f (tp %d, fp %d, fn %d)", precision(), recall(),
+                    truePositives, falsePositives, falseNegatives);
+        }
         public double precision() {
             long d = truePositives + falsePositives;
             return d == 0 ? 1.0 : (double) truePositives / d;
@@ -111,11 +118,11 @@ public final class DetectionMatch {
                     continue;
                 }
                 JsonNode node = JSON.readTree(line);
-                if (!node.has("frame") || !node.has(listKey)) {
-                    throw new IOException(file + ": line " + lineNumber + ": needs 'frame' and '" + listKey + "'");
-                }
                 if (camera != null && node.has("camera") && !camera.equals(node.get("camera").asText())) {
                     continue;
+                }
+                if (!node.has("frame") || !node.has(listKey)) {
+                    throw new IOException(file + ": line " + lineNumber + ": needs 'frame' and '" + listKey + "'");
                 }
                 List<Box> boxes = frames.computeIfAbsent(node.get("frame").asLong(), f -> new ArrayList<>());
                 for (JsonNode o : node.get(listKey)) {

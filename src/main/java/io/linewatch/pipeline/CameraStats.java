@@ -39,8 +39,19 @@ public final class CameraStats {
     /** Live cameras: connection attempts after the first (each follows a back-off). */
     public final AtomicLong reconnects = new AtomicLong();
 
+    /**
+     * What {@link #detections} counts for this camera's task, as the summary names it ("detections",
+     * "defect regions"), or null when the task counts nothing there (thermal).
+     */
+    public final String detectionsLabel;
+
     public CameraStats(String cameraId) {
+        this(cameraId, "detections");
+    }
+
+    public CameraStats(String cameraId, String detectionsLabel) {
         this.cameraId = cameraId;
+        this.detectionsLabel = detectionsLabel;
     }
 
     /** Frames that never reached inference, whatever the reason. */

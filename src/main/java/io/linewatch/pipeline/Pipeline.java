@@ -131,9 +131,22 @@ public final class Pipeline implements AutoCloseable {
         this.stats = stats;
     }
 
+    /** What a camera's {@code detections} counter counts, by its model's task (null: nothing). */
+    private static String detectionsLabel(ModelConfig model) {
+        if (model == null) {
+            return "detections";
+        }
+        return switch (model.task()) {
+            case DETECTION -> "detections";
+            case SEGMENTATION -> "defect regions";
+            case THERMAL -> null;
+        };
+    }
+
     /** Opens everything and starts the frames flowing. */
     public static Pipeline start(LinewatchConfig config, Options options) throws StartupException {
-        List<CameraStats> stats = config.cameras().stream().map(c -> new CameraStats(c.id())).toList();
+        List<CameraStats> stats = config.cameras().stream()
+                .map(c -> new CameraStats(c.id(), detectionsLabel(config.models().get(c.model())))).toList();
         Pipeline pipeline = new Pipeline(stats);
         try {
             pipeline.open(config, options);
