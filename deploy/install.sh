@@ -54,14 +54,17 @@ put() {
     echo "$3" >> "$manifest"
 }
 
-# The program: the jar, its libraries (the jar's manifest points at lib/), the shipped model and clip.
+# The program: the jar, its libraries (the jar's manifest points at lib/), the shipped models and clip.
 put 0644 "$jar" "$PREFIX/linewatch.jar"
 for f in "$lib"/*.jar; do
     [ -e "$f" ] || die "$lib: no jars in it"
     put 0644 "$f" "$PREFIX/lib/$(basename "$f")"
 done
-put 0644 "$repo/models/conveyor-det.onnx" "$PREFIX/models/conveyor-det.onnx"
-put 0644 "$repo/models/conveyor-det.md" "$PREFIX/models/conveyor-det.md"
+# The three shipped models (detection, thermal hotspots, surface defects) and their model cards.
+for model in conveyor-det thermal-hotspot surface-defects; do
+    put 0644 "$repo/models/$model.onnx" "$PREFIX/models/$model.onnx"
+    put 0644 "$repo/models/$model.md" "$PREFIX/models/$model.md"
+done
 put 0644 "$repo/samples/conveyor.mp4" "$PREFIX/samples/conveyor.mp4"
 
 # The command: extra JVM options come from LINEWATCH_JAVA_OPTS (the unit sets the JavaCPP cache).

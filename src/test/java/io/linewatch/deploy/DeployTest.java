@@ -82,7 +82,9 @@ class DeployTest {
         assertThat(prefix.resolve("linewatch.jar")).hasSameBinaryContentAs(first.jar);
         assertThat(prefix.resolve("lib/a.jar")).hasSameBinaryContentAs(first.lib.resolve("a.jar"));
         assertThat(prefix.resolve("lib/b.jar")).hasSameBinaryContentAs(first.lib.resolve("b.jar"));
-        assertThat(prefix.resolve("models/conveyor-det.onnx")).hasSameBinaryContentAs(Path.of("models/conveyor-det.onnx"));
+        for (String model : List.of("conveyor-det", "thermal-hotspot", "surface-defects")) {
+            assertThat(prefix.resolve("models/" + model + ".onnx")).hasSameBinaryContentAs(Path.of("models/" + model + ".onnx"));
+        }
         assertThat(prefix.resolve("samples/conveyor.mp4")).hasSameBinaryContentAs(Path.of("samples/conveyor.mp4"));
         Path wrapper = root.resolve("usr/bin/linewatch");
         assertThat(Files.isExecutable(wrapper)).isTrue();
@@ -165,7 +167,7 @@ class DeployTest {
 
     @Test
     void theExamplesIncludeALiveRtspPlant() throws Exception {
-        assertThat(examples().map(p -> p.getFileName().toString())).contains("conveyor.yaml", "rtsp-line.yaml");
+        assertThat(examples().map(p -> p.getFileName().toString())).contains("conveyor.yaml", "thermal.yaml", "inspection.yaml", "plant.yaml", "rtsp-line.yaml");
         LinewatchConfig c = ConfigLoader.load(DEPLOY.resolve("examples/rtsp-line.yaml"));
         assertThat(c.cameras()).anyMatch(cam -> cam.source().startsWith("rtsp://"));
     }
