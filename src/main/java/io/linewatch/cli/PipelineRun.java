@@ -24,12 +24,15 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         return bytesPerFrameByStage.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
-    /** The config with its first camera copied {@code cameras} times (ids {@code cam-1..N}). */
+    /**
+     * The config with its first camera copied {@code cameras} times (ids {@code cam-1..N}), each with
+     * the template's task sections (thermal calibration, inspection scale).
+     */
     static LinewatchConfig withCameras(LinewatchConfig c, int cameras, boolean loop) {
         CameraConfig template = c.cameras().get(0);
         List<CameraConfig> copies = new ArrayList<>();
         for (int i = 1; i <= cameras; i++) {
-            copies.add(new CameraConfig("cam-" + i, template.source(), template.model(), template.pacing(), loop));
+            copies.add(template.withSource("cam-" + i, template.source(), template.pacing()).withLoop(loop));
         }
         return c.withCameras(copies);
     }

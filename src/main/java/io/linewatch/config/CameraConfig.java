@@ -109,6 +109,12 @@ public record CameraConfig(
                 thermal, inspection);
     }
 
+    /** A copy that does (or does not) restart its file at the end. */
+    public CameraConfig withLoop(boolean newLoop) {
+        return new CameraConfig(id, source, model, pacing, newLoop, rtspTransport, connectTimeoutMs, stallTimeoutMs,
+                reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection);
+    }
+
     /** A copy reading another source (paths resolved against the config's folder). */
     public CameraConfig withSource(String newSource) {
         return withSource(id, newSource, pacing);
