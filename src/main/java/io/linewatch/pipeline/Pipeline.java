@@ -10,14 +10,9 @@ import io.linewatch.capture.LiveFrameSource;
 import io.linewatch.capture.SourceState;
 import io.linewatch.capture.SourceStateMachine;
 import io.linewatch.capture.SourceWatchdog;
-import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.config.CameraConfig;
-import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
-import io.linewatch.config.NmsConfig;
-import io.linewatch.config.PreprocessConfig;
-import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
@@ -26,33 +21,13 @@ import io.linewatch.inference.ModelSignature;
 import io.linewatch.ops.OpsServer;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
-import io.linewatch.postprocess.DefectRegionFinder;
-import io.linewatch.postprocess.DefectRule;
-import io.linewatch.postprocess.DetectHandler;
-import io.linewatch.postprocess.DetectionRule;
-import io.linewatch.postprocess.Nms;
-import io.linewatch.postprocess.SegmentHandler;
-import io.linewatch.postprocess.TemperatureRules;
-import io.linewatch.postprocess.ThermalDecodeHandler;
-import io.linewatch.postprocess.ThermalHeads;
-import io.linewatch.postprocess.YoloDecoder;
-import io.linewatch.postprocess.YoloDecoders;
-import io.linewatch.preprocess.LetterboxResampler;
-import io.linewatch.preprocess.PreprocessHandler;
-import io.linewatch.preprocess.ThermalPreprocessHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
-import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
-import io.linewatch.sinks.DetectionSnapshot;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
-import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SinkException;
-import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.SnapshotWriter;
-import io.linewatch.sinks.ThermalLogHandler;
-import io.linewatch.sinks.ThermalSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -364,11 +339,7 @@ public final class Pipeline implements AutoCloseable {
         }
         Lane lane = new Lane(name, factory, config.pipeline(), stats);
         Freshness freshness = new Freshness(maxAgeNanos, stats, lane.ring(), maxLiveBacklog(ringSize));
-        TaskStages task = switch (model.task()) {
-            case DETECTION -> detectionStages(config, model, sig, cameras, freshness);
-            case THERMAL -> thermalStages(config, model, sig, cameras, freshness);
-            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness);
-        };
+        TaskStages task = TaskStages.of(config, model, sig, cameras, freshness, stats, detectionsOut);
         for (int i : cameras) {
             rules[i] = task.rules()[i];
         }
@@ -376,15 +347,8 @@ public final class Pipeline implements AutoCloseable {
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(eventLog,
                 new SnapshotWriter(Path.of(config.sinks().snapshotsDir()), task.snapshots()), mqtt, latency,
                 options.listener())));
-        if (detectionsOut != null && model.task() == ModelConfig.Task.DETECTION) {
-            sinks.add(new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(detectionsOut, model.classes())));
-        }
-        if (detectionsOut != null && model.task() == ModelConfig.Task.SEGMENTATION) {
-            sinks.add(new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(detectionsOut, model.classes(),
-                    sig.outputIndex(MASK_OUTPUT), sig.width(), sig.height(), model.segmentation().threshold().floatValue())));
-        }
-        if (detectionsOut != null && model.task() == ModelConfig.Task.THERMAL) {
-            sinks.add(new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(detectionsOut)));
+        if (task.resultsLog() != null) {
+            sinks.add(task.resultsLog());
         }
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
@@ -404,159 +368,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * What one task puts into a lane: the stage before inference, the decode stage after it, the
-     * alarm rules of each of the lane's cameras (by camera index) and the snapshot renderer.
-     */
-    private record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
-                              SnapshotRenderer snapshots) {
-    }
-
-    /** A start error unless the model's input has {@code channels} channels, as its task needs. */
-    private static void requireChannels(ModelConfig model, ModelSignature sig, int channels) throws StartupException {
-        if (sig.channels() != channels) {
-            throw new StartupException("model " + model.path() + ": input '" + sig.inputName() + "' has "
-                    + sig.channels() + " channel" + (sig.channels() == 1 ? "" : "s") + "; a "
-                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " model needs [batch, " + channels
-                    + ", height, width]", null);
-        }
-    }
-
-    private TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                       List<Integer> cameras, Freshness freshness) throws StartupException {
-        requireChannels(model, sig, 3);
-        YoloDecoder decoder;
-        try {
-            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
-        }
-        NmsConfig nms = model.nms();
-        return new TaskStages(
-                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
-                new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
-                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
-                                decoder.anchors()), thresholds(model), stats)),
-                detectionRules(config, cameras),
-                new DetectionSnapshot(model.classes()));
-    }
-
-    /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
-    private static final String MASK_OUTPUT = "mask";
-
-    private TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                          List<Integer> cameras, Freshness freshness) throws StartupException {
-        requireChannels(model, sig, 3);
-        int mask = maskOutput(model, sig);
-        SegmentationConfig seg = model.segmentation();
-        float threshold = seg.threshold().floatValue();
-        DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
-                threshold, seg.minAreaPx(), seg.maxRegions());
-        float[] mmPerPixel = new float[config.cameras().size()];
-        for (int i = 0; i < mmPerPixel.length; i++) {
-            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
-        }
-        return new TaskStages(
-                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
-                new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
-                        mmPerPixel, stats)),
-                defectRules(config, cameras),
-                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold));
-    }
-
-    /**
-     * The index of a segmentation model's {@code mask} output; a start error unless it is there with
-     * one channel per configured class at the input's height and width.
-     */
-    private static int maskOutput(ModelConfig model, ModelSignature sig) throws StartupException {
-        int index = sig.outputIndex(MASK_OUTPUT);
-        if (index < 0) {
-            throw new StartupException("model " + model.path() + ": a mask model needs an output named '" + MASK_OUTPUT
-                    + "' [B, classes, height, width]; its outputs are " + sig.outputs(), null);
-        }
-        long[] dims = sig.outputs().get(index).dims();
-        long[] expected = {model.classes().size(), sig.height(), sig.width()};
-        if (!java.util.Arrays.equals(dims, expected)) {
-            throw new StartupException("model " + model.path() + ": a mask model with an unexpected output shape: "
-                    + sig.outputs().get(index) + ", expected " + MASK_OUTPUT + "[B," + expected[0] + "," + expected[1]
-                    + "," + expected[2] + "] (" + model.classes().size() + " classes " + model.classes() + ", input "
-                    + sig.width() + "x" + sig.height() + ")", null);
-        }
-        return index;
-    }
-
-    /** The defect rules watching each of {@code cameras}, by camera index (null for other cameras). */
-    private static AlarmRule[][] defectRules(LinewatchConfig config, List<Integer> cameras) {
-        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
-        for (int i : cameras) {
-            CameraConfig camera = config.cameras().get(i);
-            ModelConfig model = config.models().get(camera.model());
-            List<String> classes = model.classes();
-            List<AlarmRule> forCamera = new ArrayList<>();
-            for (DefectAlarmConfig rule : config.defectAlarms()) {
-                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
-                if (watches && (rule.className() == null || classes.contains(rule.className()))) {
-                    int classId = rule.className() == null ? DefectRule.ANY_CLASS : classes.indexOf(rule.className());
-                    forCamera.add(new DefectRule(rule, classId, classes, model.segmentation().maxRegions()));
-                }
-            }
-            rules[i] = forCamera.toArray(AlarmRule[]::new);
-        }
-        return rules;
-    }
-
-    /**
-     * A thermal lane: counts to normalised object temperature by each camera's calibration, the
-     * model's temperatures and heat map decoded into hotspots and zone statistics, the temperature
-     * rules of each camera, false-colour snapshots.
-     */
-    private TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                     List<Integer> cameras, Freshness freshness) throws StartupException {
-        requireChannels(model, sig, 1);
-        ThermalHeads heads;
-        try {
-            heads = ThermalHeads.find(sig.outputs().stream().map(ModelSignature.Output::name).toList(),
-                    sig.outputs().stream().map(ModelSignature.Output::dims).toList(), sig.width(), sig.height());
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
-        }
-        ThermalCalibration[] calibrations = thermalCalibrations(config, cameras);
-        return new TaskStages(
-                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
-                        model.thermal(), calibrations, freshness)),
-                new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
-                        calibrations)),
-                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
-                new ThermalSnapshot(calibrations));
-    }
-
-    /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */
-    private static ThermalCalibration[] thermalCalibrations(LinewatchConfig config, List<Integer> cameras) {
-        ThermalCalibration[] calibrations = new ThermalCalibration[config.cameras().size()];
-        for (int i : cameras) {
-            calibrations[i] = new ThermalCalibration(config.cameras().get(i).thermal());
-        }
-        return calibrations;
-    }
-
-    /**
      * A live frame is shed (oldest first) when more than half a ring of newer frames was captured
      * after it: the other half takes what the cameras deliver during one engine call, so capture
      * finds room for the newest frames instead of dropping them.
      */
     private static long maxLiveBacklog(int ringSize) {
         return Math.max(1, ringSize / 2);
-    }
-
-    private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
-        return LetterboxResampler.of(sig.width(), sig.height(), p);
-    }
-
-    private static float[] thresholds(ModelConfig model) {
-        float[] t = new float[model.classes().size()];
-        for (int c = 0; c < t.length; c++) {
-            t[c] = (float) model.nms().confidenceFor(model.classes().get(c));
-        }
-        return t;
     }
 
     /**
@@ -570,38 +387,6 @@ public final class Pipeline implements AutoCloseable {
         AlarmHandler handler = new AlarmHandler(config.site(), rules, lastSeq, stats);
         laneAlarms.add(new LaneAlarms(model, lane, List.copyOf(cameras), handler, laneRules));
         return handler;
-    }
-
-    /**
-     * The alarm rules of a lane's cameras for its model's task, by camera index (null for other
-     * cameras), built from {@code config}: what a reload rebuilds. Each task's stages build their
-     * rules at the start with the same builder as here.
-     */
-    static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
-        return switch (model.task()) {
-            case DETECTION -> detectionRules(config, cameras);
-            case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
-                    thermalCalibrations(config, cameras));
-            case SEGMENTATION -> defectRules(config, cameras);
-        };
-    }
-
-    /** The detection rules watching each of {@code cameras}, by camera index (null for other cameras). */
-    private static AlarmRule[][] detectionRules(LinewatchConfig config, List<Integer> cameras) {
-        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
-        for (int i : cameras) {
-            CameraConfig camera = config.cameras().get(i);
-            List<String> classes = config.models().get(camera.model()).classes();
-            List<AlarmRule> forCamera = new ArrayList<>();
-            for (AlarmRuleConfig rule : config.alarms()) {
-                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
-                if (watches && classes.contains(rule.className())) {
-                    forCamera.add(new DetectionRule(rule, classes.indexOf(rule.className())));
-                }
-            }
-            rules[i] = forCamera.toArray(AlarmRule[]::new);
-        }
-        return rules;
     }
 
     /** A camera's running capture: its thread, how to stop it, and its live loop (null for a file). */
@@ -735,7 +520,7 @@ public final class Pipeline implements AutoCloseable {
             restart = prepareSources(next, plan.camerasToRestart(), sources);
             for (LaneAlarms lane : laneAlarms) {
                 rules.put(lane, ReloadPlan.keepUnchanged(lane.installed,
-                        laneRules(next, next.models().get(lane.model), lane.cameras), lane.cameras, sources.keySet()));
+                        TaskStages.laneRules(next, next.models().get(lane.model), lane.cameras), lane.cameras, sources.keySet()));
             }
         } catch (StartupException | RuntimeException e) {
             closeAll(sources.values());

@@ -151,6 +151,6 @@ class ReloadPlanTest {
 
     /** The rules of both cameras, as the pipeline builds them for the lane of model det. */
     private static AlarmRule[][] rules(LinewatchConfig c) {
-        return Pipeline.laneRules(c, c.models().get("det"), List.of(0, 1));
+        return TaskStages.laneRules(c, c.models().get("det"), List.of(0, 1));
     }
 }
