@@ -94,9 +94,12 @@ final class BenchCommand implements Callable<Integer> {
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
             stageCosts(efficiency.get(capacityCameras), capacityCameras);
             latency(efficiency.get(capacityCameras).fps());
-            if (!noBaselines) {
+            if (!noBaselines && model.task() == io.linewatch.config.ModelConfig.Task.DETECTION) {
                 seedBaseline(clip, efficiency);
                 decodeCeiling(clip);
+            } else if (!noBaselines) {
+                System.out.printf("%nbaselines: skipped: the seed-style Python pipeline is a detection pipeline,"
+                        + " and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
             }
             if (soakMinutes > 0) {
                 soak();
