@@ -1,0 +1,58 @@
+package io.linewatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command (without the real-time pacing): the demo runs the three tasks of the
+ * shipped plant config in one pipeline, every alarm logged reaches its MQTT subscriber, and each
+ * task's accuracy against its clip's ground truth meets the shipped model's goal.
+ */
+class DemoTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoShowsTheThreeTasksWithTheirAccuracy() throws Exception {
+        Cli.Result r = Cli.run("demo", "--fast", "--out", dir.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+
+        List<String> events = Files.readAllLines(dir.resolve("events.jsonl"));
+        Set<String> tasks = new TreeSet<>();
+        for (String line : events) {
+            JsonNode e = JSON.readTree(line);
+            tasks.add(e.path("camera").asText() + "/" + e.path("task").asText());
+        }
+        assertThat(tasks).containsExactly("conveyor/detection", "inspection/segmentation", "motor/thermal");
+        assertThat(r.out()).contains("demo: " + events.size() + " alarm event(s) logged")
+                .contains(events.size() + " received over MQTT");
+
+        assertThat(number(r.out(), "camera conveyor: ground truth \\(IoU 0.5\\): precision ([0-9.]+)")).isGreaterThan(0.9);
+        assertThat(number(r.out(), "camera conveyor: .*recall ([0-9.]+)")).isGreaterThan(0.9);
+        assertThat(number(r.out(), "camera motor: ground truth \\(thermal.*MAE max ([0-9.]+) K")).isLessThan(2.0);
+        assertThat(number(r.out(), "camera motor: .*position error mean ([0-9.]+) px")).isLessThan(4.0);
+        assertThat(number(r.out(), "camera inspection: ground truth \\(segmentation.*mask IoU ([0-9.]+)")).isGreaterThan(0.8);
+        assertThat(number(r.out(), "camera inspection: .*defect recall ([0-9.]+)")).isGreaterThan(0.9);
+    }
+
+    private static double number(String out, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        assertThat(m.find()).as("a line matching %s in:%n%s", regex, out).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
