@@ -43,7 +43,7 @@ final class SlotWriter {
     SlotWriter(int cameraIndex, String cameraId, RingBuffer<FrameEvent> ring, CameraStats stats, boolean waitForSlot,
                String sizeHint, FrameEvent.PixelFormat format) {
         this.format = format;
-        this.bytesPerPixel = format == FrameEvent.PixelFormat.GRAY16 ? 2 : 3;
+        this.bytesPerPixel = format.bytesPerPixel();
         this.sizeHint = sizeHint;
         this.cameraIndex = cameraIndex;
         this.cameraId = cameraId;

@@ -84,9 +84,20 @@ public final class FrameEvent {
     /** Pixel layouts of a slot's frame. */
     public enum PixelFormat {
         /** 8-bit blue, green, red. */
-        BGR24,
+        BGR24(3),
         /** One 16-bit little-endian sample a pixel (radiometric counts). */
-        GRAY16
+        GRAY16(2);
+
+        private final int bytesPerPixel;
+
+        PixelFormat(int bytesPerPixel) {
+            this.bytesPerPixel = bytesPerPixel;
+        }
+
+        /** Bytes one pixel takes in a slot. */
+        public int bytesPerPixel() {
+            return bytesPerPixel;
+        }
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,

@@ -275,7 +275,8 @@ public final class Pipeline implements AutoCloseable {
 
     /** Bytes a camera's frames need in a slot: a file's own size, a live camera's configured one. */
     private static int slotPixelBytes(CameraConfig camera, FrameSource source) {
-        return camera.kind().live() ? camera.slotWidth() * camera.slotHeight() * 3 : source.width() * source.height() * 3;
+        int pixels = camera.kind().live() ? camera.slotWidth() * camera.slotHeight() : source.width() * source.height();
+        return pixels * source.pixelFormat().bytesPerPixel();
     }
 
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {

@@ -23,7 +23,7 @@ public final class LetterboxResampler {
     private final float[] padRow;
     /** One source row, the two nearest rows blended vertically; grows with the widest source. */
     private float[] blended = new float[0];
-    private Tables tables;
+    private BilinearTaps tables;
 
     /**
      * @param pixelScale factor on 0..255 pixels
@@ -56,7 +56,7 @@ public final class LetterboxResampler {
      * inputWidth}) and returns the letterbox used.
      */
     public LetterboxGeometry apply(byte[] bgr, int width, int height, FloatBuffer input, int base) {
-        Tables t = tablesFor(width, height);
+        BilinearTaps t = tablesFor(width, height);
         LetterboxGeometry g = t.geometry;
         int plane = inputWidth * inputHeight;
         fillPadding(input, base, plane, g);
@@ -88,7 +88,7 @@ public final class LetterboxResampler {
     }
 
     /** Horizontal pass: taps of the blended row, BGR to RGB planes, normalised. */
-    private void resampleRow(Tables t) {
+    private void resampleRow(BilinearTaps t) {
         float[] v = blended;
         float[] red = row[0];
         float[] green = row[1];
@@ -122,57 +122,13 @@ public final class LetterboxResampler {
         }
     }
 
-    private Tables tablesFor(int width, int height) {
+    private BilinearTaps tablesFor(int width, int height) {
         if (tables == null || tables.geometry.sourceWidth() != width || tables.geometry.sourceHeight() != height) {
-            tables = new Tables(LetterboxGeometry.of(width, height, inputWidth, inputHeight));
+            tables = new BilinearTaps(LetterboxGeometry.of(width, height, inputWidth, inputHeight), 3);
             if (blended.length < width * 3) {
                 blended = new float[width * 3];
             }
         }
         return tables;
-    }
-
-    /** Source taps and weights per output column and row; x taps are byte offsets of BGR pixels. */
-    static final class Tables {
-        final LetterboxGeometry geometry;
-        final int[] x0;
-        final int[] x1;
-        final float[] wx;
-        final int[] y0;
-        final int[] y1;
-        final float[] wy;
-
-        Tables(LetterboxGeometry g) {
-            geometry = g;
-            x0 = new int[g.newWidth()];
-            x1 = new int[g.newWidth()];
-            wx = new float[g.newWidth()];
-            y0 = new int[g.newHeight()];
-            y1 = new int[g.newHeight()];
-            wy = new float[g.newHeight()];
-            taps(g.sourceWidth(), g.newWidth(), x0, x1, wx, 3);
-            taps(g.sourceHeight(), g.newHeight(), y0, y1, wy, 1);
-        }
-
-        /** OpenCV INTER_LINEAR: {@code src = (dst + 0.5) * in / out - 0.5}, clamped at the borders. */
-        static void taps(int in, int out, int[] i0, int[] i1, float[] w, int stride) {
-            double ratio = (double) in / out;
-            for (int d = 0; d < out; d++) {
-                double f = (d + 0.5) * ratio - 0.5;
-                int s = (int) Math.floor(f);
-                float weight = (float) (f - s);
-                if (s < 0) {
-                    s = 0;
-                    weight = 0;
-                }
-                if (s >= in - 1) {
-                    s = in - 1;
-                    weight = 0;
-                }
-                i0[d] = s * stride;
-                i1[d] = Math.min(s + 1, in - 1) * stride;
-                w[d] = weight;
-            }
-        }
     }
 }

@@ -18,7 +18,7 @@ final class ThermalResampler {
     private final float[] row;
     private float[] top = new float[0];
     private float[] bottom = new float[0];
-    private Taps taps;
+    private BilinearTaps taps;
 
     ThermalResampler(int inputWidth, int inputHeight) {
         this.inputWidth = inputWidth;
@@ -35,7 +35,7 @@ final class ThermalResampler {
      * @param pad      the border's value, where the frame does not fill the input
      */
     LetterboxGeometry apply(byte[] gray16le, int width, int height, float[] table, float pad, FloatBuffer input) {
-        Taps t = tapsFor(width, height);
+        BilinearTaps t = tapsFor(width, height);
         LetterboxGeometry g = t.geometry;
         if (width == inputWidth && height == inputHeight) {
             for (int y = 0; y < height; y++) {
@@ -83,37 +83,14 @@ final class ThermalResampler {
         }
     }
 
-    private Taps tapsFor(int width, int height) {
+    private BilinearTaps tapsFor(int width, int height) {
         if (taps == null || taps.geometry.sourceWidth() != width || taps.geometry.sourceHeight() != height) {
-            taps = new Taps(LetterboxGeometry.of(width, height, inputWidth, inputHeight));
+            taps = new BilinearTaps(LetterboxGeometry.of(width, height, inputWidth, inputHeight), 1);
             if (top.length < width) {
                 top = new float[width];
                 bottom = new float[width];
             }
         }
         return taps;
-    }
-
-    /** Source taps and weights per output column and row. */
-    private static final class Taps {
-        final LetterboxGeometry geometry;
-        final int[] x0;
-        final int[] x1;
-        final float[] wx;
-        final int[] y0;
-        final int[] y1;
-        final float[] wy;
-
-        Taps(LetterboxGeometry g) {
-            geometry = g;
-            x0 = new int[g.newWidth()];
-            x1 = new int[g.newWidth()];
-            wx = new float[g.newWidth()];
-            y0 = new int[g.newHeight()];
-            y1 = new int[g.newHeight()];
-            wy = new float[g.newHeight()];
-            LetterboxResampler.Tables.taps(g.sourceWidth(), g.newWidth(), x0, x1, wx, 1);
-            LetterboxResampler.Tables.taps(g.sourceHeight(), g.newHeight(), y0, y1, wy, 1);
-        }
     }
 }
