@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 from train_detector import IN_H, IN_W, build_model, export_onnx  # noqa: E402
 
 
@@ -24,12 +25,7 @@ def main():
     args = ap.parse_args()
     model = build_model(args.weights)
     export_onnx(model, args.out, opset=17)
-    import onnx
-    m = onnx.load(args.out)
-    onnx.checker.check_model(m)
-    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
-    print("opset", m.opset_import[0].version, "inputs", [(i.name, dims(i)) for i in m.graph.input],
-          "outputs", [(o.name, dims(o)) for o in m.graph.output])
+    nn_tools.describe_onnx(args.out)
     with torch.no_grad():
         y = model(torch.rand(2, 3, IN_H, IN_W))
     print("torch output", tuple(y.shape), "finite", bool(np.isfinite(y.numpy()).all()))

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 from train_segmenter import IN_H, IN_W, build_model, export_onnx  # noqa: E402
 
 
@@ -26,13 +27,7 @@ def main():
     args = ap.parse_args()
     model = build_model(args.weights)
     export_onnx(model, args.out, opset=17)
-    import onnx
-    m = onnx.load(args.out)
-    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
-    ops = sorted({n.op_type for n in m.graph.node})
-    print("opset", m.opset_import[0].version, "inputs", [(i.name, dims(i)) for i in m.graph.input],
-          "outputs", [(o.name, dims(o)) for o in m.graph.output], "ops", ops,
-          f"size {os.path.getsize(args.out) / 1e6:.2f} MB")
+    nn_tools.describe_onnx(args.out)
     with torch.no_grad():
         y = model(torch.rand(2, 3, IN_H, IN_W))
     print("torch output", tuple(y.shape), "finite", bool(np.isfinite(y.numpy()).all()))

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 from train_thermal import IN_H, IN_W, build_model, count_macs, export_onnx  # noqa: E402
 
 
@@ -25,15 +26,8 @@ def main():
     args = ap.parse_args()
     model = build_model(args.weights)
     export_onnx(model, args.out, opset=17)
-    import onnx
-    m = onnx.load(args.out)
-    onnx.checker.check_model(m)
-    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
-    print("opset", m.opset_import[0].version, "inputs", [(i.name, dims(i)) for i in m.graph.input],
-          "outputs", [(o.name, dims(o)) for o in m.graph.output])
-    print("ops", sorted({n.op_type for n in m.graph.node}))
-    print("params", sum(p.numel() for p in model.parameters()), "MACs", count_macs(model),
-          "onnx bytes", os.path.getsize(args.out))
+    nn_tools.describe_onnx(args.out)
+    print("params", sum(p.numel() for p in model.parameters()), "MACs", count_macs(model))
     with torch.no_grad():
         t, h = model(0.25 + 0.1 * torch.rand(2, 1, IN_H, IN_W))
     print("torch outputs", tuple(t.shape), tuple(h.shape), "finite", bool(np.isfinite(t.numpy()).all()))

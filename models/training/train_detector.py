@@ -46,6 +46,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 
 IN_W, IN_H = 384, 224
 NC = 2
@@ -217,27 +218,13 @@ def build_model(weights=None, device="cpu"):
     """Build the detector; optionally load a state_dict (.pt). Returns the model in eval mode."""
     m = ConveyorDet()
     if weights:
-        sd = torch.load(weights, map_location="cpu")
-        if isinstance(sd, dict) and "model" in sd:
-            sd = sd["model"]
-        m.load_state_dict(sd)
+        nn_tools.load_weights(m, weights)
     return m.to(device).eval()
 
 
 def count_flops(model):
     """Multiply-accumulates of conv layers for one 224x384 image (FLOPs = 2 * MACs)."""
-    macs = [0]
-
-    def hook(mod, inp, out):
-        k = mod.kernel_size[0] * mod.kernel_size[1] * (mod.in_channels // mod.groups)
-        macs[0] += out.numel() // out.shape[0] * k
-
-    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, IN_H, IN_W, device=next(model.parameters()).device))
-    for h in hs:
-        h.remove()
-    return macs[0]
+    return nn_tools.count_macs(model, torch.zeros(1, 3, IN_H, IN_W))
 
 
 # ----------------------------------------------------------------------------- decode / metrics
@@ -598,26 +585,10 @@ def heldout_map(model, device, imgs, labs, conf=0.001, iou=0.45):
 
 
 def export_onnx(model, path, opset=17):
-    model = model.cpu().eval()
-    x = torch.zeros(1, 3, IN_H, IN_W)
-    kw = dict(opset_version=opset, input_names=["images"], output_names=["output0"],
-              dynamic_axes={"images": {0: "batch"}, "output0": {0: "batch"}}, do_constant_folding=True)
-    try:
-        torch.onnx.export(model, x, path, dynamo=False, **kw)
-    except TypeError:   # torch < 2.x has no dynamo argument
-        torch.onnx.export(model, x, path, **kw)
     # the exporter leaves dims 1 and 2 of the output symbolic: declare them (only batch is dynamic)
-    import onnx
-    m = onnx.load(path)
-    n_anchors = int(model.anchors.shape[1])
-    dims = m.graph.output[0].type.tensor_type.shape.dim
-    dims[1].Clear()
-    dims[1].dim_value = 4 + model.nc
-    dims[2].Clear()
-    dims[2].dim_value = n_anchors
-    m.doc_string = "conveyor-det: output0 [B, 4+nc, N] = cx, cy, w, h (input px), class scores (sigmoid)"
-    onnx.checker.check_model(m)
-    onnx.save(m, path)
+    nn_tools.export_onnx(model, torch.zeros(1, 3, IN_H, IN_W), path, "images", ["output0"], opset,
+                         output_dims={0: (4 + model.nc, int(model.anchors.shape[1]))},
+                         doc="conveyor-det: output0 [B, 4+nc, N] = cx, cy, w, h (input px), class scores (sigmoid)")
 
 
 def main():

@@ -41,6 +41,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 import surface_world as sw  # noqa: E402
 
 IN_W, IN_H = sw.MW, sw.MH
@@ -101,30 +102,13 @@ def build_model(weights=None, device="cpu"):
     """Build the U-Net; optionally load a state_dict (.pt). Returns the model in eval mode."""
     m = SurfaceUNet()
     if weights:
-        sd = torch.load(weights, map_location="cpu")
-        if isinstance(sd, dict) and "model" in sd:
-            sd = sd["model"]
-        m.load_state_dict(sd)
+        nn_tools.load_weights(m, weights)
     return m.to(device).eval()
 
 
 def count_macs(model):
     """Multiply-accumulates of the conv layers for one 192x256 image (FLOPs = 2 * MACs)."""
-    macs = [0]
-
-    def hook(mod, inp, out):
-        k = mod.kernel_size[0] * mod.kernel_size[1]
-        if isinstance(mod, nn.ConvTranspose2d):   # each input pixel scatters k x c_out
-            macs[0] += inp[0].numel() // inp[0].shape[0] * k * mod.out_channels
-        else:
-            macs[0] += out.numel() // out.shape[0] * k * (mod.in_channels // mod.groups)
-
-    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, IN_H, IN_W, device=next(model.parameters()).device))
-    for h in hs:
-        h.remove()
-    return macs[0]
+    return nn_tools.count_macs(model, torch.zeros(1, 3, IN_H, IN_W))
 
 
 def preprocess(bgr_frames):
@@ -134,24 +118,10 @@ def preprocess(bgr_frames):
 
 
 def export_onnx(model, path, opset=17):
-    model = model.cpu().eval()
-    x = torch.zeros(1, 3, IN_H, IN_W)
-    kw = dict(opset_version=opset, input_names=["images"], output_names=["mask"],
-              dynamic_axes={"images": {0: "batch"}, "mask": {0: "batch"}}, do_constant_folding=True)
-    try:
-        torch.onnx.export(model, x, path, dynamo=False, **kw)
-    except TypeError:   # torch < 2.x has no dynamo argument
-        torch.onnx.export(model, x, path, **kw)
-    import onnx
-    m = onnx.load(path)
-    dims = m.graph.output[0].type.tensor_type.shape.dim
-    for i, v in ((1, NC), (2, IN_H), (3, IN_W)):   # only the batch is dynamic
-        dims[i].Clear()
-        dims[i].dim_value = v
-    m.doc_string = ("surface-defects: mask [B, 4, 192, 256] per-class sigmoid probabilities, "
-                    "classes scratch, stain, dent, crack")
-    onnx.checker.check_model(m)
-    onnx.save(m, path)
+    nn_tools.export_onnx(model, torch.zeros(1, 3, IN_H, IN_W), path, "images", ["mask"], opset,
+                         output_dims={0: (NC, IN_H, IN_W)},
+                         doc="surface-defects: mask [B, 4, 192, 256] per-class sigmoid probabilities, "
+                             "classes scratch, stain, dent, crack")
 
 
 # ----------------------------------------------------------------------------- metrics

@@ -34,6 +34,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nn_tools  # noqa: E402
 import thermal_world as tw  # noqa: E402
 
 IN_H, IN_W = tw.H, tw.W
@@ -111,42 +112,18 @@ def build_model(weights=None, device="cpu"):
     """Build the model; optionally load a state_dict (.pt). Returns it in eval mode."""
     m = ThermalHotspotNet()
     if weights:
-        sd = torch.load(weights, map_location="cpu")
-        m.load_state_dict(sd)
+        nn_tools.load_weights(m, weights)
     return m.to(device).eval()
 
 
 def count_macs(model):
-    macs = [0]
-
-    def hook(mod, inp, out):
-        if isinstance(mod, nn.Conv2d):
-            k = mod.kernel_size[0] * mod.kernel_size[1] * (mod.in_channels // mod.groups)
-            macs[0] += out.numel() // out.shape[0] * k
-        else:
-            macs[0] += mod.in_features * mod.out_features
-
-    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
-    was = model.training
-    model.eval()
-    with torch.no_grad():
-        model(torch.full((1, 1, IN_H, IN_W), 0.25, device=next(model.parameters()).device))
-    model.train(was)
-    for h in hs:
-        h.remove()
-    return macs[0]
+    """Multiply-accumulates of the conv and linear layers for one 160x120 frame (FLOPs = 2 * MACs)."""
+    return nn_tools.count_macs(model, torch.full((1, 1, IN_H, IN_W), 0.25))
 
 
 def export_onnx(model, path, opset=17):
-    model = model.cpu().eval()
-    x = torch.full((1, 1, IN_H, IN_W), 0.25)
-    kw = {}
-    if int(torch.__version__.split(".")[0]) >= 2:
-        kw["dynamo"] = False
-    torch.onnx.export(model, x, path, opset_version=opset, input_names=["thermal"],
-                      output_names=["temps", "heatmap"],
-                      dynamic_axes={"thermal": {0: "batch"}, "temps": {0: "batch"}, "heatmap": {0: "batch"}},
-                      do_constant_folding=True, **kw)
+    nn_tools.export_onnx(model, torch.full((1, 1, IN_H, IN_W), 0.25), path, "thermal", ["temps", "heatmap"],
+                         opset)
 
 
 # ----------------------------------------------------------------------------- decode / metrics
