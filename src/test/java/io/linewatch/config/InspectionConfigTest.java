@@ -2,7 +2,6 @@ package io.linewatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +44,11 @@ class InspectionConfigTest {
     Path dir;
 
     private LinewatchConfig load(String yaml) throws Exception {
-        Path file = dir.resolve("linewatch.yaml");
-        Files.writeString(file, yaml);
-        return ConfigLoader.load(file);
+        return ConfigFiles.load(dir, yaml);
     }
 
     private String error(String yaml) {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml));
-        assertThat(t).isInstanceOf(ConfigException.class);
-        assertThat(t.getMessage()).doesNotContain("\n").startsWith(dir.resolve("linewatch.yaml") + ": ");
-        return t.getMessage();
+        return ConfigFiles.error(dir, yaml);
     }
 
     @Test

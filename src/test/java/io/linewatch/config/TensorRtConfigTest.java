@@ -2,9 +2,7 @@ package io.linewatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,16 +29,11 @@ class TensorRtConfigTest {
     Path dir;
 
     private ModelConfig load(String tensorrt) throws Exception {
-        Path file = dir.resolve("linewatch.yaml");
-        Files.writeString(file, CONFIG.formatted(tensorrt.indent(4)));
-        return ConfigLoader.load(file).models().get("det");
+        return ConfigFiles.load(dir, CONFIG.formatted(tensorrt.indent(4))).models().get("det");
     }
 
     private String error(String tensorrt) {
-        Throwable t = catchThrowable(() -> load(tensorrt));
-        assertThat(t).isInstanceOf(ConfigException.class);
-        assertThat(t.getMessage()).doesNotContain("\n");
-        return t.getMessage();
+        return ConfigFiles.error(dir, CONFIG.formatted(tensorrt.indent(4)));
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.linewatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,16 +53,12 @@ class ThermalConfigTest {
     }
 
     private LinewatchConfig load(String yaml) throws Exception {
-        Path file = dir.resolve("linewatch.yaml");
-        Files.writeString(file, yaml);
-        return ConfigLoader.load(file);
+        return ConfigFiles.load(dir, yaml);
     }
 
+    /** The error, without the file name in front. */
     private String error(String yaml) {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> load(yaml));
-        assertThat(t).isInstanceOf(ConfigException.class);
-        assertThat(t.getMessage()).doesNotContain("\n").startsWith(dir.resolve("linewatch.yaml") + ": ");
-        return t.getMessage().substring(dir.resolve("linewatch.yaml").toString().length() + 2);
+        return ConfigFiles.error(dir, yaml).substring(dir.resolve("linewatch.yaml").toString().length() + 2);
     }
 
     @Test
