@@ -80,7 +80,7 @@ final class ReplayCommand implements Callable<Integer> {
             int eq = spec.indexOf('=');
             String camera;
             String file;
-            if (eq > 0 && c.cameras().stream().anyMatch(cam -> cam.id().equals(spec.substring(0, spec.indexOf('='))))) {
+            if (eq > 0 && c.cameras().stream().anyMatch(cam -> cam.id().equals(spec.substring(0, eq)))) {
                 camera = spec.substring(0, eq);
                 file = spec.substring(eq + 1);
             } else if (c.cameras().size() == 1) {

@@ -114,4 +114,13 @@ class CliErrorsTest {
             assertThat(r.out()).startsWith("Usage: linewatch " + command);
         }
     }
+
+    @Test
+    void groundTruthWithoutItsCameraIsRefusedWhenTheConfigHasSeveral() {
+        Cli.Result r = Cli.run("replay", "--config", "deploy/examples/plant.yaml", "--no-mqtt",
+                "--ground-truth", "samples/conveyor.gt.jsonl");
+        assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.errorLines()).containsExactly("linewatch: error: --ground-truth samples/conveyor.gt.jsonl: the config"
+                + " has 3 cameras; name one as CAMERA=FILE (cameras: [conveyor, motor, inspection])");
+    }
 }
