@@ -3,6 +3,7 @@ package io.linewatch.capture;
 import com.lmax.disruptor.RingBuffer;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.SourceState;
 import java.util.Locale;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;

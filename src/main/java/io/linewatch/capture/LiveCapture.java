@@ -2,8 +2,11 @@ package io.linewatch.capture;
 
 import com.lmax.disruptor.RingBuffer;
 import io.linewatch.config.CameraConfig;
+import io.linewatch.pipeline.Backoff;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.SourceState;
+import io.linewatch.pipeline.SourceStateListener;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

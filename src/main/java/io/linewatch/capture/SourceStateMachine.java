@@ -1,5 +1,7 @@
 package io.linewatch.capture;
 
+import io.linewatch.pipeline.SourceState;
+import io.linewatch.pipeline.SourceStateListener;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;

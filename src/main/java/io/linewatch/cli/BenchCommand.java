@@ -1,14 +1,15 @@
 package io.linewatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linewatch.capture.Playback;
 import io.linewatch.config.LinewatchConfig;
-import io.linewatch.ops.ProcessMemory;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.OnnxRuntimeEngine;
+import io.linewatch.ops.ProcessMemory;
 import io.linewatch.pipeline.FrameEventFactory;
-import io.linewatch.pipeline.Pipeline;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
             long frames = (long) cameras * framesPerCamera;
             for (int r = 0; r < rounds; r++) {
                 runs.add(PipelineRun.measure(PipelineRun.withCameras(base, cameras, false),
-                        new Pipeline.Options(false, true, null, null).withLoad(1.0, framesPerCamera), probes, frames, 0));
+                        Pipeline.Options.replay(Playback.asFastAsPossible()).withLoad(1.0, framesPerCamera), probes, frames, 0));
                 engine.add(engineFps(frames));
             }
             PipelineRun run = medianRun(runs, PipelineRun::fps);
@@ -168,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
             long frames = Math.max(100, Math.round(offered * 12 / latencyCameras));
             // Looped: a short clip (the thermal one has 324 frames) must still deliver every frame asked for.
             PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, latencyCameras, true),
-                    new Pipeline.Options(true, true, null, null).withLoad(speed, frames), probes,
+                    Pipeline.Options.replay(Playback.realtime()).withLoad(speed, frames), probes,
                     frames * latencyCameras, 0);
             Histogram h = run.latency();
             System.out.printf(Locale.ROOT, "| %.0f%% | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f | %d |%n",
@@ -225,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%n## soak: 1 camera looping the clip as fast as possible for %d min%n", soakMinutes);
         long rssBefore = ProcessMemory.residentBytes();
         PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, 1, true),
-                new Pipeline.Options(false, true, null, null), probes, 0, soakMinutes * 60_000L);
+                Pipeline.Options.replay(Playback.asFastAsPossible()), probes, 0, soakMinutes * 60_000L);
         System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: max pause %d ms,"
                 + " total %d ms; resident %.0f MiB before, %.0f MiB after%n", run.frames(), run.fps(),
                 run.bytesPerFrame(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,

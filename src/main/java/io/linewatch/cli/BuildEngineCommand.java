@@ -5,11 +5,12 @@ import io.linewatch.config.CalibrationConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.TensorRtConfig;
+import io.linewatch.enginebuild.AccuracyGate;
+import io.linewatch.enginebuild.AccuracyReplay;
+import io.linewatch.enginebuild.CalibrationSet;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.inference.OnnxRuntimeEngine;
-import io.linewatch.inference.tensorrt.AccuracyGate;
-import io.linewatch.inference.tensorrt.AccuracyReplay;
 import io.linewatch.inference.tensorrt.BuildPlan;
 import io.linewatch.inference.tensorrt.EngineCache;
 import io.linewatch.inference.tensorrt.TensorRtAvailability;
@@ -128,6 +129,7 @@ final class BuildEngineCommand implements Callable<Integer> {
             signature = TensorRtEngines.readSignature(model);
             plan = BuildPlan.of(model, signature);
             plan.requireBuildable();
+            CalibrationSet.requireSources(plan);
         } catch (EngineException e) {
             throw new CliException(Main.EXIT_CONFIG, e.getMessage());
         }
@@ -143,7 +145,8 @@ final class BuildEngineCommand implements Callable<Integer> {
     }
 
     private int build(BuildPlan plan, TensorRtAvailability.Result available) throws EngineException {
-        TensorRtEngines.Built built = TensorRtEngines.build(plan, available.host(), System.out::println);
+        TensorRtEngines.Built built = TensorRtEngines.build(plan, available.host(), System.out::println,
+                CalibrationSet::of);
         EngineCache cache = new EngineCache(plan.engineDir());
         List<String> validation = List.of();
         if (validate != null) {

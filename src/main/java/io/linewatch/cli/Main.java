@@ -3,11 +3,13 @@ package io.linewatch.cli;
 import io.linewatch.config.ConfigException;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
-import io.linewatch.pipeline.Pipeline;
-import io.linewatch.pipeline.StartupException;
+import io.linewatch.daemon.Pipeline;
+import io.linewatch.daemon.StartupException;
+import io.linewatch.ops.OpsServer;
+import java.io.IOException;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code linewatch} command and its subcommands. */
 @Command(name = "linewatch", mixinStandardHelpOptions = true, version = "linewatch 0.1.0",
@@ -46,6 +48,22 @@ public final class Main {
             return ConfigLoader.load(file);
         } catch (ConfigException e) {
             throw new CliException(EXIT_CONFIG, e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the local HTTP endpoint on a running pipeline when the config asks for it (else null);
+     * when it cannot listen, closes the pipeline and fails the command with the one line saying why.
+     */
+    static OpsServer serve(LinewatchConfig config, Pipeline pipeline) {
+        if (!config.http().enabled()) {
+            return null;
+        }
+        try {
+            return OpsServer.start(config.http(), pipeline);
+        } catch (IOException e) {
+            pipeline.close();
+            throw new CliException(EXIT_STARTUP, e.getMessage());
         }
     }
 

@@ -2,8 +2,8 @@ package io.linewatch.cli;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.pipeline.CameraStats;
-import io.linewatch.pipeline.Pipeline;
 import io.linewatch.pipeline.StageStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,15 @@
 package io.linewatch.cli;
 
+import io.linewatch.capture.Playback;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.eval.DetectionMatch;
 import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.eval.ThermalAccuracy;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.ops.OpsServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,11 +119,16 @@ final class ReplayCommand implements Callable<Integer> {
             resultsLog.toFile().deleteOnExit();
         }
         long start = System.nanoTime();
-        Pipeline pipeline = Main.start(c, new Pipeline.Options(realtime, true, resultsLog, listener));
+        Pipeline pipeline = Main.start(c, Pipeline.Options.replay(realtime ? Playback.realtime()
+                : Playback.asFastAsPossible()).withDetectionsLog(resultsLog).withListener(listener));
+        OpsServer ops = Main.serve(c, pipeline);
         try {
             pipeline.awaitSources();
         } finally {
             pipeline.close();
+            if (ops != null) {
+                ops.close();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Summary.print(System.out, pipeline, seconds);

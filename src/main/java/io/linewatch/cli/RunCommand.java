@@ -1,10 +1,11 @@
 package io.linewatch.cli;
 
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.Pipeline;
+import io.linewatch.ops.OpsServer;
 import io.linewatch.ops.ServiceWatchdog;
 import io.linewatch.ops.SystemdNotifier;
 import io.linewatch.pipeline.CameraStats;
-import io.linewatch.pipeline.Pipeline;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,15 +60,16 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
-        Pipeline pipeline = Main.start(c, new Pipeline.Options(null, false, null, null));
+        Pipeline pipeline = Main.start(c, Pipeline.Options.daemon());
+        OpsServer ops = Main.serve(c, pipeline);
         AtomicBoolean restart = new AtomicBoolean();
         DaemonReload reload = new DaemonReload(config, c, pipeline, notifier, () -> {
             restart.set(true);
             stop.countDown();
         });
         reloader.set(reload);
-        if (pipeline.ops() != null) {
-            pipeline.ops().onReload(reload);
+        if (ops != null) {
+            ops.onReload(reload);
         }
         ServiceWatchdog watchdog = ServiceWatchdog.start(pipeline, notifier);
         LOG.info("running {} camera(s); SIGTERM stops, SIGHUP reloads {}", c.cameras().size(), config);
@@ -80,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("stopping: draining accepted frames");
         watchdog.close();
         pipeline.close();
+        if (ops != null) {
+            ops.close();
+        }
         notifier.close();
         if (restart.get()) {
             LOG.info("stopped for a restart: exiting {} so that the service manager starts linewatch on the new config",

@@ -1,7 +1,7 @@
 package io.linewatch.cli;
 
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.pipeline.CameraStats;
-import io.linewatch.pipeline.Pipeline;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;

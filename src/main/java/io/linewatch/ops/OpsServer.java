@@ -2,9 +2,9 @@ package io.linewatch.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.linewatch.capture.SourceState;
 import io.linewatch.config.HttpConfig;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.daemon.PipelineView;
+import io.linewatch.pipeline.SourceState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -38,7 +38,7 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /** Listens on the configured address, or fails with one line naming it. */
-    public static OpsServer start(HttpConfig config, Pipeline pipeline) throws IOException {
+    public static OpsServer start(HttpConfig config, PipelineView pipeline) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 16);
@@ -94,7 +94,7 @@ public final class OpsServer implements AutoCloseable {
     }
 
     /** What keeps the daemon from being ready; empty when it is. */
-    static List<String> notReady(Pipeline pipeline) {
+    static List<String> notReady(PipelineView pipeline) {
         List<String> missing = new ArrayList<>();
         if (pipeline.mqtt() != null && !pipeline.mqtt().isConnected()) {
             missing.add("broker not connected");

@@ -1,10 +1,10 @@
 package io.linewatch.ops;
 
-import io.linewatch.capture.SourceState;
+import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.LatencyStats;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.StageStats;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
@@ -26,7 +26,7 @@ final class PipelineMetrics {
     private PipelineMetrics() {
     }
 
-    static String render(Pipeline pipeline) {
+    static String render(PipelineView pipeline) {
         PrometheusText t = new PrometheusText();
         cameras(t, pipeline.stats());
         states(t, pipeline.stats(), pipeline.cameraStates());
@@ -107,13 +107,13 @@ final class PipelineMetrics {
         }
     }
 
-    private static void rings(PrometheusText t, List<Pipeline.RingDepth> rings) {
+    private static void rings(PrometheusText t, List<PipelineView.RingDepth> rings) {
         t.family("linewatch_ring_depth", "gauge", "Frames in a lane's ring that its slowest stage has not finished.");
-        for (Pipeline.RingDepth r : rings) {
+        for (PipelineView.RingDepth r : rings) {
             t.sample("linewatch_ring_depth", r.depth(), "lane", r.lane());
         }
         t.family("linewatch_ring_slots", "gauge", "Slots of a lane's ring (pipeline.ring_size).");
-        for (Pipeline.RingDepth r : rings) {
+        for (PipelineView.RingDepth r : rings) {
             t.sample("linewatch_ring_slots", r.slots(), "lane", r.lane());
         }
     }

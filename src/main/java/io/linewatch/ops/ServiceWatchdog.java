@@ -1,8 +1,8 @@
 package io.linewatch.ops;
 
-import io.linewatch.capture.SourceState;
+import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.CameraStats;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.pipeline.SourceState;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -21,7 +21,7 @@ public final class ServiceWatchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceWatchdog.class);
     private static final long STATUS_MILLIS = 5_000;
 
-    private final Pipeline pipeline;
+    private final PipelineView pipeline;
     private final SystemdNotifier notifier;
     private final long tickMillis;
     private final boolean pings;
@@ -33,7 +33,7 @@ public final class ServiceWatchdog implements AutoCloseable {
     private long lastInferred;
     private long lastTickNanos = System.nanoTime();
 
-    ServiceWatchdog(Pipeline pipeline, SystemdNotifier notifier, long watchdogMicros) {
+    ServiceWatchdog(PipelineView pipeline, SystemdNotifier notifier, long watchdogMicros) {
         this.pipeline = pipeline;
         this.notifier = notifier;
         this.pings = watchdogMicros > 0;
@@ -43,7 +43,7 @@ public final class ServiceWatchdog implements AutoCloseable {
     }
 
     /** Starts notifying when systemd asked for it ({@code NOTIFY_SOCKET}); else returns one that does nothing. */
-    public static ServiceWatchdog start(Pipeline pipeline, SystemdNotifier notifier) {
+    public static ServiceWatchdog start(PipelineView pipeline, SystemdNotifier notifier) {
         String usec = System.getenv("WATCHDOG_USEC");
         long watchdogMicros = 0;
         try {

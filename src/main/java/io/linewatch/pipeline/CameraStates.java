@@ -1,7 +1,7 @@
 package io.linewatch.pipeline;
 
-import io.linewatch.capture.SourceState;
-import io.linewatch.capture.SourceStateListener;
+import io.linewatch.pipeline.SourceState;
+import io.linewatch.pipeline.SourceStateListener;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -25,7 +25,7 @@ public final class StageStats {
     /** Frames the stage took from the ring at once, one observation per batch. */
     public final BucketCounts batchFrames = new BucketCounts(BATCH_BOUNDS);
 
-    StageStats(String lane, String stage) {
+    public StageStats(String lane, String stage) {
         this.lane = lane;
         this.stage = stage;
     }

@@ -1,10 +1,10 @@
 package io.linewatch.sinks;
 
-import io.linewatch.capture.Backoff;
-import io.linewatch.capture.SourceState;
-import io.linewatch.capture.SourceStateListener;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.Backoff;
+import io.linewatch.pipeline.SourceState;
+import io.linewatch.pipeline.SourceStateListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.linewatch.sinks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.linewatch.capture.SourceState;
+import io.linewatch.pipeline.SourceState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;

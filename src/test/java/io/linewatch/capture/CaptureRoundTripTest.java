@@ -7,16 +7,17 @@ import com.lmax.disruptor.RingBuffer;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Clips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Frames written losslessly through FFmpeg (FFV1 in Matroska) come back into the ring slots bit for

@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Clips;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,13 @@
 package io.linewatch.capture;
 
-import static io.linewatch.capture.SourceState.BACKING_OFF;
-import static io.linewatch.capture.SourceState.CONNECTING;
-import static io.linewatch.capture.SourceState.STALLED;
-import static io.linewatch.capture.SourceState.STOPPED;
-import static io.linewatch.capture.SourceState.STREAMING;
+import static io.linewatch.pipeline.SourceState.BACKING_OFF;
+import static io.linewatch.pipeline.SourceState.CONNECTING;
+import static io.linewatch.pipeline.SourceState.STALLED;
+import static io.linewatch.pipeline.SourceState.STOPPED;
+import static io.linewatch.pipeline.SourceState.STREAMING;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linewatch.pipeline.SourceState;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,11 @@ package io.linewatch.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.linewatch.capture.Playback;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
@@ -39,7 +40,7 @@ class BrokerKillTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events")) {
             LinewatchConfig config = twoCameras(ConfigLoader.load(Shipped.exampleConfig(dir, broker.url())));
-            Pipeline pipeline = Pipeline.start(config, new Pipeline.Options(false, true, null, null));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
             List<Long> reconnectMillis = new ArrayList<>();
             int kills;
             try {

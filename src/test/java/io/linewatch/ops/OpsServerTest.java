@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.Playback;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.HttpConfig;
 import io.linewatch.config.LinewatchConfig;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.Shipped;
@@ -48,7 +49,8 @@ class OpsServerTest {
             LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()))
                     .withHttp(new HttpConfig("127.0.0.1", port));
             String base = "http://127.0.0.1:" + port;
-            Pipeline pipeline = Pipeline.start(config, new Pipeline.Options(true, true, null, null).withLoad(1.0, 200));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(1.0, 200));
+            OpsServer ops = OpsServer.start(config.http(), pipeline);
             try {
                 assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/readyz").statusCode() == 200);
@@ -99,6 +101,7 @@ class OpsServerTest {
                         .contains("mqtt: connected; outbox 0 message(s) waiting");
             } finally {
                 pipeline.close();
+                ops.close();
             }
         }
     }

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.linewatch.capture.SourceState;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.config.OutboxConfig;
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
 import java.nio.file.Path;

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.Playback;
 import io.linewatch.config.ConfigLoader;
-import io.linewatch.pipeline.Pipeline;
+import io.linewatch.daemon.Pipeline;
 import io.linewatch.testing.LogLines;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
@@ -45,7 +46,7 @@ class SnapshotDiskFullTest {
              LogLines log = new LogLines()) {
             fill(snapshots);
             Pipeline pipeline = Pipeline.start(ConfigLoader.load(Shipped.exampleConfig(dir, broker.url())),
-                    new Pipeline.Options(false, true, null, null).withLoad(1, 240));
+                    Pipeline.Options.replay(Playback.asFastAsPossible()).withLoad(1, 240));
             try {
                 pipeline.awaitSources();
             } finally {

@@ -1,17 +1,14 @@
 package io.linewatch.inference.tensorrt;
 
 import io.linewatch.config.BatchProfile;
-import io.linewatch.config.CalibrationConfig;
 import io.linewatch.config.ModelConfig;
-import io.linewatch.config.TensorRtConfig;
 import io.linewatch.config.TensorRtConfig.Precision;
+import io.linewatch.config.TensorRtConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.ModelSignature;
-import io.linewatch.preprocess.LetterboxResampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * One engine to build or load, checked before TensorRT is touched: the model and its signature (read
@@ -57,7 +54,8 @@ public record BuildPlan(Path model, String modelSha256, ModelSignature signature
 
     /**
      * Checks what only a build needs (loading a built engine does not): for INT8, an RGB input and a
-     * calibration cache to reuse, or else calibration sources that exist.
+     * calibration cache to reuse, or else calibration sources (whether they can be read is for the
+     * {@link CalibrationBatches.Source} to say).
      *
      * @throws EngineException one line naming the model, the setting and what is wrong
      */
@@ -125,17 +123,6 @@ public record BuildPlan(Path model, String modelSha256, ModelSignature signature
         return engineDir.resolve(modelStem() + "." + hash + ".calib");
     }
 
-    /**
-     * The calibration frames and cache, one batch of the profile's opt size at a time (TensorRT
-     * calibrates at the opt shape). The sources are opened only when TensorRT asks for frames.
-     */
-    public CalibrationSet calibrationSet() {
-        CalibrationConfig c = config.tensorrt().calibration();
-        return new CalibrationSet(c.sources().stream().map(Path::of).toList(), c.frames(), c.everyNthFrame(),
-                LetterboxResampler.of(signature.width(), signature.height(), config.preprocess()),
-                signature.inputFloats(), profile.opt(), calibrationCache());
-    }
-
     private void checkCalibration(String at) throws EngineException {
         if (signature.channels() != 3) {
             throw new EngineException(at + "tensorrt.precision: int8 calibration runs RGB frames through the "
@@ -144,15 +131,9 @@ public record BuildPlan(Path model, String modelSha256, ModelSignature signature
         if (Files.isRegularFile(calibrationCache())) {
             return;
         }
-        List<String> sources = config.tensorrt().calibration().sources();
-        if (sources.isEmpty()) {
+        if (config.tensorrt().calibration().sources().isEmpty()) {
             throw new EngineException(at + "tensorrt.calibration.sources: int8 needs calibration frames (clips, "
                     + "images or image folders) or an existing calibration cache (" + calibrationCache() + ")");
-        }
-        try {
-            FrameFiles.expand(sources.stream().map(Path::of).toList());
-        } catch (IOException e) {
-            throw new EngineException(at + "tensorrt.calibration.sources: " + e.getMessage(), e);
         }
     }
 }

@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvinfer.BuilderFlag;
 import org.bytedeco.tensorrt.global.nvinfer.DeviceType;
 import org.bytedeco.tensorrt.global.nvinfer.MemoryPoolType;
 import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
+import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvonnxparser;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IBuilder;
@@ -48,8 +48,13 @@ final class EngineBuilder {
     private EngineBuilder() {
     }
 
-    /** Builds the engine; returns its serialized plan in a direct buffer. */
-    static ByteBuffer build(BuildPlan plan, HostInfo host, BuildProgress progress) throws EngineException {
+    /**
+     * Builds the engine; returns its serialized plan in a direct buffer.
+     *
+     * @param calibration the INT8 calibration frames (opened only for an INT8 build)
+     */
+    static ByteBuffer build(BuildPlan plan, HostInfo host, BuildProgress progress, CalibrationBatches.Source calibration)
+            throws EngineException {
         String what = "model " + plan.model();
         try (NativeStack natives = new NativeStack()) {
             TrtLogger logger = natives.push(new TrtLogger(progress::step), "logger");
@@ -62,7 +67,7 @@ final class EngineBuilder {
             IBuilderConfig config = natives.push(builder.createBuilderConfig(), "createBuilderConfig failed");
             config.setMemoryPoolLimit(MemoryPoolType.kWORKSPACE, (long) plan.workspaceMb() << 20);
             IOptimizationProfile profile = addProfile(builder, config, plan.signature(), plan.profile(), what);
-            EntropyCalibrator calibrator = precision(builder, config, plan, profile, natives, progress);
+            EntropyCalibrator calibrator = precision(builder, config, plan, profile, natives, progress, calibration);
             dla(builder, config, plan.dlaCore(), what);
             Path timingCacheFile = plan.timingCache(host);
             useTimingCache(config, timingCacheFile, natives);
@@ -124,7 +129,8 @@ final class EngineBuilder {
     @SuppressWarnings("deprecation")
     private static EntropyCalibrator precision(IBuilder builder, IBuilderConfig config, BuildPlan plan,
                                                IOptimizationProfile profile, NativeStack natives,
-                                               BuildProgress progress) throws EngineException {
+                                               BuildProgress progress, CalibrationBatches.Source calibration)
+            throws EngineException {
         switch (plan.precision()) {
             case FP32 -> config.clearFlag(BuilderFlag.kTF32);
             case FP16 -> {
@@ -140,8 +146,9 @@ final class EngineBuilder {
                 config.setFlag(BuilderFlag.kINT8);
                 // Layers without an INT8 kernel run in FP16 rather than FP32.
                 config.setFlag(BuilderFlag.kFP16);
-                CalibrationSet set = natives.push(plan.calibrationSet(), "calibration set");
-                EntropyCalibrator calibrator = natives.push(new EntropyCalibrator(set), "calibrator");
+                CalibrationBatches batches = natives.push(calibration.open(plan), "calibration batches");
+                EntropyCalibrator calibrator = natives.push(new EntropyCalibrator(batches, plan.profile().opt(),
+                        plan.signature().inputFloats(), new CalibrationCache(plan.calibrationCache())), "calibrator");
                 config.setInt8Calibrator(calibrator);
                 config.setCalibrationProfile(profile);
                 return calibrator;

@@ -7,16 +7,18 @@ import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.tensorrt.nvinfer.IInt8EntropyCalibrator2;
 
 /**
- * TensorRT's INT8 entropy calibrator (v2), fed by a {@link CalibrationSet}: each batch is written
- * into pinned host memory by the model's preprocess and copied to one device buffer, which is handed
- * to TensorRT as the input binding. The calibration cache goes through the set's file. TensorRT calls
+ * TensorRT's INT8 entropy calibrator (v2), fed by {@link CalibrationBatches}: each batch is written
+ * into pinned host memory by the batches' source and copied to one device buffer, which is handed to
+ * TensorRT as the input binding. The calibration cache goes through a {@link CalibrationCache}. TensorRT calls
  * it on the building thread. TensorRT 10 deprecates implicit INT8 calibration but keeps it (TensorRT
  * 11 removed it: docs/gpu.md).
  */
 @SuppressWarnings({"deprecation", "rawtypes"})
 final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
 
-    private final CalibrationSet set;
+    private final CalibrationBatches batches;
+    private final int batchSize;
+    private final CalibrationCache cacheFile;
     private final NativeStack natives = new NativeStack();
     private final PinnedMemory host;
     private final DeviceMemory device;
@@ -26,9 +28,15 @@ final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
     private BytePointer cache;
     private volatile RuntimeException failure;
 
-    EntropyCalibrator(CalibrationSet set) {
-        this.set = set;
-        this.batchBytes = 4L * set.batchSize() * set.inputFloats();
+    /**
+     * @param batchSize   frames per batch (the profile's opt size: TensorRT calibrates at it)
+     * @param inputFloats floats of one frame's input
+     */
+    EntropyCalibrator(CalibrationBatches batches, int batchSize, int inputFloats, CalibrationCache cacheFile) {
+        this.batches = batches;
+        this.batchSize = batchSize;
+        this.cacheFile = cacheFile;
+        this.batchBytes = 4L * batchSize * inputFloats;
         this.host = natives.push(new PinnedMemory(batchBytes, "calibration batch"), "pinned memory");
         this.device = natives.push(new DeviceMemory(batchBytes, "calibration batch"), "device memory");
         this.stream = natives.push(new CudaStream(), "CUDA stream");
@@ -36,13 +44,13 @@ final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
 
     @Override
     public int getBatchSize() {
-        return set.batchSize();
+        return batchSize;
     }
 
     @Override
     public boolean getBatch(PointerPointer bindings, PointerPointer names, int nbBindings) {
         try {
-            if (!set.nextBatch(host.floats())) {
+            if (!batches.nextBatch(host.floats())) {
                 return false;
             }
             device.copyFrom(host, batchBytes, stream);
@@ -57,7 +65,7 @@ final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
 
     @Override
     public Pointer readCalibrationCache(LongPointer length) {
-        byte[] bytes = set.readCache();
+        byte[] bytes = cacheFile.read();
         if (bytes == null) {
             length.put(0L);
             return null;
@@ -71,7 +79,7 @@ final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
     public void writeCalibrationCache(Pointer data, long length) {
         byte[] bytes = new byte[Math.toIntExact(length)];
         new BytePointer(data).capacity(length).get(bytes);
-        set.writeCache(bytes);
+        cacheFile.write(bytes);
     }
 
     /** What went wrong while reading calibration frames, or null. */

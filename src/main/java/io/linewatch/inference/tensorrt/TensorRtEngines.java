@@ -38,7 +38,8 @@ public final class TensorRtEngines {
      *
      * @param name the model's name in the config
      */
-    public static InferenceEngine open(String name, ModelConfig model) throws EngineException {
+    public static InferenceEngine open(String name, ModelConfig model, CalibrationBatches.Source calibration)
+            throws EngineException {
         TensorRtAvailability.Result available = TensorRtAvailability.probe();
         if (!available.available()) {
             return fallback(name, model, available.message());
@@ -63,7 +64,7 @@ public final class TensorRtEngines {
                     + "); build it with: linewatch build-engine --config CONFIG --model-name " + name);
         }
         plan.requireBuildable();
-        Built built = build(plan, available.host(), line -> LOG.info("model {}: {}", name, line));
+        Built built = build(plan, available.host(), line -> LOG.info("model {}: {}", name, line), calibration);
         return TensorRtEngine.open(store(cache, plan, built, List.of()), signature, plan.profile(), plan.dlaCore());
     }
 
@@ -71,11 +72,12 @@ public final class TensorRtEngines {
      * Builds the engine a plan describes, with progress lines every 10 s. Call only when {@link
      * TensorRtAvailability} said yes and {@link BuildPlan#requireBuildable()} passed.
      */
-    public static Built build(BuildPlan plan, HostInfo host, Consumer<String> progress) throws EngineException {
+    public static Built build(BuildPlan plan, HostInfo host, Consumer<String> progress,
+                              CalibrationBatches.Source calibration) throws EngineException {
         String what = "building the " + plan.precision() + " engine of " + plan.modelStem();
         progress.accept(what + " on " + host + ", batch " + plan.profile() + " (minutes, more for int8)");
         try (BuildProgress p = new BuildProgress(what, progress, PROGRESS_INTERVAL_MILLIS)) {
-            ByteBuffer bytes = EngineBuilder.build(plan, host, p);
+            ByteBuffer bytes = EngineBuilder.build(plan, host, p, calibration);
             progress.accept(what + ": done in " + p.elapsed() + ", " + bytes.remaining() / 1024 + " KiB");
             return new Built(plan.key(host), bytes, p.elapsedSeconds());
         }

@@ -1,0 +1,170 @@
+package io.linewatch.daemon;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.EventProcessorFactory;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.linewatch.config.PipelineConfig;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.StageStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One model's ring and its chain of stages, each on its own named thread. Built by {@link Pipeline};
+ * stages are added in order with {@link #then}, then {@link #start()}.
+ */
+final class Lane {
+
+    private static final int SPIN_TRIES = 20;
+    private static final long SLEEP_NANOS = 100_000;
+    private static final long START_TIMEOUT_SECONDS = 120;
+
+    private final String name;
+    private final Disruptor<FrameEvent> disruptor;
+    private final List<CameraStats> stats;
+    private final List<String> threadNames = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<BatchEventProcessor<FrameEvent>> processors = new ArrayList<>();
+    private final List<StageStats> stageStats = new ArrayList<>();
+    private final List<CountDownLatch> started = new ArrayList<>();
+    private EventHandlerGroup<FrameEvent> tail;
+
+    Lane(String name, FrameEventFactory factory, PipelineConfig config, List<CameraStats> stats) {
+        this.name = name;
+        this.stats = stats;
+        this.disruptor = new Disruptor<>(factory, config.ringSize(), threadFactory(), ProducerType.MULTI,
+                waitStrategy(config.waitStrategy()));
+    }
+
+    /** Adds stages that run after the previous ones (in parallel with each other). */
+    @SafeVarargs
+    final Lane then(Stage... stages) {
+        @SuppressWarnings("unchecked")
+        EventProcessorFactory<FrameEvent>[] factories = new EventProcessorFactory[stages.length];
+        for (int i = 0; i < stages.length; i++) {
+            factories[i] = processor(stages[i]);
+        }
+        tail = tail == null ? disruptor.handleEventsWith(factories) : tail.then(factories);
+        return this;
+    }
+
+    /** A stage: its name, handler, and the most events it takes in one batch. */
+    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch) {
+        Stage(String name, EventHandler<FrameEvent> handler) {
+            this(name, handler, Integer.MAX_VALUE);
+        }
+
+        /** A capped batch is the stage's unit of work (inference: one engine call). */
+        boolean batching() {
+            return maxBatch != Integer.MAX_VALUE;
+        }
+    }
+
+    /** Time spent per stage, in the order the stages were added. */
+    List<StageStats> stageStats() {
+        return stageStats;
+    }
+
+    /**
+     * Starts the stage threads and waits until each has run its own start (the engine's warm-up),
+     * so that the first frames do not queue behind it.
+     */
+    RingBuffer<FrameEvent> start() throws InterruptedException {
+        RingBuffer<FrameEvent> ring = disruptor.start();
+        for (CountDownLatch latch : started) {
+            if (!latch.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("lane " + name + ": a stage did not start within "
+                        + START_TIMEOUT_SECONDS + " s");
+            }
+        }
+        return ring;
+    }
+
+    RingBuffer<FrameEvent> ring() {
+        return disruptor.getRingBuffer();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Frames claimed by capture that the slowest stage has not finished yet. */
+    long depth() {
+        RingBuffer<FrameEvent> ring = disruptor.getRingBuffer();
+        return Math.max(0, ring.getCursor() - ring.getMinimumGatingSequence());
+    }
+
+    /** Waits until every stage has handled every published frame, then stops the stage threads. */
+    void drainAndStop(long timeoutMillis) throws InterruptedException {
+        // The Disruptor counts only running processors as having a backlog: a stage whose thread has
+        // not started yet would be halted with frames still waiting for it.
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (processors.stream().anyMatch(p -> !p.isRunning()) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1);
+        }
+        try {
+            disruptor.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            disruptor.halt();
+        }
+        for (Thread t : threads) {
+            t.join(timeoutMillis);
+        }
+    }
+
+    private EventProcessorFactory<FrameEvent> processor(Stage stage) {
+        StageStats timing = new StageStats(name, stage.name());
+        stageStats.add(timing);
+        CountDownLatch stageStarted = new CountDownLatch(1);
+        started.add(stageStarted);
+        return (ring, barrierSequences) -> {
+            BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
+                    .setMaxBatchSize(stage.maxBatch())
+                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), timing, stageStarted,
+                            stage.batching()));
+            p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
+            processors.add(p);
+            threadNames.add("lw-" + name + "-" + stage.name());
+            return p;
+        };
+    }
+
+    /** Names threads after their stages: the Disruptor starts processors in the order they were added. */
+    private ThreadFactory threadFactory() {
+        return runnable -> {
+            int i = threads.size();
+            Thread t = new Thread(runnable, i < threadNames.size() ? threadNames.get(i) : "lw-" + name + "-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        };
+    }
+
+    /**
+     * Between chained stages the Disruptor's blocking strategy busy-spins (it blocks only on the
+     * producer's cursor), which starves a small edge box; the sleeping strategy yields a few times,
+     * then parks for {@link #SLEEP_NANOS}, so an idle stage costs almost no CPU.
+     */
+    private static WaitStrategy waitStrategy(PipelineConfig.WaitStrategyName name) {
+        return switch (name) {
+            case SLEEPING -> new SleepingWaitStrategy(SPIN_TRIES, SLEEP_NANOS);
+            case BLOCKING -> new BlockingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package io.linewatch.daemon;
+
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.LatencyStats;
+import io.linewatch.pipeline.StageStats;
+import io.linewatch.sinks.MqttPublisher;
+import io.linewatch.sinks.Outbox;
+import java.util.List;
+
+/**
+ * What the servers that show a running daemon (the HTTP endpoint, the systemd watchdog, the command
+ * line's summary) may see of its {@link Pipeline}: counters, states, timings and delivery. It offers
+ * no start, stop or reload: those stay with the command that runs the daemon. Any thread; the values
+ * are live.
+ */
+public interface PipelineView {
+
+    /** A lane's ring: its slots, and the frames in it that its slowest stage has not finished. */
+    record RingDepth(String lane, int slots, long depth) {
+    }
+
+    /** Per-camera counters, in config order. */
+    List<CameraStats> stats();
+
+    /** Time spent per stage, lane by lane. */
+    List<StageStats> stageStats();
+
+    /** Capture-to-publish latency of every frame that reached the alarm sinks. */
+    LatencyStats latency();
+
+    /** Age of each inferred frame (capture to the start of its engine call). */
+    LatencyStats ageAtInference();
+
+    /** The state of every camera's source, with its change notifications. */
+    CameraStates cameraStates();
+
+    /** Every lane's ring depth, now. */
+    List<RingDepth> ringDepths();
+
+    /** The MQTT outbox, or null when MQTT is off. */
+    Outbox outbox();
+
+    /** The MQTT publisher, or null when MQTT is off. */
+    MqttPublisher mqtt();
+}

@@ -1,0 +1,125 @@
+package io.linewatch.daemon;
+
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.EventLog;
+import io.linewatch.sinks.MqttPublisher;
+import io.linewatch.sinks.Outbox;
+import io.linewatch.sinks.SinkException;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every lane's sink stages share, opened before any lane and closed after all of them: the
+ * event log, the per-frame results log ({@code replay --detections}), and the MQTT outbox with its
+ * publisher (which also publishes each camera's state). Owned by the {@link Pipeline}.
+ */
+final class Sinks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Sinks.class);
+
+    private EventLog eventLog;
+    private DetectionLogHandler.Output resultsLog;
+    private Outbox outbox;
+    private MqttPublisher mqtt;
+
+    private Sinks() {
+    }
+
+    /**
+     * Opens the sinks a config and a run ask for; on failure closes what it opened.
+     *
+     * @param resultsLog where each frame's results go, or null
+     */
+    static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates) throws StartupException {
+        Sinks sinks = new Sinks();
+        try {
+            sinks.openFiles(config, resultsLog);
+            sinks.openMqtt(config, cameraStates);
+            return sinks;
+        } catch (StartupException e) {
+            sinks.close();
+            throw e;
+        }
+    }
+
+    private void openFiles(LinewatchConfig config, Path results) throws StartupException {
+        try {
+            eventLog = new EventLog(Path.of(config.sinks().eventLog()));
+            if (results != null) {
+                resultsLog = new DetectionLogHandler.Output(results);
+            }
+        } catch (IOException e) {
+            throw new StartupException("sinks: cannot open " + e.getMessage(), e);
+        }
+    }
+
+    private void openMqtt(LinewatchConfig config, CameraStates cameraStates) throws StartupException {
+        if (!config.mqtt().enabled()) {
+            return;
+        }
+        try {
+            outbox = Outbox.open(Path.of(config.mqtt().outbox().dir()), config.mqtt().outbox().maxBytes());
+            mqtt = MqttPublisher.start(config.mqtt(), config.site(), outbox);
+        } catch (SinkException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        cameraStates.subscribe(mqtt);
+    }
+
+    /**
+     * Each camera's last alarm sequence number, so numbers go on across restarts without a gap: from
+     * the outbox when there is one (it remembers them), else 0.
+     */
+    long[] lastSequenceNumbers(LinewatchConfig config) {
+        long[] last = new long[config.cameras().size()];
+        for (int i = 0; i < last.length && outbox != null; i++) {
+            last[i] = outbox.lastSeq(config.cameras().get(i).id());
+        }
+        return last;
+    }
+
+    EventLog eventLog() {
+        return eventLog;
+    }
+
+    /** The per-frame results log, or null. */
+    DetectionLogHandler.Output resultsLog() {
+        return resultsLog;
+    }
+
+    /** The outbox, or null when MQTT is off. */
+    Outbox outbox() {
+        return outbox;
+    }
+
+    /** The publisher, or null when MQTT is off. */
+    MqttPublisher mqtt() {
+        return mqtt;
+    }
+
+    /** Stops the publisher, then closes the outbox and the logs. */
+    @Override
+    public void close() {
+        if (mqtt != null) {
+            mqtt.close();
+        }
+        closeQuietly(outbox);
+        closeQuietly(eventLog);
+        closeQuietly(resultsLog);
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.error("closing {}: {}", c, e.getMessage());
+        }
+    }
+}

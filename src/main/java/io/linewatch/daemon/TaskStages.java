@@ -1,0 +1,274 @@
+package io.linewatch.daemon;
+
+import io.linewatch.config.AlarmRuleConfig;
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.DefectAlarmConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
+import io.linewatch.config.NmsConfig;
+import io.linewatch.config.PreprocessConfig;
+import io.linewatch.config.SegmentationConfig;
+import io.linewatch.inference.ModelSignature;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.pipeline.Freshness;
+import io.linewatch.pipeline.ThermalCalibration;
+import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.DefectRegionFinder;
+import io.linewatch.postprocess.DefectRule;
+import io.linewatch.postprocess.DetectHandler;
+import io.linewatch.postprocess.DetectionRule;
+import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.SegmentHandler;
+import io.linewatch.postprocess.TemperatureRules;
+import io.linewatch.postprocess.ThermalDecodeHandler;
+import io.linewatch.postprocess.ThermalHeads;
+import io.linewatch.postprocess.YoloDecoder;
+import io.linewatch.postprocess.YoloDecoders;
+import io.linewatch.preprocess.LetterboxResampler;
+import io.linewatch.preprocess.PreprocessHandler;
+import io.linewatch.preprocess.ThermalPreprocessHandler;
+import io.linewatch.sinks.DefectSnapshot;
+import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.DetectionSnapshot;
+import io.linewatch.sinks.RegionLogHandler;
+import io.linewatch.sinks.SnapshotRenderer;
+import io.linewatch.sinks.ThermalLogHandler;
+import io.linewatch.sinks.ThermalSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What one task puts into a lane: the stage before inference, the decode stage after it, the alarm
+ * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
+ * renderer, and the stage writing each frame's results for {@code replay --detections} (null when
+ * there is no such log). Built once per lane by {@link ModelLane}, which wires the stages; the
+ * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
+ * stages, rules, slot contents, pixel format and counter label.
+ */
+record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules, SnapshotRenderer snapshots,
+                  Lane.Stage resultsLog) {
+
+    /**
+     * The stages of {@code model}'s task for a lane of {@code cameras}.
+     *
+     * @param log where each frame's results go ({@code replay --detections}), or null
+     */
+    static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
+                         Freshness freshness, List<CameraStats> stats, DetectionLogHandler.Output log)
+            throws StartupException {
+        return switch (model.task()) {
+            case DETECTION -> detectionStages(config, model, sig, cameras, freshness, stats, log);
+            case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
+            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness, stats, log);
+        };
+    }
+
+    /** The slots of a lane of {@code model}: its frames, its tensors and its task's results. */
+    static FrameEventFactory slots(ModelConfig model, ModelSignature sig, int ringSize, int pixelCapacity) {
+        FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
+                sig.outputFloatsEach(), model.nms().maxDetections());
+        switch (model.task()) {
+            case SEGMENTATION -> factory.withDefectRegions(model.segmentation().maxRegions());
+            case THERMAL -> factory.thermal(model.thermal().maxHotspots());
+            case DETECTION -> { }
+        }
+        return factory;
+    }
+
+    /** The pixels a camera of {@code model} delivers: 16-bit radiometric counts for thermal, else BGR. */
+    static FrameEvent.PixelFormat pixelFormat(ModelConfig model) {
+        return model != null && model.task() == ModelConfig.Task.THERMAL ? FrameEvent.PixelFormat.GRAY16
+                : FrameEvent.PixelFormat.BGR24;
+    }
+
+    /** What a camera's {@code detections} counter counts, by its model's task (null: nothing). */
+    static String detectionsLabel(ModelConfig model) {
+        if (model == null) {
+            return "detections";
+        }
+        return switch (model.task()) {
+            case DETECTION -> "detections";
+            case SEGMENTATION -> "defect regions";
+            case THERMAL -> null;
+        };
+    }
+
+    /** A start error unless the model's input has {@code channels} channels, as its task needs. */
+    private static void requireChannels(ModelConfig model, ModelSignature sig, int channels) throws StartupException {
+        if (sig.channels() != channels) {
+            throw new StartupException("model " + model.path() + ": input '" + sig.inputName() + "' has "
+                    + sig.channels() + " channel" + (sig.channels() == 1 ? "" : "s") + "; a "
+                    + model.task().name().toLowerCase(java.util.Locale.ROOT) + " model needs [batch, " + channels
+                    + ", height, width]", null);
+        }
+    }
+
+    private static TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                              List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
+                                              DetectionLogHandler.Output log) throws StartupException {
+        requireChannels(model, sig, 3);
+        YoloDecoder decoder;
+        try {
+            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+        NmsConfig nms = model.nms();
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
+                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
+                                decoder.anchors()), thresholds(model), stats)),
+                detectionRules(config, cameras),
+                new DetectionSnapshot(model.classes()),
+                log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())));
+    }
+
+    /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
+    private static final String MASK_OUTPUT = "mask";
+
+    private static TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                                 List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
+                                                 DetectionLogHandler.Output log) throws StartupException {
+        requireChannels(model, sig, 3);
+        int mask = maskOutput(model, sig);
+        SegmentationConfig seg = model.segmentation();
+        float threshold = seg.threshold().floatValue();
+        DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
+                threshold, seg.minAreaPx(), seg.maxRegions());
+        float[] mmPerPixel = new float[config.cameras().size()];
+        for (int i = 0; i < mmPerPixel.length; i++) {
+            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
+        }
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
+                        mmPerPixel, stats)),
+                defectRules(config, cameras),
+                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
+                log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
+                        mask, sig.width(), sig.height(), threshold)));
+    }
+
+    /**
+     * The index of a segmentation model's {@code mask} output; a start error unless it is there with
+     * one channel per configured class at the input's height and width.
+     */
+    private static int maskOutput(ModelConfig model, ModelSignature sig) throws StartupException {
+        int index = sig.outputIndex(MASK_OUTPUT);
+        if (index < 0) {
+            throw new StartupException("model " + model.path() + ": a mask model needs an output named '" + MASK_OUTPUT
+                    + "' [B, classes, height, width]; its outputs are " + sig.outputs(), null);
+        }
+        long[] dims = sig.outputs().get(index).dims();
+        long[] expected = {model.classes().size(), sig.height(), sig.width()};
+        if (!java.util.Arrays.equals(dims, expected)) {
+            throw new StartupException("model " + model.path() + ": a mask model with an unexpected output shape: "
+                    + sig.outputs().get(index) + ", expected " + MASK_OUTPUT + "[B," + expected[0] + "," + expected[1]
+                    + "," + expected[2] + "] (" + model.classes().size() + " classes " + model.classes() + ", input "
+                    + sig.width() + "x" + sig.height() + ")", null);
+        }
+        return index;
+    }
+
+    /** The defect rules watching each of {@code cameras}, by camera index (null for other cameras). */
+    private static AlarmRule[][] defectRules(LinewatchConfig config, List<Integer> cameras) {
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
+        for (int i : cameras) {
+            CameraConfig camera = config.cameras().get(i);
+            ModelConfig model = config.models().get(camera.model());
+            List<String> classes = model.classes();
+            List<AlarmRule> forCamera = new ArrayList<>();
+            for (DefectAlarmConfig rule : config.defectAlarms()) {
+                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
+                if (watches && (rule.className() == null || classes.contains(rule.className()))) {
+                    int classId = rule.className() == null ? DefectRule.ANY_CLASS : classes.indexOf(rule.className());
+                    forCamera.add(new DefectRule(rule, classId, classes, model.segmentation().maxRegions()));
+                }
+            }
+            rules[i] = forCamera.toArray(AlarmRule[]::new);
+        }
+        return rules;
+    }
+
+    /**
+     * A thermal lane: counts to normalised object temperature by each camera's calibration, the
+     * model's temperatures and heat map decoded into hotspots and zone statistics, the temperature
+     * rules of each camera, false-colour snapshots.
+     */
+    private static TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                            List<Integer> cameras, Freshness freshness, DetectionLogHandler.Output log) throws StartupException {
+        requireChannels(model, sig, 1);
+        ThermalHeads heads;
+        try {
+            heads = ThermalHeads.find(sig.outputs().stream().map(ModelSignature.Output::name).toList(),
+                    sig.outputs().stream().map(ModelSignature.Output::dims).toList(), sig.width(), sig.height());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+        ThermalCalibration[] calibrations = thermalCalibrations(config, cameras);
+        return new TaskStages(
+                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
+                        model.thermal(), calibrations, freshness)),
+                new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
+                        calibrations)),
+                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
+                new ThermalSnapshot(calibrations),
+                log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)));
+    }
+
+    /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */
+    private static ThermalCalibration[] thermalCalibrations(LinewatchConfig config, List<Integer> cameras) {
+        ThermalCalibration[] calibrations = new ThermalCalibration[config.cameras().size()];
+        for (int i : cameras) {
+            calibrations[i] = new ThermalCalibration(config.cameras().get(i).thermal());
+        }
+        return calibrations;
+    }
+
+    private static LetterboxResampler resampler(ModelSignature sig, PreprocessConfig p) {
+        return LetterboxResampler.of(sig.width(), sig.height(), p);
+    }
+
+    private static float[] thresholds(ModelConfig model) {
+        float[] t = new float[model.classes().size()];
+        for (int c = 0; c < t.length; c++) {
+            t[c] = (float) model.nms().confidenceFor(model.classes().get(c));
+        }
+        return t;
+    }
+
+    /**
+     * The alarm rules of a lane's cameras for its model's task, by camera index (null for other
+     * cameras), built from {@code config}: what a reload rebuilds. Each task's stages build their
+     * rules at the start with the same builder as here.
+     */
+    static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
+        return switch (model.task()) {
+            case DETECTION -> detectionRules(config, cameras);
+            case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
+                    thermalCalibrations(config, cameras));
+            case SEGMENTATION -> defectRules(config, cameras);
+        };
+    }
+
+    /** The detection rules watching each of {@code cameras}, by camera index (null for other cameras). */
+    private static AlarmRule[][] detectionRules(LinewatchConfig config, List<Integer> cameras) {
+        AlarmRule[][] rules = new AlarmRule[config.cameras().size()][];
+        for (int i : cameras) {
+            CameraConfig camera = config.cameras().get(i);
+            List<String> classes = config.models().get(camera.model()).classes();
+            List<AlarmRule> forCamera = new ArrayList<>();
+            for (AlarmRuleConfig rule : config.alarms()) {
+                boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
+                if (watches && classes.contains(rule.className())) {
+                    forCamera.add(new DetectionRule(rule, classes.indexOf(rule.className())));
+                }
+            }
+            rules[i] = forCamera.toArray(AlarmRule[]::new);
+        }
+        return rules;
+    }
+}

@@ -1,0 +1,85 @@
+package io.linewatch.daemon;
+
+import com.lmax.disruptor.EventHandler;
+import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.StageStats;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Wraps a stage's handler to add its time per frame and its batch sizes to the stage's {@link
+ * StageStats}, and to tell the lane when the stage has started; runs on the stage's thread. A
+ * batching stage (inference: the Disruptor's batch is its engine call) does its work for a whole
+ * batch in one of the batch's calls, so each of its frames is timed at the batch's total.
+ */
+final class TimedHandler implements EventHandler<FrameEvent> {
+
+    private final EventHandler<FrameEvent> handler;
+    private final StageStats stats;
+    private final CountDownLatch started;
+    private final boolean batching;
+    private long batchFrames;
+    private long batchNanos;
+
+    /**
+     * @param started  counted down once the handler's own start (warm-up) is done
+     * @param batching the handler works on whole batches (frames are timed per batch)
+     */
+    TimedHandler(EventHandler<FrameEvent> handler, StageStats stats, CountDownLatch started, boolean batching) {
+        this.handler = handler;
+        this.stats = stats;
+        this.started = started;
+        this.batching = batching;
+    }
+
+    @Override
+    public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws Exception {
+        long start = System.nanoTime();
+        try {
+            handler.onEvent(event, sequence, endOfBatch);
+        } finally {
+            long nanos = System.nanoTime() - start;
+            stats.busyNanos.addAndGet(nanos);
+            stats.frames.incrementAndGet();
+            record(nanos, endOfBatch);
+        }
+    }
+
+    private void record(long nanos, boolean endOfBatch) {
+        if (!batching) {
+            stats.latencyNanos.record(nanos, 1);
+            return;
+        }
+        batchFrames++;
+        batchNanos += nanos;
+        if (endOfBatch) {
+            stats.latencyNanos.record(batchNanos, batchFrames);
+            batchFrames = 0;
+            batchNanos = 0;
+        }
+    }
+
+    @Override
+    public void onBatchStart(long batchSize, long queueDepth) {
+        stats.batchFrames.record(batchSize, 1);
+        handler.onBatchStart(batchSize, queueDepth);
+    }
+
+    @Override
+    public void onStart() {
+        try {
+            handler.onStart();
+        } finally {
+            started.countDown();
+        }
+    }
+
+    @Override
+    public void onShutdown() {
+        handler.onShutdown();
+    }
+
+    @Override
+    public void onTimeout(long sequence) throws Exception {
+        handler.onTimeout(sequence);
+    }
+}

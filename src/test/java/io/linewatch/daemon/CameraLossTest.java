@@ -1,0 +1,171 @@
+package io.linewatch.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
+import io.linewatch.config.MqttConfig;
+import io.linewatch.config.SinksConfig;
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.SourceState;
+import io.linewatch.testing.Clips;
+import io.linewatch.testing.RtspServer;
+import io.linewatch.testing.Shipped;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Camera loss against a real GStreamer RTSP server on 127.0.0.1, beside a looped file camera in the
+ * same pipeline: the server freezes (SIGSTOP: the connection stays open, FFmpeg blocks in a read)
+ * and later dies (SIGKILL) and comes back; each time the RTSP camera goes STALLED within its stall
+ * timeout, backs off and reconnects, and streams again within the configured times, while the file
+ * camera keeps its frame rate. Prints the measured stall-detection and recovery times.
+ */
+@Tag("rtsp")
+class CameraLossTest {
+
+    private static final int STALL_MS = 1_500;
+    /** Longer than the stall: the watchdog, not FFmpeg's socket timeout, must find a frozen server. */
+    private static final int CONNECT_TIMEOUT_MS = 3_000;
+    private static final int RECONNECT_MIN_MS = 200;
+    private static final int RECONNECT_MAX_MS = 1_000;
+    private static final double FILE_FPS = 25;
+    /** Slack for a loaded 2-core machine; the stall itself must not come early. */
+    private static final long SLACK_MS = 1_000;
+
+    @TempDir
+    Path dir;
+
+    private record Change(long nanos, SourceState state, String reason) {
+    }
+
+    private final List<Change> changes = new CopyOnWriteArrayList<>();
+
+    @ParameterizedTest
+    @EnumSource(CameraConfig.RtspTransport.class)
+    void theRtspCameraStallsAndRecoversWithinItsTimesAndTheFileCameraKeepsItsRate(
+            CameraConfig.RtspTransport transport) throws Exception {
+        Path clip = dir.resolve("line.mkv");
+        Clips.writeFfv1(clip, 320, 240, 50, new ArrayList<>());
+        try (RtspServer server = RtspServer.start(dir.resolve("rtsp.log"))) {
+            Pipeline pipeline = Pipeline.start(config(server.url(), clip, transport),
+                    Pipeline.Options.daemon());
+            try {
+                pipeline.cameraStates().subscribe((id, state, reason) -> {
+                    if (id.equals("rtsp")) {
+                        changes.add(new Change(System.nanoTime(), state, reason));
+                    }
+                });
+                await().atMost(Duration.ofSeconds(30)).until(() -> state(pipeline) == SourceState.STREAMING);
+                CameraStats file = pipeline.stats().get(1);
+                CameraStats rtsp = pipeline.stats().get(0);
+                double fpsBefore = fps(file, 2_000);
+
+                Outage frozen = outage(pipeline, file, server::freeze, server::thaw);
+                assertThat(frozen.stallReason()).isEqualTo("no frame for " + STALL_MS + " ms");
+                report(transport, "server frozen (SIGSTOP)", frozen, fpsBefore);
+
+                Outage killed = outage(pipeline, file, server::kill, server::restart);
+                report(transport, "server killed (SIGKILL) and started again", killed, fpsBefore);
+
+                assertThat(rtsp.stalls.get()).isGreaterThanOrEqualTo(2);
+                assertThat(rtsp.reconnects.get()).isGreaterThanOrEqualTo(2);
+                long framesBefore = rtsp.framesIn.get();
+                await().atMost(Duration.ofSeconds(5)).until(() -> rtsp.framesIn.get() > framesBefore + 10);
+                assertThat(pipeline.stats().get(0).inferred.get()).isPositive();
+            } finally {
+                pipeline.close();
+            }
+            assertThat(state(pipeline)).isEqualTo(SourceState.STOPPED);
+        }
+    }
+
+    /** What one outage measured: times from the fault to STALLED, and from the fix to STREAMING. */
+    private record Outage(long stallDetectedMillis, String stallReason, long recoveredMillis, double fileFpsDuring) {
+    }
+
+    private interface Action {
+        void apply() throws Exception;
+    }
+
+    private Outage outage(Pipeline pipeline, CameraStats file, Action fault, Action fix) throws Exception {
+        int from = changes.size();
+        long fileFramesAtFault = file.framesIn.get();
+        long faultNanos = System.nanoTime();
+        fault.apply();
+        await().atMost(Duration.ofMillis(STALL_MS + SLACK_MS)).until(() -> seen(from, SourceState.STALLED) != null);
+        long stalledMillis = millisBetween(faultNanos, seen(from, SourceState.STALLED).nanos());
+        // Down for a while: at least one failed attempt backs off and connects again.
+        await().atMost(Duration.ofMillis(CONNECT_TIMEOUT_MS + RECONNECT_MAX_MS + STALL_MS + SLACK_MS * 3))
+                .until(() -> seen(from, SourceState.BACKING_OFF) != null && seen(from, SourceState.CONNECTING) != null);
+        Thread.sleep(CONNECT_TIMEOUT_MS + RECONNECT_MAX_MS);
+        assertThat(state(pipeline)).isNotEqualTo(SourceState.STREAMING);
+        double fileFps = (file.framesIn.get() - fileFramesAtFault) * 1e9 / (System.nanoTime() - faultNanos);
+
+        int beforeFix = changes.size();
+        long fixedAt = System.nanoTime();
+        fix.apply();
+        long bound = RECONNECT_MAX_MS + 2L * CONNECT_TIMEOUT_MS + STALL_MS + SLACK_MS * 3;
+        await().atMost(Duration.ofMillis(bound)).until(() -> seen(beforeFix, SourceState.STREAMING) != null);
+        long recoveredMillis = millisBetween(fixedAt, seen(beforeFix, SourceState.STREAMING).nanos());
+
+        assertThat(stalledMillis).as("stall detection").isLessThanOrEqualTo(STALL_MS + SLACK_MS);
+        assertThat(recoveredMillis).as("recovery").isLessThanOrEqualTo(bound);
+        assertThat(fileFps).as("file camera fps during the outage").isGreaterThanOrEqualTo(FILE_FPS * 0.7);
+        return new Outage(stalledMillis, seen(from, SourceState.STALLED).reason(), recoveredMillis, fileFps);
+    }
+
+    private Change seen(int from, SourceState state) {
+        return changes.subList(from, changes.size()).stream().filter(c -> c.state() == state).findFirst().orElse(null);
+    }
+
+    private static SourceState state(Pipeline pipeline) {
+        CameraStates.Entry e = pipeline.cameraStates().get("rtsp");
+        return e == null ? null : e.state();
+    }
+
+    private static double fps(CameraStats stats, long millis) throws InterruptedException {
+        long frames = stats.framesIn.get();
+        long start = System.nanoTime();
+        Thread.sleep(millis);
+        return (stats.framesIn.get() - frames) * 1e9 / (System.nanoTime() - start);
+    }
+
+    private static long millisBetween(long fromNanos, long toNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(toNanos - fromNanos);
+    }
+
+    private void report(CameraConfig.RtspTransport transport, String fault, Outage o, double fpsBefore) {
+        String reasons = changes.stream().map(c -> c.state() + (c.reason().isEmpty() ? "" : " (" + c.reason() + ")"))
+                .reduce((a, b) -> a + " -> " + b).orElse("");
+        System.out.printf(Locale.ROOT, "camera loss, rtsp over %s, %s: stall detected after %d ms (stall_timeout_ms %d),"
+                        + " streaming again %d ms after the server was back; file camera %.1f fps before, %.1f fps during%n"
+                        + "  states: %s%n", transport, fault, o.stallDetectedMillis(), STALL_MS, o.recoveredMillis(),
+                fpsBefore, o.fileFpsDuring(), reasons);
+        changes.clear();
+    }
+
+    private LinewatchConfig config(String url, Path clip, CameraConfig.RtspTransport transport) {
+        List<String> classes = List.of("product", "foreign_object");
+        ModelConfig model = new ModelConfig(Shipped.MODEL.toString(), null, null, classes, null, 4, 1, null, null, null);
+        CameraConfig rtsp = new CameraConfig("rtsp", url, "conveyor", null, null, transport, CONNECT_TIMEOUT_MS,
+                STALL_MS, RECONNECT_MIN_MS, RECONNECT_MAX_MS, 320, 240, null, null, null);
+        CameraConfig file = new CameraConfig("line", clip.toString(), "conveyor", CameraConfig.Pacing.REALTIME, true);
+        return new LinewatchConfig("test", List.of(rtsp, file), null, Map.of("conveyor", model), null,
+                MqttConfig.defaults().withEnabled(false),
+                new SinksConfig(dir.resolve("events.jsonl").toString(), dir.resolve("snapshots").toString()));
+    }
+}
