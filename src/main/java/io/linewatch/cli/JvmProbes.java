@@ -15,7 +15,6 @@ final class JvmProbes implements AutoCloseable {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
-    private final AtomicLong pauses = new AtomicLong();
     private final NotificationListener listener = (notification, handback) -> {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
@@ -28,7 +27,6 @@ final class JvmProbes implements AutoCloseable {
         long millis = info.getGcInfo().getDuration();
         maxPauseMillis.accumulateAndGet(millis, Math::max);
         totalPauseMillis.addAndGet(millis);
-        pauses.incrementAndGet();
     };
 
     JvmProbes() {
@@ -63,7 +61,6 @@ final class JvmProbes implements AutoCloseable {
     void resetPauses() {
         maxPauseMillis.set(0);
         totalPauseMillis.set(0);
-        pauses.set(0);
     }
 
     long maxPauseMillis() {
@@ -72,10 +69,6 @@ final class JvmProbes implements AutoCloseable {
 
     long totalPauseMillis() {
         return totalPauseMillis.get();
-    }
-
-    long pauses() {
-        return pauses.get();
     }
 
     @Override

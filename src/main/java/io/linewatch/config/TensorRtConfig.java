@@ -103,10 +103,4 @@ public record TensorRtConfig(Precision precision, String engineDir, Integer minB
                 maxBatch, workspaceMb, dlaCore, buildIfMissing, fallback,
                 timingCache == null ? null : resolve.apply(timingCache), calibration.withFiles(resolve), gate);
     }
-
-    /** A copy with another precision. */
-    public TensorRtConfig withPrecision(Precision newPrecision) {
-        return new TensorRtConfig(newPrecision, engineDir, minBatch, optBatch, maxBatch, workspaceMb, dlaCore,
-                buildIfMissing, fallback, timingCache, calibration, gate);
-    }
 }

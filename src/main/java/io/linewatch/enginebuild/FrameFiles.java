@@ -87,11 +87,6 @@ final class FrameFiles implements AutoCloseable {
         return false;
     }
 
-    /** Frames delivered so far. */
-    int delivered() {
-        return delivered;
-    }
-
     private boolean openNext() throws CaptureException {
         if (nextFile >= files.size()) {
             return false;

@@ -60,19 +60,9 @@ public record ModelSignature(String inputName, int channels, int height, int wid
         return channels * height * width;
     }
 
-    /** The first output's name. */
-    public String outputName() {
-        return outputs.get(0).name();
-    }
-
     /** The first output's per-frame shape. */
     public long[] outputDims() {
         return outputs.get(0).dims();
-    }
-
-    /** Floats of one frame's first output. */
-    public int outputFloats() {
-        return outputs.get(0).floats();
     }
 
     /** Floats of one frame's output number {@code i}, one entry per output. */

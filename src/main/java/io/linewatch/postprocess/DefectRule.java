@@ -8,12 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A defect alarm rule on one inspection camera: a debounced state machine fed one frame at a time.
- *
- * <pre>
- *   idle --(raiseFrames hits in a row, cooldown over)--&gt; raised
- *   raised --(clearFrames frames in a row without a hit)--&gt; idle (cooldown starts)
- * </pre>
+ * A defect alarm rule on one inspection camera, fed one frame at a time: raised after
+ * {@code raiseFrames} hits in a row (and the cooldown is over), cleared after {@code clearFrames}
+ * frames in a row without a hit (see {@link Debounce}).
  *
  * A frame is a hit when it has at least {@code minCount} regions of the rule's class (any class
  * when the rule names none) of at least {@code minAreaMm2} each. Time is the frame's media time, so
@@ -33,14 +30,10 @@ public final class DefectRule implements AlarmRule {
     private final float minAreaMm2;
     private final int minCount;
     private final int raiseFrames;
-    private final int clearFrames;
-    private final long cooldownMicros;
+    private final Debounce debounce;
     private final DefectRegions lastHit;
 
-    private boolean raised;
     private int hitsInRow;
-    private int framesWithoutHit;
-    private long clearedAtMicros = Long.MIN_VALUE;
 
     /** A rule's config without its camera list, the class id it watches and the model's classes. */
     private record Settings(DefectAlarmConfig config, int classId, List<String> classNames, int maxRegions) {
@@ -62,8 +55,7 @@ public final class DefectRule implements AlarmRule {
         this.minAreaMm2 = config.minAreaMm2().floatValue();
         this.minCount = config.minCount();
         this.raiseFrames = config.raiseFrames();
-        this.clearFrames = config.clearFrames();
-        this.cooldownMicros = Math.round(config.cooldownSeconds() * 1e6);
+        this.debounce = new Debounce(config.clearFrames(), config.cooldownSeconds());
         this.lastHit = new DefectRegions(maxRegions);
     }
 
@@ -79,23 +71,11 @@ public final class DefectRule implements AlarmRule {
             remember(d);
         }
         hitsInRow = hit ? hitsInRow + 1 : 0;
-        if (!raised) {
-            boolean cooled = clearedAtMicros == Long.MIN_VALUE || mediaMicros - clearedAtMicros >= cooldownMicros;
-            if (hit && hitsInRow >= raiseFrames && cooled) {
-                raised = true;
-                framesWithoutHit = 0;
-                return Transition.RAISED;
-            }
-            return Transition.NONE;
-        }
-        framesWithoutHit = hit ? 0 : framesWithoutHit + 1;
-        if (framesWithoutHit >= clearFrames) {
-            raised = false;
+        Transition t = debounce.onFrame(hit, hitsInRow >= raiseFrames, mediaMicros);
+        if (t == Transition.CLEARED) {
             hitsInRow = 0;
-            clearedAtMicros = mediaMicros;
-            return Transition.CLEARED;
         }
-        return Transition.NONE;
+        return t;
     }
 
     private boolean counts(DefectRegions d, int i) {
@@ -144,6 +124,6 @@ public final class DefectRule implements AlarmRule {
     }
 
     public boolean raised() {
-        return raised;
+        return debounce.raised();
     }
 }

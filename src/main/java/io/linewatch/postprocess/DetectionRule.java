@@ -6,12 +6,9 @@ import io.linewatch.pipeline.Detections;
 import io.linewatch.pipeline.FrameEvent;
 
 /**
- * A detection alarm rule on one camera: a debounced state machine fed one frame at a time.
- *
- * <pre>
- *   idle --(raiseHits hits in the last windowFrames, cooldown over)--&gt; raised
- *   raised --(clearFrames frames in a row without a hit)--------------&gt; idle (cooldown starts)
- * </pre>
+ * A detection alarm rule on one camera, fed one frame at a time: raised when {@code raiseHits} of
+ * the last {@code windowFrames} frames are hits (and the cooldown is over), cleared after
+ * {@code clearFrames} frames in a row without a hit (see {@link Debounce}).
  *
  * A hit is a detection of the rule's class, at or above its confidence, with its box centre in the
  * rule's zone. Time is the frame's media time, so a replay gives the same result at any speed. Not
@@ -27,13 +24,9 @@ public final class DetectionRule implements AlarmRule {
     private final PolygonZone zone;
     private final int raiseHits;
     private final long windowMask;
-    private final int clearFrames;
-    private final long cooldownMicros;
+    private final Debounce debounce;
 
     private long window;
-    private boolean raised;
-    private int framesWithoutHit;
-    private long clearedAtMicros = Long.MIN_VALUE;
     private float lastScore;
     private final float[] lastBox = new float[4];
 
@@ -53,8 +46,7 @@ public final class DetectionRule implements AlarmRule {
         this.zone = new PolygonZone(config.zone());
         this.raiseHits = config.raiseHits();
         this.windowMask = config.windowFrames() == 64 ? -1L : (1L << config.windowFrames()) - 1;
-        this.clearFrames = config.clearFrames();
-        this.cooldownMicros = Math.round(config.cooldownSeconds() * 1e6);
+        this.debounce = new Debounce(config.clearFrames(), config.cooldownSeconds());
     }
 
     @Override
@@ -75,23 +67,11 @@ public final class DetectionRule implements AlarmRule {
         if (hit >= 0) {
             remember(d, hit);
         }
-        if (!raised) {
-            boolean cooled = clearedAtMicros == Long.MIN_VALUE || mediaMicros - clearedAtMicros >= cooldownMicros;
-            if (hit >= 0 && Long.bitCount(window) >= raiseHits && cooled) {
-                raised = true;
-                framesWithoutHit = 0;
-                return Transition.RAISED;
-            }
-            return Transition.NONE;
-        }
-        framesWithoutHit = hit >= 0 ? 0 : framesWithoutHit + 1;
-        if (framesWithoutHit >= clearFrames) {
-            raised = false;
+        Transition t = debounce.onFrame(hit >= 0, Long.bitCount(window) >= raiseHits, mediaMicros);
+        if (t == Transition.CLEARED) {
             window = 0;
-            clearedAtMicros = mediaMicros;
-            return Transition.CLEARED;
         }
-        return Transition.NONE;
+        return t;
     }
 
     private int bestHit(Detections d) {
@@ -128,17 +108,7 @@ public final class DetectionRule implements AlarmRule {
         return className;
     }
 
-    /** Score of the latest hit (the one that raised, or the last one before a clear). */
-    public float lastScore() {
-        return lastScore;
-    }
-
-    /** A copy of the latest hit's box, source pixels. */
-    public float[] lastBox() {
-        return lastBox.clone();
-    }
-
     public boolean raised() {
-        return raised;
+        return debounce.raised();
     }
 }

@@ -84,7 +84,7 @@ class TensorRtGpuTest {
     private static void compareRawOutputs(InferenceEngine engine, InferenceEngine reference, Precision precision)
             throws Exception {
         FloatBuffer input = ReferenceTensors.floats("input_b3.bin");
-        int floats = reference.signature().outputFloats();
+        int floats = reference.signature().outputs().get(0).floats();
         FloatBuffer expected = FrameEventFactory.directFloats(3L * floats);
         FloatBuffer actual = FrameEventFactory.directFloats(3L * floats);
         reference.run(input, expected, 3);

@@ -27,7 +27,7 @@ class OnnxRuntimeEngineTest {
             assertThat(s.channels()).isEqualTo(3);
             assertThat(s.width()).isEqualTo(384);
             assertThat(s.height()).isEqualTo(224);
-            assertThat(s.outputName()).isEqualTo("output0");
+            assertThat(s.outputs().get(0).name()).isEqualTo("output0");
             assertThat(s.outputDims()[0]).isEqualTo(6);
             assertThat(s.fixedBatch()).isZero();
         }
@@ -38,7 +38,7 @@ class OnnxRuntimeEngineTest {
         FloatBuffer input = ReferenceTensors.floats("input_b3.bin");
         FloatBuffer recorded = ReferenceTensors.floats("yolov8_b3.bin");
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Shipped.MODEL, 2, 0, 0)) {
-            int outFloats = engine.signature().outputFloats();
+            int outFloats = engine.signature().outputs().get(0).floats();
             int inFloats = engine.signature().inputFloats();
             FloatBuffer batch = direct(3 * outFloats);
             engine.run(input, batch, 3);

@@ -5,6 +5,7 @@ import static io.linewatch.postprocess.AlarmRule.Transition.RAISED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linewatch.config.AlarmRuleConfig;
+import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Detections;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ class DetectionRuleTest {
         assertThat(r.onFrame(d, 0)).isEqualTo(NONE);
         d.add(0, 0, 10, 10, 0.5f, FOREIGN);
         assertThat(r.onFrame(d, FRAME_MICROS)).isEqualTo(RAISED);
-        assertThat(r.lastScore()).isEqualTo(0.5f);
+        assertThat(((AlarmEvent.DetectionDetail) r.detail()).score()).isEqualTo(0.5f);
     }
 
     @Test
@@ -81,7 +82,7 @@ class DetectionRuleTest {
         Detections inside = new Detections(2);
         inside.add(30, 30, 60, 60, 0.9f, FOREIGN); // centre (45, 45)
         assertThat(r.onFrame(inside, FRAME_MICROS)).isEqualTo(RAISED);
-        assertThat(r.lastBox()).containsExactly(30f, 30f, 60f, 60f);
+        assertThat(((AlarmEvent.DetectionDetail) r.detail()).box()).containsExactly(30f, 30f, 60f, 60f);
     }
 
     @Test

@@ -1,6 +1,8 @@
 /**
  * TensorRT engines for GPU hosts, behind the same {@link io.linewatch.inference.InferenceEngine}
- * interface as ONNX Runtime (see {@code docs/gpu.md}).
+ * interface as ONNX Runtime (see {@code docs/gpu.md}). Tensors only: calibration frames come ready
+ * as {@link io.linewatch.inference.tensorrt.CalibrationBatches} from {@code io.linewatch.enginebuild},
+ * which also replays and gates a new engine's accuracy.
  *
  * <pre>
  *  linewatch build-engine                                  daemon start (engine: tensorrt)
@@ -11,9 +13,9 @@
  *  BuildPlan (signature via ONNX Runtime, batch profile, key, calibration) ----+
  *        |                                                                     |
  *  EngineBuilder (ONNX parser, profile, fp16/int8 + EntropyCalibrator          |
- *        |        fed by CalibrationSet = frames + the model's preprocess)     |
+ *        |        fed by CalibrationBatches, cache in CalibrationCache)        |
  *        v                                                                     v
- *  [AccuracyReplay + AccuracyGate] --refused--> EngineCache.setAside    EngineCache.lookup (key)
+ *  [enginebuild: AccuracyReplay + AccuracyGate] --refused--> EngineCache.setAside   EngineCache.lookup
  *        |                                                                     | hit
  *        +--accepted--> EngineCache.store (engine + manifest, atomic)          v
  *                                                                        TensorRtEngine (one context,
