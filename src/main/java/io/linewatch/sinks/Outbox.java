@@ -26,8 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded by {@code maxBytes} of waiting messages: when a new message does not fit, the oldest
  * waiting camera-state messages are evicted; when only alarms wait, the new alarm is refused (the
- * caller reports the overflow). A message may carry a supersede key: appending another with the same
- * key retires the one still waiting (retained topics, where only the last value counts).
+ * caller reports the overflow). An alarm is refused too when it cannot be written (a full disk).
+ * Each refusal is counted per camera in {@link OutboxMarks}, a file written in place that needs no
+ * new space, with the refused {@code seq}: {@link #lastSeq} never returns less, so a number is never
+ * given twice. A message may carry a supersede key: appending another with the same key retires the
+ * one still waiting (retained topics, where only the last value counts).
  *
  * <p>The journal is a sequence of records {@code [length][crc32c][type][body]}: a message, a
  * message done, or (after compaction) a camera's last sequence number. A write that fails (a full
@@ -71,6 +74,7 @@ public final class Outbox implements AutoCloseable {
     private static final byte SEQUENCE = 'S';
     private static final long COMPACT_MIN_DEAD_BYTES = 1 << 20;
     private static final String JOURNAL = "journal";
+    private static final String MARKS = "marks";
 
     private final Path dir;
     private final Path journal;
@@ -80,6 +84,7 @@ public final class Outbox implements AutoCloseable {
     private final Map<String, Long> lastSeqByCamera = new HashMap<>();
     private final List<Runnable> appendListeners = new ArrayList<>();
     private final ChannelOpener opener;
+    private OutboxMarks marks;
     private FileChannel channel;
     /** The offset after the last whole record: where the next record goes. */
     private long end;
@@ -89,7 +94,7 @@ public final class Outbox implements AutoCloseable {
     private long waitingBytes;
     private long nextNumber = 1;
 
-    /** Messages accepted, evicted to make room, superseded, refused for want of room, acknowledged. */
+    /** Messages accepted, evicted to make room, superseded; alarms refused (no room, or not written); acknowledged. */
     public final AtomicLong appended = new AtomicLong();
     public final AtomicLong evicted = new AtomicLong();
     public final AtomicLong superseded = new AtomicLong();
@@ -119,6 +124,7 @@ public final class Outbox implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             outbox.recover();
+            outbox.marks = OutboxMarks.open(dir.resolve(MARKS));
         } catch (IOException e) {
             outbox.close();
             throw new SinkException("outbox " + dir + ": " + e.getMessage(), e);
@@ -133,7 +139,9 @@ public final class Outbox implements AutoCloseable {
 
     /**
      * Journals a message and forces it to disk. Returns it, or null when it was refused: an alarm
-     * that does not fit even after every camera-state message was evicted.
+     * that does not fit even after every camera-state message was evicted. Throws when it cannot be
+     * written; the journal is left as it was. An alarm refused either way (not past the bound, with a
+     * camera) is counted in {@link #refused} and in its camera's marks.
      *
      * @param beyondBound allow the message past the bound (the overflow notice alone)
      */
@@ -148,11 +156,14 @@ public final class Outbox implements AutoCloseable {
                     superseded.incrementAndGet();
                 }
                 if (!beyondBound && !makeRoom(m.journalBytes())) {
-                    refused.incrementAndGet();
+                    refuse(m);
                     return null;
                 }
                 writeRecord(encode(m), true);
             } catch (IOException e) {
+                if (!beyondBound) {
+                    refuse(m);
+                }
                 throw new SinkException("outbox " + journal + ": cannot append: " + e.getMessage(), e);
             }
             nextNumber++;
@@ -200,9 +211,30 @@ public final class Outbox implements AutoCloseable {
         return waitingBytes;
     }
 
-    /** The last sequence number a camera's messages carried, in this run or before; 0 for none. */
+    /** The last sequence number a camera's messages carried or its refused alarms had, ever; 0 for none. */
     public synchronized long lastSeq(String camera) {
-        return lastSeqByCamera.getOrDefault(camera, 0L);
+        return Math.max(lastSeqByCamera.getOrDefault(camera, 0L), marks.get(camera).highSeq());
+    }
+
+    /** The cameras with refusals that no overflow notice in the outbox counts yet, with their marks. */
+    synchronized Map<String, OutboxMarks.Camera> unannounced() {
+        Map<String, OutboxMarks.Camera> out = new TreeMap<>();
+        marks.all().forEach((camera, m) -> {
+            if (m.refused() > m.announced()) {
+                out.put(camera, m);
+            }
+        });
+        return out;
+    }
+
+    /** An overflow notice counting {@code refused} refusals of {@code camera} is in the outbox. */
+    synchronized void announced(String camera, long refusedCount) {
+        try {
+            marks.put(camera, marks.get(camera).announcedUpTo(refusedCount));
+        } catch (IOException e) {
+            LOG.warn("outbox {}: cannot record that camera {}'s refusals were announced ({}); announced again at the"
+                    + " next start", dir, camera, e.getMessage());
+        }
     }
 
     public Path dir() {
@@ -225,6 +257,14 @@ public final class Outbox implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (marks != null) {
+            try {
+                marks.close();
+            } catch (IOException e) {
+                LOG.warn("outbox {}: closing the marks: {}", dir, e.getMessage());
+            }
+            marks = null;
+        }
         if (channel != null) {
             try {
                 channel.close();
@@ -265,6 +305,19 @@ public final class Outbox implements AutoCloseable {
     private void retire(long number) throws IOException {
         if (untrack(number) != null) {
             writeRecord(encodeDone(number), false);
+        }
+    }
+
+    private void refuse(Message m) {
+        if (m.kind() != Kind.ALARM || m.camera().isEmpty()) {
+            return;
+        }
+        refused.incrementAndGet();
+        try {
+            marks.put(m.camera(), marks.get(m.camera()).refusedOne(m.seq()));
+        } catch (IOException e) {
+            LOG.error("outbox {}: cannot record the refusal of camera {}'s seq {}: {}", dir, m.camera(), m.seq(),
+                    e.getMessage());
         }
     }
 
