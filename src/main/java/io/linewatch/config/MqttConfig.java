@@ -19,8 +19,10 @@ package io.linewatch.config;
  * @param passwordFile          file holding the password (first line), or empty
  * @param passwordEnv           environment variable holding the password, or empty
  * @param tls                   TLS trust and client certificate, for {@code ssl://} URLs
- * @param reconnectMinMs        first reconnect delay; doubles each failure, with jitter
- * @param reconnectMaxMs        longest reconnect delay
+ * @param reconnectMinMs        first reconnect delay; doubles each failure, with jitter; the back-off
+ *                              starts again from it when a connection that worked is lost
+ * @param reconnectMaxMs        longest reconnect delay (default 5 s: a broker that is back is found
+ *                              within 5 s, and short up-windows are not slept through)
  * @param outbox                the on-disk outbox every message passes through
  */
 public record MqttConfig(
@@ -62,7 +64,7 @@ public record MqttConfig(
         passwordEnv = passwordEnv == null ? "" : passwordEnv;
         tls = tls == null ? TlsConfig.defaults() : tls;
         reconnectMinMs = reconnectMinMs == null ? 500L : reconnectMinMs;
-        reconnectMaxMs = reconnectMaxMs == null ? 30_000L : reconnectMaxMs;
+        reconnectMaxMs = reconnectMaxMs == null ? 5_000L : reconnectMaxMs;
         outbox = outbox == null ? OutboxConfig.defaults() : outbox;
         if (qos < 1 || qos > 2) {
             throw new IllegalArgumentException("qos must be 1 or 2 (alarms are never sent at most once), got " + qos);

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's local HTTP endpoint, on one thread of its own ({@code lw-http}): {@code /healthz}
- * (the process answers), {@code /readyz} (models loaded, broker connected when MQTT is on, at least
- * one camera streaming; 503 with the reasons otherwise), {@code /metrics} (Prometheus text) and
+ * (the process answers), {@code /readyz} (models loaded, broker connected and the outbox's last write
+ * successful when MQTT is on, at least one camera streaming; 503 with the reasons otherwise),
+ * {@code /metrics} (Prometheus text) and
  * {@code POST /reload} (the daemon re-reads its config: 200 applied, 202 restarting, 422 refused,
  * each with its one line). Reads the pipeline's counters; only {@code /reload} changes anything,
  * through the daemon's {@link Reloader}, and the file it re-reads is the daemon's own: a request
@@ -98,6 +99,10 @@ public final class OpsServer implements AutoCloseable {
         List<String> missing = new ArrayList<>();
         if (pipeline.mqtt() != null && !pipeline.mqtt().isConnected()) {
             missing.add("broker not connected");
+        }
+        if (pipeline.outbox() != null && !pipeline.outbox().lastError().isEmpty()) {
+            missing.add("outbox " + pipeline.outbox().dir() + " cannot write: " + pipeline.outbox().lastError() + " ("
+                    + pipeline.outbox().freeBytes() + " bytes free)");
         }
         boolean streaming = pipeline.cameraStates().all().values().stream()
                 .anyMatch(e -> e.state() == SourceState.STREAMING);

@@ -130,8 +130,14 @@ final class PipelineMetrics {
                 .sample("linewatch_outbox_appended_total", outbox.appended.get());
         t.family("linewatch_outbox_evicted_total", "counter", "Camera-state messages evicted from a full outbox.")
                 .sample("linewatch_outbox_evicted_total", outbox.evicted.get());
-        t.family("linewatch_outbox_refused_total", "counter", "Alarms refused by a full outbox (an overflow).")
+        t.family("linewatch_outbox_refused_total", "counter",
+                        "Alarms refused by the outbox: full of alarms, or its disk full or failing (an overflow).")
                 .sample("linewatch_outbox_refused_total", outbox.refused.get());
+        t.family("linewatch_outbox_disk_free_bytes", "gauge", "Bytes free on the outbox's file system (-1: unknown).")
+                .sample("linewatch_outbox_disk_free_bytes", outbox.freeBytes());
+        t.family("linewatch_outbox_disk_error", "gauge",
+                        "1 while the last write to the outbox's journal failed, with the error; 0 once one succeeds.")
+                .sample("linewatch_outbox_disk_error", outbox.lastError().isEmpty() ? 0 : 1, "error", outbox.lastError());
         t.family("linewatch_mqtt_acknowledged_total", "counter", "Messages the broker acknowledged.")
                 .sample("linewatch_mqtt_acknowledged_total", mqtt.acknowledged.get());
         t.family("linewatch_mqtt_connections_total", "counter", "Connections made to the broker.")

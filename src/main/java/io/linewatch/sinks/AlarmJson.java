@@ -56,24 +56,48 @@ public final class AlarmJson {
     }
 
     /**
-     * The notice sent when the outbox refused alarms for want of room: type {@code overflow}, the
-     * camera and time of the alarm that was refused, and how many were refused in all.
+     * The notice sent when the outbox refused alarms of a camera: type {@code overflow}, the camera,
+     * the time of the notice, {@code refused} (the camera's alarms refused in all, over restarts) and
+     * {@code last_refused_seq}. Carries no {@code seq}: the refused numbers are the gap.
      */
-    public static String overflow(AlarmEvent refusedAlarm, long refusedTotal, String outboxDir) {
+    public static String overflow(String site, String camera, java.time.Instant time, long refusedTotal,
+                                  long lastRefusedSeq, String outboxDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         m.put("id", java.util.UUID.randomUUID().toString());
         m.put("type", "overflow");
-        m.put("site", refusedAlarm.site());
-        m.put("camera", refusedAlarm.camera());
-        m.put("time", refusedAlarm.time().toString());
+        m.put("site", site);
+        m.put("camera", camera);
+        m.put("time", time.toString());
         m.put("refused", refusedTotal);
-        m.put("last_refused_seq", refusedAlarm.seq());
+        m.put("last_refused_seq", lastRefusedSeq);
         m.put("outbox", outboxDir);
+        return write(m);
+    }
+
+    /**
+     * The event-log line of an alarm the outbox refused: type {@code refused}, and the alarm's id as
+     * {@code refused_id} (not {@code id}), so no reader of the log takes it for an alarm.
+     */
+    public static String refused(AlarmEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("type", "refused");
+        m.put("refused_id", e.id());
+        m.put("refused_type", e.type().name().toLowerCase(Locale.ROOT));
+        m.put("site", e.site());
+        m.put("camera", e.camera());
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("rule", e.rule());
+        return write(m);
+    }
+
+    private static String write(Map<String, Object> m) {
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("overflow notice cannot be written as JSON", ex);
+            throw new IllegalStateException(m.get("type") + " cannot be written as JSON", ex);
         }
     }
 

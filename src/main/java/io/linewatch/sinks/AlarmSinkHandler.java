@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * The last stage of one lane, on its own thread. For each alarm event in the slot: writes the
  * snapshot (raised events), journals the event in the MQTT outbox (on disk: from then on it is
  * accepted and will reach the broker, across outages and restarts), then appends it to the event
- * log, in that order, so every event in the log has been accepted. Also records each frame's capture-to-publish
- * latency. Reads the slot; writes nothing into it.
+ * log, in that order, so every alarm in the log has been accepted. An alarm the outbox refused goes
+ * to the log as a {@code "type":"refused"} line ({@link AlarmJson#refused}), never as an alarm, and
+ * is not told to the listener. Also records each frame's capture-to-publish latency. Reads the slot;
+ * writes nothing into it.
  */
 public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
 
@@ -27,7 +29,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
     private final LatencyStats latency;
     private final AlarmListener listener;
 
-    /** Told of every alarm event once it is logged (the CLI prints them); called on the sink thread. */
+    /** Told of every accepted alarm event once it is logged (the CLI prints them); called on the sink thread. */
     @FunctionalInterface
     public interface AlarmListener {
         void onAlarm(AlarmEvent event, String json);
@@ -62,25 +64,15 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
         }
         for (AlarmEvent alarm : event.alarms) {
             String json = AlarmJson.toJson(alarm, snapshot(alarm, event));
-            if (mqtt != null) {
-                accept(alarm, json);
-            }
+            boolean accepted = mqtt == null || mqtt.acceptAlarm(alarm, json);
             if (eventLog != null) {
-                eventLog.append(json);
+                eventLog.append(accepted ? json : AlarmJson.refused(alarm));
             }
-            if (listener != null) {
+            if (listener != null && accepted) {
                 listener.onAlarm(alarm, json);
             }
         }
         latency.record(System.nanoTime() - event.captureNanos);
-    }
-
-    private void accept(AlarmEvent alarm, String json) {
-        try {
-            mqtt.acceptAlarm(alarm, json);
-        } catch (SinkException e) {
-            LOG.error("camera {}: alarm {} not accepted: {}", alarm.camera(), alarm.id(), e.getMessage());
-        }
     }
 
     private String snapshot(AlarmEvent alarm, FrameEvent event) {

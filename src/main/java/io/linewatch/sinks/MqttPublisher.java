@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * only when the broker acknowledges it. A message whose delivery is cut by a lost connection is
  * sent again on the next connection: consumers see duplicates (same event id), never gaps.
  *
+ * <p>An alarm the outbox refuses (full, or its disk full) is announced by an overflow notice of its
+ * camera (past the bound, replacing only that camera's earlier notice still waiting); a notice that
+ * cannot be written yet is tried again by the delivery thread, and after a restart, until it is.
+ * The refused alarm's {@code seq} is not given again: consumers see the gap.
+ *
  * <p>The daemon's availability topic is retained: {@code online} on every connect, {@code offline}
  * as the Last Will (a crash or a cut network), {@code stopped} on a clean shutdown.
  */
@@ -77,22 +82,42 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     }
 
     /**
-     * Journals an alarm event; true once it is on disk (accepted). False when the outbox is full of
-     * alarms: the event is refused, and an overflow notice (itself an alarm, past the bound) tells
-     * consumers how many were refused.
+     * Journals an alarm event; true once it is on disk (accepted). False when the outbox refused it
+     * (full of alarms, or its disk full or failing): an overflow notice of the camera (itself an
+     * alarm, past the bound) tells consumers how many were refused and the last refused {@code seq}.
      */
-    public boolean acceptAlarm(AlarmEvent alarm, String json) throws SinkException {
+    public boolean acceptAlarm(AlarmEvent alarm, String json) {
         byte[] payload = json.getBytes(StandardCharsets.UTF_8);
         String topic = config.topicFor(site, alarm.camera());
-        if (outbox.append(Outbox.Kind.ALARM, topic, false, "", alarm.camera(), alarm.seq(), payload, false) != null) {
-            return true;
+        String why;
+        try {
+            if (outbox.append(Outbox.Kind.ALARM, topic, false, "", alarm.camera(), alarm.seq(), payload, false) != null) {
+                return true;
+            }
+            why = "outbox " + outbox.dir() + " is full of alarms the broker has not taken (" + outbox.waitingBytes()
+                    + " bytes)";
+        } catch (SinkException e) {
+            why = e.getMessage();
         }
-        long refused = outbox.refused.get();
-        LOG.error("camera {}: outbox {} is full of alarms the broker has not taken ({} bytes): alarm {} refused "
-                + "({} refused so far)", alarm.camera(), outbox.dir(), outbox.waitingBytes(), alarm.id(), refused);
-        byte[] notice = AlarmJson.overflow(alarm, refused, outbox.dir().toString()).getBytes(StandardCharsets.UTF_8);
-        outbox.append(Outbox.Kind.ALARM, topic, false, "overflow", "", 0, notice, true);
+        LOG.error("camera {}: alarm {} (seq {}) refused: {} ({} refused in this run)", alarm.camera(), alarm.id(),
+                alarm.seq(), why, outbox.refused.get());
+        announceRefusals();
         return false;
+    }
+
+    /** Journals an overflow notice for each camera with refusals no notice counts yet; those that fail wait. */
+    private synchronized void announceRefusals() {
+        outbox.unannounced().forEach((camera, marks) -> {
+            byte[] notice = AlarmJson.overflow(site, camera, java.time.Instant.now(), marks.refused(),
+                    marks.lastRefusedSeq(), outbox.dir().toString()).getBytes(StandardCharsets.UTF_8);
+            try {
+                outbox.append(Outbox.Kind.ALARM, config.topicFor(site, camera), false, "overflow/" + camera, camera,
+                        marks.lastRefusedSeq(), notice, true);
+                outbox.announced(camera, marks.refused());
+            } catch (SinkException e) {
+                LOG.debug("camera {}: overflow notice not written yet: {}", camera, e.getMessage());
+            }
+        });
     }
 
     /** Journals a camera's new state for its retained state topic (an older one still waiting is replaced). */
@@ -144,8 +169,16 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     // --- the delivery thread ------------------------------------------------------------------
 
     private void run() {
+        boolean wasConnected = false;
         try {
             while (running || draining()) {
+                if (!outbox.unannounced().isEmpty()) {
+                    announceRefusals();
+                }
+                if (wasConnected && !connection.isConnected()) {
+                    backoff.reset(); // a connection that worked was lost: the first attempts come quickly
+                }
+                wasConnected = connection.isConnected();
                 if (!connection.isConnected() && !connect()) {
                     if (!running) {
                         break; // shutting down and the broker is away: leave the rest in the outbox

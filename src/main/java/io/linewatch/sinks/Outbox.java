@@ -26,13 +26,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded by {@code maxBytes} of waiting messages: when a new message does not fit, the oldest
  * waiting camera-state messages are evicted; when only alarms wait, the new alarm is refused (the
- * caller reports the overflow). A message may carry a supersede key: appending another with the same
- * key retires the one still waiting (retained topics, where only the last value counts).
+ * caller reports the overflow). An alarm is refused too when it cannot be written (a full disk).
+ * Each refusal is counted per camera in {@link OutboxMarks}, a file written in place that needs no
+ * new space, with the refused {@code seq}: {@link #lastSeq} never returns less, so a number is never
+ * given twice. A message may carry a supersede key: appending another with the same key retires the
+ * one still waiting (retained topics, where only the last value counts).
  *
  * <p>The journal is a sequence of records {@code [length][crc32c][type][body]}: a message, a
- * message done, or (after compaction) a camera's last sequence number. A record torn by a crash is
- * cut off on open; it was never accepted. When the dead records outweigh the live ones the journal
- * is rewritten to a new file that atomically replaces the old one.
+ * message done, or (after compaction) a camera's last sequence number. A write that fails (a full
+ * disk) is cut back to the end of the last whole record before the failure is reported, so later
+ * records never follow a fragment; the next append simply tries again, so a disk that frees up is
+ * used again. On open, damaged bytes followed by a valid record are skipped (the count is logged)
+ * and the journal rewritten without them; bytes after the last valid record are a record torn by a
+ * crash and cut off; it was never accepted. When the dead records outweigh the live ones the
+ * journal is rewritten to a new file that atomically replaces the old one.
  *
  * <p>Thread-safe: appended from sink and capture threads, read and acknowledged from the MQTT
  * threads.
@@ -67,6 +74,7 @@ public final class Outbox implements AutoCloseable {
     private static final byte SEQUENCE = 'S';
     private static final long COMPACT_MIN_DEAD_BYTES = 1 << 20;
     private static final String JOURNAL = "journal";
+    private static final String MARKS = "marks";
 
     private final Path dir;
     private final Path journal;
@@ -75,29 +83,48 @@ public final class Outbox implements AutoCloseable {
     private final Map<String, Long> waitingByKey = new HashMap<>();
     private final Map<String, Long> lastSeqByCamera = new HashMap<>();
     private final List<Runnable> appendListeners = new ArrayList<>();
+    private final ChannelOpener opener;
+    private OutboxMarks marks;
     private FileChannel channel;
+    /** The offset after the last whole record: where the next record goes. */
+    private long end;
+    /** A failed write could not be cut back: cut it before the next write. */
+    private boolean fragment;
+    private volatile String lastError = "";
     private long waitingBytes;
     private long nextNumber = 1;
 
-    /** Messages accepted, evicted to make room, superseded, refused for want of room, acknowledged. */
+    /** Messages accepted, evicted to make room, superseded; alarms refused (no room, or not written); acknowledged. */
     public final AtomicLong appended = new AtomicLong();
     public final AtomicLong evicted = new AtomicLong();
     public final AtomicLong superseded = new AtomicLong();
     public final AtomicLong refused = new AtomicLong();
     public final AtomicLong acknowledged = new AtomicLong();
 
-    private Outbox(Path dir, long maxBytes) {
+    /** Opens the journal file for reading and writing; tests give one whose writes fail part-way. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    private Outbox(Path dir, long maxBytes, ChannelOpener opener) {
         this.dir = dir;
         this.journal = dir.resolve(JOURNAL);
         this.maxBytes = maxBytes;
+        this.opener = opener;
     }
 
     /** Opens the outbox in {@code dir} (created if missing), recovering what a previous run left. */
     public static Outbox open(Path dir, long maxBytes) throws SinkException {
-        Outbox outbox = new Outbox(dir, maxBytes);
+        return open(dir, maxBytes, file -> FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    static Outbox open(Path dir, long maxBytes, ChannelOpener opener) throws SinkException {
+        Outbox outbox = new Outbox(dir, maxBytes, opener);
         try {
             Files.createDirectories(dir);
             outbox.recover();
+            outbox.marks = OutboxMarks.open(dir.resolve(MARKS));
         } catch (IOException e) {
             outbox.close();
             throw new SinkException("outbox " + dir + ": " + e.getMessage(), e);
@@ -112,7 +139,9 @@ public final class Outbox implements AutoCloseable {
 
     /**
      * Journals a message and forces it to disk. Returns it, or null when it was refused: an alarm
-     * that does not fit even after every camera-state message was evicted.
+     * that does not fit even after every camera-state message was evicted. Throws when it cannot be
+     * written; the journal is left as it was. An alarm refused either way (not past the bound, with a
+     * camera) is counted in {@link #refused} and in its camera's marks.
      *
      * @param beyondBound allow the message past the bound (the overflow notice alone)
      */
@@ -127,12 +156,14 @@ public final class Outbox implements AutoCloseable {
                     superseded.incrementAndGet();
                 }
                 if (!beyondBound && !makeRoom(m.journalBytes())) {
-                    refused.incrementAndGet();
+                    refuse(m);
                     return null;
                 }
-                write(encode(m));
-                channel.force(false);
+                writeRecord(encode(m), true);
             } catch (IOException e) {
+                if (!beyondBound) {
+                    refuse(m);
+                }
                 throw new SinkException("outbox " + journal + ": cannot append: " + e.getMessage(), e);
             }
             nextNumber++;
@@ -180,17 +211,60 @@ public final class Outbox implements AutoCloseable {
         return waitingBytes;
     }
 
-    /** The last sequence number a camera's messages carried, in this run or before; 0 for none. */
+    /** The last sequence number a camera's messages carried or its refused alarms had, ever; 0 for none. */
     public synchronized long lastSeq(String camera) {
-        return lastSeqByCamera.getOrDefault(camera, 0L);
+        return Math.max(lastSeqByCamera.getOrDefault(camera, 0L), marks.get(camera).highSeq());
+    }
+
+    /** The cameras with refusals that no overflow notice in the outbox counts yet, with their marks. */
+    synchronized Map<String, OutboxMarks.Camera> unannounced() {
+        Map<String, OutboxMarks.Camera> out = new TreeMap<>();
+        marks.all().forEach((camera, m) -> {
+            if (m.refused() > m.announced()) {
+                out.put(camera, m);
+            }
+        });
+        return out;
+    }
+
+    /** An overflow notice counting {@code refused} refusals of {@code camera} is in the outbox. */
+    synchronized void announced(String camera, long refusedCount) {
+        try {
+            marks.put(camera, marks.get(camera).announcedUpTo(refusedCount));
+        } catch (IOException e) {
+            LOG.warn("outbox {}: cannot record that camera {}'s refusals were announced ({}); announced again at the"
+                    + " next start", dir, camera, e.getMessage());
+        }
     }
 
     public Path dir() {
         return dir;
     }
 
+    /** Why the last write to the journal failed, until a write succeeds again; empty when none did. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Bytes free for the journal on its file system, or -1 when that cannot be read. */
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     @Override
     public synchronized void close() {
+        if (marks != null) {
+            try {
+                marks.close();
+            } catch (IOException e) {
+                LOG.warn("outbox {}: closing the marks: {}", dir, e.getMessage());
+            }
+            marks = null;
+        }
         if (channel != null) {
             try {
                 channel.close();
@@ -230,7 +304,20 @@ public final class Outbox implements AutoCloseable {
     /** Removes a waiting message and journals that (not forced: losing it only repeats a delivery). */
     private void retire(long number) throws IOException {
         if (untrack(number) != null) {
-            write(encodeDone(number));
+            writeRecord(encodeDone(number), false);
+        }
+    }
+
+    private void refuse(Message m) {
+        if (m.kind() != Kind.ALARM || m.camera().isEmpty()) {
+            return;
+        }
+        refused.incrementAndGet();
+        try {
+            marks.put(m.camera(), marks.get(m.camera()).refusedOne(m.seq()));
+        } catch (IOException e) {
+            LOG.error("outbox {}: cannot record the refusal of camera {}'s seq {}: {}", dir, m.camera(), m.seq(),
+                    e.getMessage());
         }
     }
 
@@ -253,46 +340,76 @@ public final class Outbox implements AutoCloseable {
         if (!Files.exists(journal)) {
             writeFresh(journal);
         }
-        channel = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = opener.open(journal);
         long size = channel.size();
         ByteBuffer magic = ByteBuffer.allocate(MAGIC.length);
         channel.read(magic, 0);
         if (size < MAGIC.length || !java.util.Arrays.equals(magic.array(), MAGIC)) {
             throw new IOException(journal + " is not a linewatch outbox journal");
         }
-        long good = replay(size);
-        if (good < size) {
-            LOG.warn("outbox {}: cut {} bytes of a record torn by a crash (never accepted)", journal, size - good);
-            channel.truncate(good);
+        long skipped = replay(size);
+        if (end < size) {
+            LOG.warn("outbox {}: cut {} bytes after the last whole record: a record torn by a crash (never accepted)",
+                    journal, size - end);
+            channel.truncate(end);
             channel.force(true);
         }
-        channel.position(good);
+        channel.position(end);
+        if (skipped > 0) {
+            rewriteAfterDamage();
+        }
         if (!waiting.isEmpty()) {
             LOG.info("outbox {}: {} messages from a previous run wait for the broker", dir, waiting.size());
         }
     }
 
-    /** Applies every whole record; returns the offset after the last good one. */
+    /**
+     * Applies every valid record, resynchronising past damaged bytes on the next valid record; sets
+     * {@link #end} after the last valid one and returns how many damaged bytes before it were skipped.
+     */
     private long replay(long size) throws IOException {
         long pos = MAGIC.length;
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        long skipped = 0;
+        end = pos;
         while (pos + HEADER_BYTES <= size) {
-            header.clear();
-            channel.read(header, pos);
-            int length = header.getInt(0);
-            int crc = header.getInt(4);
-            if (length <= 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > size) {
-                break;
+            ByteBuffer body = recordAt(pos, size);
+            if (body == null) {
+                pos++;
+                continue;
             }
-            ByteBuffer body = ByteBuffer.allocate(length);
-            channel.read(body, pos + HEADER_BYTES);
-            if (crc(body.array()) != crc) {
-                break;
+            if (pos > end) {
+                LOG.warn("outbox {}: skipped {} damaged bytes at offset {}; the valid record at {} and those after it"
+                        + " are kept", journal, pos - end, end, pos);
+                skipped += pos - end;
             }
-            apply(body.flip());
-            pos += HEADER_BYTES + length;
+            apply(body);
+            pos += HEADER_BYTES + body.limit();
+            end = pos;
         }
-        return pos;
+        return skipped;
+    }
+
+    /** The body of the valid record at {@code pos} (length in bounds, checksum right), or null. */
+    private ByteBuffer recordAt(long pos, long size) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+        channel.read(header, pos);
+        int length = header.getInt(0);
+        if (length <= 0 || length > MAX_RECORD_BYTES || pos + HEADER_BYTES + length > size) {
+            return null;
+        }
+        ByteBuffer body = ByteBuffer.allocate(length);
+        channel.read(body, pos + HEADER_BYTES);
+        return crc(body.array()) == header.getInt(4) ? body.flip() : null;
+    }
+
+    /** Rewrites the journal without the damaged bytes recovery skipped; if there is no room, keeps it. */
+    private void rewriteAfterDamage() {
+        try {
+            rewrite();
+        } catch (IOException e) {
+            LOG.warn("outbox {}: cannot rewrite the journal without its damaged bytes ({}); they are skipped again"
+                    + " at the next start", journal, e.getMessage());
+        }
     }
 
     private void apply(ByteBuffer body) {
@@ -313,33 +430,80 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
-    private void write(ByteBuffer record) throws IOException {
-        while (record.hasRemaining()) {
-            channel.write(record);
+    /**
+     * Writes one record at {@link #end} (and forces it when asked). When that fails the file is cut
+     * back to where the record began, so no fragment stays in front of later records; when even the
+     * cut fails, it is tried again before the next write, which is refused until it succeeds.
+     */
+    private void writeRecord(ByteBuffer record, boolean force) throws IOException {
+        long start = end;
+        try {
+            if (fragment) {
+                channel.truncate(start);
+                fragment = false;
+            }
+            channel.position(start);
+            writeTo(channel, record);
+            if (force) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+            cutBack(start);
+            throw e;
+        }
+        end = start + record.limit();
+        lastError = "";
+    }
+
+    private void cutBack(long offset) {
+        try {
+            channel.truncate(offset);
+            channel.position(offset);
+            fragment = false;
+        } catch (IOException e) {
+            fragment = true;
+            LOG.warn("outbox {}: cannot cut a failed write back to offset {}: {} (tried again before the next write)",
+                    journal, offset, e.getMessage());
         }
     }
 
     private void compactIfWorthIt() throws IOException {
-        long dead = channel.size() - MAGIC.length - waitingBytes;
+        long dead = end - MAGIC.length - waitingBytes;
         if (dead < COMPACT_MIN_DEAD_BYTES || dead < waitingBytes) {
             return;
         }
+        rewrite();
+    }
+
+    /** Writes what waits (and each camera's last sequence number) to a new journal that replaces this one. */
+    private void rewrite() throws IOException {
         Path tmp = dir.resolve(JOURNAL + ".tmp");
-        writeFresh(tmp);
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            for (Map.Entry<String, Long> e : lastSeqByCamera.entrySet()) {
-                writeTo(out, encodeSequence(e.getKey(), e.getValue()));
+        try {
+            writeFresh(tmp);
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                for (Map.Entry<String, Long> e : lastSeqByCamera.entrySet()) {
+                    writeTo(out, encodeSequence(e.getKey(), e.getValue()));
+                }
+                for (Message m : waiting.values()) {
+                    writeTo(out, encode(m));
+                }
+                out.force(true);
             }
-            for (Message m : waiting.values()) {
-                writeTo(out, encode(m));
-            }
-            out.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // a full disk: give its space back, the journal stays as it is
+            throw e;
         }
         channel.close();
-        Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDir();
-        channel = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        channel.position(channel.size());
+        try {
+            Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDir();
+        } finally {
+            channel = opener.open(journal); // the new journal, or the old one when the move failed
+            end = channel.size();
+            fragment = false;
+            channel.position(end);
+        }
     }
 
     private void writeFresh(Path file) throws IOException {

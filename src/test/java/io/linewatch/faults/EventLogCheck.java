@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
 
-/** The alarms of an event log, checked against what a consumer received. */
+/** The alarms of an event log (not its {@code refused} lines), checked against what a consumer received. */
 final class EventLogCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,7 +28,7 @@ final class EventLogCheck {
             return new EventLogCheck(List.of());
         }
         return new EventLogCheck(Files.readAllLines(log).stream().filter(l -> !l.isBlank()).map(EventLogCheck::parse)
-                .toList());
+                .filter(e -> !e.path("type").asText().equals("refused")).toList());
     }
 
     int size() {
