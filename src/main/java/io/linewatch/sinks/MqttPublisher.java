@@ -91,7 +91,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         String topic = config.topicFor(site, alarm.camera());
         String why;
         try {
-            if (outbox.append(Outbox.Kind.ALARM, topic, false, "", alarm.camera(), alarm.seq(), payload, false) != null) {
+            if (outbox.append(Outbox.Entry.alarm(topic, alarm.camera(), alarm.seq(), payload)) != null) {
                 return true;
             }
             why = "outbox " + outbox.dir() + " is full of alarms the broker has not taken (" + outbox.waitingBytes()
@@ -111,8 +111,8 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
             byte[] notice = AlarmJson.overflow(site, camera, java.time.Instant.now(), marks.refused(),
                     marks.lastRefusedSeq(), outbox.dir().toString()).getBytes(StandardCharsets.UTF_8);
             try {
-                outbox.append(Outbox.Kind.ALARM, config.topicFor(site, camera), false, "overflow/" + camera, camera,
-                        marks.lastRefusedSeq(), notice, true);
+                outbox.append(Outbox.Entry.overflowNotice(config.topicFor(site, camera), camera,
+                        marks.lastRefusedSeq(), notice));
                 outbox.announced(camera, marks.refused());
             } catch (SinkException e) {
                 LOG.debug("camera {}: overflow notice not written yet: {}", camera, e.getMessage());
@@ -125,8 +125,8 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     public void onStateChange(String cameraId, SourceState state, String reason) {
         String json = StateJson.toJson(site, cameraId, state, reason, System.currentTimeMillis());
         try {
-            outbox.append(Outbox.Kind.STATE, config.stateTopicFor(site, cameraId), true, "state/" + cameraId, "", 0,
-                    json.getBytes(StandardCharsets.UTF_8), false);
+            outbox.append(Outbox.Entry.state(config.stateTopicFor(site, cameraId), cameraId,
+                    json.getBytes(StandardCharsets.UTF_8)));
         } catch (SinkException e) {
             LOG.error("camera {}: state {} not published: {}", cameraId, state, e.getMessage());
         }

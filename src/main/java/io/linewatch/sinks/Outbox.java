@@ -132,6 +132,37 @@ public final class Outbox implements AutoCloseable {
         return outbox;
     }
 
+    /**
+     * A message to journal: what is published, and how the outbox keeps it. Made by one of the
+     * factories, which say what each kind of message needs.
+     *
+     * @param supersedeKey a later entry with the same key replaces this one while it waits ("" for none)
+     * @param camera       the camera whose alarm numbering it belongs to ("" for none)
+     * @param seq          its number in the camera's alarm sequence (0 for none)
+     * @param beyondBound  it may go past the outbox's bound (the overflow notice alone)
+     */
+    public record Entry(Kind kind, String topic, boolean retained, String supersedeKey, String camera, long seq,
+                        byte[] payload, boolean beyondBound) {
+
+        /** An alarm event of {@code camera}, numbered {@code seq}: never replaced, refused past the bound. */
+        public static Entry alarm(String topic, String camera, long seq, byte[] payload) {
+            return new Entry(Kind.ALARM, topic, false, "", camera, seq, payload, false);
+        }
+
+        /**
+         * A camera's notice that alarms were refused ({@code lastRefusedSeq} the latest): replaces the
+         * same camera's earlier notice, never another camera's, and is written even past the bound.
+         */
+        public static Entry overflowNotice(String topic, String camera, long lastRefusedSeq, byte[] payload) {
+            return new Entry(Kind.ALARM, topic, false, "overflow/" + camera, camera, lastRefusedSeq, payload, true);
+        }
+
+        /** A camera's state for its retained topic: replaces the camera's earlier state while it waits. */
+        public static Entry state(String topic, String camera, byte[] payload) {
+            return new Entry(Kind.STATE, topic, true, "state/" + camera, "", 0, payload, false);
+        }
+    }
+
     /** Runs {@code listener} after every append (the publisher wakes up). */
     public synchronized void onAppend(Runnable listener) {
         appendListeners.add(listener);
@@ -142,14 +173,14 @@ public final class Outbox implements AutoCloseable {
      * that does not fit even after every camera-state message was evicted. Throws when it cannot be
      * written; the journal is left as it was. An alarm refused either way (not past the bound, with a
      * camera) is counted in {@link #refused} and in its camera's marks.
-     *
-     * @param beyondBound allow the message past the bound (the overflow notice alone)
      */
-    public Message append(Kind kind, String topic, boolean retained, String supersedeKey, String camera, long seq,
-                          byte[] payload, boolean beyondBound) throws SinkException {
+    public Message append(Entry entry) throws SinkException {
+        String supersedeKey = entry.supersedeKey();
+        boolean beyondBound = entry.beyondBound();
         Message m;
         synchronized (this) {
-            m = new Message(nextNumber, kind, topic, retained, supersedeKey, camera, seq, payload);
+            m = new Message(nextNumber, entry.kind(), entry.topic(), entry.retained(), supersedeKey, entry.camera(),
+                    entry.seq(), entry.payload());
             try {
                 if (!supersedeKey.isEmpty() && waitingByKey.containsKey(supersedeKey)) {
                     retire(waitingByKey.get(supersedeKey));

@@ -27,8 +27,7 @@ class OutboxDiskFullTest {
     Path dir;
 
     private static Outbox.Message alarm(Outbox box, long seq, String text) throws SinkException {
-        return box.append(Outbox.Kind.ALARM, "t/cam", false, "", "cam", seq, text.getBytes(StandardCharsets.UTF_8),
-                false);
+        return box.append(Outbox.Entry.alarm("t/cam", "cam", seq, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> payloads(Outbox box) {

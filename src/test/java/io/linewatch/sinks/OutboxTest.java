@@ -21,13 +21,11 @@ class OutboxTest {
     Path dir;
 
     private static Outbox.Message alarm(Outbox box, String camera, long seq, String text) throws SinkException {
-        return box.append(Outbox.Kind.ALARM, "t/" + camera, false, "", camera, seq, text.getBytes(StandardCharsets.UTF_8),
-                false);
+        return box.append(Outbox.Entry.alarm("t/" + camera, camera, seq, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Outbox.Message state(Outbox box, String camera, String text) throws SinkException {
-        return box.append(Outbox.Kind.STATE, "s/" + camera, true, "state/" + camera, "", 0,
-                text.getBytes(StandardCharsets.UTF_8), false);
+        return box.append(Outbox.Entry.state("s/" + camera, camera, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> payloads(Outbox box) {
