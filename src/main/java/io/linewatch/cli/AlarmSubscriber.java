@@ -78,6 +78,10 @@ final class AlarmSubscriber implements AutoCloseable {
             if (!e.isObject()) {
                 return "[mqtt " + topic + "] " + payload;
             }
+            if (e.path("schema").asText().startsWith("linewatch.status.")) {
+                return String.format(Locale.ROOT, "[mqtt %s] node %s: %d alarm(s) active, %d message(s) in the outbox",
+                        topic, e.path("node").asText(), e.path("alarms_active").asLong(), e.path("outbox_waiting").asLong());
+            }
             return String.format(Locale.ROOT, "[mqtt %s] %-7s #%d %s: %s at frame %d%s", topic,
                     e.path("type").asText().toUpperCase(Locale.ROOT), e.path("seq").asLong(), e.path("rule").asText(),
                     what(e), e.path("frame").asLong(),

@@ -16,6 +16,10 @@ final class ConfigValidator {
     }
 
     static LinewatchConfig validate(String origin, LinewatchConfig config) throws ConfigException {
+        require(config.site().matches(Identity.ID_PATTERN), origin + ": site: '" + config.site()
+                + "' may hold only letters, digits, '_', '.' and '-' (it is a level of every MQTT topic)");
+        require(config.node().matches(Identity.ID_PATTERN), origin + ": node: '" + config.node()
+                + "' may hold only letters, digits, '_', '.' and '-' (it is a level of every MQTT topic)");
         if (config.models().isEmpty()) {
             throw new ConfigException(origin + ": models: at least one model is needed");
         }
@@ -27,7 +31,7 @@ final class ConfigValidator {
             CameraConfig camera = config.cameras().get(i);
             String at = origin + ": cameras[" + i + "]";
             require(camera.id() != null && !camera.id().isBlank(), at + ".id: is required");
-            require(camera.id().matches("[A-Za-z0-9_.-]+"),
+            require(camera.id().matches(Identity.ID_PATTERN),
                     at + ".id: '" + camera.id() + "' may hold only letters, digits, '_', '.' and '-'");
             require(cameraIds.add(camera.id()), at + ".id: '" + camera.id() + "' is used twice");
             require(camera.source() != null && !camera.source().isBlank(), at + ".source: is required");

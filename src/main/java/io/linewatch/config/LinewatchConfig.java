@@ -17,6 +17,8 @@ import java.util.Map;
  * @param logging log levels, by package
  * @param temperatureAlarms temperature alarm rules (thermal cameras)
  * @param defectAlarms      defect alarm rules (inspection cameras)
+ * @param node    this box's name within the site, in MQTT client id, topics and messages; by default
+ *                the host name ({@link Identity#hostNode()})
  */
 public record LinewatchConfig(
         String site,
@@ -29,7 +31,8 @@ public record LinewatchConfig(
         HttpConfig http,
         LoggingConfig logging,
         List<TemperatureAlarmConfig> temperatureAlarms,
-        List<DefectAlarmConfig> defectAlarms) {
+        List<DefectAlarmConfig> defectAlarms,
+        String node) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -43,6 +46,20 @@ public record LinewatchConfig(
         logging = logging == null ? LoggingConfig.defaults() : logging;
         temperatureAlarms = temperatureAlarms == null ? List.of() : List.copyOf(temperatureAlarms);
         defectAlarms = defectAlarms == null ? List.of() : List.copyOf(defectAlarms);
+        node = node == null ? Identity.hostNode() : node;
+    }
+
+    /** A config of every section, on this host's node. */
+    public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
+                           Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
+                           SinksConfig sinks, HttpConfig http, LoggingConfig logging,
+                           List<TemperatureAlarmConfig> temperatureAlarms, List<DefectAlarmConfig> defectAlarms) {
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, null);
+    }
+
+    /** Who publishes: the site and this node. */
+    public Identity identity() {
+        return new Identity(site, node);
     }
 
     /** A config with detection alarms only. */
@@ -61,27 +78,33 @@ public record LinewatchConfig(
 
     /** Returns a copy with another HTTP endpoint. */
     public LinewatchConfig withHttp(HttpConfig newHttp) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node);
     }
 
     /** Returns a copy with other models. */
     public LinewatchConfig withModels(Map<String, ModelConfig> newModels) {
         return new LinewatchConfig(site, cameras, pipeline, newModels, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms);
+                temperatureAlarms, defectAlarms, node);
+    }
+
+    /** Returns a copy on another node. */
+    public LinewatchConfig withNode(String newNode) {
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
+                temperatureAlarms, defectAlarms, newNode);
     }
 }

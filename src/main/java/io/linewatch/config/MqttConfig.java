@@ -6,11 +6,15 @@ package io.linewatch.config;
  * @param enabled               publish to MQTT at all
  * @param url                   broker URL, {@code tcp://host:port} or {@code ssl://host:port}
  * @param clientId              client id, stable across restarts (the broker keeps its session);
- *                              empty means {@code linewatch-<site>}
- * @param topic                 alarm event topic; {@code {site}} and {@code {camera}} are replaced
+ *                              empty means {@code linewatch-<site>-<node>}
+ * @param topic                 alarm event topic; {@code {site}}, {@code {node}} and {@code {camera}}
+ *                              are replaced (topic layout 2: {@link #DEFAULT_TOPIC})
  * @param stateTopic            retained per-camera state topic, same placeholders
  * @param availabilityTopic     retained daemon availability topic ({@code online}, {@code offline}
- *                              as the Last Will, {@code stopped}); {@code {site}} is replaced
+ *                              as the Last Will, {@code stopped}); {@code {site}} and {@code {node}}
+ *                              are replaced
+ * @param statusTopic           retained daemon status topic (cameras, alarms active, outbox depth),
+ *                              same placeholders
  * @param qos                   QoS of alarm events: 1 (at least once) or 2
  * @param connectTimeoutSeconds how long one connection attempt may take
  * @param keepAliveSeconds      MQTT keep-alive interval
@@ -32,6 +36,7 @@ public record MqttConfig(
         String topic,
         String stateTopic,
         String availabilityTopic,
+        String statusTopic,
         Integer qos,
         Integer connectTimeoutSeconds,
         Integer keepAliveSeconds,
@@ -44,9 +49,15 @@ public record MqttConfig(
         Long reconnectMaxMs,
         OutboxConfig outbox) {
 
-    public static final String DEFAULT_TOPIC = "linewatch/{site}/{camera}/events";
-    public static final String DEFAULT_STATE_TOPIC = "linewatch/{site}/{camera}/state";
-    public static final String DEFAULT_AVAILABILITY_TOPIC = "linewatch/{site}/availability";
+    /*
+     * Topic layout 2: every topic names the node (box) under the site. Layout 1 (before node ids) was
+     * linewatch/{site}/{camera}/events, linewatch/{site}/{camera}/state and linewatch/{site}/availability;
+     * setting the templates to those keeps it (README, "Topics").
+     */
+    public static final String DEFAULT_TOPIC = "linewatch/{site}/{node}/{camera}/events";
+    public static final String DEFAULT_STATE_TOPIC = "linewatch/{site}/{node}/{camera}/state";
+    public static final String DEFAULT_AVAILABILITY_TOPIC = "linewatch/{site}/{node}/availability";
+    public static final String DEFAULT_STATUS_TOPIC = "linewatch/{site}/{node}/status";
 
     public MqttConfig {
         enabled = enabled == null || enabled;
@@ -55,6 +66,7 @@ public record MqttConfig(
         topic = topic == null ? DEFAULT_TOPIC : topic;
         stateTopic = stateTopic == null ? DEFAULT_STATE_TOPIC : stateTopic;
         availabilityTopic = availabilityTopic == null ? DEFAULT_AVAILABILITY_TOPIC : availabilityTopic;
+        statusTopic = statusTopic == null ? DEFAULT_STATUS_TOPIC : statusTopic;
         qos = qos == null ? 1 : qos;
         connectTimeoutSeconds = connectTimeoutSeconds == null ? 5 : connectTimeoutSeconds;
         keepAliveSeconds = keepAliveSeconds == null ? 30 : keepAliveSeconds;
@@ -89,55 +101,64 @@ public record MqttConfig(
     /** Every field at its default. */
     public static MqttConfig defaults() {
         return new MqttConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** A copy switched on or off. */
     public MqttConfig withEnabled(boolean on) {
-        return new MqttConfig(on, url, clientId, topic, stateTopic, availabilityTopic, qos, connectTimeoutSeconds,
+        return new MqttConfig(on, url, clientId, topic, stateTopic, availabilityTopic, statusTopic, qos, connectTimeoutSeconds,
                 keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls, reconnectMinMs,
                 reconnectMaxMs, outbox);
     }
 
     /** A copy pointing at another broker. */
     public MqttConfig withUrl(String newUrl) {
-        return new MqttConfig(enabled, newUrl, clientId, topic, stateTopic, availabilityTopic, qos,
+        return new MqttConfig(enabled, newUrl, clientId, topic, stateTopic, availabilityTopic, statusTopic, qos,
                 connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls,
                 reconnectMinMs, reconnectMaxMs, outbox);
     }
 
     /** A copy with its input files (password, TLS) resolved by {@code resolver}. */
     MqttConfig withFiles(java.util.function.UnaryOperator<String> resolver) {
-        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, qos,
+        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, statusTopic, qos,
                 connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, resolveOrEmpty(resolver, passwordFile),
                 passwordEnv, tls.withFiles(resolver), reconnectMinMs, reconnectMaxMs, outbox);
     }
 
     /** A copy whose outbox lives elsewhere. */
     public MqttConfig withOutbox(OutboxConfig newOutbox) {
-        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, qos,
+        return new MqttConfig(enabled, url, clientId, topic, stateTopic, availabilityTopic, statusTopic, qos,
                 connectTimeoutSeconds, keepAliveSeconds, cleanSession, username, passwordFile, passwordEnv, tls,
                 reconnectMinMs, reconnectMaxMs, newOutbox);
     }
 
-    /** The client id used with the broker. */
-    public String clientIdFor(String site) {
-        return clientId.isEmpty() ? "linewatch-" + site : clientId;
+    /** The client id used with the broker: as configured, else {@code linewatch-<site>-<node>}. */
+    public String clientIdFor(Identity id) {
+        return clientId.isEmpty() ? "linewatch-" + id.site() + "-" + id.node() : clientId;
     }
 
     /** The alarm topic for one camera. */
-    public String topicFor(String site, String camera) {
-        return topic.replace("{site}", site).replace("{camera}", camera);
+    public String topicFor(Identity id, String camera) {
+        return fill(topic, id).replace("{camera}", camera);
     }
 
     /** The retained state topic of one camera. */
-    public String stateTopicFor(String site, String camera) {
-        return stateTopic.replace("{site}", site).replace("{camera}", camera);
+    public String stateTopicFor(Identity id, String camera) {
+        return fill(stateTopic, id).replace("{camera}", camera);
     }
 
     /** The retained availability topic of the daemon. */
-    public String availabilityTopicFor(String site) {
-        return availabilityTopic.replace("{site}", site);
+    public String availabilityTopicFor(Identity id) {
+        return fill(availabilityTopic, id);
+    }
+
+    /** The retained status topic of the daemon. */
+    public String statusTopicFor(Identity id) {
+        return fill(statusTopic, id);
+    }
+
+    private static String fill(String template, Identity id) {
+        return template.replace("{site}", id.site()).replace("{node}", id.node());
     }
 
     static String resolveOrEmpty(java.util.function.UnaryOperator<String> resolver, String path) {

@@ -64,7 +64,7 @@ final class ModelLane {
         List<Integer> indexes = cameras.stream().map(Camera::index).toList();
         TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
                 shared.sinks().resultsLog());
-        AlarmHandler alarms = new AlarmHandler(config.site(), task.rules(), shared.lastSeq(), shared.stats());
+        AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
                         factory.outputArenas(), model.batchSize(), shared.stats(), freshness,

@@ -126,6 +126,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates);
+        sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
                 options.listener(), maxFrameAgeNanos(config, options.playback()), sinks.lastSequenceNumbers(config));

@@ -2,6 +2,7 @@ package io.linewatch.daemon;
 
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
@@ -9,6 +10,7 @@ import io.linewatch.sinks.Outbox;
 import io.linewatch.sinks.SinkException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +65,18 @@ final class Sinks implements AutoCloseable {
         }
         try {
             outbox = Outbox.open(Path.of(config.mqtt().outbox().dir()), config.mqtt().outbox().maxBytes());
-            mqtt = MqttPublisher.start(config.mqtt(), config.site(), outbox);
+            mqtt = MqttPublisher.start(config.mqtt(), config.identity(), outbox);
         } catch (SinkException e) {
             throw new StartupException(e.getMessage(), e);
         }
         cameraStates.subscribe(mqtt);
+    }
+
+    /** Has the publisher report the cameras' states and alarms on the daemon's retained status topic. */
+    void reportStatus(List<CameraStats> stats, CameraStates cameraStates) {
+        if (mqtt != null) {
+            mqtt.reportStatus(stats, cameraStates);
+        }
     }
 
     /**

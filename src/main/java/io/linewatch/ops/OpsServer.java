@@ -97,7 +97,10 @@ public final class OpsServer implements AutoCloseable {
     /** What keeps the daemon from being ready; empty when it is. */
     static List<String> notReady(PipelineView pipeline) {
         List<String> missing = new ArrayList<>();
-        if (pipeline.mqtt() != null && !pipeline.mqtt().isConnected()) {
+        if (pipeline.mqtt() != null && pipeline.mqtt().sessionTakenOver()) {
+            missing.add("broker session taken over: another client uses client id " + pipeline.mqtt().clientId()
+                    + " (two boxes with the same node?)");
+        } else if (pipeline.mqtt() != null && !pipeline.mqtt().isConnected()) {
             missing.add("broker not connected");
         }
         if (pipeline.outbox() != null && !pipeline.outbox().lastError().isEmpty()) {

@@ -144,6 +144,9 @@ final class PipelineMetrics {
                 .sample("linewatch_mqtt_connections_total", mqtt.connections.get());
         t.family("linewatch_mqtt_connected", "gauge", "1 while connected to the broker.")
                 .sample("linewatch_mqtt_connected", mqtt.isConnected() ? 1 : 0);
+        t.family("linewatch_mqtt_session_taken_over", "gauge",
+                "1 while another client keeps taking this daemon's broker session (same client id).")
+                .sample("linewatch_mqtt_session_taken_over", mqtt.sessionTakenOver() ? 1 : 0);
     }
 
     private static void jvm(PrometheusText t) {

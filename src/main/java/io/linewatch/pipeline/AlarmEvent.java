@@ -10,6 +10,7 @@ import java.util.List;
  * @param id          unique id (consumers drop duplicates by it)
  * @param type        raised or cleared
  * @param site        site name
+ * @param node        the node (box) that raised it
  * @param camera      camera id
  * @param seq         per-camera sequence number, from 1, no gaps
  * @param time        UTC time of the frame that changed the state
@@ -23,6 +24,7 @@ public record AlarmEvent(
         String id,
         Type type,
         String site,
+        String node,
         String camera,
         long seq,
         Instant time,

@@ -1,6 +1,7 @@
 package io.linewatch.postprocess;
 
 import com.lmax.disruptor.EventHandler;
+import io.linewatch.config.Identity;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
@@ -30,7 +31,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
     public static final String NAME = "alarms";
     private static final AlarmRule[] NONE = new AlarmRule[0];
 
-    private final String site;
+    private final Identity identity;
     /** Rules per camera index; cameras of other lanes have none. Only this stage's thread uses them. */
     private AlarmRule[][] rulesByCamera;
     private final long[] lastSeqByCamera;
@@ -49,8 +50,8 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
      * @param rulesByCamera the rules watching each camera, by camera index (null: none)
      * @param lastSeqByCamera the last sequence number each camera used (0 for none); advanced here
      */
-    public AlarmHandler(String site, AlarmRule[][] rulesByCamera, long[] lastSeqByCamera, List<CameraStats> stats) {
-        this.site = site;
+    public AlarmHandler(Identity identity, AlarmRule[][] rulesByCamera, long[] lastSeqByCamera, List<CameraStats> stats) {
+        this.identity = identity;
         this.rulesByCamera = rulesByCamera;
         this.lastSeqByCamera = lastSeqByCamera;
         this.stats = stats;
@@ -132,7 +133,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
             raised.remove(rule);
         }
         long seq = ++lastSeqByCamera[e.cameraIndex];
-        return new AlarmEvent(UUID.randomUUID().toString(), type, site, e.cameraId, seq,
+        return new AlarmEvent(UUID.randomUUID().toString(), type, identity.site(), identity.node(), e.cameraId, seq,
                 Instant.ofEpochMilli(e.captureEpochMillis), e.frameNumber, rule.name(), e.width, e.height, rule.detail());
     }
 }

@@ -2,6 +2,7 @@ package io.linewatch.sinks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.Identity;
 import io.linewatch.pipeline.AlarmEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class AlarmJson {
         m.put("id", e.id());
         m.put("type", e.type().name().toLowerCase(Locale.ROOT));
         m.put("site", e.site());
+        m.put("node", e.node());
         m.put("camera", e.camera());
         m.put("seq", e.seq());
         m.put("time", e.time().toString());
@@ -60,13 +62,14 @@ public final class AlarmJson {
      * the time of the notice, {@code refused} (the camera's alarms refused in all, over restarts) and
      * {@code last_refused_seq}. Carries no {@code seq}: the refused numbers are the gap.
      */
-    public static String overflow(String site, String camera, java.time.Instant time, long refusedTotal,
+    public static String overflow(Identity identity, String camera, java.time.Instant time, long refusedTotal,
                                   long lastRefusedSeq, String outboxDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         m.put("id", java.util.UUID.randomUUID().toString());
         m.put("type", "overflow");
-        m.put("site", site);
+        m.put("site", identity.site());
+        m.put("node", identity.node());
         m.put("camera", camera);
         m.put("time", time.toString());
         m.put("refused", refusedTotal);
@@ -86,6 +89,7 @@ public final class AlarmJson {
         m.put("refused_id", e.id());
         m.put("refused_type", e.type().name().toLowerCase(Locale.ROOT));
         m.put("site", e.site());
+        m.put("node", e.node());
         m.put("camera", e.camera());
         m.put("seq", e.seq());
         m.put("time", e.time().toString());

@@ -1,5 +1,6 @@
 package io.linewatch.sinks;
 
+import io.linewatch.config.Identity;
 import io.linewatch.config.MqttConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +37,12 @@ final class MqttConnection {
     private final SSLSocketFactory tls;
     private volatile MqttAsyncClient client;
     private volatile boolean connected;
+    private volatile long connectedAtNanos;
 
-    MqttConnection(MqttConfig config, String site, String password, SSLSocketFactory tls) {
+    MqttConnection(MqttConfig config, Identity identity, String password, SSLSocketFactory tls) {
         this.config = config;
-        this.clientId = config.clientIdFor(site);
-        this.availabilityTopic = config.availabilityTopicFor(site);
+        this.clientId = config.clientIdFor(identity);
+        this.availabilityTopic = config.availabilityTopicFor(identity);
         this.password = password;
         this.tls = tls;
     }
@@ -104,7 +106,17 @@ final class MqttConnection {
             closeClient();
             throw e;
         }
+        connectedAtNanos = System.nanoTime();
         connected = true;
+    }
+
+    /** How long the current (or the last) connection has held, since the broker accepted it. */
+    long lifetimeMillis() {
+        return (System.nanoTime() - connectedAtNanos) / 1_000_000;
+    }
+
+    String clientId() {
+        return clientId;
     }
 
     void publish(String topic, byte[] payload, int qos, boolean retained, IMqttActionListener listener)

@@ -1,8 +1,11 @@
 package io.linewatch.sinks;
 
+import io.linewatch.config.Identity;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Backoff;
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.SourceStateListener;
 import java.nio.charset.StandardCharsets;
@@ -39,13 +42,18 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttPublisher.class);
     private static final int WINDOW = 64;
     private static final long IDLE_WAIT_MILLIS = 250;
+    /** How often the retained status is refreshed. */
+    static final long STATUS_INTERVAL_MILLIS = 10_000;
     private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
 
     private final MqttConfig config;
-    private final String site;
+    private final Identity identity;
     private final Outbox outbox;
     private final MqttConnection connection;
     private final Backoff backoff;
+    private final SessionTakeover takeover = new SessionTakeover();
+    private volatile StatusSource status;
+    private long statusDueNanos;
     private final Object signal = new Object();
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -57,9 +65,9 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     public final AtomicLong acknowledged = new AtomicLong();
     public final AtomicLong connections = new AtomicLong();
 
-    private MqttPublisher(MqttConfig config, String site, Outbox outbox, MqttConnection connection) {
+    private MqttPublisher(MqttConfig config, Identity identity, Outbox outbox, MqttConnection connection) {
         this.config = config;
-        this.site = site;
+        this.identity = identity;
         this.outbox = outbox;
         this.connection = connection;
         this.backoff = new Backoff(config.reconnectMinMs(), config.reconnectMaxMs(), new SplittableRandom());
@@ -72,11 +80,11 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
      * Checks the credentials and TLS files (one-line errors) and starts delivering in the background.
      * The broker need not be reachable yet: messages wait in the outbox until it is.
      */
-    public static MqttPublisher start(MqttConfig config, String site, Outbox outbox) throws SinkException {
+    public static MqttPublisher start(MqttConfig config, Identity identity, Outbox outbox) throws SinkException {
         String password = MqttConnection.password(config);
         SSLSocketFactory tls = config.url().startsWith("ssl://") ? MqttTls.socketFactory(config.tls()) : null;
-        MqttConnection connection = new MqttConnection(config, site, password, tls);
-        MqttPublisher publisher = new MqttPublisher(config, site, outbox, connection);
+        MqttConnection connection = new MqttConnection(config, identity, password, tls);
+        MqttPublisher publisher = new MqttPublisher(config, identity, outbox, connection);
         publisher.thread.start();
         return publisher;
     }
@@ -88,7 +96,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
      */
     public boolean acceptAlarm(AlarmEvent alarm, String json) {
         byte[] payload = json.getBytes(StandardCharsets.UTF_8);
-        String topic = config.topicFor(site, alarm.camera());
+        String topic = config.topicFor(identity, alarm.camera());
         String why;
         try {
             if (outbox.append(Outbox.Entry.alarm(topic, alarm.camera(), alarm.seq(), payload)) != null) {
@@ -108,10 +116,10 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     /** Journals an overflow notice for each camera with refusals no notice counts yet; those that fail wait. */
     private synchronized void announceRefusals() {
         outbox.unannounced().forEach((camera, marks) -> {
-            byte[] notice = AlarmJson.overflow(site, camera, java.time.Instant.now(), marks.refused(),
+            byte[] notice = AlarmJson.overflow(identity, camera, java.time.Instant.now(), marks.refused(),
                     marks.lastRefusedSeq(), outbox.dir().toString()).getBytes(StandardCharsets.UTF_8);
             try {
-                outbox.append(Outbox.Entry.overflowNotice(config.topicFor(site, camera), camera,
+                outbox.append(Outbox.Entry.overflowNotice(config.topicFor(identity, camera), camera,
                         marks.lastRefusedSeq(), notice));
                 outbox.announced(camera, marks.refused());
             } catch (SinkException e) {
@@ -123,9 +131,9 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     /** Journals a camera's new state for its retained state topic (an older one still waiting is replaced). */
     @Override
     public void onStateChange(String cameraId, SourceState state, String reason) {
-        String json = StateJson.toJson(site, cameraId, state, reason, System.currentTimeMillis());
+        String json = StateJson.toJson(identity, cameraId, state, reason, System.currentTimeMillis());
         try {
-            outbox.append(Outbox.Entry.state(config.stateTopicFor(site, cameraId), cameraId,
+            outbox.append(Outbox.Entry.state(config.stateTopicFor(identity, cameraId), cameraId,
                     json.getBytes(StandardCharsets.UTF_8)));
         } catch (SinkException e) {
             LOG.error("camera {}: state {} not published: {}", cameraId, state, e.getMessage());
@@ -172,6 +180,19 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         boolean wasConnected = false;
         try {
             while (running || draining()) {
+                if (running) {
+                    publishStatusIfDue();
+                }
+                if (connection.isConnected() && takeover.held(connection.lifetimeMillis())) {
+                    LOG.info("mqtt {}: the session of client id {} has held for {} s: no other client takes it any more",
+                            config.url(), connection.clientId(), SessionTakeover.HOLD_TO_CLEAR_MILLIS / 1000);
+                }
+                if (!connection.isConnected() && takeover.takenOver()) {
+                    sleep(SessionTakeover.RETRY_MILLIS);
+                    if (!running) {
+                        break;
+                    }
+                }
                 if (!outbox.unannounced().isEmpty()) {
                     announceRefusals();
                 }
@@ -206,7 +227,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         generation++;
         inFlight.clear();
         try {
-            connection.connect(this::wake);
+            connection.connect(this::connectionLost);
         } catch (MqttException e) {
             LOG.warn("mqtt {}: cannot connect: {} (retrying; {} messages wait in the outbox)", config.url(),
                     MqttConnection.reason(e), outbox.waitingCount());
@@ -215,7 +236,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         connections.incrementAndGet();
         backoff.reset();
         LOG.info("mqtt: connected to {} as {} ({} messages wait in the outbox)", config.url(),
-                config.clientIdFor(site), outbox.waitingCount());
+                config.clientIdFor(identity), outbox.waitingCount());
         return true;
     }
 
@@ -241,6 +262,55 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** What the retained status topic reports: the cameras' counters and states. */
+    private record StatusSource(List<CameraStats> stats, CameraStates states) {
+    }
+
+    /**
+     * Publishes the daemon's status (each camera's state and alarms active, the outbox depth) on the
+     * retained status topic now and every {@link #STATUS_INTERVAL_MILLIS} from the delivery thread.
+     */
+    public void reportStatus(List<CameraStats> stats, CameraStates states) {
+        status = new StatusSource(stats, states);
+        wake();
+    }
+
+    private void publishStatusIfDue() {
+        StatusSource s = status;
+        if (s == null || System.nanoTime() - statusDueNanos < 0) {
+            return;
+        }
+        statusDueNanos = System.nanoTime() + STATUS_INTERVAL_MILLIS * 1_000_000;
+        String json = StatusJson.toJson(identity, s.stats(), s.states(), outbox.waitingCount(), java.time.Instant.now());
+        try {
+            outbox.append(Outbox.Entry.status(config.statusTopicFor(identity), json.getBytes(StandardCharsets.UTF_8)));
+        } catch (SinkException e) {
+            LOG.debug("status not published: {}", e.getMessage());
+        }
+    }
+
+    /** On Paho's callback thread: a connection the broker had accepted is gone. */
+    private void connectionLost() {
+        if (takeover.lost(connection.lifetimeMillis())) {
+            LOG.error("mqtt {}: the broker closed the session of client id {} {} times in a row within {} s of"
+                    + " connecting: another client uses the same client id (two boxes with the same node?); give each"
+                    + " box its own node (or mqtt.client_id). Reconnecting every {} s until it stops",
+                    config.url(), connection.clientId(), SessionTakeover.TAKEN_AFTER,
+                    SessionTakeover.SHORT_MILLIS / 1000, SessionTakeover.RETRY_MILLIS / 1000);
+        }
+        wake();
+    }
+
+    /** True while another client keeps taking this daemon's broker session (see {@link SessionTakeover}). */
+    public boolean sessionTakenOver() {
+        return takeover.takenOver();
+    }
+
+    /** The client id this daemon uses with the broker. */
+    public String clientId() {
+        return connection.clientId();
     }
 
     private void wake() {

@@ -157,6 +157,11 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.ALARM, topic, false, "overflow/" + camera, camera, lastRefusedSeq, payload, true);
         }
 
+        /** The daemon's status for its retained topic: replaces the earlier status while it waits. */
+        public static Entry status(String topic, byte[] payload) {
+            return new Entry(Kind.STATE, topic, true, "status", "", 0, payload, false);
+        }
+
         /** A camera's state for its retained topic: replaces the camera's earlier state while it waits. */
         public static Entry state(String topic, String camera, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, "state/" + camera, "", 0, payload, false);

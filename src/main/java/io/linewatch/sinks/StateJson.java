@@ -2,6 +2,7 @@ package io.linewatch.sinks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.Identity;
 import io.linewatch.pipeline.SourceState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,10 +18,11 @@ final class StateJson {
     private StateJson() {
     }
 
-    static String toJson(String site, String camera, SourceState state, String reason, long sinceEpochMillis) {
+    static String toJson(Identity identity, String camera, SourceState state, String reason, long sinceEpochMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
-        m.put("site", site);
+        m.put("site", identity.site());
+        m.put("node", identity.node());
         m.put("camera", camera);
         m.put("state", state.name().toLowerCase(Locale.ROOT));
         m.put("reason", reason == null ? "" : reason);

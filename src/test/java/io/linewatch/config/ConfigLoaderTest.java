@@ -3,6 +3,7 @@ package io.linewatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.linewatch.config.Identity;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +48,7 @@ class ConfigLoaderTest {
         assertThat(m.preprocess().padValue()).isEqualTo(114);
         assertThat(m.nms().iouThreshold()).isEqualTo(0.45);
         assertThat(c.pipeline().ringSize()).isEqualTo(32);
-        assertThat(c.mqtt().topicFor(c.site(), "cam1")).isEqualTo("linewatch/plant1/cam1/events");
+        assertThat(c.mqtt().topicFor(new Identity(c.site(), "box1"), "cam1")).isEqualTo("linewatch/plant1/box1/cam1/events");
         assertThat(c.mqtt().qos()).isEqualTo(1);
         assertThat(c.alarms().get(0).raiseHits()).isEqualTo(3);
     }

@@ -38,7 +38,7 @@ class BrokerKillTest {
     @Test
     void everyLoggedAlarmReachesTheConsumerThroughRepeatedBrokerKills() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/+/events")) {
             LinewatchConfig config = twoCameras(ConfigLoader.load(Shipped.exampleConfig(dir, broker.url())));
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
             List<Long> reconnectMillis = new ArrayList<>();
@@ -59,10 +59,10 @@ class BrokerKillTest {
                         .containsExactlyElementsOf(EventLogCheck.oneTo(log.countFor(camera)));
             }
             // Capture's state changes went out too: a late consumer finds each camera's last state retained.
-            try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/+/+/state")) {
+            try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/+/+/+/state")) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> late.payloads().size() >= 2);
-                assertThat(late.topics()).containsExactlyInAnyOrder("linewatch/plant1/line-a/state",
-                        "linewatch/plant1/line-b/state");
+                assertThat(late.topics()).containsExactlyInAnyOrder("linewatch/plant1/box1/line-a/state",
+                        "linewatch/plant1/box1/line-b/state");
                 assertThat(late.payloads()).allMatch(p -> p.contains("\"state\":\"stopped\""));
             }
             System.out.printf("broker kill: %d kills; %d alarms logged, %d received, %d duplicates; "

@@ -33,7 +33,7 @@ class DaemonKillTest {
     @Test
     void alarmsAcceptedBeforeAKillReachTheConsumerAfterTheRestart() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
-            MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events");
+            MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/+/events");
             Path config = Shipped.exampleConfig(dir, broker.url());
             Path events = dir.resolve("events.jsonl");
             try {
@@ -66,7 +66,7 @@ class DaemonKillTest {
     @Test
     void aKilledDaemonIsOfflineForItsConsumers() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = new MqttCollector(broker.url(), "linewatch/plant1/availability")) {
+             MqttCollector consumer = new MqttCollector(broker.url(), "linewatch/plant1/box1/availability")) {
             Process daemon = daemon(Shipped.exampleConfig(dir, broker.url()), "lwt", "--realtime");
             try {
                 await().atMost(PATIENCE).until(() -> consumer.payloads().contains("online"));

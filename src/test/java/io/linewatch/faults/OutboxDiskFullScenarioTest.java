@@ -48,7 +48,7 @@ class OutboxDiskFullScenarioTest {
         Path disk = Files.createDirectories(dir.resolve("disk"));
         mountTmpfs(disk, "2m");
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/+/events")) {
             Path events = dir.resolve("events.jsonl");
             String outbox = "dir: " + dir.resolve("outbox") + " ";
             Path looping = Shipped.exampleConfig(dir, broker.url(), outbox, "dir: " + disk.resolve("outbox") + " ",

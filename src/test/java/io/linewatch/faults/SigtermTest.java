@@ -39,7 +39,7 @@ class SigtermTest {
     @Test
     void sigtermMidReplayLosesNoAcceptedAlarm() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
-            MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/events");
+            MqttCollector consumer = MqttCollector.persistent(broker.url(), "scada", "linewatch/+/+/+/events");
             Path config = Shipped.exampleConfig(dir, broker.url());
             Path events = dir.resolve("events.jsonl");
             try {

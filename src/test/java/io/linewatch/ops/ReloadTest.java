@@ -42,7 +42,7 @@ class ReloadTest {
         int port = Mosquitto.freePort();
         String base = "http://127.0.0.1:" + port;
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector events = new MqttCollector(broker.url(), "linewatch/+/+/events")) {
+             MqttCollector events = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
             Path config = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true",
                     "min_confidence: 0.5", "min_confidence: 0.99", "  port: 0 ", "  port: " + port + " ");
             Process daemon = Daemon.command(dir, dir.resolve("daemon.log"), "run", "--config", config.toString()).start();
@@ -99,7 +99,7 @@ class ReloadTest {
         Path first = Files.copy(Shipped.CLIP, dir.resolve("dock-1.mp4"));
         Path second = Files.copy(Shipped.CLIP, dir.resolve("dock-2.mp4"));
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector states = new MqttCollector(broker.url(), "linewatch/+/+/state")) {
+             MqttCollector states = new MqttCollector(broker.url(), "linewatch/+/+/+/state")) {
             Path config = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true",
                     "  port: 0 ", "  port: " + port + " ",
                     "cameras:\n", "cameras:\n  - id: dock\n    source: " + first + "\n    model: conveyor\n    loop: true\n");
@@ -108,7 +108,7 @@ class ReloadTest {
                 awaitReady(daemon, base);
                 await().atMost(PATIENCE).until(() -> metric(base, "linewatch_frames_in_total", "dock") >= 50
                         && metric(base, "linewatch_frames_in_total", "conveyor") >= 50);
-                int conveyorStates = states.payloadsOn("linewatch/plant1/conveyor/state").size();
+                int conveyorStates = states.payloadsOn("linewatch/plant1/box1/conveyor/state").size();
                 double dockBefore = metric(base, "linewatch_frames_in_total", "dock");
                 double conveyorBefore = metric(base, "linewatch_frames_in_total", "conveyor");
 
@@ -116,13 +116,13 @@ class ReloadTest {
                 Cli.Result reload = Cli.run("reload", "--url", base);
                 assertThat(reload.exitCode()).as(reload.out()).isZero();
                 assertThat(reload.out()).contains("reloaded: capture restarted for camera(s) [dock]");
-                await().atMost(PATIENCE).until(() -> streamsAgain(states.payloadsOn("linewatch/plant1/dock/state"),
+                await().atMost(PATIENCE).until(() -> streamsAgain(states.payloadsOn("linewatch/plant1/box1/dock/state"),
                         second.toString()) || !daemon.isAlive());
                 assertThat(log()).contains("camera dock: STOPPED", "camera dock: CONNECTING: opening " + second)
                         .doesNotContain("camera conveyor: STOPPED");
                 await().atMost(PATIENCE).until(() -> metric(base, "linewatch_frames_in_total", "dock") > dockBefore + 25);
                 assertThat(metric(base, "linewatch_frames_in_total", "conveyor")).isGreaterThan(conveyorBefore);
-                assertThat(states.payloadsOn("linewatch/plant1/conveyor/state")).as("conveyor streamed on")
+                assertThat(states.payloadsOn("linewatch/plant1/box1/conveyor/state")).as("conveyor streamed on")
                         .hasSize(conveyorStates);
 
                 Files.writeString(config, Files.readString(config).replace("batch_size: 4", "batch_size: 2"));

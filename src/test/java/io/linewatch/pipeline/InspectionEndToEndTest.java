@@ -54,7 +54,7 @@ class InspectionEndToEndTest {
     @Test
     void eachDefectiveItemRaisesItsClassesAlarmsAndCleanSurfaceRaisesNone() throws Exception {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/events")) {
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
             Path config = config(broker.url());
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections",
                     dir.resolve("regions.jsonl").toString(), "--ground-truth", TRUTH.toString(), CLIP.toString());
@@ -65,7 +65,7 @@ class InspectionEndToEndTest {
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
-            assertThat(subscriber.topics()).allMatch("linewatch/plant1/inspection/events"::equals);
+            assertThat(subscriber.topics()).allMatch("linewatch/plant1/box1/inspection/events"::equals);
             List<JsonNode> events = new ArrayList<>();
             for (String line : logged) {
                 events.add(JSON.readTree(line));
@@ -84,7 +84,8 @@ class InspectionEndToEndTest {
                 .replace("url: tcp://127.0.0.1:1883", "url: " + brokerUrl)
                 .replace("event_log: events.jsonl", "event_log: " + dir.resolve("events.jsonl"))
                 .replace("snapshots_dir: snapshots", "snapshots_dir: " + dir.resolve("snapshots"))
-                .replace("dir: outbox", "dir: " + dir.resolve("outbox"));
+                .replace("dir: outbox", "dir: " + dir.resolve("outbox"))
+                .replace("site: plant1", "site: plant1\nnode: box1");
         Path file = dir.resolve("inspection.yaml");
         Files.writeString(file, yaml);
         return file;

@@ -37,7 +37,7 @@ class ReplayEndToEndTest {
     @Test
     void shippedClipRaisesOneAlarmPerForeignObjectAndTheBrokerGetsExactlyTheLog() throws Exception {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/events")) {
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
             Path config = Shipped.exampleConfig(dir, broker.url());
             Path detections = dir.resolve("detections.jsonl");
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
@@ -48,7 +48,7 @@ class ReplayEndToEndTest {
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
-            assertThat(subscriber.topics()).allMatch("linewatch/plant1/conveyor/events"::equals);
+            assertThat(subscriber.topics()).allMatch("linewatch/plant1/box1/conveyor/events"::equals);
 
             List<JsonNode> events = new ArrayList<>();
             for (String line : logged) {

@@ -51,7 +51,7 @@ class ThermalReplayEndToEndTest {
     @Test
     void theOverheatAlarmIsRaisedAndClearedWhereTheGroundTruthSays() throws Exception {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/events")) {
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
             Path config = Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, broker.url());
             Path log = dir.resolve("thermal.jsonl");
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", log.toString(),
@@ -63,7 +63,7 @@ class ThermalReplayEndToEndTest {
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
-            assertThat(subscriber.topics()).allMatch("linewatch/plant1/motor/events"::equals);
+            assertThat(subscriber.topics()).allMatch("linewatch/plant1/box1/motor/events"::equals);
             List<JsonNode> events = new ArrayList<>();
             for (String line : logged) {
                 events.add(JSON.readTree(line));

@@ -3,6 +3,7 @@ package io.linewatch.postprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.linewatch.config.AlarmRuleConfig;
+import io.linewatch.config.Identity;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
@@ -36,7 +37,7 @@ class AlarmHandlerReloadTest {
     @BeforeEach
     void raiseOnBelt() {
         fo = rule("fo", 0.5);
-        handler = new AlarmHandler("plant1", new AlarmRule[][] {{fo}, {}}, new long[2], stats);
+        handler = new AlarmHandler(new Identity("plant1", "box1"), new AlarmRule[][] {{fo}, {}}, new long[2], stats);
         assertThat(frame(0, true)).containsExactly("RAISED fo");
     }
 

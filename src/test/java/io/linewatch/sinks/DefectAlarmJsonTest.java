@@ -19,7 +19,7 @@ class DefectAlarmJsonTest {
                 new AlarmEvent.DefectDetail.Region("scratch", 240.04f, 15.0025f, new float[] {60.04f, 99.96f, 100, 106},
                         0.91234f),
                 new AlarmEvent.DefectDetail.Region("scratch", 30f, 1.875f, new float[] {200, 10, 215, 12}, 0.6f)));
-        AlarmEvent e = new AlarmEvent("id-1", AlarmEvent.Type.RAISED, "plant1", "surface", 7,
+        AlarmEvent e = new AlarmEvent("id-1", AlarmEvent.Type.RAISED, "plant1", "box1", "surface", 7,
                 Instant.parse("2026-11-22T13:52:08.120Z"), 412, "scratched", 384, 288, detail);
 
         JsonNode j = JSON.readTree(AlarmJson.toJson(e, "snapshots/surface/000007-id-1.jpg"));
@@ -42,7 +42,7 @@ class DefectAlarmJsonTest {
 
     @Test
     void aRuleForAnyClassHasANullClass() throws Exception {
-        AlarmEvent e = new AlarmEvent("id-2", AlarmEvent.Type.CLEARED, "plant1", "surface", 8, Instant.EPOCH, 420,
+        AlarmEvent e = new AlarmEvent("id-2", AlarmEvent.Type.CLEARED, "plant1", "box1", "surface", 8, Instant.EPOCH, 420,
                 "any", 384, 288, new AlarmEvent.DefectDetail(null, List.of()));
         JsonNode j = JSON.readTree(AlarmJson.toJson(e, null));
         assertThat(j.get("class").isNull()).isTrue();

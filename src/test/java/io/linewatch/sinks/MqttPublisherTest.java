@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.Identity;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.config.OutboxConfig;
 import io.linewatch.pipeline.AlarmEvent;
@@ -35,7 +36,7 @@ class MqttPublisherTest {
     }
 
     static AlarmEvent alarm(String camera, long seq) {
-        return new AlarmEvent(UUID.randomUUID().toString(), AlarmEvent.Type.RAISED, "site", camera, seq,
+        return new AlarmEvent(UUID.randomUUID().toString(), AlarmEvent.Type.RAISED, "site", "box", camera, seq,
                 Instant.now(), seq * 10, "rule", 640, 360,
                 new AlarmEvent.DetectionDetail("foreign_object", 0.9f, new float[] {1, 2, 3, 4}));
     }
@@ -47,10 +48,10 @@ class MqttPublisherTest {
     @Test
     void alarmsAcceptedWhileTheBrokerIsDownArriveInOrderWhenItIsBack() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/box/+/events")) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 assertThat(publisher.awaitConnected(10_000)).isTrue();
                 broker.kill();
                 for (int seq = 1; seq <= 20; seq++) {
@@ -79,7 +80,7 @@ class MqttPublisherTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 assertThat(publisher.awaitConnected(10_000)).isTrue();
                 publisher.onStateChange("cam1", SourceState.CONNECTING, "");
                 publisher.onStateChange("cam1", SourceState.STREAMING, "");
@@ -88,19 +89,19 @@ class MqttPublisherTest {
 
                 // A consumer that arrives later sees the retained values: the daemon is online, the
                 // last state of each camera.
-                try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/site/#")) {
+                try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/site/box/#")) {
                     await().atMost(PATIENCE).until(() -> late.payloads().size() >= 3);
-                    assertThat(late.payloadsOn("linewatch/site/availability")).containsExactly("online");
-                    JsonNode cam1 = JSON.readTree(late.payloadsOn("linewatch/site/cam1/state").get(0));
+                    assertThat(late.payloadsOn("linewatch/site/box/availability")).containsExactly("online");
+                    JsonNode cam1 = JSON.readTree(late.payloadsOn("linewatch/site/box/cam1/state").get(0));
                     assertThat(cam1.path("state").asText()).isEqualTo("streaming");
                     assertThat(cam1.path("schema").asText()).isEqualTo("linewatch.state.v1");
-                    JsonNode cam2 = JSON.readTree(late.payloadsOn("linewatch/site/cam2/state").get(0));
+                    JsonNode cam2 = JSON.readTree(late.payloadsOn("linewatch/site/box/cam2/state").get(0));
                     assertThat(cam2.path("state").asText()).isEqualTo("stalled");
                     assertThat(cam2.path("reason").asText()).isEqualTo("no frame for 3000 ms");
                 }
                 publisher.close();
             }
-            try (MqttCollector after = new MqttCollector(broker.url(), "linewatch/site/availability")) {
+            try (MqttCollector after = new MqttCollector(broker.url(), "linewatch/site/box/availability")) {
                 await().atMost(PATIENCE).until(() -> !after.payloads().isEmpty());
                 assertThat(after.payloads()).containsExactly("stopped");
             }
@@ -110,12 +111,12 @@ class MqttPublisherTest {
     @Test
     void aFullOutboxRefusesAlarmsAndSaysSoWithAnOverflowNotice() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/box/+/events")) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), 4096);
             broker.kill();
             int accepted = 0;
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 for (int seq = 1; seq <= 20; seq++) {
                     AlarmEvent a = alarm("cam", seq);
                     accepted += publisher.acceptAlarm(a, AlarmJson.toJson(a, null)) ? 1 : 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.linewatch.config.Identity;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.config.OutboxConfig;
 import io.linewatch.config.TlsConfig;
@@ -32,7 +33,7 @@ class MqttSecurityTest {
     Path dir;
 
     private static MqttConfig secured(String url, TestPki pki, String user, Path passwordFile, Path outbox) {
-        return new MqttConfig(true, url, "linewatch-secure", null, null, null, 1, 5, 30, false, user,
+        return new MqttConfig(true, url, "linewatch-secure", null, null, null, null, 1, 5, 30, false, user,
                 passwordFile.toString(), null, new TlsConfig(pki.ca.toString(), pki.clientCert.toString(),
                 pki.clientKey.toString()), 200L, 1000L, new OutboxConfig(outbox.toString(), null));
     }
@@ -60,7 +61,7 @@ class MqttSecurityTest {
             consumer.connect(o);
             consumer.subscribe("linewatch/#", 1, (t, m) -> received.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 assertThat(publisher.awaitConnected(15_000)).as(broker.log()).isTrue();
                 AlarmEvent a = MqttPublisherTest.alarm("cam", 1);
                 assertThat(publisher.acceptAlarm(a, AlarmJson.toJson(a, null))).isTrue();
@@ -81,7 +82,7 @@ class MqttSecurityTest {
             MqttConfig c = secured("ssl://127.0.0.1:" + broker.port(), pki, "linewatch",
                     Files.writeString(dir.resolve("pw"), "wrong\n"), dir.resolve("outbox"));
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 AlarmEvent a = MqttPublisherTest.alarm("cam", 1);
                 publisher.acceptAlarm(a, AlarmJson.toJson(a, null));
                 assertThat(publisher.awaitConnected(3_000)).isFalse();
@@ -94,25 +95,25 @@ class MqttSecurityTest {
     @Test
     void credentialProblemsAreOneLineErrorsAtStart() throws Exception {
         Path outbox = dir.resolve("outbox");
-        MqttConfig fromEnv = new MqttConfig(true, "tcp://127.0.0.1:1", null, null, null, null, 1, 5, 30, false,
+        MqttConfig fromEnv = new MqttConfig(true, "tcp://127.0.0.1:1", null, null, null, null, null, 1, 5, 30, false,
                 "linewatch", null, "LINEWATCH_TEST_SURELY_UNSET", null, null, null,
                 new OutboxConfig(outbox.toString(), null));
         try (Outbox box = Outbox.open(outbox, fromEnv.outbox().maxBytes())) {
-            assertThatThrownBy(() -> MqttPublisher.start(fromEnv, "site", box)).isInstanceOf(SinkException.class)
+            assertThatThrownBy(() -> MqttPublisher.start(fromEnv, new Identity("site", "box"), box)).isInstanceOf(SinkException.class)
                     .hasMessage("mqtt: password_env: environment variable LINEWATCH_TEST_SURELY_UNSET is not set");
             Path notPem = Files.writeString(dir.resolve("ca.pem"), "not a certificate");
-            MqttConfig badCa = new MqttConfig(true, "ssl://127.0.0.1:1", null, null, null, null, 1, 5, 30, false,
+            MqttConfig badCa = new MqttConfig(true, "ssl://127.0.0.1:1", null, null, null, null, null, 1, 5, 30, false,
                     null, null, null, new TlsConfig(notPem.toString(), null, null), null, null, null);
-            assertThatThrownBy(() -> MqttPublisher.start(badCa, "site", box)).isInstanceOf(SinkException.class)
+            assertThatThrownBy(() -> MqttPublisher.start(badCa, new Identity("site", "box"), box)).isInstanceOf(SinkException.class)
                     .hasMessageStartingWith("mqtt tls: " + notPem + ": ")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
             TestPki pki = TestPki.create(dir.resolve("pki"));
             Path rsaLegacy = dir.resolve("legacy-key.pem");
             Files.writeString(rsaLegacy, "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
-            MqttConfig legacyKey = new MqttConfig(true, "ssl://127.0.0.1:1", null, null, null, null, 1, 5, 30, false,
+            MqttConfig legacyKey = new MqttConfig(true, "ssl://127.0.0.1:1", null, null, null, null, null, 1, 5, 30, false,
                     null, null, null, new TlsConfig(pki.ca.toString(), pki.clientCert.toString(), rsaLegacy.toString()),
                     null, null, null);
-            assertThatThrownBy(() -> MqttPublisher.start(legacyKey, "site", box)).isInstanceOf(SinkException.class)
+            assertThatThrownBy(() -> MqttPublisher.start(legacyKey, new Identity("site", "box"), box)).isInstanceOf(SinkException.class)
                     .hasMessageContaining(rsaLegacy + ": expected an unencrypted PKCS#8 key")
                     .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
         }

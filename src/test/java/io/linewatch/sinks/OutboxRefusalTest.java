@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.Identity;
 import io.linewatch.config.MqttConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.FrameEvent;
@@ -45,12 +46,12 @@ class OutboxRefusalTest {
     @Test
     void aFullOutboxRefusesAlarmsOfTwoCamerasEachAnnouncedTheLogHoldsOnlyAcceptedOnes() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/box/+/events")) {
             MqttConfig c = MqttPublisherTest.config(broker.url(), dir.resolve("outbox"), 4096);
             broker.kill();
             Path log = dir.resolve("events.jsonl");
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), 4096); EventLog events = new EventLog(log)) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 AlarmSinkHandler sink = new AlarmSinkHandler(events, null, publisher, new LatencyStats(), null);
                 for (int seq = 1; seq <= 10; seq++) {
                     sink.onEvent(frameWith(MqttPublisherTest.alarm("cam1", seq), MqttPublisherTest.alarm("cam2", seq)),
@@ -80,13 +81,13 @@ class OutboxRefusalTest {
     void anAlarmRefusedForAFullDiskIsAnnouncedWhenTheDiskFreesOrAfterARestartAndItsSeqNeverReused()
             throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/+/events")) {
+             MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/box/+/events")) {
             Path box = dir.resolve("outbox");
             MqttConfig c = MqttPublisherTest.config(broker.url(), box, 1 << 20);
             FailingChannel[] disk = new FailingChannel[1];
             try (Outbox outbox = Outbox.open(box, 1 << 20, file -> disk[0] = new FailingChannel(
                     FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE), Long.MAX_VALUE))) {
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 assertThat(accept(publisher, 1)).isTrue();
                 disk[0].allow(0);
                 assertThat(accept(publisher, 2)).isFalse();
@@ -103,7 +104,7 @@ class OutboxRefusalTest {
             }
             try (Outbox outbox = Outbox.open(box, 1 << 20)) {
                 assertThat(outbox.lastSeq("cam")).as("the refused 4 is not given again").isEqualTo(4);
-                MqttPublisher publisher = MqttPublisher.start(c, "site", outbox);
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
                 await().atMost(PATIENCE).until(() -> notices(consumer).get("cam").path("refused").asLong() == 2);
                 assertThat(notices(consumer).get("cam").path("last_refused_seq").asLong()).isEqualTo(4);
                 await().atMost(PATIENCE).until(() -> outbox.waitingCount() == 0);

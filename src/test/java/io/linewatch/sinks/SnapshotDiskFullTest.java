@@ -42,7 +42,7 @@ class SnapshotDiskFullTest {
         Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", snapshots.toString()),
                 "mounting a tmpfs is not permitted here");
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/events");
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events");
              LogLines log = new LogLines()) {
             fill(snapshots);
             Pipeline pipeline = Pipeline.start(ConfigLoader.load(Shipped.exampleConfig(dir, broker.url())),

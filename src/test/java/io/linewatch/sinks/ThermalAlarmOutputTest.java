@@ -26,7 +26,7 @@ class ThermalAlarmOutputTest {
             List.of(141.0, 75.0), List.of(116.0, 75.0));
 
     private static AlarmEvent alarm(AlarmEvent.ThermalDetail detail) {
-        return new AlarmEvent("3c0e6a43-5b0f-4a8e-9b7c-2f3d5e6a7b8c", AlarmEvent.Type.RAISED, "plant1", "motor", 4,
+        return new AlarmEvent("3c0e6a43-5b0f-4a8e-9b7c-2f3d5e6a7b8c", AlarmEvent.Type.RAISED, "plant1", "box1", "motor", 4,
                 Instant.parse("2026-11-22T13:52:08.120Z"), 141, "motor-overheat", 160, 120, detail);
     }
 

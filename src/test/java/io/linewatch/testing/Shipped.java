@@ -41,6 +41,9 @@ public final class Shipped {
         if (mqttUrl == null) {
             yaml = yaml.replace("  enabled: true", "  enabled: false");
         }
+        if (!yaml.contains("\nnode: ")) {
+            yaml = yaml.replaceFirst("(?m)^site: (\\S+)$", "site: $1\nnode: box1"); // topics name this box: box1
+        }
         for (int i = 0; i + 1 < replacements.length; i += 2) {
             if (!yaml.contains(replacements[i])) {
                 throw new IllegalArgumentException("the example config has no '" + replacements[i] + "'");
