@@ -229,6 +229,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         try {
             connection.connect(this::connectionLost);
         } catch (MqttException e) {
+            takeover.connectFailed();
             LOG.warn("mqtt {}: cannot connect: {} (retrying; {} messages wait in the outbox)", config.url(),
                     MqttConnection.reason(e), outbox.waitingCount());
             return false;

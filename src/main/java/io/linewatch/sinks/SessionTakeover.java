@@ -5,7 +5,9 @@ package io.linewatch.sinks;
  * connects with the same client id (two boxes on one config and one node name), the broker closes
  * the older connection; both then reconnect at once and throw each other out, dozens of times a
  * minute. The sign is a connection that the broker accepted and closed again within
- * {@link #SHORT_MILLIS}, {@link #TAKEN_AFTER} times in a row: from then on the publisher says so in
+ * {@link #SHORT_MILLIS}, {@link #TAKEN_AFTER} times in a row, each reconnect accepted at its first
+ * attempt (a broker that restarts refuses attempts in between, which starts the count again; see
+ * {@link #connectFailed()}): from then on the publisher says so in
  * one line, reports it on {@code /readyz}, and reconnects only every {@link #RETRY_MILLIS}. A
  * connection that holds for {@link #HOLD_TO_CLEAR_MILLIS} ends it. Thread-safe (Paho's callback
  * thread reports losses; the publisher's thread and the HTTP endpoint read).
@@ -32,6 +34,11 @@ final class SessionTakeover {
             return true;
         }
         return false;
+    }
+
+    /** An attempt to connect failed: the broker was away, so the losses before were an outage. */
+    synchronized void connectFailed() {
+        shortInRow = 0;
     }
 
     /**
