@@ -47,14 +47,13 @@ class OpsServerTest {
     @Test
     void readyWhileStreamingAndTheMetricsAddUp() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
-            int port = Mosquitto.freePort();
-            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()))
-                    .withHttp(new HttpConfig("127.0.0.1", port));
-            String base = "http://127.0.0.1:" + port;
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()));
             Path detections = dir.resolve("detections.jsonl");
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(1.0, FRAMES)
                     .withDetectionsLog(detections));
-            OpsServer ops = OpsServer.start(config.http(), pipeline);
+            // Port 0: the server binds a free port itself and says which (no probe socket closed first).
+            OpsServer ops = OpsServer.start(new HttpConfig("127.0.0.1", 0), pipeline);
+            String base = "http://127.0.0.1:" + ops.port();
             double detectionsCounted;
             try {
                 assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
