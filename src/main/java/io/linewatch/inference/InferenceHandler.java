@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>The backlog of an overloaded lane forms in front of this stage, so it puts every frame through
  * the lane's {@link Freshness} gate again before batching it (a frame may have aged while it
- * waited). Records the age of every inferred frame as the engine starts on it.
+ * waited), and once more at the moment the engine starts on the batch, so that no frame older than
+ * its budget is ever inferred. Records the age of every inferred frame as the engine starts on it.
  */
 public final class InferenceHandler implements EventHandler<FrameEvent> {
 
@@ -99,9 +100,12 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     }
 
     private void flush() throws EngineException {
-        int n = count;
+        long startNanos = freshness.nowNanos();
+        int n = keepFresh(count, startNanos);
         count = 0;
-        long startNanos = System.nanoTime();
+        if (n == 0) {
+            return;
+        }
         try {
             if (inPlace(n)) {
                 int first = batch[0].slotIndex;
@@ -121,6 +125,19 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
             ageAtInference.record(startNanos - batch[i].captureNanos);
             batch[i] = null;
         }
+    }
+
+    /** Drops the batch's frames that are too old at {@code startNanos}; the rest move up, in order. */
+    private int keepFresh(int n, long startNanos) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            FrameEvent event = batch[i];
+            batch[i] = null;
+            if (!freshness.tooOldAt(event, startNanos)) {
+                batch[kept++] = event;
+            }
+        }
+        return kept;
     }
 
     private boolean inPlace(int n) {

@@ -3,6 +3,7 @@ package io.linewatch.pipeline;
 import com.lmax.disruptor.Cursored;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The gate that preprocess and inference, the first stages of a lane, put each frame through, so
@@ -11,6 +12,7 @@ import java.util.List;
  * ({@code too old}), or when more than {@code maxBacklog} newer frames were captured after it
  * ({@code backlog}: capture then still finds room in the ring for the newest). A camera read as
  * fast as the pipeline takes it (an unpaced replay) is not live: its frames are never dropped here.
+ * Inference asks again, with {@link #tooOldAt}, at the moment its engine starts on a batch.
  * Immutable; runs on the calling stage's thread and writes only the frame's drop mark and its
  * camera's counters.
  */
@@ -23,6 +25,7 @@ public final class Freshness {
     private final List<CameraStats> stats;
     private final Cursored capture;
     private final long maxBacklog;
+    private final LongSupplier nanoClock;
 
     /**
      * @param maxAgeNanosByCamera the budget of each camera by index; {@link #UNLIMITED} for one that is not live
@@ -30,10 +33,22 @@ public final class Freshness {
      * @param maxBacklog          most newer frames a live frame may have behind it
      */
     public Freshness(long[] maxAgeNanosByCamera, List<CameraStats> stats, Cursored capture, long maxBacklog) {
+        this(maxAgeNanosByCamera, stats, capture, maxBacklog, System::nanoTime);
+    }
+
+    /** As above, with the clock that frames' {@code captureNanos} are read against (tests pass their own). */
+    public Freshness(long[] maxAgeNanosByCamera, List<CameraStats> stats, Cursored capture, long maxBacklog,
+                     LongSupplier nanoClock) {
         this.maxAgeNanosByCamera = maxAgeNanosByCamera.clone();
         this.stats = stats;
         this.capture = capture;
         this.maxBacklog = maxBacklog;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The gate's clock now, in the time base of {@code captureNanos}. */
+    public long nowNanos() {
+        return nanoClock.getAsLong();
     }
 
     /** A gate that drops nothing (no camera is live). */
@@ -59,11 +74,20 @@ public final class Freshness {
             drop(event, stats.get(event.cameraIndex).droppedBacklog);
             return true;
         }
-        if (System.nanoTime() - event.captureNanos > maxAgeNanos) {
-            drop(event, stats.get(event.cameraIndex).droppedTooOld);
-            return true;
+        return tooOldAt(event, nowNanos());
+    }
+
+    /**
+     * True when the live frame is older than its camera's budget at {@code nowNanos}; it is then
+     * dropped (marked and counted {@code too old}). Inference calls this as its engine starts.
+     */
+    public boolean tooOldAt(FrameEvent event, long nowNanos) {
+        long maxAgeNanos = maxAgeNanosByCamera[event.cameraIndex];
+        if (maxAgeNanos == UNLIMITED || nowNanos - event.captureNanos <= maxAgeNanos) {
+            return false;
         }
-        return false;
+        drop(event, stats.get(event.cameraIndex).droppedTooOld);
+        return true;
     }
 
     private static void drop(FrameEvent event, java.util.concurrent.atomic.AtomicLong counter) {

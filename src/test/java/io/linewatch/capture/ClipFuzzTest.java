@@ -8,6 +8,7 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Clips;
+import io.linewatch.testing.FuzzSeeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,28 +17,34 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Corrupted clips (bit flips, truncation, garbage headers, garbage spliced in) replayed through the
  * capture path, source and capture loop: each either fails to open with one line naming the
  * camera, or delivers frames and decode errors until it ends; no other exception, no hang. Seeded:
- * the seed is printed, and {@code -Dfuzz.seed=N} replays it.
+ * two fixed seeds every run and one drawn afresh and printed ({@link FuzzSeeds}); {@code -Dfuzz.seed=N}
+ * replays one.
  */
 class ClipFuzzTest {
 
-    private static final int CASES_PER_CLIP = 100;
+    /** Cases per clip and seed (three seeds a run: two fixed, one random). */
+    private static final int CASES_PER_CLIP = 35;
     private static final long TIMEOUT_MILLIS = 20_000;
     private static final long MAX_FRAMES = 1_000;
 
     @TempDir
     Path dir;
 
-    @Test
-    void corruptedClipsGiveCleanErrorsOrFrames() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("ClipFuzzTest seed " + seed + " (-Dfuzz.seed=" + seed + " replays it)");
+    static List<Long> seeds() {
+        return FuzzSeeds.seeds("ClipFuzzTest");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void corruptedClipsGiveCleanErrorsOrFrames(long seed) throws Exception {
         Random random = new Random(seed);
         Path ts = dir.resolve("base.ts");
         Files.write(ts, Clips.h264Ts(dir, 160, 120, 40));

@@ -3,6 +3,7 @@ package io.linewatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.linewatch.testing.FuzzSeeds;
 import io.linewatch.testing.Shipped;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,18 +15,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Mutations of the shipped example config (keys deleted or duplicated, values of the wrong type,
  * huge numbers, unicode, garbage bytes, truncation): each either loads or fails with a {@link
  * ConfigException} of one line naming the file, never another exception and never a hang. Seeded:
- * a failure prints the seed and the case, and {@code -Dfuzz.seed=N} replays it.
+ * two fixed seeds every run and one drawn afresh ({@link FuzzSeeds}); a failure prints the seed and
+ * the case, and {@code -Dfuzz.seed=N} replays it.
  */
 class ConfigFuzzTest {
 
-    private static final int CASES = 400;
+    /** Cases per seed (three seeds a run: two fixed, one random). */
+    private static final int CASES = 150;
     private static final long TIMEOUT_SECONDS = 5;
     private static final String[] VALUES = {"", "~", "null", "-1", "0", "1", "3.5", "99999999999999999999999",
         "1e400", "-9223372036854775809", "true", "'x'", "[]", "{}", "[1, [2]]", "{a: 1}", "\"\\u0000\"", "é中𝄞",
@@ -35,10 +39,13 @@ class ConfigFuzzTest {
     @TempDir
     Path dir;
 
-    @Test
-    void mutatedConfigsLoadOrFailWithOneLine() throws Exception {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("ConfigFuzzTest seed " + seed + " (-Dfuzz.seed=" + seed + " replays it)");
+    static List<Long> seeds() {
+        return FuzzSeeds.seeds("ConfigFuzzTest");
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void mutatedConfigsLoadOrFailWithOneLine(long seed) throws Exception {
         String example = Files.readString(Shipped.exampleConfig(dir, null));
         Random random = new Random(seed);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {

@@ -39,6 +39,11 @@ final class EventLogCheck {
         return events.stream().filter(e -> e.path("camera").asText().equals(camera)).count();
     }
 
+    long countFor(String camera, String type) {
+        return events.stream().filter(e -> e.path("camera").asText().equals(camera) && e.path("type").asText().equals(type))
+                .count();
+    }
+
     /** Ids of logged alarms that no received payload carries. */
     Set<String> missingFrom(List<String> payloads) {
         Set<String> received = new HashSet<>();

@@ -38,6 +38,8 @@ class OpsServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The clip's first foreign object comes (frame 108) and goes (219): an alarm raised and cleared. */
+    private static final long FRAMES = 260;
 
     @TempDir
     Path dir;
@@ -45,15 +47,24 @@ class OpsServerTest {
     @Test
     void readyWhileStreamingAndTheMetricsAddUp() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
-            int port = Mosquitto.freePort();
-            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()))
-                    .withHttp(new HttpConfig("127.0.0.1", port));
-            String base = "http://127.0.0.1:" + port;
-            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(1.0, 200));
-            OpsServer ops = OpsServer.start(config.http(), pipeline);
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url()));
+            Path detections = dir.resolve("detections.jsonl");
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(1.0, FRAMES)
+                    .withDetectionsLog(detections));
+            // Port 0: the server binds a free port itself and says which (no probe socket closed first).
+            OpsServer ops = OpsServer.start(new HttpConfig("127.0.0.1", 0), pipeline);
+            String base = "http://127.0.0.1:" + ops.port();
+            double detectionsCounted;
             try {
                 assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).until(() -> get(base + "/readyz").statusCode() == 200);
+                // The broker away: not ready, saying why, while the camera streams on.
+                broker.kill();
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/readyz").statusCode() == 503);
+                assertThat(get(base + "/readyz").body()).isEqualTo("not ready: broker not connected\n");
+                assertThat(value(parse(get(base + "/metrics").body()), "linewatch_mqtt_connected", Map.of())).isZero();
+                broker.restart();
+                await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.mqtt().isConnected());
                 pipeline.awaitSources();
                 await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.outbox().waitingCount() == 0);
                 await().atMost(Duration.ofSeconds(10)).until(() -> pipeline.ringDepths().get(0).depth() == 0);
@@ -69,7 +80,7 @@ class OpsServerTest {
                 double inferred = value(samples, "linewatch_frames_inferred_total", Map.of("camera", "conveyor"));
                 double dropped = samples.stream().filter(s -> s.path("name").asText().equals("linewatch_frames_dropped_total"))
                         .mapToDouble(s -> s.path("value").asDouble()).sum();
-                assertThat(in).isEqualTo(200);
+                assertThat(in).isEqualTo((double) FRAMES);
                 assertThat(inferred + dropped).isEqualTo(in);
                 assertThat(value(samples, "linewatch_camera_state", Map.of("camera", "conveyor", "state", "stopped")))
                         .isEqualTo(1);
@@ -86,6 +97,8 @@ class OpsServerTest {
                 assertThat(value(samples, "linewatch_stage_frames_total", Map.of("lane", "conveyor", "stage", "inference")))
                         .isEqualTo(intoRing);
                 assertThat(value(samples, "linewatch_process_resident_bytes", Map.of())).isGreaterThan(50e6);
+                everyOtherFamilyAddsUp(samples, inferred, dir.resolve("events.jsonl"));
+                detectionsCounted = value(samples, "linewatch_detections_total", Map.of("camera", "conveyor"));
                 stageHistogramsAddUp(samples);
                 assertThat(value(samples, "linewatch_ring_depth", Map.of("lane", "conveyor"))).isZero();
                 assertThat(value(samples, "linewatch_ring_slots", Map.of("lane", "conveyor"))).isEqualTo(32);
@@ -96,14 +109,61 @@ class OpsServerTest {
                 Cli.Result status = Cli.run("status", "--url", base);
                 assertThat(status.exitCode()).as("not ready: the clip has ended").isEqualTo(1);
                 assertThat(status.out()).contains("not ready: no camera streaming")
-                        .contains(String.format(java.util.Locale.ROOT, "camera conveyor: stopped; frames in 200, inferred %.0f, dropped %.0f;"
+                        .contains(String.format(java.util.Locale.ROOT, "camera conveyor: stopped; frames in " + FRAMES + ", inferred %.0f, dropped %.0f;"
                                 + " alarms raised %.0f", inferred, dropped, raised))
                         .contains("mqtt: connected; outbox 0 message(s) waiting");
             } finally {
                 pipeline.close();
                 ops.close();
             }
+            long detected = 0; // the detections log is complete once the pipeline is closed
+            for (String line : java.nio.file.Files.readAllLines(detections)) {
+                detected += JSON.readTree(line).path("detections").size();
+            }
+            assertThat(detectionsCounted).as("detections, as logged").isEqualTo(detected).isPositive();
         }
+    }
+
+    /**
+     * The families not checked above, each against what the replay did: alarms as the event log
+     * holds them (detections: against the detections log, once closed), one publish latency per inferred frame, a file that never
+     * stalls, an outbox drained, nothing refused, two connections (one before the broker was killed,
+     * one after) and connected now, the JVM's memory in bytes.
+     */
+    private static void everyOtherFamilyAddsUp(List<JsonNode> samples, double inferred, Path events)
+            throws IOException {
+        Map<String, String> camera = Map.of("camera", "conveyor");
+        long raised = 0;
+        long cleared = 0;
+        for (String line : java.nio.file.Files.readAllLines(events)) {
+            String type = JSON.readTree(line).path("type").asText();
+            raised += type.equals("raised") ? 1 : 0;
+            cleared += type.equals("cleared") ? 1 : 0;
+        }
+        assertThat(value(samples, "linewatch_alarms_raised_total", camera)).as("raised, as logged").isEqualTo(raised);
+        assertThat(value(samples, "linewatch_alarms_cleared_total", camera)).as("cleared, as logged").isEqualTo(cleared);
+        assertThat(cleared).isPositive();
+        assertThat(value(samples, "linewatch_frames_failed_after_inference_total", camera)).isZero();
+        assertThat(value(samples, "linewatch_camera_stalls_total", camera)).isZero();
+        assertThat(value(samples, "linewatch_camera_reconnects_total", camera)).isZero();
+        assertThat(value(samples, "linewatch_capture_to_publish_seconds_count", Map.of())).as("one per inferred frame")
+                .isEqualTo(inferred);
+        double p50 = value(samples, "linewatch_capture_to_publish_seconds", Map.of("quantile", "0.5"));
+        assertThat(p50).isPositive().isLessThanOrEqualTo(value(samples, "linewatch_capture_to_publish_seconds",
+                Map.of("quantile", "0.99")));
+        for (String stage : List.of("preprocess", "inference", "detect", "alarms", "sinks")) {
+            assertThat(value(samples, "linewatch_stage_busy_seconds_total", Map.of("lane", "conveyor", "stage", stage)))
+                    .as("busy seconds of %s", stage).isPositive().isLessThan(60);
+        }
+        assertThat(value(samples, "linewatch_outbox_bytes", Map.of())).isZero();
+        assertThat(value(samples, "linewatch_outbox_evicted_total", Map.of())).isZero();
+        assertThat(value(samples, "linewatch_outbox_refused_total", Map.of())).isZero();
+        assertThat(value(samples, "linewatch_mqtt_connections_total", Map.of())).isEqualTo(2);
+        assertThat(value(samples, "linewatch_mqtt_connected", Map.of())).isEqualTo(1);
+        double heap = value(samples, "linewatch_jvm_heap_used_bytes", Map.of());
+        assertThat(heap).isPositive().isLessThanOrEqualTo(Runtime.getRuntime().maxMemory());
+        assertThat(value(samples, "linewatch_jvm_buffer_used_bytes", Map.of("pool", "direct")))
+                .as("direct buffers: the ring's input arena at least").isGreaterThanOrEqualTo(32 * 3 * 384 * 224 * 4.0);
     }
 
     /**

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon ({@code linewatch run} in a child JVM, so that SIGHUP is real) replays the looped
  * conveyor clip at its own rate into a real Mosquitto while its config file is edited and reloaded:
- * alarm rules change in place, a config that does not load or names a missing model is refused and
- * the running one goes on, a changed source restarts only that camera, and a changed model drains
- * the daemon and exits 75 for the service manager to restart it.
+ * alarm rules change in place, a config that does not load or names a missing model is refused
+ * (HTTP 422) and the running one goes on, a changed source restarts only that camera (200), an
+ * unchanged config changes nothing (200), and a changed model drains the daemon (202) and exits 75
+ * for the service manager to restart it.
  */
 @Tag("broker")
 class ReloadTest {
@@ -66,6 +67,9 @@ class ReloadTest {
                 assertThat(log()).doesNotContain("stopped").containsOnlyOnce("running 1 camera(s)");
 
                 Files.writeString(config, valid.replace("min_confidence: 0.3", "min_confidence: high"));
+                HttpResponse<String> refused = post(base + "/reload");
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+                assertThat(refused.body()).startsWith("refused: " + config + ": alarms[0].min_confidence: ");
                 Cli.Result bad = Cli.run("reload", "--url", base);
                 assertThat(bad.exitCode()).isEqualTo(1);
                 assertThat(bad.out()).contains("refused: " + config + ": alarms[0].min_confidence: ");
@@ -124,11 +128,14 @@ class ReloadTest {
                 assertThat(metric(base, "linewatch_frames_in_total", "conveyor")).isGreaterThan(conveyorBefore);
                 assertThat(states.payloadsOn("linewatch/plant1/box1/conveyor/state")).as("conveyor streamed on")
                         .hasSize(conveyorStates);
+                HttpResponse<String> same = post(base + "/reload");
+                assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+                assertThat(same.body()).startsWith("reloaded: nothing changed");
 
                 Files.writeString(config, Files.readString(config).replace("batch_size: 4", "batch_size: 2"));
-                Cli.Result restart = Cli.run("reload", "--url", base);
-                assertThat(restart.exitCode()).isZero();
-                assertThat(restart.out()).contains("restarting: model conveyor changed");
+                HttpResponse<String> restart = post(base + "/reload");
+                assertThat(restart.statusCode()).as(restart.body()).isEqualTo(202);
+                assertThat(restart.body()).startsWith("restarting: model conveyor changed");
                 assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(daemon.exitValue()).as(log()).isEqualTo(75);
                 assertThat(log()).contains("reload (http 127.0.0.1): model conveyor changed: restarting",
@@ -165,6 +172,11 @@ class ReloadTest {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The camera's states show it opening {@code source}, then streaming. */

@@ -10,6 +10,7 @@ import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.SeqOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,7 @@ class InspectionEndToEndTest {
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
+            SeqOrder.assertEachCameraInSeqOrder(subscriber.payloads());
             assertThat(subscriber.topics()).allMatch("linewatch/plant1/box1/inspection/events"::equals);
             List<JsonNode> events = new ArrayList<>();
             for (String line : logged) {
@@ -91,13 +93,17 @@ class InspectionEndToEndTest {
         return file;
     }
 
-    /** The model card's goals, on the sample clip: mask IoU >= 0.8, defect recall >= 0.9. */
+    /**
+     * The model card's goals on the sample clip are mask IoU >= 0.8 and defect recall >= 0.9; the
+     * pipeline measures 0.865 and 0.965 (README), so the gates sit just below that: one defect more
+     * missed passes, a real loss of accuracy does not.
+     */
     private static void assertMaskAccuracy(String out) {
         Matcher m = Pattern.compile("ground truth \\(segmentation, (\\d+) frames\\): mask IoU ([0-9.]+) .*defect recall ([0-9.]+)")
                 .matcher(out);
         assertThat(m.find()).as(out).isTrue();
-        assertThat(Double.parseDouble(m.group(2))).as("mask IoU").isGreaterThanOrEqualTo(0.8);
-        assertThat(Double.parseDouble(m.group(3))).as("defect recall").isGreaterThanOrEqualTo(0.9);
+        assertThat(Double.parseDouble(m.group(2))).as("mask IoU").isGreaterThanOrEqualTo(0.85);
+        assertThat(Double.parseDouble(m.group(3))).as("defect recall").isGreaterThanOrEqualTo(0.94);
     }
 
     /** A class's stretch of frames with a defect of that class in view, and the items those defects are on. */

@@ -79,6 +79,15 @@ public final class Mosquitto implements AutoCloseable {
         return port;
     }
 
+    /**
+     * When the broker last saved its persistence (sessions, queued and retained messages); the epoch
+     * before its first save. A message acknowledged before this instant survives a {@link #kill()}.
+     */
+    public java.time.Instant lastSaved() throws IOException {
+        Path db = dir.resolve("data").resolve("mosquitto.db");
+        return Files.exists(db) ? Files.getLastModifiedTime(db).toInstant() : java.time.Instant.EPOCH;
+    }
+
     /** SIGKILL, as a crash or an outage would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
