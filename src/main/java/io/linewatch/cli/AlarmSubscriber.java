@@ -20,19 +20,38 @@ final class AlarmSubscriber implements AutoCloseable {
     private final MqttClient client;
     private final AtomicInteger received = new AtomicInteger();
 
+    /**
+     * Connects and subscribes; a broker that drops the connection before the subscription is taken
+     * (a loaded machine can make the embedded broker close a slow handshake) gets up to
+     * {@link #ATTEMPTS} tries, each with a fresh client.
+     */
     AlarmSubscriber(String url, String topicFilter, PrintStream out) throws MqttException {
-        client = new MqttClient(url, "linewatch-demo-subscriber", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        client.connect(options);
-        client.subscribe(topicFilter, 1, (topic, message) -> {
-            String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
-            if (payload.contains("\"" + AlarmJson.SCHEMA + "\"")) {
-                received.incrementAndGet();
+        MqttClient connected = null;
+        for (int attempt = 1; connected == null; attempt++) {
+            MqttClient c = new MqttClient(url, "linewatch-demo-subscriber", new MemoryPersistence());
+            try {
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setCleanSession(true);
+                c.connect(options);
+                c.subscribe(topicFilter, 1, (topic, message) -> {
+                    String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
+                    if (payload.contains("\"" + AlarmJson.SCHEMA + "\"")) {
+                        received.incrementAndGet();
+                    }
+                    out.println(describe(topic, payload));
+                });
+                connected = c;
+            } catch (MqttException e) {
+                c.close(true);
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
             }
-            out.println(describe(topic, payload));
-        });
+        }
+        client = connected;
     }
+
+    private static final int ATTEMPTS = 3;
 
     int received() {
         return received.get();

@@ -44,7 +44,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     private static final long IDLE_WAIT_MILLIS = 250;
     /** How often the retained status is refreshed. */
     static final long STATUS_INTERVAL_MILLIS = 10_000;
-    private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+    static final long DRAIN_TIMEOUT_MILLIS = 10_000;
 
     private final MqttConfig config;
     private final Identity identity;

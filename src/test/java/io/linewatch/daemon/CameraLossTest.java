@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * timeout of the fault (and, when frozen, only after no frame for that long), backs off within its back-off bounds and reconnects, and
  * streams again within the configured times, while the file camera keeps its frame rate. Prints the measured stall-detection and recovery times.
  */
-@Tag("rtsp")
 class CameraLossTest {
 
     private static final int STALL_MS = 1_500;

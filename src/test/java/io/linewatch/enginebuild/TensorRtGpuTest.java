@@ -24,7 +24,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,15 +34,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * match ONNX Runtime's within a tolerance per precision, their detections pass the accuracy gate,
  * and a second start loads the cached engine instead of building it again.
  */
-@Tag("gpu")
 class TensorRtGpuTest {
 
     @TempDir
     static Path dir;
 
+    /**
+     * Without TensorRT these tests are skipped with the probe's reason, except under {@code -Pgpu}
+     * (which sets {@code linewatch.gpu=true}): a GPU build that cannot load TensorRT fails them.
+     */
     @BeforeEach
     void tensorRtIsHere() {
         TensorRtAvailability.Result probe = TensorRtAvailability.probe();
+        if (Boolean.getBoolean("linewatch.gpu")) {
+            assertThat(probe.available()).as("-Pgpu, but TensorRT does not load: " + probe.message()).isTrue();
+        }
         assumeTrue(probe.available(), () -> "GPU tests skipped: " + probe.message());
     }
 

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * an alarm acknowledged and has saved its persistence since, and down until an alarm has been
  * accepted while it was away.
  */
-@Tag("broker")
 class BrokerKillTest {
 
     /** Longest wait for an alarm to be accepted (broker down) or acknowledged (broker up); then the kill goes on. */

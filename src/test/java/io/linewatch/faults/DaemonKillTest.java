@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * started again: every alarm it accepted before the kill reaches the consumer after the restart,
  * and sequence numbers go on without a gap. The daemon runs as a child JVM, so the kill is real.
  */
-@Tag("broker")
 class DaemonKillTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Mosquitto bridges (deploy/mosquitto/box-bridge.conf) without losing an alarm while a bridge's link
  * is cut and restored.
  */
-@Tag("broker")
 class ManyBoxesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * a gap, no {@code seq} is given twice, and no valid journal record is cut. Needs {@code mount -t
  * tmpfs} (CI runs as root); skipped with the reason where that is not permitted.
  */
-@Tag("broker")
 class OutboxDiskFullScenarioTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * event log, alarms raised while the ring drained included) either reached the consumer before the
  * broker went away or waits in the outbox, and the next start delivers those.
  */
-@Tag("broker")
 class SigtermTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);

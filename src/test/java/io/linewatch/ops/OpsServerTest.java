@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The health and metrics endpoint of a running pipeline, scraped over HTTP and parsed by the
  * Prometheus reference parser (Debian's python3-prometheus-client; .ci/run installs it).
  */
-@Tag("broker")
 class OpsServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

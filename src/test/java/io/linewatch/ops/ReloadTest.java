@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * unchanged config changes nothing (200), and a changed model drains the daemon (202) and exits 75
  * for the service manager to restart it.
  */
-@Tag("broker")
 class ReloadTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -131,6 +129,18 @@ class ReloadTest {
                 HttpResponse<String> same = post(base + "/reload");
                 assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
                 assertThat(same.body()).startsWith("reloaded: nothing changed");
+                assertThat(log()).contains("reload (http 127.0.0.1): nothing changed");
+
+                // Log levels take effect in place: with the reload's own logger at warn, its info line is gone.
+                Files.writeString(config, Files.readString(config).replace("    org.eclipse.paho: warn",
+                        "    org.eclipse.paho: warn\n    io.linewatch.cli.DaemonReload: warn"));
+                HttpResponse<String> quiet = post(base + "/reload");
+                assertThat(quiet.statusCode()).as(quiet.body()).isEqualTo(200);
+                assertThat(quiet.body()).startsWith("reloaded: log levels changed");
+                long reloadLines = log().lines().filter(l -> l.contains("reload (http 127.0.0.1)")).count();
+                assertThat(post(base + "/reload").body()).startsWith("reloaded: nothing changed");
+                assertThat(log().lines().filter(l -> l.contains("reload (http 127.0.0.1)")).count())
+                        .as("no info line from DaemonReload once it logs at warn").isEqualTo(reloadLines);
 
                 Files.writeString(config, Files.readString(config).replace("batch_size: 4", "batch_size: 2"));
                 HttpResponse<String> restart = post(base + "/reload");

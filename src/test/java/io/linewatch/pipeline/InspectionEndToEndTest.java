@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * between). Each episode must raise its class's alarm exactly once, within the episode; no alarm may
  * be raised outside an episode of its class.
  */
-@Tag("broker")
 class InspectionEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

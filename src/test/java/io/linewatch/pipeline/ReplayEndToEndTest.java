@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * subscriber receives is exactly the event log; every foreign object in the ground truth raises one
  * alarm while it is on the belt; the clean stretches raise none; detections match the ground truth.
  */
-@Tag("broker")
 class ReplayEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the clip's ground truth implies, and the bearing's rate-of-rise alarm likewise; the replay's
  * accuracy against the ground truth meets the model card's goal.
  */
-@Tag("broker")
 class ThermalReplayEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -11,18 +11,17 @@ import io.linewatch.config.OutboxConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.TcpRelay;
 import io.linewatch.testing.MqttCollector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The publisher against a real Mosquitto: delivery through outages, availability, camera states. */
-@Tag("broker")
 class MqttPublisherTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +42,29 @@ class MqttPublisherTest {
 
     static long seqOf(String json) throws Exception {
         return JSON.readTree(json).path("seq").asLong();
+    }
+
+    @Test
+    void closingGivesUpDrainingAfterTenSecondsWhenTheBrokerStopsAnsweringAndKeepsTheRest() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker")); TcpRelay link = new TcpRelay(broker.port())) {
+            MqttConfig c = config("tcp://127.0.0.1:" + link.port(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
+                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                link.freeze(); // connected, but nothing is acknowledged any more
+                for (int seq = 1; seq <= 5; seq++) {
+                    AlarmEvent a = alarm("cam", seq);
+                    assertThat(publisher.acceptAlarm(a, AlarmJson.toJson(a, null))).isTrue();
+                }
+                long start = System.nanoTime();
+                publisher.close();
+                long closeMillis = (System.nanoTime() - start) / 1_000_000;
+                // The drain's 10 s, then at most 2 s each for the 'stopped' message and the disconnect.
+                assertThat(closeMillis).as("close waits for the drain cap, and not much longer")
+                        .isBetween(MqttPublisher.DRAIN_TIMEOUT_MILLIS - 500, MqttPublisher.DRAIN_TIMEOUT_MILLIS + 6_000);
+                assertThat(outbox.waitingCount()).as("kept for the next start").isEqualTo(5);
+            }
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.linewatch.config.MqttConfig;
 import io.linewatch.config.OutboxConfig;
 import io.linewatch.config.TlsConfig;
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.testing.LogLines;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.TestPki;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,10 @@ import java.util.List;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TLS with a client certificate, and a user name and password, against a real Mosquitto. */
-@Tag("broker")
 class MqttSecurityTest {
 
     @TempDir
@@ -72,6 +71,37 @@ class MqttSecurityTest {
                 consumer.close();
             }
         }
+    }
+
+    /** A broker whose certificate the daemon must refuse: never connected, the alarm kept, the reason logged. */
+    private void refused(TestPki trusted, TestPki served, String reason) throws Exception {
+        Path passwd = TestPki.passwordFile(dir, "linewatch", "s3cret");
+        try (Mosquitto broker = tlsBroker(dir, served, passwd); LogLines log = new LogLines()) {
+            MqttConfig c = secured("ssl://127.0.0.1:" + broker.port(), trusted, "linewatch",
+                    Files.writeString(dir.resolve("pw"), "s3cret\n"), dir.resolve("outbox"));
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
+                AlarmEvent a = MqttPublisherTest.alarm("cam", 1);
+                publisher.acceptAlarm(a, AlarmJson.toJson(a, null));
+                assertThat(publisher.awaitConnected(3_000)).isFalse();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !log.containing("cannot connect").isEmpty());
+                publisher.close();
+                assertThat(outbox.waitingCount()).as("the alarm waits for a broker it can trust").isEqualTo(1);
+                assertThat(log.containing("cannot connect")).allMatch(l -> l.contains(reason), "names the reason: " + reason);
+            }
+        }
+    }
+
+    @Test
+    void aBrokerCertificateFromAnotherCaIsRefusedWithTheReason() throws Exception {
+        refused(TestPki.create(dir.resolve("ours")), TestPki.create(dir.resolve("theirs")),
+                "PKIX path validation failed");
+    }
+
+    @Test
+    void aBrokerCertificateForAnotherHostIsRefusedWithTheReason() throws Exception {
+        TestPki elsewhere = TestPki.create(dir.resolve("pki"), "DNS:broker.elsewhere.example");
+        refused(elsewhere, elsewhere, "No subject alternative names matching IP address 127.0.0.1");
     }
 
     @Test

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code refused} lines), each camera's refusals are announced by a notice of its own, and the
  * refused numbers are a gap that no later alarm fills, across a full disk and a restart.
  */
-@Tag("broker")
 class OutboxRefusalTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * permitted). Each alarm still reaches the event log and the broker, without its snapshot, with one
  * log line naming the camera and the cause.
  */
-@Tag("broker")
 class SnapshotDiskFullTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

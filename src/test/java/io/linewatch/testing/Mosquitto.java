@@ -35,9 +35,19 @@ public final class Mosquitto implements AutoCloseable {
      * {@code allow_anonymous}, ...), one line each.
      */
     public static Mosquitto start(Path dir, String... listenerLines) throws IOException, InterruptedException {
-        Mosquitto m = new Mosquitto(dir, freePort(), listenerLines);
-        m.restart();
-        return m;
+        for (int attempt = 1; ; attempt++) {
+            Mosquitto m = new Mosquitto(dir, freePort(), listenerLines);
+            try {
+                m.restart();
+                return m;
+            } catch (IOException e) {
+                // The free port was taken between the probe and the broker's bind: another port.
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("Address already in use")) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir.resolve("mosquitto.log"));
+            }
+        }
     }
 
     /** Starts (again) on the same port, with the same persistence. */

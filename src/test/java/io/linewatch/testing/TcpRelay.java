@@ -21,6 +21,7 @@ public final class TcpRelay implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile boolean linked = true;
+    private volatile boolean frozen;
     private volatile int cuts;
 
     /** Listens on a free loopback port and relays every connection to {@code targetPort} on loopback. */
@@ -48,6 +49,14 @@ public final class TcpRelay implements AutoCloseable {
 
     public void restore() {
         linked = true;
+    }
+
+    /**
+     * Keeps every connection open but forwards nothing from now on, as a link that hangs without
+     * closing does: neither side hears of it until its own timeouts.
+     */
+    public void freeze() {
+        frozen = true;
     }
 
     /** How many times the link was cut. */
@@ -85,11 +94,16 @@ public final class TcpRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    while (frozen) {
+                        Thread.sleep(10);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
             } catch (IOException e) {
                 // the link was cut, or one side closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

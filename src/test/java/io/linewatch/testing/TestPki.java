@@ -27,12 +27,17 @@ public final class TestPki {
     }
 
     public static TestPki create(Path dir) throws IOException, InterruptedException {
+        return create(dir, "IP:127.0.0.1,DNS:localhost");
+    }
+
+    /** A CA whose server certificate names {@code serverNames} (openssl subjectAltName syntax) instead. */
+    public static TestPki create(Path dir, String serverNames) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         TestPki pki = new TestPki(dir);
         Path caKey = dir.resolve("ca-key.pem");
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", caKey.toString(), "-out", pki.ca.toString(), "-days", "2", "-subj", "/CN=linewatch-test-ca");
-        Path ext = Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        Path ext = Files.writeString(dir.resolve("server.ext"), "subjectAltName=" + serverNames + "\n");
         pki.sign(dir, "server", "localhost", pki.serverKey, pki.serverCert, caKey, ext);
         Path clientExt = Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         pki.sign(dir, "client", "linewatch", pki.clientKey, pki.clientCert, caKey, clientExt);
