@@ -153,7 +153,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             CameraConfig camera = config.cameras().get(i);
             try {
                 Camera opened = Camera.open(i, camera, TaskStages.pixelFormat(config.models().get(camera.model())),
-                        stats.get(i), cameraStates, watchdog);
+                        stats.get(i), cameraStates, watchdog, sinks.packetRing(camera));
                 cameras.put(i, opened);
                 byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(opened);
             } catch (CaptureException e) {
