@@ -281,6 +281,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     }
 
     @Override
+    public io.linewatch.sinks.ClipWriter clips() {
+        return sinks == null ? null : sinks.clips();
+    }
+
+    @Override
     public List<RingDepth> ringDepths() {
         return lanes.stream().map(l -> new RingDepth(l.lane().name(), l.ring().getBufferSize(), l.lane().depth()))
                 .toList();
