@@ -106,7 +106,7 @@ final class PacketDemuxer implements AutoCloseable {
         check(avformat_find_stream_info(format, (PointerPointer<?>) null), true);
         streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (PointerPointer<?>) null, 0);
         if (streamIndex < 0) {
-            throw new Failure("has no video stream", false);
+            throw new Failure("no video stream found (" + strerror(streamIndex) + ")", true);
         }
         stream = format.streams(streamIndex);
         AVCodecParameters par = stream.codecpar();
