@@ -4,6 +4,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.PacketRing;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.SourceStateListener;
 import java.nio.file.Path;
@@ -56,8 +57,15 @@ public final class Camera {
      */
     public static Camera open(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
                               SourceStateListener states, SourceWatchdog watchdog) throws CaptureException {
+        return open(index, config, format, stats, states, watchdog, null);
+    }
+
+    /** {@link #open}, keeping a file's packets in {@code packets} for clips (null: none kept). */
+    public static Camera open(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
+                              SourceStateListener states, SourceWatchdog watchdog, PacketRing packets)
+            throws CaptureException {
         try {
-            return prepare(index, config, format, stats, states, watchdog);
+            return prepare(index, config, format, stats, states, watchdog, packets);
         } catch (CaptureException e) {
             SourceStateMachine state = new SourceStateMachine(config.id(), states);
             state.moveTo(SourceState.CONNECTING, "opening " + config.source());
@@ -74,11 +82,18 @@ public final class Camera {
      */
     public static Camera prepare(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
                                  SourceStateListener states, SourceWatchdog watchdog) throws CaptureException {
+        return prepare(index, config, format, stats, states, watchdog, null);
+    }
+
+    private static Camera prepare(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
+                                  SourceStateListener states, SourceWatchdog watchdog, PacketRing packets)
+            throws CaptureException {
         if (config.kind().live()) {
             return new Camera(index, config, new LiveFrameSource(config, format), stats, states, watchdog);
         }
-        FrameSource file = new FileFrameSource(config.id(), Path.of(config.source()), config.loop(), format,
+        FileFrameSource file = new FileFrameSource(config.id(), Path.of(config.source()), config.loop(), format,
                 config.frameRate());
+        file.keepPackets(packets);
         file.open();
         return new Camera(index, config, file, stats, states, watchdog);
     }

@@ -1,15 +1,14 @@
 package io.linewatch.capture;
 
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.PacketRing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * gray already (gray16le/gray16be: FFV1 or raw video, or a 16-bit PGM/TIFF sequence named by an
  * image2 pattern such as {@code frames/%05d.pgm}); anything else is refused at open, since FFmpeg
  * would otherwise scale 8-bit video up to 16 bits without a word. A file that ends well before the
- * length it declares (truncated) is reported in one log line.
+ * length it declares (truncated) is reported in one log line. Demuxed and decoded by linewatch
+ * ({@link PacketDemuxer}): each packet is read once, kept for clips when asked ({@link #keepPackets}),
+ * and sent to the decoder. A frame larger than the size the file opened at is scaled to fit it.
  */
 public final class FileFrameSource implements FrameSource {
 
@@ -37,7 +38,8 @@ public final class FileFrameSource implements FrameSource {
     private final boolean loop;
     private final FrameEvent.PixelFormat format;
     private final Double sequenceFrameRate;
-    private FFmpegFrameGrabber grabber;
+    private PacketDemuxer demuxer;
+    private PacketRing packets;
     private int width;
     private int height;
     private long framesRead;
@@ -61,42 +63,50 @@ public final class FileFrameSource implements FrameSource {
         this.sequenceFrameRate = sequenceFrameRate;
     }
 
+    /**
+     * Keeps every packet read from the file in {@code ring} (for clips) before it goes to the
+     * decoder; call before {@link #open()}. Null: none kept.
+     */
+    public void keepPackets(PacketRing ring) {
+        this.packets = ring;
+    }
+
     @Override
     public void open() throws CaptureException {
         if (!exists()) {
             throw new CaptureException("camera " + cameraId + ": cannot open " + file + ": no such file", null);
         }
         FFmpegQuiet.install();
-        if (format == FrameEvent.PixelFormat.GRAY16) {
-            requireGray16();
-        }
-        grabber = newGrabber();
-        grabber.setPixelFormat(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
-                : avutil.AV_PIX_FMT_BGR24);
         try {
-            grabber.start();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            close();
-            throw new CaptureException("camera " + cameraId + ": cannot open " + file + ": "
-                    + FFmpegQuiet.reason(e), e);
+            demuxer = PacketDemuxer.open(file.toString(), isSequence() ? sequenceFrameRate : null);
+        } catch (PacketDemuxer.Failure e) {
+            throw new CaptureException("camera " + cameraId + ": "
+                    + (e.atOpen ? "cannot open " + file + ": " : file + " ") + e.getMessage(), null);
         }
-        width = grabber.getImageWidth();
-        height = grabber.getImageHeight();
-        if (width <= 0 || height <= 0) {
-            close();
-            throw new CaptureException("camera " + cameraId + ": " + file + " has no video stream", null);
+        if (format == FrameEvent.PixelFormat.GRAY16) {
+            int pixelFormat = demuxer.sourcePixelFormat();
+            if (pixelFormat != avutil.AV_PIX_FMT_GRAY16LE && pixelFormat != avutil.AV_PIX_FMT_GRAY16BE) {
+                close();
+                throw new CaptureException("camera " + cameraId + ": " + file + " holds " + describe(pixelFormat)
+                        + "; a thermal camera needs 16-bit gray radiometric frames (gray16le or gray16be: FFV1 or raw"
+                        + " video, a 16-bit PGM or TIFF sequence), never frames scaled up from fewer bits", null);
+            }
+        }
+        width = demuxer.width();
+        height = demuxer.height();
+        demuxer.decodeTo(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
+                : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(), this::grown);
+        if (packets != null) {
+            packets.begin(demuxer.stream());
+            demuxer.keepPackets(packets);
         }
     }
 
-    private FFmpegFrameGrabber newGrabber() {
-        FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-        // One decoder thread: frame threading would hold frames back (latency) and compete with the
-        // engine for cores; one camera's decode is a small share of a frame's cost.
-        g.setVideoOption("threads", "1");
-        if (isSequence() && sequenceFrameRate != null) {
-            g.setFrameRate(sequenceFrameRate);
-        }
-        return g;
+    /** One line for each new size larger than the opened one: its frames are scaled to fit. */
+    private void grown(int newWidth, int newHeight, int scaledWidth, int scaledHeight) {
+        LOG.warn("camera {}: from frame {} the source delivers {}x{}, more than it opened at ({}x{}); such frames"
+                + " are scaled to {}x{}", cameraId, framesRead, newWidth, newHeight, width, height, scaledWidth,
+                scaledHeight);
     }
 
     private boolean isSequence() {
@@ -121,33 +131,6 @@ public final class FileFrameSource implements FrameSource {
         return false;
     }
 
-    /**
-     * Refuses a source whose own pixel format is not 16-bit gray: decoded as it is (no conversion
-     * asked for), the decoder says what the file holds.
-     */
-    private void requireGray16() throws CaptureException {
-        FFmpegFrameGrabber probe = newGrabber();
-        probe.setImageMode(FrameGrabber.ImageMode.RAW);
-        int pixelFormat;
-        try {
-            probe.start();
-            pixelFormat = probe.getPixelFormat();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            throw new CaptureException("camera " + cameraId + ": cannot open " + file + ": "
-                    + FFmpegQuiet.reason(e), e);
-        } finally {
-            closeQuietly(probe);
-        }
-        if (pixelFormat < 0) {
-            throw new CaptureException("camera " + cameraId + ": " + file + " has no video stream", null);
-        }
-        if (pixelFormat != avutil.AV_PIX_FMT_GRAY16LE && pixelFormat != avutil.AV_PIX_FMT_GRAY16BE) {
-            throw new CaptureException("camera " + cameraId + ": " + file + " holds " + describe(pixelFormat)
-                    + "; a thermal camera needs 16-bit gray radiometric frames (gray16le or gray16be: FFV1 or raw"
-                    + " video, a 16-bit PGM or TIFF sequence), never frames scaled up from fewer bits", null);
-        }
-    }
-
     /** "8-bit yuv420p", from FFmpeg's description of a pixel format. */
     private static String describe(int pixelFormat) {
         AVPixFmtDescriptor d = avutil.av_pix_fmt_desc_get(pixelFormat);
@@ -157,7 +140,7 @@ public final class FileFrameSource implements FrameSource {
         return d.comp(0).depth() + "-bit " + d.name().getString() + " frames";
     }
 
-    /** The width the file opened with; a stream that changes resolution later may deliver others. */
+    /** The width the file opened with; larger frames later are scaled to fit it. */
     @Override
     public int width() {
         return width;
@@ -170,7 +153,7 @@ public final class FileFrameSource implements FrameSource {
 
     @Override
     public double frameRate() {
-        return grabber.getFrameRate();
+        return demuxer.frameRate();
     }
 
     @Override
@@ -181,24 +164,29 @@ public final class FileFrameSource implements FrameSource {
     @Override
     public Frame next() throws CaptureException {
         try {
-            Frame frame = grabber.grabImage();
+            Frame frame = demuxer.next();
             if (frame == null) {
                 reportIfTruncated();
             }
             if (frame == null && loop) {
-                grabber.setTimestamp(0);
-                frame = grabber.grabImage();
+                demuxer.rewind();
+                if (packets != null) {
+                    packets.begin(demuxer.stream());
+                }
+                frame = demuxer.next();
+            }
+            if (frame == null && packets != null) {
+                packets.end();
             }
             framesRead++;
             return frame;
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            throw new CaptureException("camera " + cameraId + ": cannot decode " + file + ": "
-                    + FFmpegQuiet.reason(e), e);
+        } catch (PacketDemuxer.Failure e) {
+            throw new CaptureException("camera " + cameraId + ": cannot decode " + file + ": " + e.getMessage(), e);
         }
     }
 
     private void reportIfTruncated() {
-        long declared = grabber.getLengthInFrames();
+        long declared = demuxer.lengthInFrames();
         if (framesRead > 0 && declared > 0 && framesRead < declared * TRUNCATED_SHARE) {
             LOG.warn("camera {}: {} ended after {} frames of the {} it declares: the file is truncated", cameraId,
                     file, framesRead, declared);
@@ -208,17 +196,12 @@ public final class FileFrameSource implements FrameSource {
 
     @Override
     public void close() {
-        if (grabber != null) {
-            closeQuietly(grabber);
-            grabber = null;
+        if (packets != null) {
+            packets.end();
         }
-    }
-
-    private static void closeQuietly(FFmpegFrameGrabber g) {
-        try {
-            g.close();
-        } catch (FrameGrabber.Exception e) {
-            // closing after a failure: nothing more to report
+        if (demuxer != null) {
+            demuxer.close();
+            demuxer = null;
         }
     }
 }

@@ -5,15 +5,27 @@ package io.linewatch.config;
  *
  * @param eventLog     JSONL file, one alarm event per line; relative to the working directory
  * @param snapshotsDir folder for the annotated JPEG of each alarm event
+ * @param clips        the evidence clips around each raised alarm (off by default)
  */
-public record SinksConfig(String eventLog, String snapshotsDir) {
+public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips) {
 
     public SinksConfig {
         eventLog = eventLog == null ? "events.jsonl" : eventLog;
         snapshotsDir = snapshotsDir == null ? "snapshots" : snapshotsDir;
+        clips = clips == null ? ClipsConfig.defaults() : clips;
+    }
+
+    /** Event log and snapshots, without clips. */
+    public SinksConfig(String eventLog, String snapshotsDir) {
+        this(eventLog, snapshotsDir, null);
     }
 
     static SinksConfig defaults() {
         return new SinksConfig(null, null);
+    }
+
+    /** A copy with another clips section. */
+    public SinksConfig withClips(ClipsConfig newClips) {
+        return new SinksConfig(eventLog, snapshotsDir, newClips);
     }
 }

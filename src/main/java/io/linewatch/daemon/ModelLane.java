@@ -87,7 +87,7 @@ final class ModelLane {
         Sinks s = shared.sinks();
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(s.eventLog(),
                 new SnapshotWriter(Path.of(shared.config().sinks().snapshotsDir()), task.snapshots()), s.mqtt(),
-                shared.latency(), shared.listener())));
+                shared.latency(), shared.listener(), s.clips())));
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
         }

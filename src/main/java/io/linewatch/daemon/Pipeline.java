@@ -153,7 +153,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             CameraConfig camera = config.cameras().get(i);
             try {
                 Camera opened = Camera.open(i, camera, TaskStages.pixelFormat(config.models().get(camera.model())),
-                        stats.get(i), cameraStates, watchdog);
+                        stats.get(i), cameraStates, watchdog, sinks.packetRing(camera));
                 cameras.put(i, opened);
                 byModel.computeIfAbsent(camera.model(), m -> new ArrayList<>()).add(opened);
             } catch (CaptureException e) {
@@ -278,6 +278,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public MqttPublisher mqtt() {
         return sinks == null ? null : sinks.mqtt();
+    }
+
+    @Override
+    public io.linewatch.sinks.ClipWriter clips() {
+        return sinks == null ? null : sinks.clips();
     }
 
     @Override

@@ -43,4 +43,9 @@ public interface PipelineView {
 
     /** The MQTT publisher, or null when MQTT is off. */
     MqttPublisher mqtt();
+
+    /** The evidence clip writer (its folder's usage and deletions), or null when clips are off. */
+    default io.linewatch.sinks.ClipWriter clips() {
+        return null;
+    }
 }

@@ -1,8 +1,11 @@
 package io.linewatch.daemon;
 
+import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.pipeline.PacketRing;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.sinks.ClipWriter;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
@@ -27,6 +30,7 @@ final class Sinks implements AutoCloseable {
     private DetectionLogHandler.Output resultsLog;
     private Outbox outbox;
     private MqttPublisher mqtt;
+    private ClipWriter clips;
 
     private Sinks() {
     }
@@ -41,6 +45,7 @@ final class Sinks implements AutoCloseable {
         try {
             sinks.openFiles(config, resultsLog);
             sinks.openMqtt(config, cameraStates);
+            sinks.openClips(config);
             return sinks;
         } catch (StartupException e) {
             sinks.close();
@@ -70,6 +75,37 @@ final class Sinks implements AutoCloseable {
             throw new StartupException(e.getMessage(), e);
         }
         cameraStates.subscribe(mqtt);
+    }
+
+    private void openClips(LinewatchConfig config) throws StartupException {
+        if (!config.sinks().clips().enabled()) {
+            return;
+        }
+        try {
+            clips = ClipWriter.start(config.sinks().clips(), this::clipDone);
+        } catch (SinkException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** A clip's message: to the outbox (when MQTT is on), then the event log. */
+    private void clipDone(String camera, String json) {
+        if (mqtt != null) {
+            mqtt.acceptClip(camera, json);
+        }
+        if (eventLog != null) {
+            eventLog.append(json);
+        }
+    }
+
+    /** The clip writer, or null when clips are off. */
+    ClipWriter clips() {
+        return clips;
+    }
+
+    /** The ring a file camera's capture keeps its packets in for clips, or null when clips are off. */
+    PacketRing packetRing(CameraConfig camera) {
+        return clips == null || camera.kind().live() ? null : clips.ring(camera.id());
     }
 
     /** Has the publisher report the cameras' states and alarms on the daemon's retained status topic. */
@@ -113,6 +149,7 @@ final class Sinks implements AutoCloseable {
     /** Stops the publisher, then closes the outbox and the logs. */
     @Override
     public void close() {
+        closeQuietly(clips);
         if (mqtt != null) {
             mqtt.close();
         }

@@ -37,6 +37,7 @@ final class PipelineMetrics {
         stages(t, pipeline.stageStats());
         rings(t, pipeline.ringDepths());
         mqtt(t, pipeline.outbox(), pipeline.mqtt());
+        clips(t, pipeline.clips());
         jvm(t);
         return t.toString();
     }
@@ -116,6 +117,24 @@ final class PipelineMetrics {
         for (PipelineView.RingDepth r : rings) {
             t.sample("linewatch_ring_slots", r.slots(), "lane", r.lane());
         }
+    }
+
+    private static void clips(PrometheusText t, io.linewatch.sinks.ClipWriter clips) {
+        if (clips == null) {
+            return;
+        }
+        t.family("linewatch_clips_bytes", "gauge", "Bytes of finished clips (and sidecars) in the clips folder.")
+                .sample("linewatch_clips_bytes", clips.store().usedBytes.get());
+        t.family("linewatch_clips_max_bytes", "gauge", "The clips folder's budget (sinks.clips.max_bytes).")
+                .sample("linewatch_clips_max_bytes", clips.store().maxBytes());
+        t.family("linewatch_clips_written_total", "counter", "Clips written whole.")
+                .sample("linewatch_clips_written_total", clips.written.get());
+        t.family("linewatch_clips_failed_total", "counter", "Clips that could not be written (their alarms went out).")
+                .sample("linewatch_clips_failed_total", clips.failed.get());
+        t.family("linewatch_clips_deleted_total", "counter", "Clips deleted for the budget or the age limit.")
+                .sample("linewatch_clips_deleted_total", clips.store().deleted.get());
+        t.family("linewatch_clips_deleted_bytes_total", "counter", "Bytes deleted for the budget or the age limit.")
+                .sample("linewatch_clips_deleted_bytes_total", clips.store().deletedBytes.get());
     }
 
     private static void mqtt(PrometheusText t, Outbox outbox, MqttPublisher mqtt) {

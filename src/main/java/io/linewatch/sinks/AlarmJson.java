@@ -21,6 +21,29 @@ public final class AlarmJson {
     private AlarmJson() {
     }
 
+    /**
+     * One line of JSON with the event's {@code clip} (path, start, end: the media it will cover, as
+     * times of the event's clock), or {@code "clip":null} when none is written for it.
+     */
+    public static String toJson(AlarmEvent e, String snapshot, ClipWriter.Planned clip) {
+        String json = toJson(e, snapshot);
+        String part;
+        if (clip == null) {
+            part = "\"clip\":null";
+        } else {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("path", clip.path().toString());
+            c.put("start", clip.start().toString());
+            c.put("end", clip.end().toString());
+            try {
+                part = "\"clip\":" + JSON.writeValueAsString(c);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return json.substring(0, json.length() - 1) + "," + part + "}";
+    }
+
     /** One line of JSON; {@code snapshot} is the snapshot's path, or null when there is none. */
     public static String toJson(AlarmEvent e, String snapshot) {
         Map<String, Object> m = new LinkedHashMap<>();

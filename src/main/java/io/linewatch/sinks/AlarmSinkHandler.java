@@ -28,6 +28,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
     private final MqttPublisher mqtt;
     private final LatencyStats latency;
     private final AlarmListener listener;
+    private final ClipWriter clips;
 
     /** Told of every accepted alarm event once it is logged (the CLI prints them); called on the sink thread. */
     @FunctionalInterface
@@ -43,6 +44,13 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
      */
     public AlarmSinkHandler(EventLog eventLog, SnapshotWriter snapshots, MqttPublisher mqtt,
                             LatencyStats latency, AlarmListener listener) {
+        this(eventLog, snapshots, mqtt, latency, listener, null);
+    }
+
+    /** @param clips writes each raised alarm's clip, named in the event; null for none */
+    public AlarmSinkHandler(EventLog eventLog, SnapshotWriter snapshots, MqttPublisher mqtt,
+                            LatencyStats latency, AlarmListener listener, ClipWriter clips) {
+        this.clips = clips;
         this.eventLog = eventLog;
         this.snapshots = snapshots;
         this.mqtt = mqtt;
@@ -63,7 +71,9 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
             return;
         }
         for (AlarmEvent alarm : event.alarms) {
-            String json = AlarmJson.toJson(alarm, snapshot(alarm, event));
+            String json = clips == null || alarm.type() != AlarmEvent.Type.RAISED
+                    ? AlarmJson.toJson(alarm, snapshot(alarm, event))
+                    : AlarmJson.toJson(alarm, snapshot(alarm, event), clips.request(alarm, event.mediaMicros));
             boolean accepted = mqtt == null || mqtt.acceptAlarm(alarm, json);
             if (eventLog != null) {
                 eventLog.append(accepted ? json : AlarmJson.refused(alarm));

@@ -113,6 +113,20 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         return false;
     }
 
+    /** Journals a clip message (an alarm's clip is on disk, or failed); false when the outbox refused it. */
+    public boolean acceptClip(String camera, String json) {
+        try {
+            if (outbox.append(Outbox.Entry.clip(config.topicFor(identity, camera), json.getBytes(StandardCharsets.UTF_8)))
+                    != null) {
+                return true;
+            }
+            LOG.error("camera {}: clip message refused: outbox {} is full", camera, outbox.dir());
+        } catch (SinkException e) {
+            LOG.error("camera {}: clip message refused: {}", camera, e.getMessage());
+        }
+        return false;
+    }
+
     /** Journals an overflow notice for each camera with refusals no notice counts yet; those that fail wait. */
     private synchronized void announceRefusals() {
         outbox.unannounced().forEach((camera, marks) -> {

@@ -157,6 +157,11 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.ALARM, topic, false, "overflow/" + camera, camera, lastRefusedSeq, payload, true);
         }
 
+        /** A clip message (an alarm's evidence is on disk): never replaced, refused past the bound. */
+        public static Entry clip(String topic, byte[] payload) {
+            return new Entry(Kind.ALARM, topic, false, "", "", 0, payload, false);
+        }
+
         /** The daemon's status for its retained topic: replaces the earlier status while it waits. */
         public static Entry status(String topic, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, "status", "", 0, payload, false);

@@ -102,7 +102,8 @@ class BadInputTest {
 
     /**
      * The lane's slots hold the largest frame its cameras opened with (640x480 here): a stream that
-     * changes to a size within that goes on, one that grows beyond it has those frames dropped.
+     * changes to a size within that goes on; a file that grows beyond the size it opened at has those
+     * frames scaled to fit (aspect kept), with one line, instead of dropped.
      */
     @Test
     void aStreamThatChangesResolutionMidwayKeepsItsCameraRunning() throws Exception {
@@ -117,16 +118,16 @@ class BadInputTest {
             pipeline = runDaemon(config(Map.of("shrinks", shrinks, "changes", changes, "outgrows", outgrows), Map.of(),
                     Map.of()), null);
             assertThat(log.containing("camera outgrows: from frame")).containsExactly("camera outgrows: from frame 30 the source"
-                    + " delivers 800x600, more than the ring's slots hold (it opened at 320x240); such frames are"
-                    + " dropped (too large)");
+                    + " delivers 800x600, more than it opened at (320x240); such frames are scaled to 320x240");
             assertThat(log.containing("camera shrinks")).isEmpty();
-            assertThat(log.containing("camera changes")).isEmpty();
+            assertThat(log.containing("camera changes: from frame")).containsExactly("camera changes: from frame 30 the"
+                    + " source delivers 640x480, more than it opened at (320x240); such frames are scaled to 320x240");
         }
         assertAccountedFor(pipeline);
         assertThat(stats(pipeline, "shrinks").inferred.get()).isEqualTo(60);
         assertThat(stats(pipeline, "changes").inferred.get()).isEqualTo(60);
-        assertThat(stats(pipeline, "outgrows").inferred.get()).isEqualTo(30);
-        assertThat(stats(pipeline, "outgrows").droppedTooLarge.get()).isEqualTo(30);
+        assertThat(stats(pipeline, "outgrows").inferred.get()).isEqualTo(60);
+        assertThat(stats(pipeline, "outgrows").droppedTooLarge.get()).isZero();
     }
 
     @Test

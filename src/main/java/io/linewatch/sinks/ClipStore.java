@@ -1,0 +1,129 @@
+package io.linewatch.sinks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clips folder and its budget: at most {@code maxBytes} of finished clips (and their sidecars),
+ * none older than {@code maxAgeMillis}; the oldest go first. Unfinished clips ({@code *.part}) left
+ * by a crash are removed at start. Counts what it holds and deletes, for {@code /metrics}. Used by
+ * the clip writer's thread; the counters may be read from any thread.
+ */
+public final class ClipStore {
+
+    static final String PART = ".part";
+    private static final Logger LOG = LoggerFactory.getLogger(ClipStore.class);
+
+    private final Path dir;
+    private final long maxBytes;
+    private final long maxAgeMillis;
+    /** Bytes of finished clips (and sidecars) in the folder. */
+    public final AtomicLong usedBytes = new AtomicLong();
+    public final AtomicLong deleted = new AtomicLong();
+    public final AtomicLong deletedBytes = new AtomicLong();
+
+    ClipStore(Path dir, long maxBytes, long maxAgeMillis) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.maxAgeMillis = maxAgeMillis;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Removes what a crash left half-written, then applies the budget. */
+    void open() throws IOException {
+        Files.createDirectories(dir);
+        int removed = 0;
+        for (Path p : files()) {
+            if (p.getFileName().toString().endsWith(PART)) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            LOG.warn("clips {}: removed {} unfinished clip(s) left by the last run", dir, removed);
+        }
+        enforce();
+    }
+
+    /** Deletes the oldest finished clips until the folder is within its bytes and age. */
+    void enforce() {
+        enforce(null);
+    }
+
+    /**
+     * Deletes the oldest finished clips until the folder is within its bytes and age, never
+     * {@code keep} (the clip just finished, which its alarms name; alone it may exceed the budget).
+     */
+    void enforce(Path keep) {
+        try {
+            List<Path> kept = new ArrayList<>();
+            for (Path p : files()) {
+                if (!p.getFileName().toString().endsWith(PART)) {
+                    kept.add(p);
+                }
+            }
+            kept.sort(Comparator.comparingLong(ClipStore::modified));
+            long total = 0;
+            for (Path p : kept) {
+                total += size(p);
+            }
+            long oldestAllowed = maxAgeMillis > 0 ? System.currentTimeMillis() - maxAgeMillis : Long.MIN_VALUE;
+            for (Path p : kept) {
+                if (total <= maxBytes && modified(p) >= oldestAllowed) {
+                    break;
+                }
+                if (p.equals(keep)) {
+                    continue;
+                }
+                long size = size(p);
+                if (Files.deleteIfExists(p)) {
+                    total -= size;
+                    if (!p.getFileName().toString().endsWith(ClipWriter.SIDECAR)) {
+                        deleted.incrementAndGet();
+                    }
+                    deletedBytes.addAndGet(size);
+                }
+            }
+            usedBytes.set(total);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("clips {}: cannot apply the budget: {}", dir, e.getMessage());
+        }
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,397 @@
+package io.linewatch.sinks;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.config.ClipsConfig;
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.PacketRing;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the evidence clip of each raised alarm, on a thread of its own ({@code lw-clips}): the
+ * camera's packets from the key frame at or before {@code pre_seconds} ahead of the alarm to
+ * {@code post_seconds} after it, remuxed without re-encoding (MP4 for H.264/H.265, Matroska for
+ * FFV1 and the rest). An alarm raised while its camera's clip is still open extends that clip. A
+ * clip is written under a temporary name, forced to disk and renamed; then each of its alarms gets a
+ * {@code clip} message ({@link Completion}). A clip that cannot be written (a full disk) is logged
+ * and announced as failed; it never holds up an alarm. {@link #request} is called by sink threads.
+ */
+public final class ClipWriter implements AutoCloseable {
+
+    public static final String NAME = "clips";
+    static final String SIDECAR = ".frames.jsonl";
+    private static final Logger LOG = LoggerFactory.getLogger(ClipWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long IDLE_MILLIS = 10;
+    private static final int PACKETS_PER_STEP = 64;
+    /** How far capture may run ahead of the alarm stage (a ring of frames), on top of pre_seconds. */
+    private static final long LAG_ALLOWANCE_MICROS = 10_000_000L;
+
+    /** Told when a clip is complete (or failed): the {@code clip} message of one of its alarms. */
+    @FunctionalInterface
+    public interface Completion {
+        void clipDone(String camera, String json);
+    }
+
+    /**
+     * What a raised event says of its clip: where it will be, and the media span it covers
+     * (as times of the event's clock).
+     */
+    public record Planned(Path path, Instant start, Instant end) {
+    }
+
+    private final ClipsConfig config;
+    private final ClipStore store;
+    private final Completion completion;
+    private final Map<String, PacketRing> rings = new ConcurrentHashMap<>();
+    private final Map<String, Clip> open = new LinkedHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    public final AtomicLong written = new AtomicLong();
+    public final AtomicLong failed = new AtomicLong();
+
+    private ClipWriter(ClipsConfig config, Completion completion) {
+        this.config = config;
+        this.completion = completion;
+        this.store = new ClipStore(Path.of(config.dir()), config.maxBytes(),
+                Math.round(config.maxAgeHours() * 3_600_000.0));
+        this.thread = new Thread(this::run, "lw-clips");
+        this.thread.setDaemon(true);
+    }
+
+    /** Opens the clips folder (removing what a crash left half-written) and starts the thread. */
+    public static ClipWriter start(ClipsConfig config, Completion completion) throws SinkException {
+        ClipWriter w = new ClipWriter(config, completion);
+        try {
+            w.store.open();
+        } catch (IOException e) {
+            throw new SinkException("clips: cannot open " + config.dir() + ": " + e.getMessage(), e);
+        }
+        w.thread.start();
+        return w;
+    }
+
+    /** The packet ring a camera's capture fills (made on first use). */
+    public PacketRing ring(String camera) {
+        return rings.computeIfAbsent(camera, c -> new PacketRing(c,
+                Math.round(config.preSeconds() * 1e6) + LAG_ALLOWANCE_MICROS, config.bufferBytes()));
+    }
+
+    public ClipStore store() {
+        return store;
+    }
+
+    /**
+     * Plans the clip of a raised alarm decided by the frame at {@code eventMicros} of media time, or
+     * extends its camera's open clip; null when the camera keeps no packets (yet).
+     */
+    public synchronized Planned request(AlarmEvent alarm, long eventMicros) {
+        PacketRing ring = rings.get(alarm.camera());
+        if (ring == null) {
+            return null;
+        }
+        long pre = Math.round(config.preSeconds() * 1e6);
+        long post = Math.round(config.postSeconds() * 1e6);
+        Clip clip = open.get(alarm.camera());
+        if (clip == null || clip.closing || eventMicros - pre > clip.endMicros) {
+            long start = ring.startIndex(eventMicros - pre);
+            if (start < 0) {
+                return null;
+            }
+            clip = new Clip(ring, alarm, start, eventMicros + post);
+            open.put(alarm.camera(), clip);
+        } else {
+            clip.endMicros = Math.max(clip.endMicros, eventMicros + post);
+        }
+        clip.alarms.add(alarm);
+        clip.eventMicros.put(alarm.id(), eventMicros);
+        Instant t = alarm.time();
+        return new Planned(clip.path, t.plusNanos((clip.startMicros - eventMicros) * 1000),
+                t.plusNanos(post * 1000));
+    }
+
+    private void run() {
+        while (true) {
+            List<Clip> clips;
+            synchronized (this) {
+                clips = new ArrayList<>(open.values());
+            }
+            if (!running && clips.isEmpty()) {
+                return;
+            }
+            boolean progress = false;
+            for (Clip clip : clips) {
+                progress |= step(clip);
+            }
+            if (!progress) {
+                try {
+                    Thread.sleep(IDLE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Writes what packets are there; finishes the clip at its end. True when it did something. */
+    private boolean step(Clip clip) {
+        String end = null;
+        int n = 0;
+        try {
+            while (n < PACKETS_PER_STEP && end == null) {
+                PacketRing.Read r = clip.ring.read(clip.next, clip.scratch);
+                if (r == PacketRing.Read.NOT_YET) {
+                    break;
+                }
+                if (r == PacketRing.Read.GONE) {
+                    end = clip.next > 0 && clip.packets > 0 ? "source ended" : "packets let go before written";
+                } else if (clip.scratch.dtsMicros > endMicros(clip) || clip.scratch.stream != clip.stream) {
+                    end = "complete";
+                } else {
+                    clip.write(clip.scratch);
+                    clip.next++;
+                    n++;
+                }
+            }
+            if (end != null) {
+                finish(clip, end);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(clip, e.getMessage());
+            return true;
+        }
+        return n > 0 || end != null;
+    }
+
+    private synchronized long endMicros(Clip clip) {
+        return clip.endMicros;
+    }
+
+    private void finish(Clip clip, String how) throws IOException {
+        synchronized (this) {
+            clip.closing = true;
+            open.remove(clip.camera, clip);
+        }
+        clip.close();
+        if (clip.packets == 0) {
+            fail(clip, "no packets to write (" + how + ")");
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(clip.temp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(clip.temp, clip.path, StandardCopyOption.ATOMIC_MOVE);
+        forceFolder(clip.path.getParent());
+        written.incrementAndGet();
+        long bytes = Files.size(clip.path);
+        store.enforce(clip.path);
+        for (AlarmEvent alarm : clip.alarms) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("path", clip.path.toString());
+            detail.put("start", alarm.time().plusNanos((clip.startMicros - clip.eventMicros(alarm)) * 1000).toString());
+            detail.put("end", alarm.time().plusNanos((clip.lastMicros - clip.eventMicros(alarm)) * 1000).toString());
+            detail.put("packets", clip.packets);
+            detail.put("bytes", bytes);
+            detail.put("ended", how);
+            completion.clipDone(alarm.camera(), message(alarm, detail));
+        }
+    }
+
+    private void fail(Clip clip, String why) {
+        synchronized (this) {
+            clip.closing = true;
+            open.remove(clip.camera, clip);
+        }
+        clip.close();
+        try {
+            Files.deleteIfExists(clip.temp);
+        } catch (IOException e) {
+            // the next start removes it
+        }
+        failed.incrementAndGet();
+        LOG.error("camera {}: clip {} not written (the alarm stands without it): {}", clip.camera, clip.path, why);
+        for (AlarmEvent alarm : clip.alarms) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("path", null);
+            detail.put("error", why);
+            completion.clipDone(alarm.camera(), message(alarm, detail));
+        }
+    }
+
+    /** The {@code clip} message: its own id, the event's id, and the clip as written (or why not). */
+    private static String message(AlarmEvent alarm, Map<String, Object> clip) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", AlarmJson.SCHEMA);
+        m.put("id", UUID.randomUUID().toString());
+        m.put("type", "clip");
+        m.put("event_id", alarm.id());
+        m.put("site", alarm.site());
+        m.put("node", alarm.node());
+        m.put("camera", alarm.camera());
+        m.put("seq", alarm.seq());
+        m.put("time", Instant.now().toString());
+        m.put("rule", alarm.rule());
+        m.put("clip", clip);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void forceFolder(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not every file system lets a folder be forced; the rename is as durable as it allows
+        }
+    }
+
+    /** Finishes the clips still open with the packets their sources delivered, then stops the thread. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One clip being written: its packets so far, the alarms it serves, its native muxer. */
+    private final class Clip {
+        final String camera;
+        final PacketRing ring;
+        final PacketRing.Stream stream;
+        final Path path;
+        final Path temp;
+        final List<AlarmEvent> alarms = new ArrayList<>();
+        final Map<String, Long> eventMicros = new LinkedHashMap<>();
+        final PacketRing.Packet scratch = new PacketRing.Packet();
+        long next;
+        long endMicros;
+        long startMicros;
+        long lastMicros;
+        long packets;
+        boolean closing;
+        private AVFormatContext out;
+        private AVPacket packet;
+        private AVRational sourceTimeBase;
+        private AVRational outTimeBase;
+        private long offset;
+
+        Clip(PacketRing ring, AlarmEvent first, long startIndex, long endMicros) {
+            this.camera = first.camera();
+            this.ring = ring;
+            this.next = startIndex;
+            this.endMicros = endMicros;
+            PacketRing.Read r = ring.read(startIndex, scratch);
+            this.stream = scratch.stream;
+            this.startMicros = r == PacketRing.Read.COPIED ? scratch.ptsMicros : 0;
+            String codec = stream == null ? "" : stream.codecName();
+            String ext = codec.equals("h264") || codec.equals("hevc") ? ".mp4" : ".mkv";
+            this.path = store.dir().resolve(camera).resolve(String.format(Locale.ROOT, "%06d-%s%s", first.seq(),
+                    first.id().substring(0, 8), ext));
+            this.temp = path.resolveSibling(path.getFileName() + ClipStore.PART);
+        }
+
+        long eventMicros(AlarmEvent alarm) {
+            return eventMicros.getOrDefault(alarm.id(), startMicros);
+        }
+
+        void write(PacketRing.Packet p) throws IOException {
+            if (out == null) {
+                openOutput(p);
+            }
+            check(av_new_packet(packet, p.size), "packet");
+            packet.data().position(0).put(p.data, 0, p.size);
+            packet.pts(p.pts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : p.pts - offset);
+            packet.dts(p.dts == AV_NOPTS_VALUE ? AV_NOPTS_VALUE : p.dts - offset);
+            packet.duration(p.duration);
+            packet.flags(p.key ? AV_PKT_FLAG_KEY : 0);
+            packet.stream_index(0);
+            av_packet_rescale_ts(packet, sourceTimeBase, outTimeBase);
+            check(av_interleaved_write_frame(out, packet), "write");
+            packets++;
+            lastMicros = Math.max(lastMicros, p.ptsMicros);
+        }
+
+        private void openOutput(PacketRing.Packet first) throws IOException {
+            Files.createDirectories(path.getParent());
+            store.enforce();
+            out = new AVFormatContext(null);
+            check(avformat_alloc_output_context2(out, null, path.toString().endsWith(".mp4") ? "mp4" : "matroska",
+                    temp.toString()), "output");
+            AVStream st = avformat_new_stream(out, null);
+            check(avcodec_parameters_copy(st.codecpar(), stream.parameters()), "codec parameters");
+            st.codecpar().codec_tag(0);
+            sourceTimeBase = av_make_q(stream.timeBaseNum(), stream.timeBaseDen());
+            st.time_base(sourceTimeBase);
+            AVIOContext pb = new AVIOContext(null);
+            check(avio_open(pb, temp.toString(), AVIO_FLAG_WRITE), "open " + temp);
+            out.pb(pb);
+            check(avformat_write_header(out, (AVDictionary) null), "header");
+            outTimeBase = st.time_base();
+            packet = av_packet_alloc();
+            offset = first.dts != AV_NOPTS_VALUE ? first.dts : first.pts;
+            startMicros = first.ptsMicros;
+        }
+
+        /** Writes the trailer (when anything was written) and frees the muxer. */
+        void close() {
+            if (out == null) {
+                return;
+            }
+            try {
+                if (packets > 0) {
+                    av_write_trailer(out);
+                }
+            } finally {
+                if (out.pb() != null) {
+                    avio_closep(out.pb());
+                }
+                avformat_free_context(out);
+                out = null;
+                av_packet_free(packet);
+            }
+        }
+
+        private void check(int ret, String what) throws IOException {
+            if (ret < 0) {
+                byte[] text = new byte[256];
+                av_strerror(ret, text, text.length);
+                int end = 0;
+                while (end < text.length && text[end] != 0) {
+                    end++;
+                }
+                throw new IOException(what + ": " + new String(text, 0, end, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+}

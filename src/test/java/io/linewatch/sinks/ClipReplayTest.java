@@ -1,0 +1,199 @@
+package io.linewatch.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.testing.Cli;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.Shipped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Evidence clips against the shipped clips, checked with the FFmpeg command line: every raised event
+ * names a clip that exists, starts at most one GOP before pre_seconds ahead of the event, lasts
+ * through post_seconds (or the source's end), holds the source's own packets byte for byte, and is
+ * followed by a clip message on MQTT and in the log; thermal clips keep their 16-bit counts; the
+ * disk budget holds while every alarm still goes out.
+ */
+@Tag("broker")
+class ClipReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final double PRE = 3.0;
+    private static final double POST = 2.0;
+
+    @TempDir
+    Path dir;
+
+    /** One packet as ffprobe sees it. */
+    record Pkt(double pts, boolean key, String hash) {
+    }
+
+    @Test
+    void everyRaisedAlarmOfTheConveyorHasAClipOfTheSourcesOwnPackets() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
+            Path config = Shipped.exampleConfig(dir, broker.url(), "snapshots_dir: " + dir.resolve("snapshots"),
+                    "snapshots_dir: " + dir.resolve("snapshots") + clips(dir.resolve("clips"), 1L << 30));
+            Cli.Result r = Cli.run("replay", "--config", config.toString(), Shipped.CLIP.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+
+            List<JsonNode> events = read(dir.resolve("events.jsonl"));
+            List<JsonNode> raised = ofType(events, "raised");
+            List<JsonNode> clipMessages = ofType(events, "clip");
+            assertThat(raised).hasSizeGreaterThanOrEqualTo(5);
+            List<Pkt> source = packets(Shipped.CLIP);
+            double gop = longestGop(source);
+            List<Double> framePts = source.stream().map(Pkt::pts).sorted().toList();
+            double sourceEnd = framePts.get(framePts.size() - 1);
+            for (JsonNode e : raised) {
+                Path clip = Path.of(e.get("clip").get("path").asText());
+                assertThat(clip).as("clip of %s", e).exists().hasExtension("mp4");
+                List<Pkt> got = packets(clip);
+                int at = Collections.indexOfSubList(source.stream().map(Pkt::hash).toList(),
+                        got.stream().map(Pkt::hash).toList());
+                assertThat(at).as("clip %s: its packets, byte for byte, are a run of the source's", clip)
+                        .isGreaterThanOrEqualTo(0);
+                assertThat(got.get(0).key()).isTrue();
+                double eventPts = framePts.get(e.get("frame").asInt());
+                double first = source.get(at).pts();
+                assertThat(first).as("clip %s starts (s)", clip).isLessThanOrEqualTo(eventPts - PRE + 1e-6)
+                        .isGreaterThanOrEqualTo(Math.min(eventPts - PRE, 0) > -PRE ? Math.max(0, eventPts - PRE - gop)
+                                : 0);
+                double last = source.subList(at, at + got.size()).stream().mapToDouble(Pkt::pts).max().orElseThrow();
+                assertThat(last).as("clip %s ends (s)", clip).isGreaterThanOrEqualTo(Math.min(eventPts + POST,
+                        sourceEnd) - 0.041);
+                assertThat(clipMessages).as("clip message of %s", e.get("id"))
+                        .anyMatch(m -> m.get("event_id").asText().equals(e.get("id").asText())
+                                && m.get("clip").get("path").asText().equals(clip.toString()));
+            }
+            List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
+            assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
+        }
+    }
+
+    @Test
+    void thermalClipsKeepTheSourcesCountsFrameForFrame() throws Exception {
+        Path config = Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, null,
+                "snapshots_dir: " + dir.resolve("snapshots"),
+                "snapshots_dir: " + dir.resolve("snapshots") + clips(dir.resolve("clips"), 1L << 30));
+        Cli.Result r = Cli.run("replay", "--config", config.toString(), Shipped.MOTOR_CLIP.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<JsonNode> raised = ofType(read(dir.resolve("events.jsonl")), "raised");
+        assertThat(raised).isNotEmpty();
+        List<String> sourceFrames = frameHashes(Shipped.MOTOR_CLIP);
+        for (JsonNode e : raised) {
+            Path clip = Path.of(e.get("clip").get("path").asText());
+            assertThat(clip).exists().hasExtension("mkv");
+            assertThat(ffprobe(clip, "-select_streams", "v", "-show_entries", "stream=codec_name,pix_fmt", "-of",
+                    "csv=p=0").strip()).isEqualTo("ffv1,gray16le");
+            List<String> clipFrames = frameHashes(clip);
+            assertThat(clipFrames).hasSizeGreaterThan((int) (PRE * 9));
+            assertThat(Collections.indexOfSubList(sourceFrames, clipFrames)).as("clip %s: its gray16le frames are a"
+                    + " run of the source's", clip).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void theDiskBudgetHoldsAndEveryAlarmStillGoesOut() throws Exception {
+        long budget = 1_000_000;
+        Path clipsDir = dir.resolve("clips");
+        Path config = Shipped.exampleConfig(dir, null, "snapshots_dir: " + dir.resolve("snapshots"),
+                "snapshots_dir: " + dir.resolve("snapshots") + clips(clipsDir, budget));
+        Cli.Result r = Cli.run("replay", "--config", config.toString(), Shipped.CLIP.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<JsonNode> events = read(dir.resolve("events.jsonl"));
+        List<JsonNode> raised = ofType(events, "raised");
+        List<JsonNode> done = ofType(events, "clip");
+        assertThat(raised).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(done).hasSameSizeAs(raised).allMatch(m -> m.get("clip").get("bytes").asLong() > 0);
+        long total;
+        try (Stream<Path> s = Files.walk(clipsDir)) {
+            total = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        long written = done.stream().mapToLong(m -> m.get("clip").get("bytes").asLong()).sum();
+        assertThat(written).as("the run wrote more than the budget").isGreaterThan(budget);
+        assertThat(total).as("bytes left in %s", clipsDir).isLessThanOrEqualTo(budget);
+        assertThat(Path.of(done.get(done.size() - 1).get("clip").get("path").asText())).exists();
+    }
+
+    private static String clips(Path clipsDir, long maxBytes) {
+        return "\n  clips:\n    enabled: true\n    dir: " + clipsDir + "\n    pre_seconds: " + PRE
+                + "\n    post_seconds: " + POST + "\n    max_bytes: " + maxBytes;
+    }
+
+    private static List<JsonNode> read(Path log) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+        return events.stream().filter(e -> e.get("type").asText().equals(type)).toList();
+    }
+
+    /** Packets in decode order with their pts (s), key flag and CRC-32 of their data. */
+    static List<Pkt> packets(Path file) throws Exception {
+        String csv = ffprobe(file, "-select_streams", "v", "-show_packets", "-show_data_hash", "crc32",
+                "-show_entries", "packet=pts_time,flags,data_hash", "-of", "csv=p=0");
+        List<Pkt> out = new ArrayList<>();
+        for (String line : csv.strip().split("\n")) {
+            String[] f = line.split(",");
+            out.add(new Pkt(Double.parseDouble(f[0]), f[1].startsWith("K"), f[2]));
+        }
+        return out;
+    }
+
+    private static double longestGop(List<Pkt> packets) {
+        double longest = 0;
+        double lastKey = 0;
+        for (Pkt p : packets) {
+            if (p.key()) {
+                longest = Math.max(longest, p.pts() - lastKey);
+                lastKey = p.pts();
+            }
+        }
+        return longest;
+    }
+
+    /** Each decoded frame's MD5 as 16-bit little-endian gray. */
+    private static List<String> frameHashes(Path file) throws Exception {
+        String out = run("ffmpeg", "-v", "error", "-i", file.toString(), "-map", "0:v", "-pix_fmt", "gray16le",
+                "-f", "framemd5", "-");
+        return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).strip())
+                .toList();
+    }
+
+    private static String ffprobe(Path file, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        cmd.addAll(List.of(args));
+        cmd.add(file.toString());
+        return run(cmd.toArray(String[]::new));
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s", String.join(" ", cmd)).isZero();
+        return out;
+    }
+}
