@@ -187,7 +187,7 @@ class BadInputTest {
             pipeline = runDaemon(config(Map.of("gray16", gray16, "yuv444p16", yuv444p16, "audio", audio),
                     Map.of(), Map.of()), null);
             assertThat(log.containing("camera audio")).containsExactly(
-                    "camera audio: " + audio + " has no video stream (the other cameras go on)");
+                    "camera audio: cannot open " + audio + ": no video stream found (Stream not found) (the other cameras go on)");
         }
         assertAccountedFor(pipeline);
         assertThat(stats(pipeline, "gray16").inferred.get()).isEqualTo(10);
