@@ -110,10 +110,12 @@ class CameraLossTest {
         long stalledMillis = millisBetween(faultNanos, stalledNanos);
         long lastFrameNanos = lastFrame.stop();
         if (frozen) {
-            // Not early either: no frame for the whole stall timeout (seen by sampling, up to a sample
-            // late). (A killed server's camera counts frames almost until STALLED: not checked there.)
+            // Not early either: no frame for the whole stall timeout, seen by a sampling thread that a
+            // loaded machine can hold back for tens of ms (so 10% of slack; a stall declared at half the
+            // timeout still fails). (A killed server's camera counts frames almost until STALLED: not
+            // checked there.)
             assertThat(millisBetween(lastFrameNanos, stalledNanos)).as("from the last frame to STALLED (ms)")
-                    .isGreaterThanOrEqualTo(STALL_MS - LastFrame.SAMPLE_MS);
+                    .isGreaterThanOrEqualTo(STALL_MS - STALL_MS / 10);
         }
         // Down for a while: an attempt backs off, connects, fails, and backs off again.
         await().atMost(Duration.ofMillis(2L * (CONNECT_TIMEOUT_MS + RECONNECT_MAX_MS) + STALL_MS + SLACK_MS * 3))
