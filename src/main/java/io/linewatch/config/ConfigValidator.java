@@ -157,6 +157,8 @@ final class ConfigValidator {
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {
         require(model.path() != null && !model.path().isBlank(), origin + ": " + at + ".path: is required");
+        require(model.task() == ModelConfig.Task.DETECTION || model.tracker().equals(TrackerConfig.defaults()),
+                origin + ": " + at + ".tracker: only for detection models; this is a " + taskName(model) + " model");
         if (model.task() == ModelConfig.Task.THERMAL) {
             validateThermalModel(origin + ": " + at, model);
             return;

@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * One model's lane, wired and running: its {@link Lane} of stages (the task's preprocess, batched
- * inference, the task's decode, alarms, sinks), the cameras that feed it, and its alarm stage with
+ * inference, the task's decode, the tracker in detection lanes, alarms, sinks), the cameras that feed it, and its alarm stage with
  * the rules it was last given (a reload hands it new ones). Built and changed on the assembly's
  * thread; guarded by the {@link Pipeline}.
  */
@@ -69,8 +69,11 @@ final class ModelLane {
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
                         factory.outputArenas(), model.batchSize(), shared.stats(), freshness,
                         shared.ageAtInference()), model.batchSize()))
-                .then(task.decode())
-                .then(new Lane.Stage(AlarmHandler.NAME, alarms))
+                .then(task.decode());
+        if (task.track() != null) {
+            lane.then(task.track());
+        }
+        lane.then(new Lane.Stage(AlarmHandler.NAME, alarms))
                 .then(sinkStages(task, shared));
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
         try {

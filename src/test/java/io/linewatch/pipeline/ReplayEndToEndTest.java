@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.TrackMatch;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole job: the shipped clip through the shipped model into a real Mosquitto broker. What a
  * subscriber receives is exactly the event log; every foreign object in the ground truth raises one
- * alarm while it is on the belt; the clean stretches raise none; detections match the ground truth.
+ * alarm while it is on the belt; the clean stretches raise none; detections match the ground truth,
+ * and their tracks the true tracks (IDF1, MOTA, identity switches).
  */
 @Tag("broker")
 class ReplayEndToEndTest {
@@ -43,7 +45,8 @@ class ReplayEndToEndTest {
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
                     "--ground-truth", Shipped.GROUND_TRUTH.toString(), Shipped.CLIP.toString());
             assertThat(r.exitCode()).as(r.err()).isZero();
-            assertThat(r.out()).contains("ground truth (IoU 0.5): precision").contains("dropped 0 ");
+            assertThat(r.out()).contains("ground truth (IoU 0.5): precision").contains("tracks (IoU 0.5): MOTA")
+                    .contains("dropped 0 ");
 
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
@@ -61,6 +64,10 @@ class ReplayEndToEndTest {
             DetectionMatch.Result match = DetectionMatch.evaluate(Shipped.GROUND_TRUTH, detections, "conveyor", 0.5);
             assertThat(match.precision()).as("precision %s", match).isGreaterThanOrEqualTo(0.9);
             assertThat(match.recall()).as("recall %s", match).isGreaterThanOrEqualTo(0.9);
+            TrackMatch.Result tracks = TrackMatch.evaluate(Shipped.GROUND_TRUTH, detections, "conveyor", 0.5);
+            assertThat(tracks.idf1()).as("IDF1 %s", tracks).isGreaterThanOrEqualTo(0.9);
+            assertThat(tracks.mota()).as("MOTA %s", tracks).isGreaterThanOrEqualTo(0.9);
+            assertThat(tracks.idSwitches()).as("identity switches %s", tracks).isLessThanOrEqualTo(2);
         }
     }
 
