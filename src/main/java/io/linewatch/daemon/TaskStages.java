@@ -20,6 +20,7 @@ import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.ObjectRule;
 import io.linewatch.postprocess.SegmentHandler;
 import io.linewatch.postprocess.TemperatureRules;
 import io.linewatch.postprocess.ThermalDecodeHandler;
@@ -270,7 +271,9 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
             for (AlarmRuleConfig rule : config.alarms()) {
                 boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
                 if (watches && classes.contains(rule.className())) {
-                    forCamera.add(new DetectionRule(rule, classes.indexOf(rule.className())));
+                    int classId = classes.indexOf(rule.className());
+                    forCamera.add(rule.per() == AlarmRuleConfig.Per.FRAME ? new DetectionRule(rule, classId)
+                            : new ObjectRule(rule, classId, config.models().get(camera.model()).tracker().maxTracks()));
                 }
             }
             rules[i] = forCamera.toArray(AlarmRule[]::new);

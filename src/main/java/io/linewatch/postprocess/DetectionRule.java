@@ -39,9 +39,7 @@ public final class DetectionRule implements AlarmRule {
 
     /** The rule for a model whose class {@code className} has id {@code classId}. */
     public DetectionRule(AlarmRuleConfig config, int classId) {
-        this.settings = new Settings(new AlarmRuleConfig(config.name(), config.className(), config.minConfidence(),
-                config.zone(), null, config.raiseHits(), config.windowFrames(), config.clearFrames(),
-                config.cooldownSeconds()), classId);
+        this.settings = new Settings(config.withoutCameras(), classId);
         this.name = config.name();
         this.className = config.className();
         this.classId = classId;

@@ -97,6 +97,12 @@ class ReplayEndToEndTest {
             assertThat(e.get("class").asText()).isEqualTo("foreign_object");
             assertThat(e.get("score").asDouble()).isGreaterThanOrEqualTo(0.5);
         }
+        // Per object (the default): each alarm is one track's, and its track's end clears it.
+        List<Integer> tracks = raised.stream().map(e -> e.path("track").asInt()).toList();
+        assertThat(tracks).as("track ids of the raised alarms").doesNotContain(0).doesNotHaveDuplicates();
+        List<Integer> cleared = events.stream().filter(e -> e.get("type").asText().equals("cleared"))
+                .map(e -> e.path("track").asInt()).toList();
+        assertThat(cleared).as("track ids of the cleared alarms").containsExactlyElementsOf(tracks);
     }
 
     private static void assertSnapshotsExist(List<JsonNode> events) throws Exception {
