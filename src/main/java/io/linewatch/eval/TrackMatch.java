@@ -138,7 +138,7 @@ public final class TrackMatch {
             }
         }
         int[] rowToCol = new int[rows.size()];
-        a.solve(rowToCol);
+        a.solve(rowToCol, 1f);
         for (int r = 0; r < rows.size(); r++) {
             int c = rowToCol[r];
             if (c >= 0 && overlap(t.get(rows.get(r)), h.get(cols.get(c))) >= threshold) {
@@ -172,7 +172,7 @@ public final class TrackMatch {
             }
         }
         int[] rowToCol = new int[trueIds.size()];
-        a.solve(rowToCol);
+        a.solve(rowToCol, 0f);
         List<Integer> foundById = new ArrayList<>(foundIds.keySet());
         long idtp = 0;
         for (Map.Entry<Integer, Integer> g : trueIds.entrySet()) {

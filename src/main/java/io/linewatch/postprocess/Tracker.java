@@ -174,7 +174,7 @@ public final class Tracker {
                 assignment.set(a, b, iou >= gate ? 1f - iou : 1f);
             }
         }
-        assignment.solve(rowToCol);
+        assignment.solve(rowToCol, 1f);
         for (int a = 0; a < np; a++) {
             int b = rowToCol[a];
             if (b >= 0 && iou(pool[a], d, dets[b]) >= gate) {
