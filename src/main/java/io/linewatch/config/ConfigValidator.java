@@ -173,6 +173,10 @@ final class ConfigValidator {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(origin + ": " + at + "." + e.getMessage());
         }
+        for (String name : model.tracker().events() == null ? java.util.List.<String>of() : model.tracker().events()) {
+            require(model.classes().contains(name), origin + ": " + at + ".tracker.events: '" + name
+                    + "' is not one of the model's classes " + model.classes());
+        }
         for (String name : model.nms().classConfidence().keySet()) {
             require(model.classes().contains(name), origin + ": " + at + ".nms.class_confidence: '" + name
                     + "' is not one of the model's classes " + model.classes());

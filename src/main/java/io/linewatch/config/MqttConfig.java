@@ -130,6 +130,24 @@ public record MqttConfig(
         return topic.replace("{site}", site).replace("{camera}", camera);
     }
 
+    /**
+     * The object lifecycle topic of one camera: the alarm topic's sibling {@code objects}
+     * ({@code linewatch/<site>/<camera>/objects} by default).
+     */
+    public String objectTopicFor(String site, String camera) {
+        return sibling(topicFor(site, camera), "objects");
+    }
+
+    /** The retained topic of one counting line: {@code <alarm topic's parent>/counts/<name>}. */
+    public String countTopicFor(String site, String camera, String counter) {
+        return sibling(topicFor(site, camera), "counts/" + counter);
+    }
+
+    private static String sibling(String topic, String name) {
+        int slash = topic.lastIndexOf('/');
+        return (slash < 0 ? topic : topic.substring(0, slash)) + "/" + name;
+    }
+
     /** The retained state topic of one camera. */
     public String stateTopicFor(String site, String camera) {
         return stateTopic.replace("{site}", site).replace("{camera}", camera);

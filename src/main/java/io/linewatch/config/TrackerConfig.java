@@ -10,6 +10,9 @@ package io.linewatch.config;
  * @param trackBuffer   frames a track survives unmatched (occluded, missed) before it ends
  * @param minHits       matched frames before a track is confirmed and gets its id
  * @param maxTracks     most tracks kept per camera (live and lost)
+ * @param events        classes whose objects are published on MQTT ({@code new}, {@code update},
+ *                      {@code end}); null: every class, empty: none
+ * @param updateSeconds least time between two {@code update} messages of one object
  */
 public record TrackerConfig(
         Double highScore,
@@ -18,9 +21,16 @@ public record TrackerConfig(
         Double matchIou,
         Integer trackBuffer,
         Integer minHits,
-        Integer maxTracks) {
+        Integer maxTracks,
+        java.util.List<String> events,
+        Double updateSeconds) {
 
     public TrackerConfig {
+        events = events == null ? null : java.util.List.copyOf(events);
+        updateSeconds = updateSeconds == null ? 1.0 : updateSeconds;
+        if (updateSeconds < 0) {
+            throw new IllegalArgumentException("needs update_seconds >= 0, got " + updateSeconds);
+        }
         highScore = highScore == null ? 0.5 : highScore;
         lowScore = lowScore == null ? 0.1 : lowScore;
         newTrackScore = newTrackScore == null ? 0.6 : newTrackScore;
@@ -42,7 +52,18 @@ public record TrackerConfig(
         }
     }
 
+    /** A tracker publishing every class's objects, updates at most once a second. */
+    public TrackerConfig(Double highScore, Double lowScore, Double newTrackScore, Double matchIou, Integer trackBuffer,
+                         Integer minHits, Integer maxTracks) {
+        this(highScore, lowScore, newTrackScore, matchIou, trackBuffer, minHits, maxTracks, null, null);
+    }
+
     public static TrackerConfig defaults() {
         return new TrackerConfig(null, null, null, null, null, null, null);
+    }
+
+    /** True when objects of {@code className} are published. */
+    public boolean publishes(String className) {
+        return events == null || events.contains(className);
     }
 }

@@ -15,6 +15,7 @@ import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.SnapshotWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class ModelLane {
             lane.then(task.track());
         }
         lane.then(new Lane.Stage(AlarmHandler.NAME, alarms))
-                .then(sinkStages(task, shared));
+                .then(sinkStages(task, shared, model, indexes));
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
         try {
             lane.start();
@@ -85,12 +86,22 @@ final class ModelLane {
         return running;
     }
 
-    private static Lane.Stage[] sinkStages(TaskStages task, Shared shared) {
+    private static Lane.Stage[] sinkStages(TaskStages task, Shared shared, ModelConfig model, List<Integer> cameras) {
         List<Lane.Stage> sinks = new ArrayList<>();
         Sinks s = shared.sinks();
+        Path snapshots = Path.of(shared.config().sinks().snapshotsDir());
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(s.eventLog(),
-                new SnapshotWriter(Path.of(shared.config().sinks().snapshotsDir()), task.snapshots()), s.mqtt(),
+                new SnapshotWriter(snapshots, task.snapshots()), s.mqtt(),
                 shared.latency(), shared.listener())));
+        if (task.track() != null && s.mqtt() != null) {
+            boolean[] published = new boolean[model.classes().size()];
+            for (int c = 0; c < published.length; c++) {
+                published[c] = model.tracker().publishes(model.classes().get(c));
+            }
+            sinks.add(new Lane.Stage(ObjectEventHandler.NAME, new ObjectEventHandler(shared.config().site(),
+                    model.classes(), published, model.tracker().updateSeconds(), model.tracker().maxTracks(),
+                    shared.config().cameras().size(), cameras, s.mqtt(), snapshots)));
+        }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
         }

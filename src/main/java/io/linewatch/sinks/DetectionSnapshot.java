@@ -45,6 +45,32 @@ public final class DetectionSnapshot implements SnapshotRenderer {
         return image;
     }
 
+    /**
+     * The picture of a tracked object: the frame, every detection in a thin box, the object's box
+     * thick, and a header with camera, object and time.
+     */
+    public BufferedImage renderObject(FrameEvent frame, String className, int track, float score, float[] box,
+                                      String time) {
+        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
+            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
+        }
+        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        Graphics2D g = image.createGraphics();
+        try {
+            drawDetections(g, frame.detections, frame.tracks.id);
+            g.setColor(Snapshots.ALARM);
+            g.setStroke(new BasicStroke(4f));
+            g.drawRect(Math.round(box[0]) - 3, Math.round(box[1]) - 3, Math.round(box[2] - box[0]) + 6,
+                    Math.round(box[3] - box[1]) + 6);
+            Snapshots.header(g, frame.width, String.format(Locale.ROOT, "OBJECT %s #%d %.2f | %s frame %d | %s UTC",
+                    className, track, score, frame.cameraId, frame.frameNumber, time));
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
     private void drawDetections(Graphics2D g, Detections d, int[] trackIds) {
         g.setStroke(new BasicStroke(1.5f));
         for (int i = 0; i < d.count(); i++) {
