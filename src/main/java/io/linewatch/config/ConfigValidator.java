@@ -36,6 +36,7 @@ final class ConfigValidator {
                     + camera.model() + "' (models: " + config.models().keySet() + ")");
             validateLive(at, camera);
             validateThermalCamera(at, camera, config.models().get(camera.model()));
+            validateCounters(at, camera, config.models().get(camera.model()));
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -137,6 +138,23 @@ final class ConfigValidator {
 
     private static String taskName(ModelConfig model) {
         return model.task().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Counting lines: on detection cameras only, of the model's classes, with names unique on the camera. */
+    private static void validateCounters(String at, CameraConfig camera, ModelConfig model) throws ConfigException {
+        Set<String> names = new HashSet<>();
+        for (int k = 0; k < camera.counters().size(); k++) {
+            CounterConfig counter = camera.counters().get(k);
+            String where = at + ".counters[" + k + "]";
+            require(model.task() == ModelConfig.Task.DETECTION, where + ": counting lines need a detection model; "
+                    + camera.model() + " is a " + taskName(model) + " model");
+            require(names.add(counter.name()), where + ".name: '" + counter.name() + "' is used twice");
+            for (String c : counter.classes()) {
+                require(model.classes().contains(c), where + ".classes: '" + c + "' is not one of the model's classes "
+                        + model.classes());
+            }
+        }
+        require(camera.counters().size() <= 64, at + ".counters: at most 64 counting lines per camera");
     }
 
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {

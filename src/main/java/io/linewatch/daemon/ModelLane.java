@@ -14,8 +14,12 @@ import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.CountHandler;
+import io.linewatch.pipeline.CountListener;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
+import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,8 +78,14 @@ final class ModelLane {
         if (task.track() != null) {
             lane.then(task.track());
         }
-        lane.then(new Lane.Stage(AlarmHandler.NAME, alarms))
-                .then(sinkStages(task, shared, model, indexes));
+        Lane.Stage alarmStage = new Lane.Stage(AlarmHandler.NAME, alarms);
+        if (task.track() != null && CountHandler.needed(config.cameras(), indexes)) {
+            lane.then(alarmStage, new Lane.Stage(CountHandler.NAME, new CountHandler(config.cameras(), indexes,
+                    model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared))));
+        } else {
+            lane.then(alarmStage);
+        }
+        lane.then(sinkStages(task, shared, model, indexes));
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
         try {
             lane.start();
@@ -84,6 +94,18 @@ final class ModelLane {
             throw new StartupException("interrupted while lane " + name + " started", e);
         }
         return running;
+    }
+
+    /** Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the metrics). */
+    private static CountListener countListener(Shared shared) {
+        MqttPublisher mqtt = shared.sinks().mqtt();
+        String site = shared.config().site();
+        return (camera, counter, timeMillis, counts, perMinute) -> {
+            if (mqtt != null) {
+                mqtt.publishCount(camera, counter, ObjectJson.count(site, camera, counter, timeMillis, counts,
+                        perMinute));
+            }
+        };
     }
 
     private static Lane.Stage[] sinkStages(TaskStages task, Shared shared, ModelConfig model, List<Integer> cameras) {
