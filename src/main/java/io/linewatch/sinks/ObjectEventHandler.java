@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Sink stage of a detection lane beside the alarm sinks: the lifecycle of each confirmed track of a
  * published class on MQTT, like Frigate's events. {@code new} when the track is confirmed (with the
- * snapshot of that frame), {@code update} when its best score rose by 0.05 or its box moved (IoU
- * under 0.5 with the last one sent), at most once per {@code update_seconds} of media time (the
- * snapshot replaced when that frame is the object's best yet: highest score × box area), {@code end}
- * when the track ends. Reads the slot's camera, times, pixels, detections and track ids. State per
+ * snapshot of that frame), {@code update} when its best frame got better (score × box area up by
+ * 10 %, the snapshot replaced by that frame's) or its best score rose by 0.05, at most once per
+ * {@code update_seconds} of media time, {@code end} when the track ends. Mere motion sends nothing: a
+ * belt of moving products would otherwise send an update per product per second, all queued in the
+ * outbox ahead of the alarms. Reads the slot's camera, times, pixels, detections and track ids. State per
  * object lives in tables sized for the tracker's most tracks; a frame that publishes nothing
  * allocates nothing. Used from its own thread.
  */
@@ -27,7 +28,6 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
     public static final String NAME = "objects";
     private static final Logger LOG = LoggerFactory.getLogger(ObjectEventHandler.class);
     private static final float SCORE_STEP = 0.05f;
-    private static final float MOVED_IOU = 0.5f;
     private static final double BETTER_SNAPSHOT = 1.1;
 
     private final String site;
@@ -73,7 +73,6 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
         double snapshotQuality;
         long sentMicros;
         float sentBestScore;
-        final float[] sentBox = new float[4];
     }
 
     /**
@@ -151,9 +150,10 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
             send(x, "new", e);
             return;
         }
-        boolean changed = x.bestScore - x.sentBestScore >= SCORE_STEP || iou(x.box, x.sentBox) < MOVED_IOU;
+        boolean betterFrame = best && quality > x.snapshotQuality * BETTER_SNAPSHOT;
+        boolean changed = betterFrame || x.bestScore - x.sentBestScore >= SCORE_STEP;
         if (changed && e.mediaMicros - x.sentMicros >= updateMicros) {
-            if (best && quality > x.snapshotQuality * BETTER_SNAPSHOT) {
+            if (betterFrame) {
                 snapshot(x, e);
             }
             send(x, "update", e);
@@ -189,7 +189,6 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
     private void send(Entry x, String type, FrameEvent e) {
         x.sentMicros = e.mediaMicros;
         x.sentBestScore = x.bestScore;
-        System.arraycopy(x.box, 0, x.sentBox, 0, 4);
         mqtt.acceptObject(e.cameraId, ObjectJson.object(new ObjectJson.ObjectMessage(x.id, type, site, e.cameraId,
                 x.track, classNames.get(x.cls), e.captureEpochMillis, e.frameNumber, x.firstMillis, x.lastMillis,
                 x.firstFrame, x.lastFrame, x.frames, x.score, x.box, x.bestScore, x.bestBox, x.bestMillis, x.snapshot,
@@ -218,15 +217,5 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
         to[1] = d.y1[i];
         to[2] = d.x2[i];
         to[3] = d.y2[i];
-    }
-
-    private static float iou(float[] a, float[] b) {
-        float iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-        float ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-        if (iw <= 0 || ih <= 0) {
-            return 0;
-        }
-        float inter = iw * ih;
-        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
     }
 }
