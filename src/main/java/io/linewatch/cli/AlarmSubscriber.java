@@ -3,6 +3,7 @@ package io.linewatch.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.sinks.AlarmJson;
+import io.linewatch.sinks.ObjectJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -100,6 +101,17 @@ final class AlarmSubscriber implements AutoCloseable {
             if (e.path("schema").asText().startsWith("linewatch.status.")) {
                 return String.format(Locale.ROOT, "[mqtt %s] node %s: %d alarm(s) active, %d message(s) in the outbox",
                         topic, e.path("node").asText(), e.path("alarms_active").asLong(), e.path("outbox_waiting").asLong());
+            }
+            if (ObjectJson.OBJECT_SCHEMA.equals(e.path("schema").asText())) {
+                return String.format(Locale.ROOT, "[mqtt %s] object %-6s %s #%d, best %.2f, seen frames %d-%d%s", topic,
+                        e.path("type").asText().toUpperCase(Locale.ROOT), e.path("class").asText(),
+                        e.path("track").asInt(), e.path("best_score").asDouble(), e.path("first_frame").asLong(),
+                        e.path("last_frame").asLong(),
+                        e.path("snapshot").isTextual() ? ", snapshot " + e.path("snapshot").asText() : "");
+            }
+            if (ObjectJson.COUNT_SCHEMA.equals(e.path("schema").asText())) {
+                return String.format(Locale.ROOT, "[mqtt %s] count %s: %s (last minute %s)", topic,
+                        e.path("counter").asText(), e.path("counts"), e.path("per_minute"));
             }
             return String.format(Locale.ROOT, "[mqtt %s] %-7s #%d %s: %s at frame %d%s", topic,
                     e.path("type").asText().toUpperCase(Locale.ROOT), e.path("seq").asLong(), e.path("rule").asText(),

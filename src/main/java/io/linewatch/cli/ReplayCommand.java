@@ -9,6 +9,7 @@ import io.linewatch.daemon.Pipeline;
 import io.linewatch.eval.DetectionMatch;
 import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.eval.ThermalAccuracy;
+import io.linewatch.eval.TrackMatch;
 import io.linewatch.ops.OpsServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--ground-truth", paramLabel = "[CAMERA=]FILE",
             description = {"Ground truth of a camera's clip, JSONL; repeat it for several cameras (CAMERA= may be"
                     + " left out when the config has one camera). By the camera's task: boxes (prints precision and"
-                    + " recall at IoU 0.5), temperatures and hotspots (prints MAE and hotspot position error), or"
+                    + " recall at IoU 0.5, and MOTA, IDF1 and identity switches when it has track ids), temperatures and"
+                    + " hotspots (prints MAE and hotspot position error), or"
                     + " defects with the true masks in X.masks.mkv beside X.gt.jsonl (prints mask IoU and defect"
                     + " recall)."})
     List<String> groundTruth = new ArrayList<>();
@@ -143,12 +145,19 @@ final class ReplayCommand implements Callable<Integer> {
         ModelConfig model = c.models().get(c.cameras().stream().filter(cam -> cam.id().equals(camera))
                 .findFirst().orElseThrow().model());
         String line = switch (model.task()) {
-            case DETECTION -> DetectionMatch.evaluate(truth, resultsLog, camera, 0.5).summaryLine();
+            case DETECTION -> DetectionMatch.evaluate(truth, resultsLog, camera, 0.5).summaryLine() + tracks(truth,
+                    resultsLog, camera);
             case THERMAL -> ThermalAccuracy.evaluate(truth, resultsLog, camera).summaryLine();
             case SEGMENTATION -> SegmentationMatch.evaluate(truth, SegmentationMatch.masksBeside(truth), resultsLog,
                     camera, model.classes()).summaryLine();
         };
-        return c.cameras().size() == 1 ? line : line.replaceFirst("^  ", "  camera " + camera + ": ");
+        return c.cameras().size() == 1 ? line : line.replaceAll("(?m)^  ", "  camera " + camera + ": ");
+    }
+
+    /** The track quality line (a line break first), when the ground truth has track ids; else nothing. */
+    private static String tracks(Path truth, Path resultsLog, String camera) throws IOException {
+        TrackMatch.Result r = TrackMatch.evaluate(truth, resultsLog, camera, 0.5);
+        return r.trueTracks() == 0 ? "" : System.lineSeparator() + r.summaryLine();
     }
 
     private static ModelConfig.Task taskOf(LinewatchConfig c, String camera) {

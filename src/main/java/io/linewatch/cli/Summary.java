@@ -30,6 +30,13 @@ final class Summary {
                     + " decode error %d, failed %d), failed after inference %d%n", s.cameraId, s.dropped(),
                     s.droppedRingFull.get(), s.droppedBacklog.get(), s.droppedTooLarge.get(), s.droppedTooOld.get(), s.droppedDecodeError.get(), s.failed.get(),
                     s.failedAfterInference.get());
+            if (!s.lineCrossings.isEmpty()) {
+                out.printf(Locale.ROOT, "  camera %s: counted %s%n", s.cameraId, s.lineCrossings.entrySet().stream()
+                        .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator
+                                .comparing(CameraStats.LineClass::counter).thenComparing(CameraStats.LineClass::className)))
+                        .map(e -> e.getKey().counter() + " " + e.getKey().className() + " " + e.getValue().get())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
         }
         printLatency(out, "frame age at inference", pipeline.ageAtInference().snapshot());
         printLatency(out, "latency capture->publish", pipeline.latency().snapshot());

@@ -1,5 +1,7 @@
 package io.linewatch.config;
 
+import java.util.List;
+
 /**
  * One frame source: a video file, an RTSP camera or a V4L2 (USB) device, told apart by {@link
  * #kind()}. The live keys apply to RTSP and V4L2 sources only; a file ignores them.
@@ -28,6 +30,7 @@ package io.linewatch.config;
  *                         pipeline's
  * @param thermal          cameras of a thermal model: how counts become temperatures
  * @param inspection       cameras of a segmentation model: the surface scale
+ * @param counters         cameras of a detection model: counting lines
  */
 public record CameraConfig(
         String id,
@@ -46,7 +49,8 @@ public record CameraConfig(
         String inputFormat,
         Integer maxFrameAgeMs,
         ThermalCameraConfig thermal,
-        InspectionCameraConfig inspection) {
+        InspectionCameraConfig inspection,
+        List<CounterConfig> counters) {
 
     /** Slot size for a live camera that does not name its frame size: 1080p. */
     public static final int DEFAULT_LIVE_WIDTH = 1920;
@@ -68,9 +72,20 @@ public record CameraConfig(
         reconnectMaxMs = reconnectMaxMs == null ? 30_000 : reconnectMaxMs;
         thermal = thermal == null ? ThermalCameraConfig.defaults() : thermal;
         inspection = inspection == null ? InspectionCameraConfig.defaults() : inspection;
+        counters = counters == null ? List.of() : List.copyOf(counters);
         if (maxFrameAgeMs != null && maxFrameAgeMs < 0) {
             throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
         }
+    }
+
+    /** A camera without counting lines. */
+    public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop,
+                        RtspTransport rtspTransport, Integer connectTimeoutMs, Integer stallTimeoutMs,
+                        Integer reconnectMinMs, Integer reconnectMaxMs, Integer width, Integer height,
+                        Double frameRate, String inputFormat, Integer maxFrameAgeMs, ThermalCameraConfig thermal,
+                        InspectionCameraConfig inspection) {
+        this(id, source, model, pacing, loop, rtspTransport, connectTimeoutMs, stallTimeoutMs, reconnectMinMs,
+                reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection, null);
     }
 
     /** A file camera with every live key at its default. */
@@ -106,13 +121,14 @@ public record CameraConfig(
     public CameraConfig withSource(String newId, String newSource, Pacing newPacing) {
         return new CameraConfig(newId, newSource, model, newPacing, loop, rtspTransport, connectTimeoutMs,
                 stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs,
-                thermal, inspection);
+                thermal, inspection, counters);
     }
 
     /** A copy that does (or does not) restart its file at the end. */
     public CameraConfig withLoop(boolean newLoop) {
         return new CameraConfig(id, source, model, pacing, newLoop, rtspTransport, connectTimeoutMs, stallTimeoutMs,
-                reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection);
+                reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection,
+                counters);
     }
 
     /** A copy reading another source (paths resolved against the config's folder). */

@@ -40,6 +40,7 @@ final class ConfigValidator {
                     + camera.model() + "' (models: " + config.models().keySet() + ")");
             validateLive(at, camera);
             validateThermalCamera(at, camera, config.models().get(camera.model()));
+            validateCounters(at, camera, config.models().get(camera.model()));
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -143,6 +144,23 @@ final class ConfigValidator {
         return model.task().name().toLowerCase(Locale.ROOT);
     }
 
+    /** Counting lines: on detection cameras only, of the model's classes, with names unique on the camera. */
+    private static void validateCounters(String at, CameraConfig camera, ModelConfig model) throws ConfigException {
+        Set<String> names = new HashSet<>();
+        for (int k = 0; k < camera.counters().size(); k++) {
+            CounterConfig counter = camera.counters().get(k);
+            String where = at + ".counters[" + k + "]";
+            require(model.task() == ModelConfig.Task.DETECTION, where + ": counting lines need a detection model; "
+                    + camera.model() + " is a " + taskName(model) + " model");
+            require(names.add(counter.name()), where + ".name: '" + counter.name() + "' is used twice");
+            for (String c : counter.classes()) {
+                require(model.classes().contains(c), where + ".classes: '" + c + "' is not one of the model's classes "
+                        + model.classes());
+            }
+        }
+        require(camera.counters().size() <= 64, at + ".counters: at most 64 counting lines per camera");
+    }
+
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {
         require(camera.connectTimeoutMs() >= 1, at + ".connect_timeout_ms: must be >= 1, got "
                 + camera.connectTimeoutMs());
@@ -161,6 +179,8 @@ final class ConfigValidator {
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {
         require(model.path() != null && !model.path().isBlank(), origin + ": " + at + ".path: is required");
+        require(model.task() == ModelConfig.Task.DETECTION || model.tracker().equals(TrackerConfig.defaults()),
+                origin + ": " + at + ".tracker: only for detection models; this is a " + taskName(model) + " model");
         if (model.task() == ModelConfig.Task.THERMAL) {
             validateThermalModel(origin + ": " + at, model);
             return;
@@ -174,6 +194,10 @@ final class ConfigValidator {
             model.tensorrt().batchProfile(model.batchSize(), 0);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(origin + ": " + at + "." + e.getMessage());
+        }
+        for (String name : model.tracker().events() == null ? java.util.List.<String>of() : model.tracker().events()) {
+            require(model.classes().contains(name), origin + ": " + at + ".tracker.events: '" + name
+                    + "' is not one of the model's classes " + model.classes());
         }
         for (String name : model.nms().classConfidence().keySet()) {
             require(model.classes().contains(name), origin + ": " + at + ".nms.class_confidence: '" + name

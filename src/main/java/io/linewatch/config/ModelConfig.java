@@ -18,6 +18,7 @@ import java.util.List;
  * @param thermal        thermal: input normalisation and hotspot decoding
  * @param segmentation   segmentation: mask threshold and region filter
  * @param tensorrt       TensorRT engine: precision, batch profile, engine cache, build and fallback
+ * @param tracker        detection: the multi-object tracker of the model's cameras
  */
 public record ModelConfig(
         String path,
@@ -32,7 +33,8 @@ public record ModelConfig(
         NmsConfig nms,
         ThermalModelConfig thermal,
         SegmentationConfig segmentation,
-        TensorRtConfig tensorrt) {
+        TensorRtConfig tensorrt,
+        TrackerConfig tracker) {
 
     /** Model tasks. */
     public enum Task {
@@ -81,38 +83,47 @@ public record ModelConfig(
         thermal = thermal == null ? ThermalModelConfig.defaults() : thermal;
         segmentation = segmentation == null ? SegmentationConfig.defaults() : segmentation;
         tensorrt = tensorrt == null ? TensorRtConfig.defaults() : tensorrt;
+        tracker = tracker == null ? TrackerConfig.defaults() : tracker;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
     }
 
+    /** A model with the default tracker. */
+    public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
+                       Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms,
+                       ThermalModelConfig thermal, SegmentationConfig segmentation, TensorRtConfig tensorrt) {
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, thermal,
+                segmentation, tensorrt, null);
+    }
+
     /** A detection model. */
     public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
                        Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms) {
-        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, null, null, null);
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, null, null, null, null);
     }
 
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
         return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt);
+                thermal, segmentation, tensorrt, tracker);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
-                thermal, segmentation, tensorrt);
+                thermal, segmentation, tensorrt, tracker);
     }
 
     /** A copy running batches of up to {@code size} frames. */
     public ModelConfig withBatchSize(int size) {
         return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt);
+                thermal, segmentation, tensorrt, tracker);
     }
 
     /** A copy with another TensorRT section. */
     public ModelConfig withTensorRt(TensorRtConfig newTensorRt) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, newTensorRt);
+                thermal, segmentation, newTensorRt, tracker);
     }
 }

@@ -142,6 +142,24 @@ public record MqttConfig(
         return fill(topic, id).replace("{camera}", camera);
     }
 
+    /**
+     * The object lifecycle topic of one camera: the alarm topic's sibling {@code objects}
+     * ({@code linewatch/<site>/<node>/<camera>/objects} by default).
+     */
+    public String objectTopicFor(Identity id, String camera) {
+        return sibling(topicFor(id, camera), "objects");
+    }
+
+    /** The retained topic of one counting line: {@code <alarm topic's parent>/counts/<name>}. */
+    public String countTopicFor(Identity id, String camera, String counter) {
+        return sibling(topicFor(id, camera), "counts/" + counter);
+    }
+
+    private static String sibling(String topic, String name) {
+        int slash = topic.lastIndexOf('/');
+        return (slash < 0 ? topic : topic.substring(0, slash)) + "/" + name;
+    }
+
     /** The retained state topic of one camera. */
     public String stateTopicFor(Identity id, String camera) {
         return fill(stateTopic, id).replace("{camera}", camera);

@@ -2,19 +2,25 @@ package io.linewatch.daemon;
 
 import com.lmax.disruptor.RingBuffer;
 import io.linewatch.capture.Camera;
+import io.linewatch.config.Identity;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.InferenceHandler;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.CountListener;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.postprocess.CountHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.MqttPublisher;
+import io.linewatch.sinks.ObjectEventHandler;
+import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +28,7 @@ import java.util.List;
 
 /**
  * One model's lane, wired and running: its {@link Lane} of stages (the task's preprocess, batched
- * inference, the task's decode, alarms, sinks), the cameras that feed it, and its alarm stage with
+ * inference, the task's decode, the tracker in detection lanes, alarms, sinks), the cameras that feed it, and its alarm stage with
  * the rules it was last given (a reload hands it new ones). Built and changed on the assembly's
  * thread; guarded by the {@link Pipeline}.
  */
@@ -69,9 +75,18 @@ final class ModelLane {
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
                         factory.outputArenas(), model.batchSize(), shared.stats(), freshness,
                         shared.ageAtInference()), model.batchSize()))
-                .then(task.decode())
-                .then(new Lane.Stage(AlarmHandler.NAME, alarms))
-                .then(sinkStages(task, shared));
+                .then(task.decode());
+        if (task.track() != null) {
+            lane.then(task.track());
+        }
+        Lane.Stage alarmStage = new Lane.Stage(AlarmHandler.NAME, alarms);
+        if (task.track() != null && CountHandler.needed(config.cameras(), indexes)) {
+            lane.then(alarmStage, new Lane.Stage(CountHandler.NAME, new CountHandler(config.cameras(), indexes,
+                    model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared))));
+        } else {
+            lane.then(alarmStage);
+        }
+        lane.then(sinkStages(task, shared, model, indexes));
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
         try {
             lane.start();
@@ -82,12 +97,34 @@ final class ModelLane {
         return running;
     }
 
-    private static Lane.Stage[] sinkStages(TaskStages task, Shared shared) {
+    /** Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the metrics). */
+    private static CountListener countListener(Shared shared) {
+        MqttPublisher mqtt = shared.sinks().mqtt();
+        Identity identity = shared.config().identity();
+        return (camera, counter, timeMillis, counts, perMinute) -> {
+            if (mqtt != null) {
+                mqtt.publishCount(camera, counter, ObjectJson.count(identity, camera, counter, timeMillis, counts,
+                        perMinute));
+            }
+        };
+    }
+
+    private static Lane.Stage[] sinkStages(TaskStages task, Shared shared, ModelConfig model, List<Integer> cameras) {
         List<Lane.Stage> sinks = new ArrayList<>();
         Sinks s = shared.sinks();
+        Path snapshots = Path.of(shared.config().sinks().snapshotsDir());
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(s.eventLog(),
-                new SnapshotWriter(Path.of(shared.config().sinks().snapshotsDir()), task.snapshots()), s.mqtt(),
+                new SnapshotWriter(snapshots, task.snapshots()), s.mqtt(),
                 shared.latency(), shared.listener(), s.clips())));
+        if (task.track() != null && s.mqtt() != null) {
+            boolean[] published = new boolean[model.classes().size()];
+            for (int c = 0; c < published.length; c++) {
+                published[c] = model.tracker().publishes(model.classes().get(c));
+            }
+            sinks.add(new Lane.Stage(ObjectEventHandler.NAME, new ObjectEventHandler(shared.config().identity(),
+                    model.classes(), published, model.tracker().updateSeconds(), model.tracker().maxTracks(),
+                    shared.config().cameras().size(), cameras, s.mqtt(), snapshots)));
+        }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
         }

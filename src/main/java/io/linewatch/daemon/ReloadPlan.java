@@ -18,7 +18,7 @@ import java.util.function.Function;
  *       levels change in place;</li>
  *   <li>a camera whose source, pacing, loop or live keys changed has its capture restarted;</li>
  *   <li>anything else (site, pipeline, models or their files, mqtt, sinks, http, cameras added,
- *       removed or moved, a camera's model, task settings or frame age budget) needs the daemon
+ *       removed or moved, a camera's model, task settings, counting lines or frame age budget) needs the daemon
  *       restarted: {@link #restartReasons} says why, and nothing is changed in place.</li>
  * </ul>
  *
@@ -142,6 +142,8 @@ record ReloadPlan(List<String> restartReasons, List<Integer> camerasToRestart, L
                 restart.add(at + "model changed");
             } else if (!a.thermal().equals(b.thermal()) || !a.inspection().equals(b.inspection())) {
                 restart.add(at + "thermal or inspection settings changed");
+            } else if (!a.counters().equals(b.counters())) {
+                restart.add(at + "counting lines changed");
             } else if (runningMaxAge[i] != nextMaxAge[i]) {
                 restart.add(at + "frame age budget changed (max_frame_age_ms or pacing)");
             } else if (!a.equals(b)) {

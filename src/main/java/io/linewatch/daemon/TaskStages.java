@@ -20,10 +20,12 @@ import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
+import io.linewatch.postprocess.ObjectRule;
 import io.linewatch.postprocess.SegmentHandler;
 import io.linewatch.postprocess.TemperatureRules;
 import io.linewatch.postprocess.ThermalDecodeHandler;
 import io.linewatch.postprocess.ThermalHeads;
+import io.linewatch.postprocess.TrackHandler;
 import io.linewatch.postprocess.YoloDecoder;
 import io.linewatch.postprocess.YoloDecoders;
 import io.linewatch.preprocess.LetterboxResampler;
@@ -40,15 +42,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one task puts into a lane: the stage before inference, the decode stage after it, the alarm
+ * What one task puts into a lane: the stage before inference, the decode stage after it, the track
+ * stage after that (detection lanes; null for the others), the alarm
  * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
  * renderer, and the stage writing each frame's results for {@code replay --detections} (null when
  * there is no such log). Built once per lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
-record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules, SnapshotRenderer snapshots,
-                  Lane.Stage resultsLog) {
+record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
+                  SnapshotRenderer snapshots, Lane.Stage resultsLog) {
 
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
@@ -72,7 +75,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
         switch (model.task()) {
             case SEGMENTATION -> factory.withDefectRegions(model.segmentation().maxRegions());
             case THERMAL -> factory.thermal(model.thermal().maxHotspots());
-            case DETECTION -> { }
+            case DETECTION -> factory.tracks(model.tracker().maxTracks());
         }
         return factory;
     }
@@ -121,6 +124,8 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
                 new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
                         new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
                                 decoder.anchors()), thresholds(model), stats)),
+                new Lane.Stage(TrackHandler.NAME, new TrackHandler(model.tracker(), nms.maxDetections(),
+                        config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
                 new DetectionSnapshot(model.classes()),
                 log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())));
@@ -146,6 +151,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
                 new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
                 new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
                         mmPerPixel, stats)),
+                null,
                 defectRules(config, cameras),
                 new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
@@ -214,6 +220,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
                         model.thermal(), calibrations, freshness)),
                 new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
                         calibrations)),
+                null,
                 TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
                 new ThermalSnapshot(calibrations),
                 log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)));
@@ -264,7 +271,9 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, AlarmRule[][] rules,
             for (AlarmRuleConfig rule : config.alarms()) {
                 boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(camera.id());
                 if (watches && classes.contains(rule.className())) {
-                    forCamera.add(new DetectionRule(rule, classes.indexOf(rule.className())));
+                    int classId = classes.indexOf(rule.className());
+                    forCamera.add(rule.per() == AlarmRuleConfig.Per.FRAME ? new DetectionRule(rule, classId)
+                            : new ObjectRule(rule, classId, config.models().get(camera.model()).tracker().maxTracks()));
                 }
             }
             rules[i] = forCamera.toArray(AlarmRule[]::new);

@@ -7,8 +7,9 @@
  *                        |                 v  grouped by model
  *                        |          Engines.open ---&gt; ModelLane.start (one Lane = one ring per model)
  *                        |                                 |
- *                        |          TaskStages (the task's preprocess, decode, rules, slots,
- *                        |                      pixel format, snapshots, results log)
+ *                        |          TaskStages (the task's preprocess, decode, track, rules, slots,
+ *                        |                      pixel format, snapshots, results log); ModelLane
+ *                        |                      adds the count and object-event stages
  *                        v                                 v
  *                 shared by every lane's sinks       Camera.start (capture threads, last)
  *

@@ -63,6 +63,22 @@ final class PipelineMetrics {
         counter(t, stats, "linewatch_camera_stalls_total", "Times a live camera stalled.", s -> s.stalls);
         counter(t, stats, "linewatch_camera_reconnects_total", "Reconnection attempts of a live camera.",
                 s -> s.reconnects);
+        lineCrossings(t, stats);
+    }
+
+    /** Tracks counted by the counting lines, by camera, line and class (only when a camera has lines). */
+    private static void lineCrossings(PrometheusText t, List<CameraStats> stats) {
+        if (stats.stream().allMatch(s -> s.lineCrossings.isEmpty())) {
+            return;
+        }
+        t.family("linewatch_line_crossings_total", "counter", "Tracks a counting line counted, by line and class.");
+        for (CameraStats s : stats) {
+            s.lineCrossings.entrySet().stream()
+                    .sorted(java.util.Comparator.comparing((java.util.Map.Entry<CameraStats.LineClass, AtomicLong> e)
+                            -> e.getKey().counter()).thenComparing(e -> e.getKey().className()))
+                    .forEach(e -> t.sample("linewatch_line_crossings_total", e.getValue().get(), "camera", s.cameraId,
+                            "counter", e.getKey().counter(), "class", e.getKey().className()));
+        }
     }
 
     private static void states(PrometheusText t, List<CameraStats> stats, CameraStates states) {

@@ -47,8 +47,14 @@ public record AlarmEvent(
      * @param className detected class
      * @param score     score of the detection that decided (the best hit in the frame)
      * @param box       {@code [x1, y1, x2, y2]} in source pixels
+     * @param trackId   the detection's track id, 0 when it has none
      */
-    public record DetectionDetail(String className, float score, float[] box) implements Detail {
+    public record DetectionDetail(String className, float score, float[] box, int trackId) implements Detail {
+
+        /** A detection without a track. */
+        public DetectionDetail(String className, float score, float[] box) {
+            this(className, score, box, 0);
+        }
     }
 
     /**

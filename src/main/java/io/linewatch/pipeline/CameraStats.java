@@ -38,6 +38,12 @@ public final class CameraStats {
     public final AtomicLong stalls = new AtomicLong();
     /** Live cameras: connection attempts after the first (each follows a back-off). */
     public final AtomicLong reconnects = new AtomicLong();
+    /** Tracks counted by each counting line of the camera, by line and class. */
+    public final java.util.Map<LineClass, AtomicLong> lineCrossings = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A counting line and a class. */
+    public record LineClass(String counter, String className) {
+    }
 
     /**
      * What {@link #detections} counts for this camera's task, as the summary names it ("detections",

@@ -69,6 +69,10 @@ public final class FrameEvent {
     /** Detections after NMS, in source-frame pixels. */
     public final Detections detections;
 
+    // --- written by track (detection lanes) -----------------------------------------------------
+    /** Track id of each detection and the tracks that ended at this frame (capacity 0 in other lanes). */
+    public final Tracks tracks;
+
     // --- written by segment ------------------------------------------------------------------
     /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
     public final DefectRegions defects;
@@ -101,13 +105,14 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               int maxDefectRegions, ThermalResult thermal) {
+               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
         this.outputs = outputs;
         this.output = outputs[0];
         this.detections = new Detections(maxDetections);
+        this.tracks = new Tracks(maxEndedTracks > 0 ? maxDetections : 0, maxEndedTracks);
         this.defects = new DefectRegions(maxDefectRegions);
         this.thermal = thermal;
     }

@@ -20,6 +20,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private final FloatBuffer[] outputArenas;
     private int maxDefectRegions;
     private int thermalHotspots;
+    private int maxEndedTracks;
     private int next;
 
     /**
@@ -65,6 +66,17 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return this;
     }
 
+    /**
+     * Sizes each slot's {@link Tracks} (a detection lane with a tracker); call before the ring is
+     * built.
+     *
+     * @param maxTracks most tracks the tracker keeps per camera (so most that can end in one frame)
+     */
+    public FrameEventFactory tracks(int maxTracks) {
+        this.maxEndedTracks = maxTracks;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -73,7 +85,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots));
+                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots), maxEndedTracks);
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A reload hands it new rules from another thread ({@link #replaceRules}); this thread takes
  * them at a frame of its own, so no rule is ever used by two threads. A rule instance in both the
  * old and the new rules keeps its state; one that is gone and had raised its alarm is cleared: a
- * CLEARED event (with the rule's last detail) at its camera's next frame, so a consumer never keeps
- * an alarm that nothing will clear.
+ * CLEARED event (with the rule's last detail; for a per-object rule one per object it holds raised)
+ * at its camera's next frame, so a consumer never keeps an alarm that nothing will clear.
  */
 public final class AlarmHandler implements EventHandler<FrameEvent> {
 
@@ -36,8 +37,10 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
     private AlarmRule[][] rulesByCamera;
     private final long[] lastSeqByCamera;
     private final List<CameraStats> stats;
-    /** Rules whose alarm is raised (by identity). */
-    private final Set<AlarmRule> raised = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Alarms raised and not cleared, by rule (identity); a per-object rule may hold several. */
+    private final Map<AlarmRule, Integer> raised = new IdentityHashMap<>();
+    /** Turns the transitions of the frame being fed into events in its slot. */
+    private final Collector collector = new Collector();
     /** Raised rules a reload took away, to be cleared at their camera's next frame, by camera index. */
     private final List<List<AlarmRule>> toClear;
     private final AtomicReference<Replacement> pending = new AtomicReference<>();
@@ -82,18 +85,27 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         if (event.skipped()) {
             return;
         }
+        collector.frame = event;
         List<AlarmRule> clears = toClear.get(event.cameraIndex);
         if (!clears.isEmpty()) {
             for (AlarmRule rule : clears) {
-                event.alarms.add(toEvent(event, rule, AlarmRule.Transition.CLEARED));
+                rule.clearAll(collector);
             }
             clears.clear();
         }
         for (AlarmRule rule : rulesOf(event.cameraIndex)) {
-            AlarmRule.Transition t = rule.onFrame(event);
-            if (t != AlarmRule.Transition.NONE) {
-                event.alarms.add(toEvent(event, rule, t));
-            }
+            rule.onFrame(event, collector);
+        }
+        collector.frame = null;
+    }
+
+    /** Adds each transition of a rule to the frame's alarms. */
+    private final class Collector implements AlarmRule.Transitions {
+        FrameEvent frame;
+
+        @Override
+        public void accept(AlarmRule rule, AlarmRule.Transition transition, AlarmEvent.Detail detail) {
+            frame.alarms.add(toEvent(frame, rule, transition, detail));
         }
     }
 
@@ -107,7 +119,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         }
         for (int camera = 0; camera < rulesByCamera.length; camera++) {
             for (AlarmRule rule : rulesOf(camera)) {
-                if (!kept.contains(rule) && raised.contains(rule)) {
+                if (!kept.contains(rule) && raised.containsKey(rule)) {
                     toClear.get(camera).add(rule);
                 }
             }
@@ -120,20 +132,20 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         return rules == null ? NONE : rules;
     }
 
-    private AlarmEvent toEvent(FrameEvent e, AlarmRule rule, AlarmRule.Transition t) {
+    private AlarmEvent toEvent(FrameEvent e, AlarmRule rule, AlarmRule.Transition t, AlarmEvent.Detail detail) {
         CameraStats s = stats.get(e.cameraIndex);
         AlarmEvent.Type type;
         if (t == AlarmRule.Transition.RAISED) {
             type = AlarmEvent.Type.RAISED;
             s.alarmsRaised.incrementAndGet();
-            raised.add(rule);
+            raised.merge(rule, 1, Integer::sum);
         } else {
             type = AlarmEvent.Type.CLEARED;
             s.alarmsCleared.incrementAndGet();
-            raised.remove(rule);
+            raised.computeIfPresent(rule, (r, n) -> n > 1 ? n - 1 : null);
         }
         long seq = ++lastSeqByCamera[e.cameraIndex];
         return new AlarmEvent(UUID.randomUUID().toString(), type, identity.site(), identity.node(), e.cameraId, seq,
-                Instant.ofEpochMilli(e.captureEpochMillis), e.frameNumber, rule.name(), e.width, e.height, rule.detail());
+                Instant.ofEpochMilli(e.captureEpochMillis), e.frameNumber, rule.name(), e.width, e.height, detail);
     }
 }

@@ -20,6 +20,31 @@ public interface AlarmRule {
     /** Feeds one frame that was inferred and decoded. */
     Transition onFrame(FrameEvent frame);
 
+    /** Takes the transitions of a rule, with the task's part of each event. */
+    interface Transitions {
+        void accept(AlarmRule rule, Transition transition, AlarmEvent.Detail detail);
+    }
+
+    /**
+     * Feeds one frame and hands each transition it makes to {@code out}: what the alarm stage calls.
+     * A rule with one alarm makes at most one ({@link #onFrame(FrameEvent)} and {@link #detail()}, the
+     * default); a per-object rule may raise and clear several objects in one frame.
+     */
+    default void onFrame(FrameEvent frame, Transitions out) {
+        Transition t = onFrame(frame);
+        if (t != Transition.NONE) {
+            out.accept(this, t, detail());
+        }
+    }
+
+    /**
+     * Hands {@code out} a CLEARED for everything the rule holds raised; called once when a reload
+     * takes the rule away. Default: one CLEARED with the rule's last detail.
+     */
+    default void clearAll(Transitions out) {
+        out.accept(this, Transition.CLEARED, detail());
+    }
+
     /** The task's part of the event for the transition {@link #onFrame} just returned. */
     AlarmEvent.Detail detail();
 

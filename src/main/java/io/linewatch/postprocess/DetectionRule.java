@@ -16,6 +16,8 @@ import io.linewatch.pipeline.FrameEvent;
  */
 public final class DetectionRule implements AlarmRule {
 
+    private static final int[] NO_TRACKS = new int[0];
+
     private final Settings settings;
     private final String name;
     private final String className;
@@ -28,6 +30,7 @@ public final class DetectionRule implements AlarmRule {
 
     private long window;
     private float lastScore;
+    private int lastTrack;
     private final float[] lastBox = new float[4];
 
     /** A rule's config without its camera list, and the class id it watches. */
@@ -36,9 +39,7 @@ public final class DetectionRule implements AlarmRule {
 
     /** The rule for a model whose class {@code className} has id {@code classId}. */
     public DetectionRule(AlarmRuleConfig config, int classId) {
-        this.settings = new Settings(new AlarmRuleConfig(config.name(), config.className(), config.minConfidence(),
-                config.zone(), null, config.raiseHits(), config.windowFrames(), config.clearFrames(),
-                config.cooldownSeconds()), classId);
+        this.settings = new Settings(config.withoutCameras(), classId);
         this.name = config.name();
         this.className = config.className();
         this.classId = classId;
@@ -51,21 +52,27 @@ public final class DetectionRule implements AlarmRule {
 
     @Override
     public Transition onFrame(FrameEvent frame) {
-        return onFrame(frame.detections, frame.mediaMicros);
+        return onFrame(frame.detections, frame.tracks.id, frame.mediaMicros);
     }
 
     /** The class, score and box of the latest hit (the one that raised, or the last before a clear). */
     @Override
     public AlarmEvent.Detail detail() {
-        return new AlarmEvent.DetectionDetail(className, lastScore, lastBox.clone());
+        return new AlarmEvent.DetectionDetail(className, lastScore, lastBox.clone(), lastTrack);
     }
 
     /** Feeds one frame's detections (source pixels) taken at {@code mediaMicros}. */
     public Transition onFrame(Detections d, long mediaMicros) {
+        return onFrame(d, NO_TRACKS, mediaMicros);
+    }
+
+    /** Feeds one frame's detections and their track ids ({@code trackIds[i]}, 0 for none). */
+    public Transition onFrame(Detections d, int[] trackIds, long mediaMicros) {
         int hit = bestHit(d);
         window = ((window << 1) | (hit >= 0 ? 1 : 0)) & windowMask;
         if (hit >= 0) {
             remember(d, hit);
+            lastTrack = hit < trackIds.length ? trackIds[hit] : 0;
         }
         Transition t = debounce.onFrame(hit >= 0, Long.bitCount(window) >= raiseHits, mediaMicros);
         if (t == Transition.CLEARED) {

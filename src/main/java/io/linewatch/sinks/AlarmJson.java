@@ -63,6 +63,9 @@ public final class AlarmJson {
             m.put("score", round(d.score(), 4));
             float[] b = d.box();
             m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
+            if (d.trackId() > 0) {
+                m.put("track", d.trackId());
+            }
         } else if (e.detail() instanceof AlarmEvent.ThermalDetail t) {
             putThermal(m, t);
         } else if (e.detail() instanceof AlarmEvent.DefectDetail d) {

@@ -13,8 +13,9 @@ import java.util.Locale;
 
 /**
  * Optional stage beside the alarm sinks: writes every frame's detections as one JSON line
- * ({@code {"camera":..,"frame":..,"detections":[{"class":..,"score":..,"box":[x1,y1,x2,y2]}]}}), source
- * pixels. A replay tool, not a hot-path sink. Reads the slot's camera, frame number and detections.
+ * ({@code {"camera":..,"frame":..,"detections":[{"class":..,"score":..,"box":[x1,y1,x2,y2],"track":..}]}}),
+ * source pixels; {@code track} is the detection's track id, left out while it has none. A replay tool,
+ * not a hot-path sink. Reads the slot's camera, frame number, detections and track ids.
  * One handler per lane; the lanes share one {@link Output}, whose writes are synchronised.
  */
 public final class DetectionLogHandler implements EventHandler<FrameEvent>, AutoCloseable {
@@ -64,7 +65,12 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent>, Auto
             line.append("{\"class\":").append(quotedClassNames[d.classId[i]])
                     .append(",\"score\":").append(String.format(Locale.ROOT, "%.4f", d.score[i]))
                     .append(",\"box\":[").append(d.x1[i]).append(',').append(d.y1[i]).append(',')
-                    .append(d.x2[i]).append(',').append(d.y2[i]).append("]}");
+                    .append(d.x2[i]).append(',').append(d.y2[i]).append(']');
+            int track = i < event.tracks.id.length ? event.tracks.id[i] : 0;
+            if (track > 0) {
+                line.append(",\"track\":").append(track);
+            }
+            line.append('}');
         }
         line.append("]}\n");
         output.write(line);

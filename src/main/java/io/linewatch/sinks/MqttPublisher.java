@@ -154,6 +154,30 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         }
     }
 
+    /**
+     * Journals an object lifecycle message of {@code camera} for its objects topic; false (logged) when
+     * it could not be written. Object messages give way to alarms like camera states do.
+     */
+    public boolean acceptObject(String camera, String json) {
+        try {
+            return outbox.append(Outbox.Entry.object(config.objectTopicFor(identity, camera),
+                    json.getBytes(StandardCharsets.UTF_8))) != null;
+        } catch (SinkException e) {
+            LOG.warn("camera {}: object message not published: {}", camera, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Journals a counting line's value for its retained topic (an older value still waiting is replaced). */
+    public void publishCount(String camera, String counter, String json) {
+        try {
+            outbox.append(Outbox.Entry.retainedValue(config.countTopicFor(identity, camera, counter),
+                    "count/" + camera + "/" + counter, json.getBytes(StandardCharsets.UTF_8)));
+        } catch (SinkException e) {
+            LOG.warn("camera {}: count {} not published: {}", camera, counter, e.getMessage());
+        }
+    }
+
     public boolean isConnected() {
         return connection.isConnected();
     }

@@ -167,6 +167,19 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.STATE, topic, true, "status", "", 0, payload, false);
         }
 
+        /**
+         * An object lifecycle message of a camera: never replaced, and evicted (oldest first, with the
+         * camera states) to make room for alarms.
+         */
+        public static Entry object(String topic, byte[] payload) {
+            return new Entry(Kind.STATE, topic, false, "", "", 0, payload, false);
+        }
+
+        /** A retained value of its own key (a counter): replaces the same key's earlier value while it waits. */
+        public static Entry retainedValue(String topic, String key, byte[] payload) {
+            return new Entry(Kind.STATE, topic, true, key, "", 0, payload, false);
+        }
+
         /** A camera's state for its retained topic: replaces the camera's earlier state while it waits. */
         public static Entry state(String topic, String camera, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, "state/" + camera, "", 0, payload, false);

@@ -56,6 +56,12 @@ public final class SnapshotWriter {
         BufferedImage image = renderer.render(alarm, frame);
         Path file = dir.resolve(alarm.camera()).resolve(String.format(Locale.ROOT, "%06d-%s.jpg",
                 alarm.seq(), alarm.id().substring(0, 8)));
+        write(image, file);
+        return file;
+    }
+
+    /** Encodes {@code image} as a JPEG to {@code file} (replacing it whole, or leaving it as it was). */
+    public void write(BufferedImage image, Path file) throws IOException {
         jpeg.reset();
         if (!ImageIO.write(image, "jpg", jpeg)) {
             throw new IOException("no JPEG writer available");
@@ -73,6 +79,5 @@ public final class SnapshotWriter {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        return file;
     }
 }

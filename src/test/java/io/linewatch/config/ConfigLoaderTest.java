@@ -89,6 +89,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void trackerDefaultsAndItsBadValuesAreOneLineAtTheirField() throws Exception {
+        TrackerConfig t = load(MINIMAL).models().get("det").tracker();
+        assertThat(t.trackBuffer()).isEqualTo(30);
+        assertThat(t.minHits()).isEqualTo(3);
+        assertThat(t.highScore()).isEqualTo(0.5);
+        String tracker = "classes: [product, foreign_object]\n    tracker:\n      ";
+        assertThat(load(MINIMAL.replace("classes: [product, foreign_object]", tracker + "track_buffer: 50"))
+                .models().get("det").tracker().trackBuffer()).isEqualTo(50);
+        assertThat(error(MINIMAL.replace("classes: [product, foreign_object]", tracker + "min_hits: 0")))
+                .endsWith("models.det.tracker: needs track_buffer >= 0, min_hits >= 1 and 1 <= max_tracks <= 4096, got 30,"
+                        + " 0 and 256").doesNotContain("\n");
+        assertThat(error(MINIMAL.replace("classes: [product, foreign_object]", tracker + "low_score: 0.7")))
+                .endsWith("models.det.tracker: needs 0 <= low_score <= high_score <= 1, got low_score 0.7, high_score 0.5");
+        assertThat(error(MINIMAL.replace("classes: [product, foreign_object]", tracker + "buffer: 5")))
+                .contains("models.det.tracker: unknown key 'buffer'");
+    }
+
+    @Test
     void brokenReferencesAreNamed() {
         assertThat(error(MINIMAL.replace("model: det", "model: yolo")))
                 .endsWith("cameras[0].model: no model named 'yolo' (models: [det])");

@@ -71,6 +71,13 @@ class ReloadPlanTest {
     }
 
     @Test
+    void aCamerasCountingLinesChangedRestartsTheDaemonSoTheLinesAreTaken() throws Exception {
+        ReloadPlan p = changed("    loop: true\n", "    loop: true\n    counters:\n      - {name: end, line: [[1, 0], [1, 9]]}\n");
+        assertThat(p.needsRestart()).isTrue();
+        assertThat(p.restartReasons()).containsExactly("camera belt: counting lines changed");
+    }
+
+    @Test
     void alarmRulesChangeInPlace() throws Exception {
         ReloadPlan threshold = changed("min_confidence: 0.99", "min_confidence: 0.3");
         assertThat(threshold.needsRestart()).isFalse();

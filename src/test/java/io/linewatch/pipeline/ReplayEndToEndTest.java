@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.TrackMatch;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole job: the shipped clip through the shipped model into a real Mosquitto broker. What a
  * subscriber receives is exactly the event log; every foreign object in the ground truth raises one
- * alarm while it is on the belt; the clean stretches raise none; detections match the ground truth.
+ * alarm while it is on the belt; the clean stretches raise none; detections match the ground truth,
+ * and their tracks the true tracks (IDF1, MOTA, identity switches).
  */
 class ReplayEndToEndTest {
 
@@ -45,7 +47,8 @@ class ReplayEndToEndTest {
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
                     "--ground-truth", Shipped.GROUND_TRUTH.toString(), Shipped.CLIP.toString());
             assertThat(r.exitCode()).as(r.err()).isZero();
-            assertThat(r.out()).contains("ground truth (IoU 0.5): precision").contains("dropped 0 ");
+            assertThat(r.out()).contains("ground truth (IoU 0.5): precision").contains("tracks (IoU 0.5): MOTA")
+                    .contains("dropped 0 ");
 
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
@@ -67,6 +70,10 @@ class ReplayEndToEndTest {
             // Measured 0.987 / 0.998 (README); the gates sit just below.
             assertThat(match.precision()).as("precision %s", match).isGreaterThanOrEqualTo(0.98);
             assertThat(match.recall()).as("recall %s", match).isGreaterThanOrEqualTo(0.99);
+            TrackMatch.Result tracks = TrackMatch.evaluate(Shipped.GROUND_TRUTH, detections, "conveyor", 0.5);
+            assertThat(tracks.idf1()).as("IDF1 %s", tracks).isGreaterThanOrEqualTo(0.9);
+            assertThat(tracks.mota()).as("MOTA %s", tracks).isGreaterThanOrEqualTo(0.9);
+            assertThat(tracks.idSwitches()).as("identity switches %s", tracks).isLessThanOrEqualTo(2);
         }
     }
 
@@ -111,6 +118,12 @@ class ReplayEndToEndTest {
             assertThat(e.get("class").asText()).isEqualTo("foreign_object");
             assertThat(e.get("score").asDouble()).isGreaterThanOrEqualTo(0.5);
         }
+        // Per object (the default): each alarm is one track's, and its track's end clears it.
+        List<Integer> tracks = raised.stream().map(e -> e.path("track").asInt()).toList();
+        assertThat(tracks).as("track ids of the raised alarms").doesNotContain(0).doesNotHaveDuplicates();
+        List<Integer> cleared = events.stream().filter(e -> e.get("type").asText().equals("cleared"))
+                .map(e -> e.path("track").asInt()).toList();
+        assertThat(cleared).as("track ids of the cleared alarms").containsExactlyElementsOf(tracks);
     }
 
     /**
