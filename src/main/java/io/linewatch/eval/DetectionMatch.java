@@ -1,10 +1,6 @@
 package io.linewatch.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +15,6 @@ import java.util.Map;
  */
 public final class DetectionMatch {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Counts and ratios of one evaluation. */
     public record Result(long truePositives, long falsePositives, long falseNegatives) {
@@ -109,29 +104,8 @@ public final class DetectionMatch {
 
     private static Map<Long, List<Box>> read(Path file, String listKey, String camera) throws IOException {
         Map<Long, List<Box>> frames = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            int lineNumber = 0;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node = JSON.readTree(line);
-                if (camera != null && node.has("camera") && !camera.equals(node.get("camera").asText())) {
-                    continue;
-                }
-                if (!node.has("frame") || !node.has(listKey)) {
-                    throw new IOException(file + ": line " + lineNumber + ": needs 'frame' and '" + listKey + "'");
-                }
-                List<Box> boxes = frames.computeIfAbsent(node.get("frame").asLong(), f -> new ArrayList<>());
-                for (JsonNode o : node.get(listKey)) {
-                    JsonNode b = o.get("box");
-                    boxes.add(new Box(o.get("class").asText(), o.path("score").asDouble(1.0),
-                            new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()}));
-                }
-            }
-        }
+        FrameLines.read(file, listKey, camera, (frame, o) -> frames.computeIfAbsent(frame, f -> new ArrayList<>())
+                .add(new Box(o.get("class").asText(), o.path("score").asDouble(1.0), FrameLines.box(o))));
         return frames;
     }
 }

@@ -1,11 +1,7 @@
 package io.linewatch.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.pipeline.Assignment;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +25,6 @@ import java.util.TreeMap;
  */
 public final class TrackMatch {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Track quality of one clip. */
     public record Result(double mota, double idf1, long idSwitches, long misses, long falsePositives, long trueBoxes,
@@ -194,32 +189,12 @@ public final class TrackMatch {
 
     private static Map<Long, List<Box>> read(Path file, String listKey, String camera) throws IOException {
         Map<Long, List<Box>> frames = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file)) {
-            String line;
-            int lineNumber = 0;
-            while ((line = in.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node = JSON.readTree(line);
-                if (camera != null && node.has("camera") && !camera.equals(node.get("camera").asText())) {
-                    continue;
-                }
-                if (!node.has("frame") || !node.has(listKey)) {
-                    throw new IOException(file + ": line " + lineNumber + ": needs 'frame' and '" + listKey + "'");
-                }
-                List<Box> boxes = frames.computeIfAbsent(node.get("frame").asLong(), f -> new ArrayList<>());
-                for (JsonNode o : node.get(listKey)) {
-                    if (!o.has("track")) {
-                        continue;
-                    }
-                    JsonNode b = o.get("box");
-                    boxes.add(new Box(o.get("class").asText(), o.get("track").asInt(),
-                            new double[] {b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble()}));
-                }
+        FrameLines.read(file, listKey, camera, (frame, o) -> {
+            List<Box> boxes = frames.computeIfAbsent(frame, f -> new ArrayList<>());
+            if (o.has("track")) {
+                boxes.add(new Box(o.get("class").asText(), o.get("track").asInt(), FrameLines.box(o)));
             }
-        }
+        });
         return frames;
     }
 }
