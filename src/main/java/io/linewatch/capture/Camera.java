@@ -67,9 +67,7 @@ public final class Camera {
         try {
             return prepare(index, config, format, stats, states, watchdog, packets);
         } catch (CaptureException e) {
-            SourceStateMachine state = new SourceStateMachine(config.id(), states);
-            state.moveTo(SourceState.CONNECTING, "opening " + config.source());
-            state.moveTo(SourceState.STOPPED, e.getMessage());
+            stoppedBeforeStart(config, states, e.getMessage());
             throw e;
         }
     }
@@ -178,10 +176,15 @@ public final class Camera {
         if (config.kind().live()) {
             states.onStateChange(config.id(), SourceState.STOPPED, reason);
         } else {
-            SourceStateMachine state = new SourceStateMachine(config.id(), states);
-            state.moveTo(SourceState.CONNECTING, "opening " + config.source());
-            state.moveTo(SourceState.STOPPED, reason);
+            stoppedBeforeStart(config, states, reason);
         }
+    }
+
+    /** A file camera that never ran: its state goes CONNECTING, then STOPPED with the reason. */
+    private static void stoppedBeforeStart(CameraConfig config, SourceStateListener states, String reason) {
+        SourceStateMachine state = new SourceStateMachine(config.id(), states);
+        state.moveTo(SourceState.CONNECTING, "opening " + config.source());
+        state.moveTo(SourceState.STOPPED, reason);
     }
 
     /** Closes the source of a camera that was never started (a reload that is not applied). */

@@ -28,14 +28,19 @@ public final class DetectionSnapshot implements SnapshotRenderer {
         this.classNames = classNames;
     }
 
-    @Override
-    public BufferedImage render(AlarmEvent alarm, FrameEvent frame) {
+    /** The reused image, holding a copy of the frame's pixels (BGR). */
+    private BufferedImage frameImage(FrameEvent frame) {
         if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
             image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
         }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
-        Graphics2D g = image.createGraphics();
+        return image;
+    }
+
+    @Override
+    public BufferedImage render(AlarmEvent alarm, FrameEvent frame) {
+        Graphics2D g = frameImage(frame).createGraphics();
         try {
             drawDetections(g, frame.detections, frame.tracks.id);
             drawAlarm(g, alarm, (AlarmEvent.DetectionDetail) alarm.detail());
@@ -51,12 +56,7 @@ public final class DetectionSnapshot implements SnapshotRenderer {
      */
     public BufferedImage renderObject(FrameEvent frame, String className, int track, float score, float[] box,
                                       String time) {
-        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
-            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
-        }
-        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = frameImage(frame).createGraphics();
         try {
             drawDetections(g, frame.detections, frame.tracks.id);
             g.setColor(Snapshots.ALARM);
