@@ -264,7 +264,7 @@ class BadInputTest {
                 if (i < first) {
                     continue;
                 }
-                Frame dst = new Frame(w, h, Frame.DEPTH_UBYTE, 3);
+                Frame dst = Clips.frame(w, h, Frame.DEPTH_UBYTE, 3);
                 ByteBuffer d = (ByteBuffer) dst.image[0];
                 ByteBuffer s = (ByteBuffer) src.image[0];
                 byte[] row = new byte[w * 3];

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.testing.Cli;
+import io.linewatch.testing.Clips;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -279,7 +280,7 @@ class SegmentationReplayTest {
             recorder.setFrameRate(10);
             recorder.start();
             for (int n = 0; n < FRAMES; n++) {
-                Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3);
+                Frame frame = Clips.frame(W, H, Frame.DEPTH_UBYTE, 3);
                 ByteBuffer buf = (ByteBuffer) frame.image[0];
                 for (int y = 0; y < H; y++) {
                     for (int x = 0; x < W; x++) {
@@ -305,7 +306,7 @@ class SegmentationReplayTest {
             recorder.setFrameRate(10);
             recorder.start();
             for (int n = 0; n < FRAMES; n++) {
-                Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 1);
+                Frame frame = Clips.frame(W, H, Frame.DEPTH_UBYTE, 1);
                 ByteBuffer buf = (ByteBuffer) frame.image[0];
                 for (int y = 0; y < H; y++) {
                     for (int x = 0; x < W; x++) {

@@ -3,6 +3,7 @@ package io.linewatch.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.linewatch.testing.Clips;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class SegmentationMatchTest {
             recorder.setFrameRate(10);
             recorder.start();
             for (byte[] values : frames) {
-                Frame frame = new Frame(4, 2, Frame.DEPTH_UBYTE, 1);
+                Frame frame = Clips.frame(4, 2, Frame.DEPTH_UBYTE, 1);
                 ByteBuffer pixels = (ByteBuffer) frame.image[0];
                 for (int y = 0; y < 2; y++) {
                     for (int x = 0; x < 4; x++) {
