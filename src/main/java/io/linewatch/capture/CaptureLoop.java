@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * pixels). A paced (live-like) source never blocks on the ring: when no slot is free the frame is
  * dropped and counted. An unpaced replay is a file read as fast as the pipeline takes it: it waits
  * for a free slot, so no frame is lost. Writes only the capture fields of the slot. Reports
- * STREAMING at the first frame and STOPPED when it ends.
+ * STREAMING at the first frame and STOPPED when it ends; after a file's last frame it publishes the
+ * end-of-source marker ({@link FrameEvent#sourceEnded}).
  */
 public final class CaptureLoop implements Runnable {
 
@@ -67,6 +68,7 @@ public final class CaptureLoop implements Runnable {
     /** Decodes until the end, an error streak, the frame limit or a stop; says which. */
     private String capture() {
         long frameNumber = 0;
+        long lastMediaMicros = 0;
         int consecutiveErrors = 0;
         while (running && frameNumber < maxFrames) {
             pacer.awaitFrame(frameNumber);
@@ -91,6 +93,7 @@ public final class CaptureLoop implements Runnable {
             }
             if (frame == null) {
                 LOG.info("camera {}: end of source after {} frames", cameraId, frameNumber);
+                writer.publishEnd(frameNumber, lastMediaMicros);
                 return "end of file";
             }
             if (state.state() == SourceState.CONNECTING) {
@@ -98,7 +101,8 @@ public final class CaptureLoop implements Runnable {
                         frame.imageWidth, frame.imageHeight, source.frameRate()));
             }
             stats.framesIn.incrementAndGet();
-            writer.publish(frame, frameNumber++, mediaClock.toMediaMicros(frame.timestamp));
+            lastMediaMicros = mediaClock.toMediaMicros(frame.timestamp);
+            writer.publish(frame, frameNumber++, lastMediaMicros);
         }
         return running ? "frame limit reached" : "stopped";
     }

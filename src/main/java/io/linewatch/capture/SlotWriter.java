@@ -32,6 +32,9 @@ final class SlotWriter {
     private final String sizeHint;
     /** Width and height of the last frame dropped as too large, so each new size is logged once. */
     private long lastTooLargeSize = -1;
+    /** Size of the last frame published, which the end-of-source marker repeats. */
+    private int lastWidth;
+    private int lastHeight;
 
     /**
      * @param waitForSlot wait for a free slot (a file read as fast as the pipeline takes it, nothing
@@ -76,9 +79,46 @@ final class SlotWriter {
             event.mediaMicros = mediaMicros;
             event.width = frame.imageWidth;
             event.height = frame.imageHeight;
+            lastWidth = frame.imageWidth;
+            lastHeight = frame.imageHeight;
             event.pixelFormat = format;
             event.clearMarks();
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
+        } finally {
+            ring.publish(sequence);
+        }
+    }
+
+    /**
+     * Publishes the end-of-source marker after the last frame ({@link FrameEvent#sourceEnded}), so
+     * that the stages close what the camera left open (objects in view, parts). Waits for a slot
+     * like an unpaced replay does, unless stopping.
+     */
+    void publishEnd(long frameNumber, long mediaMicros) {
+        long sequence;
+        while (true) {
+            try {
+                sequence = ring.tryNext();
+                break;
+            } catch (InsufficientCapacityException e) {
+                if (stopping) {
+                    return;
+                }
+                LockSupport.parkNanos(SLOT_WAIT_NANOS);
+            }
+        }
+        try {
+            FrameEvent event = ring.get(sequence);
+            event.cameraIndex = cameraIndex;
+            event.cameraId = cameraId;
+            event.frameNumber = frameNumber;
+            event.captureNanos = System.nanoTime();
+            event.captureEpochMillis = System.currentTimeMillis();
+            event.mediaMicros = mediaMicros;
+            event.width = lastWidth;
+            event.height = lastHeight;
+            event.clearMarks();
+            event.sourceEnded = true;
         } finally {
             ring.publish(sequence);
         }

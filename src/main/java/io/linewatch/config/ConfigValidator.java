@@ -41,6 +41,7 @@ final class ConfigValidator {
             validateLive(at, camera);
             validateThermalCamera(at, camera, config.models().get(camera.model()));
             validateCounters(at, camera, config.models().get(camera.model()));
+            validateParts(at, camera, config.models().get(camera.model()));
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -159,6 +160,22 @@ final class ConfigValidator {
             }
         }
         require(camera.counters().size() <= 64, at + ".counters: at most 64 counting lines per camera");
+    }
+
+    /** Parts: on inspection cameras only; the nok rules' classes are the model's. */
+    private static void validateParts(String at, CameraConfig camera, ModelConfig model) throws ConfigException {
+        PartsConfig parts = camera.inspection().parts();
+        if (parts == null) {
+            return;
+        }
+        String where = at + ".inspection.parts";
+        require(model.task() == ModelConfig.Task.SEGMENTATION, where + ": parts need a segmentation model; "
+                + camera.model() + " is a " + taskName(model) + " model");
+        for (int k = 0; k < parts.nok().size(); k++) {
+            String c = parts.nok().get(k).className();
+            require(c == null || model.classes().contains(c), where + ".nok[" + k + "].class: '" + c
+                    + "' is not one of the model's classes " + model.classes());
+        }
     }
 
     private static void validateLive(String at, CameraConfig camera) throws ConfigException {

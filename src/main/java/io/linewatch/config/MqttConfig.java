@@ -150,6 +150,11 @@ public record MqttConfig(
         return sibling(topicFor(id, camera), "objects");
     }
 
+    /** The retained verdicts topic of one inspection camera: the alarm topic's sibling {@code verdicts}. */
+    public String verdictTopicFor(Identity id, String camera) {
+        return sibling(topicFor(id, camera), "verdicts");
+    }
+
     /** The retained topic of one counting line: {@code <alarm topic's parent>/counts/<name>}. */
     public String countTopicFor(Identity id, String camera, String counter) {
         return sibling(topicFor(id, camera), "counts/" + counter);

@@ -22,6 +22,7 @@ import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
+import io.linewatch.sinks.VerdictHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +65,10 @@ final class ModelLane {
         ModelSignature sig = engine.signature();
         int pixelCapacity = cameras.stream().mapToInt(Camera::slotPixelBytes).max().orElse(3);
         int ringSize = config.pipeline().ringSize();
-        FrameEventFactory factory = TaskStages.slots(model, sig, ringSize, pixelCapacity);
+        List<Integer> indexes = cameras.stream().map(Camera::index).toList();
+        FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
-        List<Integer> indexes = cameras.stream().map(Camera::index).toList();
         TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
                 shared.sinks().resultsLog());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
@@ -78,6 +79,9 @@ final class ModelLane {
                 .then(task.decode());
         if (task.track() != null) {
             lane.then(task.track());
+        }
+        if (task.parts() != null) {
+            lane.then(task.parts());
         }
         Lane.Stage alarmStage = new Lane.Stage(AlarmHandler.NAME, alarms);
         if (task.track() != null && CountHandler.needed(config.cameras(), indexes)) {
@@ -125,10 +129,28 @@ final class ModelLane {
                     model.classes(), published, model.tracker().updateSeconds(), model.tracker().maxTracks(),
                     shared.config().cameras().size(), cameras, s.mqtt(), snapshots)));
         }
+        if (task.partsByCamera() != null) {
+            sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),
+                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s))));
+        }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
         }
         return sinks.toArray(Lane.Stage[]::new);
+    }
+
+    /** A verdict goes to the outbox (when MQTT is on), then the event log. */
+    private static java.util.function.BiConsumer<String, String> verdictPublisher(Sinks s) {
+        MqttPublisher mqtt = s.mqtt();
+        io.linewatch.sinks.EventLog log = s.eventLog();
+        return (camera, json) -> {
+            if (mqtt != null) {
+                mqtt.acceptVerdict(camera, json);
+            }
+            if (log != null) {
+                log.append(json);
+            }
+        };
     }
 
     /**

@@ -6,6 +6,7 @@ import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.NmsConfig;
+import io.linewatch.config.PartsConfig;
 import io.linewatch.config.PreprocessConfig;
 import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.ModelSignature;
@@ -21,6 +22,7 @@ import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.ObjectRule;
+import io.linewatch.postprocess.PartHandler;
 import io.linewatch.postprocess.SegmentHandler;
 import io.linewatch.postprocess.TemperatureRules;
 import io.linewatch.postprocess.ThermalDecodeHandler;
@@ -46,12 +48,15 @@ import java.util.List;
  * stage after that (detection lanes; null for the others), the alarm
  * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
  * renderer, and the stage writing each frame's results for {@code replay --detections} (null when
- * there is no such log). Built once per lane by {@link ModelLane}, which wires the stages; the
+ * there is no such log), and on inspection lanes whose cameras judge parts the part stage, each
+ * camera's parts config (null for cameras without) and the renderer of the verdicts' snapshots
+ * (all three null otherwise). Built once per lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
 record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
-                  SnapshotRenderer snapshots, Lane.Stage resultsLog) {
+                  SnapshotRenderer snapshots, Lane.Stage resultsLog, Lane.Stage parts, PartsConfig[] partsByCamera,
+                  DefectSnapshot partSnapshots) {
 
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
@@ -69,11 +74,13 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     }
 
     /** The slots of a lane of {@code model}: its frames, its tensors and its task's results. */
-    static FrameEventFactory slots(ModelConfig model, ModelSignature sig, int ringSize, int pixelCapacity) {
+    static FrameEventFactory slots(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
+                                   int ringSize, int pixelCapacity) {
         FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
                 sig.outputFloatsEach(), model.nms().maxDetections());
         switch (model.task()) {
-            case SEGMENTATION -> factory.withDefectRegions(model.segmentation().maxRegions());
+            case SEGMENTATION -> factory.withDefectRegions(model.segmentation().maxRegions())
+                    .parts(maxPartsInView(config, cameras));
             case THERMAL -> factory.thermal(model.thermal().maxHotspots());
             case DETECTION -> factory.tracks(model.tracker().maxTracks());
         }
@@ -128,7 +135,8 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
                 new DetectionSnapshot(model.classes()),
-                log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())));
+                log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())),
+                null, null, null);
     }
 
     /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
@@ -143,6 +151,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         float threshold = seg.threshold().floatValue();
         DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
                 threshold, seg.minAreaPx(), seg.maxRegions());
+        PartsConfig[] parts = partsByCamera(config, cameras);
         float[] mmPerPixel = new float[config.cameras().size()];
         for (int i = 0; i < mmPerPixel.length; i++) {
             mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
@@ -155,7 +164,31 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 defectRules(config, cameras),
                 new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
-                        mask, sig.width(), sig.height(), threshold)));
+                        mask, sig.width(), sig.height(), threshold)),
+                parts == null ? null : new Lane.Stage(PartHandler.NAME, new PartHandler(parts, cameras, seg.maxRegions())),
+                parts,
+                parts == null ? null : new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold));
+    }
+
+    /** Each camera's parts config by camera index, null for cameras without; null when none of the lane's has one. */
+    private static PartsConfig[] partsByCamera(LinewatchConfig config, List<Integer> cameras) {
+        PartsConfig[] parts = new PartsConfig[config.cameras().size()];
+        boolean any = false;
+        for (int i : cameras) {
+            parts[i] = config.cameras().get(i).inspection().parts();
+            any |= parts[i] != null;
+        }
+        return any ? parts : null;
+    }
+
+    /** The most parts in view any of the lane's cameras keeps (0: none judges parts). */
+    private static int maxPartsInView(LinewatchConfig config, List<Integer> cameras) {
+        int max = 0;
+        for (int i : cameras) {
+            PartsConfig parts = config.cameras().get(i).inspection().parts();
+            max = Math.max(max, parts == null ? 0 : parts.maxParts());
+        }
+        return max;
     }
 
     /**
@@ -223,7 +256,8 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 null,
                 TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
                 new ThermalSnapshot(calibrations),
-                log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)));
+                log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)),
+                null, null, null);
     }
 
     /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */

@@ -38,6 +38,11 @@ public final class FrameEvent {
      * built.
      */
     public final byte[] pixels;
+    /**
+     * True for the marker capture publishes after a file's last frame: no pixels, skipped by every
+     * stage but those that close what the camera left open (tracks, parts).
+     */
+    public boolean sourceEnded;
 
     // --- written by the exception handler of whichever stage failed ----------------------------
     /** Name of the stage that failed on this frame, or {@code null}; later stages skip the frame. */
@@ -77,6 +82,10 @@ public final class FrameEvent {
     /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
     public final DefectRegions defects;
 
+    // --- written by part (inspection lanes with parts) -------------------------------------------
+    /** Parts in view, their track ids and their defects' tracks (capacity 0 in other lanes). */
+    public final Parts parts;
+
     // --- written by thermal decode (thermal lanes) ----------------------------------------------
     /** Temperatures and hotspots; no capacity in lanes of other tasks. */
     public final ThermalResult thermal;
@@ -105,7 +114,7 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks) {
+               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks, int maxParts) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
@@ -115,6 +124,7 @@ public final class FrameEvent {
         this.tracks = new Tracks(maxEndedTracks > 0 ? maxDetections : 0, maxEndedTracks);
         this.defects = new DefectRegions(maxDefectRegions);
         this.thermal = thermal;
+        this.parts = new Parts(maxParts, maxParts > 0 ? maxDefectRegions : 0);
     }
 
     /** True when an earlier stage failed on this frame. */
@@ -124,13 +134,14 @@ public final class FrameEvent {
 
     /** True when later stages must leave this frame alone: it failed, or it was dropped. */
     public boolean skipped() {
-        return failedStage != null || dropped;
+        return failedStage != null || dropped || sourceEnded;
     }
 
     /** Clears the marks of the frame that held the slot before; capture calls it as it fills the slot. */
     public void clearMarks() {
         failedStage = null;
         dropped = false;
+        sourceEnded = false;
         inferred = false;
     }
 }

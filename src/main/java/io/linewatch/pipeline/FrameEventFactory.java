@@ -21,6 +21,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private int maxDefectRegions;
     private int thermalHotspots;
     private int maxEndedTracks;
+    private int maxParts;
     private int next;
 
     /**
@@ -77,6 +78,15 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return this;
     }
 
+    /**
+     * Sizes each slot's {@link Parts} (an inspection lane whose cameras judge parts); call before
+     * the ring is built, after {@link #withDefectRegions}.
+     */
+    public FrameEventFactory parts(int maxPartsInView) {
+        this.maxParts = maxPartsInView;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -85,7 +95,7 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots), maxEndedTracks);
+                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots), maxEndedTracks, maxParts);
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

@@ -10,7 +10,8 @@ import java.util.List;
  * The track stage of a detection lane, on its own thread after detect: one {@link Tracker} per
  * camera of the lane, fed that camera's frames in order. Reads the slot's camera and detections;
  * writes the slot's {@link io.linewatch.pipeline.Tracks} (each detection's track id, the tracks
- * that ended). A skipped frame (dropped, failed) leaves the trackers as they were.
+ * that ended). A skipped frame (dropped, failed) leaves the trackers as they were; the camera's
+ * end-of-source marker ends all its tracks.
  */
 public final class TrackHandler implements EventHandler<FrameEvent> {
 
@@ -32,6 +33,10 @@ public final class TrackHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
+        if (event.sourceEnded) {
+            byCamera[event.cameraIndex].endAll(event.tracks);
+            return;
+        }
         if (event.skipped()) {
             event.tracks.clear(event.detections.capacity());
             return;

@@ -146,6 +146,20 @@ public final class Tracker {
         }
     }
 
+    /**
+     * The source ended: every confirmed track ends now (its id into {@code out}'s ended tracks),
+     * tentative ones are dropped, and the tracker starts empty. Ids go on from where they were.
+     */
+    public void endAll(Tracks out) {
+        out.clear(0);
+        for (int t = count - 1; t >= 0; t--) {
+            if (id[t] != 0) {
+                out.addEnded(id[t]);
+            }
+        }
+        count = 0;
+    }
+
     /** Tracks currently kept: tentative, live and lost. */
     public int trackCount() {
         return count;

@@ -65,6 +65,32 @@ public final class DefectSnapshot implements SnapshotRenderer {
         return image;
     }
 
+    /**
+     * The picture of a part in its best frame so far: the frame with the mask laid over it, every
+     * region boxed and labelled, the part in a thick box, and a header with camera, part and time.
+     */
+    public BufferedImage renderPart(FrameEvent frame, int partId, float[] partBox, String time) {
+        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
+            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
+            rows = new float[classNames.size()][frame.width];
+        }
+        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        overlay(frame, raster);
+        Graphics2D g = image.createGraphics();
+        try {
+            drawRegions(g, frame.defects);
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(2f));
+            drawBox(g, partBox[0], partBox[1], partBox[2], partBox[3], 1);
+            Snapshots.header(g, frame.width, String.format(Locale.ROOT, "%s part %d | frame %d | %s UTC",
+                    frame.cameraId, partId, frame.frameNumber, time));
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
     /** Blends each pixel's most probable class colour into the BGR raster where it reaches the threshold. */
     private void overlay(FrameEvent frame, byte[] raster) {
         FloatBuffer mask = frame.outputs[maskOutput];

@@ -168,6 +168,23 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         }
     }
 
+    /**
+     * Journals a part's verdict of {@code camera} for its retained verdicts topic; false (logged)
+     * when the outbox refused it (full of alarms, or failing).
+     */
+    public boolean acceptVerdict(String camera, String json) {
+        try {
+            if (outbox.append(Outbox.Entry.verdict(config.verdictTopicFor(identity, camera),
+                    json.getBytes(StandardCharsets.UTF_8))) != null) {
+                return true;
+            }
+            LOG.error("camera {}: verdict refused: outbox {} is full", camera, outbox.dir());
+        } catch (SinkException e) {
+            LOG.error("camera {}: verdict refused: {}", camera, e.getMessage());
+        }
+        return false;
+    }
+
     /** Journals a counting line's value for its retained topic (an older value still waiting is replaced). */
     public void publishCount(String camera, String counter, String json) {
         try {

@@ -100,13 +100,13 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
-        if (e.skipped()) {
+        if (e.skipped() && !e.sourceEnded) {
             return;
         }
         Table table = tables[e.cameraIndex];
         Detections d = e.detections;
         Tracks t = e.tracks;
-        for (int i = 0; i < d.count(); i++) {
+        for (int i = 0; !e.sourceEnded && i < d.count(); i++) {
             int track = i < t.id.length ? t.id[i] : 0;
             if (track > 0 && published[d.classId[i]]) {
                 see(table, e, i, track);

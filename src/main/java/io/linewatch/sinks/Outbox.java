@@ -162,6 +162,14 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.ALARM, topic, false, "", "", 0, payload, false);
         }
 
+        /**
+         * A part's verdict, retained (the topic keeps the last one): like an alarm, never replaced
+         * nor evicted, refused past the bound.
+         */
+        public static Entry verdict(String topic, byte[] payload) {
+            return new Entry(Kind.ALARM, topic, true, "", "", 0, payload, false);
+        }
+
         /** The daemon's status for its retained topic: replaces the earlier status while it waits. */
         public static Entry status(String topic, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, "status", "", 0, payload, false);
