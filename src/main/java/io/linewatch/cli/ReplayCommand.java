@@ -7,6 +7,7 @@ import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.daemon.Pipeline;
 import io.linewatch.eval.DetectionMatch;
+import io.linewatch.eval.PartVerdictMatch;
 import io.linewatch.eval.SegmentationMatch;
 import io.linewatch.eval.ThermalAccuracy;
 import io.linewatch.eval.TrackMatch;
@@ -149,9 +150,16 @@ final class ReplayCommand implements Callable<Integer> {
                     resultsLog, camera);
             case THERMAL -> ThermalAccuracy.evaluate(truth, resultsLog, camera).summaryLine();
             case SEGMENTATION -> SegmentationMatch.evaluate(truth, SegmentationMatch.masksBeside(truth), resultsLog,
-                    camera, model.classes()).summaryLine();
+                    camera, model.classes()).summaryLine() + parts(c, camera, truth);
         };
         return c.cameras().size() == 1 ? line : line.replaceAll("(?m)^  ", "  camera " + camera + ": ");
+    }
+
+    /** The part verdict line (a line break first), when the camera judges parts; else nothing. */
+    private static String parts(LinewatchConfig c, String camera, Path truth) throws IOException {
+        boolean judges = c.cameras().stream().anyMatch(cam -> cam.id().equals(camera) && cam.inspection().parts() != null);
+        return judges ? System.lineSeparator() + PartVerdictMatch.evaluate(truth, Path.of(c.sinks().eventLog()), camera)
+                .summaryLine() : "";
     }
 
     /** The track quality line (a line break first), when the ground truth has track ids; else nothing. */
