@@ -82,6 +82,14 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
         if (replacement != null && sequence > replacement.afterSequence() && pending.compareAndSet(replacement, null)) {
             take(replacement.rulesByCamera());
         }
+        if (event.sourceEnded) {
+            collector.frame = event;
+            for (AlarmRule rule : rulesOf(event.cameraIndex)) {
+                rule.onSourceEnded(event, collector);
+            }
+            collector.frame = null;
+            return;
+        }
         if (event.skipped()) {
             return;
         }

@@ -45,6 +45,14 @@ public interface AlarmRule {
         out.accept(this, Transition.CLEARED, detail());
     }
 
+    /**
+     * The camera's file ended ({@code marker} is its end-of-source slot, whose tracks say which
+     * tracks ended): a rule that follows tracks clears what those held raised. Default: nothing
+     * (an episode rule keeps its state).
+     */
+    default void onSourceEnded(FrameEvent marker, Transitions out) {
+    }
+
     /** The task's part of the event for the transition {@link #onFrame} just returned. */
     AlarmEvent.Detail detail();
 

@@ -75,6 +75,16 @@ public final class ObjectRule implements AlarmRule {
                 see(d, i, id, frame.mediaMicros, out);
             }
         }
+        endTracks(t, out);
+    }
+
+    /** The objects of the tracks that ended at the camera's end clear. */
+    @Override
+    public void onSourceEnded(FrameEvent marker, Transitions out) {
+        endTracks(marker.tracks, out);
+    }
+
+    private void endTracks(Tracks t, Transitions out) {
         for (int k = 0; k < t.endedCount(); k++) {
             int o = find(t.ended(k));
             if (o >= 0) {

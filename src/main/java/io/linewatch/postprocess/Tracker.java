@@ -151,7 +151,7 @@ public final class Tracker {
      * tentative ones are dropped, and the tracker starts empty. Ids go on from where they were.
      */
     public void endAll(Tracks out) {
-        out.clear(0);
+        out.clear(out.id.length);
         for (int t = count - 1; t >= 0; t--) {
             if (id[t] != 0) {
                 out.addEnded(id[t]);

@@ -67,7 +67,7 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (event.skipped()) {
+        if (event.skipped() && !event.sourceEnded) {
             return;
         }
         for (AlarmEvent alarm : event.alarms) {
@@ -82,7 +82,9 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
                 listener.onAlarm(alarm, json);
             }
         }
-        latency.record(System.nanoTime() - event.captureNanos);
+        if (!event.sourceEnded) {
+            latency.record(System.nanoTime() - event.captureNanos);
+        }
     }
 
     private String snapshot(AlarmEvent alarm, FrameEvent event) {

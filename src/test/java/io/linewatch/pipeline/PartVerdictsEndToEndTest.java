@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * panel of {@code samples/inspection.gt.jsonl}, in the panels' order, each {@code nok} exactly
  * when the panel carries defects and then with the panel's true defect classes, each defect once;
  * the last panel, still in view when the clip ends, judged at the source's end; a client that
- * subscribes afterwards gets the last verdict (retained); the event log holds the same verdicts.
+ * subscribes afterwards gets the last verdict (retained); the event log holds the same verdicts, and
+ * {@code replay --ground-truth} says so in its part line.
  */
 @Tag("broker")
 class PartVerdictsEndToEndTest {
@@ -50,12 +51,16 @@ class PartVerdictsEndToEndTest {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
              MqttCollector live = new MqttCollector(broker.url(), "linewatch/+/+/+/verdicts")) {
             Path config = Shipped.exampleConfigOf(EXAMPLE, dir, broker.url());
-            Cli.Result r = Cli.run("replay", "--config", config.toString());
+            Cli.Result r = Cli.run("replay", "--config", config.toString(), "--ground-truth", TRUTH.toString());
             assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).as("replay --ground-truth's part line").contains("  parts: verdict accuracy 1.000 (12 of 12"
+                    + " true parts right: 8 nok, 4 ok; nok judged ok 0, ok judged nok 0), defect classes right on 8 of 8 nok"
+                    + " parts; 12 verdicts, 0 on no true part, 0 parts judged twice, 0 without a verdict");
             await().atMost(Duration.ofSeconds(15)).until(() -> live.payloads().stream().distinct().count() >= 12);
             List<JsonNode> verdicts = new ArrayList<>();
             for (String payload : live.payloads().stream().distinct().toList()) {
                 JsonNode v = JSON.readTree(payload);
+                System.out.println("verdict: " + payload);
                 assertThat(schema.validate(v)).as("schema errors of %s", payload).isEmpty();
                 verdicts.add(v);
             }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Per-object rules behind the real tracker and alarm stage, fed synthetic boxes one frame at a time
  * (25 fps): one alarm per object however long it stays or hides, cleared when its track ends or it
- * leaves the zone; a per-frame rule on the same frames raises again after the occlusion.
+ * leaves the zone or the file ends; a per-frame rule on the same frames raises again after the occlusion.
  */
 class ObjectRuleTest {
 
@@ -76,6 +76,16 @@ class ObjectRuleTest {
         events.addAll(repeat(40)); // taken away
         assertThat(events).as("last seen at 207, ended after 31 frames unmatched (track_buffer 30)")
                 .containsExactly("RAISED fo #1 @4", "CLEARED fo #1 @238");
+    }
+
+    @Test
+    void anObjectStillInViewWhenTheFileEndsClearsAtTheEnd() {
+        rules(new ObjectRule(config(AlarmRuleConfig.Per.OBJECT, null, 0), FOREIGN, 256));
+        List<String> events = new ArrayList<>(repeat(50, 200));
+        slot.sourceEnded = true; // capture's end-of-source marker; detections still the last frame's
+        events.addAll(feed(200));
+        slot.sourceEnded = false;
+        assertThat(events).containsExactly("RAISED fo #1 @4", "CLEARED fo #1 @50");
     }
 
     @Test
