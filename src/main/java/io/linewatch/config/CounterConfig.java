@@ -11,8 +11,10 @@ import java.util.List;
  * @param classes   the classes counted; empty: every class
  * @param direction {@code any}, or the side a crossing goes to: {@code left} or {@code right} of the
  *                  line as seen walking from its first point to its second (image coordinates, y down)
+ * @param resume    start from the line's last count (kept in {@code sinks.state_dir}) instead of 0
  */
-public record CounterConfig(String name, List<List<Double>> line, List<String> classes, Direction direction) {
+public record CounterConfig(String name, List<List<Double>> line, List<String> classes, Direction direction,
+                            Boolean resume) {
 
     /** Which crossings count. */
     public enum Direction { ANY, LEFT, RIGHT }
@@ -20,6 +22,7 @@ public record CounterConfig(String name, List<List<Double>> line, List<String> c
     public CounterConfig {
         classes = classes == null ? List.of() : List.copyOf(classes);
         direction = direction == null ? Direction.ANY : direction;
+        resume = resume != null && resume;
         if (name == null || !name.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("needs a name of letters, digits, '_', '.', '-', got " + name);
         }
@@ -28,5 +31,10 @@ public record CounterConfig(String name, List<List<Double>> line, List<String> c
             throw new IllegalArgumentException("counter " + name + ": line needs two different points [[x, y], [x, y]]");
         }
         line = List.copyOf(line);
+    }
+
+    /** A line that counts from 0 at every start. */
+    public CounterConfig(String name, List<List<Double>> line, List<String> classes, Direction direction) {
+        this(name, line, classes, direction, false);
     }
 }

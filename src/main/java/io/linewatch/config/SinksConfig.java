@@ -6,13 +6,20 @@ package io.linewatch.config;
  * @param eventLog     JSONL file, one alarm event per line; relative to the working directory
  * @param snapshotsDir folder for the annotated JPEG of each alarm event
  * @param clips        the evidence clips around each raised alarm (off by default)
+ * @param stateDir     folder for what a restart picks up (the last count of lines with {@code resume})
  */
-public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips) {
+public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips, String stateDir) {
 
     public SinksConfig {
+        stateDir = stateDir == null ? "state" : stateDir;
         eventLog = eventLog == null ? "events.jsonl" : eventLog;
         snapshotsDir = snapshotsDir == null ? "snapshots" : snapshotsDir;
         clips = clips == null ? ClipsConfig.defaults() : clips;
+    }
+
+    /** Event log, snapshots and clips; state in {@code state}. */
+    public SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips) {
+        this(eventLog, snapshotsDir, clips, null);
     }
 
     /** Event log and snapshots, without clips. */
@@ -26,6 +33,6 @@ public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clip
 
     /** A copy with another clips section. */
     public SinksConfig withClips(ClipsConfig newClips) {
-        return new SinksConfig(eventLog, snapshotsDir, newClips);
+        return new SinksConfig(eventLog, snapshotsDir, newClips, stateDir);
     }
 }

@@ -18,6 +18,7 @@ import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.CountHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.CountStore;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
@@ -86,7 +87,7 @@ final class ModelLane {
         Lane.Stage alarmStage = new Lane.Stage(AlarmHandler.NAME, alarms);
         if (task.track() != null && CountHandler.needed(config.cameras(), indexes)) {
             lane.then(alarmStage, new Lane.Stage(CountHandler.NAME, new CountHandler(config.cameras(), indexes,
-                    model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared))));
+                    model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared, indexes))));
         } else {
             lane.then(alarmStage);
         }
@@ -101,16 +102,46 @@ final class ModelLane {
         return running;
     }
 
-    /** Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the metrics). */
-    private static CountListener countListener(Shared shared) {
+    /**
+     * Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the
+     * metrics); a line that resumes keeps it in the state folder first.
+     */
+    private static CountListener countListener(Shared shared, List<Integer> cameras) {
         MqttPublisher mqtt = shared.sinks().mqtt();
         Identity identity = shared.config().identity();
+        CountStore store = new CountStore(Path.of(shared.config().sinks().stateDir()));
+        java.util.Set<String> resuming = resumeCounts(shared, cameras, store);
         return (camera, counter, timeMillis, counts, perMinute) -> {
+            String json = ObjectJson.count(identity, camera, counter, timeMillis, counts, perMinute);
+            if (resuming.contains(camera + "/" + counter)) {
+                store.write(camera, counter, json);
+            }
             if (mqtt != null) {
-                mqtt.publishCount(camera, counter, ObjectJson.count(identity, camera, counter, timeMillis, counts,
-                        perMinute));
+                mqtt.publishCount(camera, counter, json);
             }
         };
+    }
+
+    /**
+     * Seeds the counts of the lines that resume from their last count in the state folder (a count
+     * the stats already hold, after a restart of the lane, is kept); returns those lines as
+     * {@code camera/counter}.
+     */
+    private static java.util.Set<String> resumeCounts(Shared shared, List<Integer> cameras, CountStore store) {
+        java.util.Set<String> resuming = new java.util.HashSet<>();
+        for (int i : cameras) {
+            io.linewatch.config.CameraConfig camera = shared.config().cameras().get(i);
+            for (io.linewatch.config.CounterConfig counter : camera.counters()) {
+                if (!counter.resume()) {
+                    continue;
+                }
+                resuming.add(camera.id() + "/" + counter.name());
+                store.read(camera.id(), counter.name()).forEach((cls, n) -> shared.stats().get(i).lineCrossings
+                        .computeIfAbsent(new CameraStats.LineClass(counter.name(), cls), k -> new java.util.concurrent
+                                .atomic.AtomicLong(n)));
+            }
+        }
+        return resuming;
     }
 
     private static Lane.Stage[] sinkStages(TaskStages task, Shared shared, ModelConfig model, List<Integer> cameras) {
