@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.sinks.AlarmJson;
 import io.linewatch.sinks.ObjectJson;
+import io.linewatch.sinks.VerdictJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -20,6 +21,7 @@ final class AlarmSubscriber implements AutoCloseable {
 
     private final MqttClient client;
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger verdicts = new AtomicInteger();
 
     /**
      * Connects and subscribes; a broker that drops the connection before the subscription is taken
@@ -38,6 +40,8 @@ final class AlarmSubscriber implements AutoCloseable {
                     String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
                     if (payload.contains("\"" + AlarmJson.SCHEMA + "\"")) {
                         received.incrementAndGet();
+                    } else if (payload.contains("\"" + VerdictJson.SCHEMA + "\"")) {
+                        verdicts.incrementAndGet();
                     }
                     out.println(describe(topic, payload));
                 });
@@ -54,8 +58,14 @@ final class AlarmSubscriber implements AutoCloseable {
 
     private static final int ATTEMPTS = 3;
 
+    /** Alarm events received. */
     int received() {
         return received.get();
+    }
+
+    /** Part verdicts received. */
+    int verdicts() {
+        return verdicts.get();
     }
 
     /** What decided the event, by its task: the detection, the temperatures, or the defects. */
@@ -107,6 +117,17 @@ final class AlarmSubscriber implements AutoCloseable {
                         e.path("type").asText().toUpperCase(Locale.ROOT), e.path("class").asText(),
                         e.path("track").asInt(), e.path("best_score").asDouble(), e.path("first_frame").asLong(),
                         e.path("last_frame").asLong(),
+                        e.path("snapshot").isTextual() ? ", snapshot " + e.path("snapshot").asText() : "");
+            }
+            if (VerdictJson.SCHEMA.equals(e.path("schema").asText())) {
+                StringBuilder defects = new StringBuilder();
+                for (JsonNode d : e.path("defects")) {
+                    defects.append(defects.length() == 0 ? ": " : ", ").append(String.format(Locale.ROOT, "%s %.1f mm2",
+                            d.path("class").asText(), d.path("area_mm2").asDouble()));
+                }
+                return String.format(Locale.ROOT, "[mqtt %s] verdict %-3s part #%d%s (frames %d-%d)%s", topic,
+                        e.path("verdict").asText().toUpperCase(Locale.ROOT), e.path("part").asInt(), defects,
+                        e.path("first_frame").asLong(), e.path("last_frame").asLong(),
                         e.path("snapshot").isTextual() ? ", snapshot " + e.path("snapshot").asText() : "");
             }
             if (ObjectJson.COUNT_SCHEMA.equals(e.path("schema").asText())) {

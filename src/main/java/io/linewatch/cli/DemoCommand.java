@@ -4,6 +4,7 @@ import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.OutboxConfig;
 import io.linewatch.config.SinksConfig;
+import io.linewatch.sinks.VerdictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
  * three cameras and models (detection on the conveyor clip, thermal hotspots on the motor clip,
  * defect segmentation on the inspection clip; from the working directory's {@code models/} and
  * {@code samples/} when present, else from the jar), an embedded MQTT broker, and a subscriber
- * printing each alarm as it arrives; ends with each task's accuracy against the clips' ground truth.
+ * printing each alarm, object event, count and part verdict as it arrives; ends with each task's
+ * accuracy against the clips' ground truth (and the part verdicts').
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Replays the shipped clips through the shipped models on the CPU (detection on a conveyor,"
@@ -79,17 +81,21 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
             int code = ReplayCommand.run(c, !fast, null, truths, null);
-            long logged = Files.exists(events) ? Files.lines(events).count() : 0;
-            waitFor(subscriber, logged);
-            System.out.printf("demo: %d alarm event(s) logged in %s, %d received over MQTT; snapshots in %s%n",
-                    logged, events, subscriber.received(), out.resolve("snapshots"));
+            List<String> lines = Files.exists(events) ? Files.readAllLines(events) : List.of();
+            long verdicts = lines.stream().filter(l -> l.contains("\"" + VerdictJson.SCHEMA + "\"")).count();
+            long logged = lines.size() - verdicts;
+            waitFor(subscriber, logged, verdicts);
+            System.out.printf("demo: %d alarm event(s) logged in %s, %d received over MQTT; %d part verdict(s) logged,"
+                    + " %d received; snapshots in %s%n", logged, events, subscriber.received(), verdicts,
+                    subscriber.verdicts(), out.resolve("snapshots"));
             return code;
         }
     }
 
-    private static void waitFor(AlarmSubscriber subscriber, long expected) throws InterruptedException {
+    private static void waitFor(AlarmSubscriber subscriber, long alarms, long verdicts) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5_000;
-        while (subscriber.received() < expected && System.currentTimeMillis() < deadline) {
+        while ((subscriber.received() < alarms || subscriber.verdicts() < verdicts)
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
     }

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command (without the real-time pacing): the demo runs the three tasks of the
- * shipped plant config in one pipeline, every alarm logged reaches its MQTT subscriber, and each
- * task's accuracy against its clip's ground truth meets the shipped model's goal.
+ * shipped plant config in one pipeline, every alarm logged reaches its MQTT subscriber, object
+ * events and counts are printed, the inspection camera's twelve part verdicts are logged, received
+ * and printed (eight nok), and each task's accuracy against its clip's ground truth meets the
+ * shipped model's goal.
  */
 class DemoTest {
 
@@ -32,15 +34,28 @@ class DemoTest {
         Cli.Result r = Cli.run("demo", "--fast", "--out", dir.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
 
-        List<String> events = Files.readAllLines(dir.resolve("events.jsonl"));
+        List<String> events = new java.util.ArrayList<>();
+        List<JsonNode> verdicts = new java.util.ArrayList<>();
         Set<String> tasks = new TreeSet<>();
-        for (String line : events) {
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
             JsonNode e = JSON.readTree(line);
+            if (e.path("schema").asText().equals("linewatch.verdict.v1")) {
+                verdicts.add(e);
+                continue;
+            }
+            events.add(line);
             tasks.add(e.path("camera").asText() + "/" + e.path("task").asText());
         }
         assertThat(tasks).containsExactly("conveyor/detection", "inspection/segmentation", "motor/thermal");
         assertThat(r.out()).contains("demo: " + events.size() + " alarm event(s) logged")
-                .contains(events.size() + " received over MQTT");
+                .contains(events.size() + " received over MQTT; 12 part verdict(s) logged, 12 received");
+        assertThat(verdicts).hasSize(12);
+        assertThat(verdicts.stream().filter(v -> v.get("verdict").asText().equals("nok"))).hasSize(8);
+        assertThat(r.out().lines().filter(l -> l.matches("\\[mqtt linewatch/plant1/[^/]+/inspection/verdicts] verdict .*")))
+                .as("verdicts the subscriber printed").hasSize(12);
+        assertThat(r.out()).contains("camera inspection: parts: verdict accuracy 1.000 (12 of 12 true parts right");
+        assertThat(r.out()).containsPattern("\\[mqtt linewatch/plant1/[^/]+/conveyor/objects] object NEW +foreign_object")
+                .containsPattern("\\[mqtt linewatch/plant1/[^/]+/conveyor/counts/[^]]+] count ");
 
         assertThat(number(r.out(), "camera conveyor: ground truth \\(IoU 0.5\\): precision ([0-9.]+)")).isGreaterThan(0.9);
         assertThat(number(r.out(), "camera conveyor: .*recall ([0-9.]+)")).isGreaterThan(0.9);

@@ -107,4 +107,31 @@ class InspectionConfigTest {
         assertThat(error(CONFIG.replace("threshold: 0.4", "threshold: 1.5")))
                 .contains("models.defects.segmentation: threshold must be in (0, 1), got 1.5");
     }
+
+    @Test
+    void partsReadTheirKeysFillDefaultsAndFailInOneLine() throws Exception {
+        String withParts = CONFIG.replace("inspection: {mm_per_pixel: 0.25}", "inspection:\n"
+                + "      mm_per_pixel: 0.25\n"
+                + "      parts:\n"
+                + "        zone: [0, 28, 384, 268]\n"
+                + "        nok: [{class: scratch, min_area_mm2: 4}, {min_count: 2}]");
+        PartsConfig parts = load(withParts).cameras().get(1).inspection().parts();
+        assertThat(parts.zone()).containsExactly(0.0, 28.0, 384.0, 268.0);
+        assertThat(parts.minBrightness()).isEqualTo(70);
+        assertThat(parts.trackBuffer()).isEqualTo(2);
+        assertThat(parts.minDefectFrames()).isEqualTo(3);
+        assertThat(parts.nok().get(0).className()).isEqualTo("scratch");
+        assertThat(parts.nok().get(0).minCount()).isEqualTo(1);
+        assertThat(parts.nok().get(1).className()).isNull();
+        assertThat(parts.nok().get(1).minAreaMm2()).isEqualTo(0.0);
+        assertThat(load(CONFIG).cameras().get(1).inspection().parts()).isNull();
+
+        assertThat(error(withParts.replace("{class: scratch,", "{class: dent-ish,")))
+                .endsWith("cameras[1].inspection.parts.nok[0].class: 'dent-ish' is not one of the model's classes"
+                        + " [scratch, stain, dent, crack]");
+        assertThat(error(withParts.replace("zone: [0, 28, 384, 268]", "zone: [0, 28, 384]")))
+                .contains("cameras[1].inspection.parts").contains("zone needs four numbers [x1, y1, x2, y2]");
+        assertThat(error(CONFIG.replace("    model: det\n", "    model: det\n    inspection: {parts: {}}\n")))
+                .endsWith("cameras[0].inspection.parts: parts need a segmentation model; det is a detection model");
+    }
 }
