@@ -73,7 +73,7 @@ final class ReplayCommand implements Callable<Integer> {
             c = c.withMqtt(c.mqtt().withEnabled(false));
         }
         c = c.withSinks(new SinksConfig(events == null ? c.sinks().eventLog() : events.toString(),
-                snapshots == null ? c.sinks().snapshotsDir() : snapshots.toString(), c.sinks().clips()));
+                snapshots == null ? c.sinks().snapshotsDir() : snapshots.toString(), c.sinks().clips(), c.sinks().sparkplug()));
         return run(c, realtime, detections, truths, null);
     }
 

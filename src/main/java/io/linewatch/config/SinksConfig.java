@@ -6,13 +6,20 @@ package io.linewatch.config;
  * @param eventLog     JSONL file, one alarm event per line; relative to the working directory
  * @param snapshotsDir folder for the annotated JPEG of each alarm event
  * @param clips        the evidence clips around each raised alarm (off by default)
+ * @param sparkplug    the Sparkplug B edge node (off by default)
  */
-public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips) {
+public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips, SparkplugConfig sparkplug) {
 
     public SinksConfig {
         eventLog = eventLog == null ? "events.jsonl" : eventLog;
         snapshotsDir = snapshotsDir == null ? "snapshots" : snapshotsDir;
         clips = clips == null ? ClipsConfig.defaults() : clips;
+        sparkplug = sparkplug == null ? SparkplugConfig.defaults() : sparkplug;
+    }
+
+    /** Event log, snapshots and clips, without Sparkplug. */
+    public SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clips) {
+        this(eventLog, snapshotsDir, clips, null);
     }
 
     /** Event log and snapshots, without clips. */
@@ -26,6 +33,11 @@ public record SinksConfig(String eventLog, String snapshotsDir, ClipsConfig clip
 
     /** A copy with another clips section. */
     public SinksConfig withClips(ClipsConfig newClips) {
-        return new SinksConfig(eventLog, snapshotsDir, newClips);
+        return new SinksConfig(eventLog, snapshotsDir, newClips, sparkplug);
+    }
+
+    /** A copy with another Sparkplug section. */
+    public SinksConfig withSparkplug(SparkplugConfig newSparkplug) {
+        return new SinksConfig(eventLog, snapshotsDir, clips, newSparkplug);
     }
 }

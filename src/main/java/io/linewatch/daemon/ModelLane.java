@@ -22,6 +22,7 @@ import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
+import io.linewatch.sinks.SparkplugNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,14 +98,21 @@ final class ModelLane {
         return running;
     }
 
-    /** Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the metrics). */
+    /**
+     * Publishes each count on the line's retained topic and to the Sparkplug edge node (nothing with
+     * MQTT off: the counts stay in the metrics).
+     */
     private static CountListener countListener(Shared shared) {
         MqttPublisher mqtt = shared.sinks().mqtt();
+        SparkplugNode sparkplug = shared.sinks().sparkplug();
         Identity identity = shared.config().identity();
         return (camera, counter, timeMillis, counts, perMinute) -> {
             if (mqtt != null) {
                 mqtt.publishCount(camera, counter, ObjectJson.count(identity, camera, counter, timeMillis, counts,
                         perMinute));
+            }
+            if (sparkplug != null) {
+                sparkplug.onCount(camera, counter, timeMillis, counts, perMinute);
             }
         };
     }
