@@ -19,7 +19,7 @@ final class SparkplugMetrics {
     static final String NODE = "";
 
     private final Map<String, Map<String, Metric>> devices = new LinkedHashMap<>();
-    private boolean undeclared;
+    private final java.util.Set<String> fresh = new java.util.HashSet<>();
 
     /** Declares a metric with its first value (it goes in the births). */
     void declare(String device, String name, DataType type, Object value, long timeMillis) {
@@ -37,7 +37,7 @@ final class SparkplugMetrics {
         Metric now = new Metric(name, type, timeMillis, value);
         if (old == null) {
             metrics.put(name, now);
-            undeclared = true;
+            fresh.add(device + "\n" + name);
             return null;
         }
         if (Objects.equals(old.value(), value)) {
@@ -45,6 +45,11 @@ final class SparkplugMetrics {
         }
         metrics.put(name, now);
         return now;
+    }
+
+    /** True when a birth declared the metric (it was not first seen by {@link #set} since the last births). */
+    boolean knows(String device, String name) {
+        return devices.getOrDefault(device, Map.of()).containsKey(name) && !fresh.contains(device + "\n" + name);
     }
 
     /** Every metric of {@code device} with its last value, as a birth carries them. */
@@ -59,8 +64,8 @@ final class SparkplugMetrics {
 
     /** True once after a metric appeared that the last births did not have: births are due again. */
     boolean takeUndeclared() {
-        boolean was = undeclared;
-        undeclared = false;
+        boolean was = !fresh.isEmpty();
+        fresh.clear();
         return was;
     }
 }

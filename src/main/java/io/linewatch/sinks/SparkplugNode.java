@@ -177,17 +177,26 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
 
     // --- what the pipeline tells the node ------------------------------------------------------
 
-    /** An accepted alarm event: its rule's state, deciding value and {@code seq} go out as DDATA. On the sink thread. */
+    /**
+     * An accepted alarm event: its rule's state, deciding value and {@code seq} go out as DDATA (a
+     * rule no birth declared yet, one a reload added, goes out in the next births). On the sink thread.
+     */
     public void onAlarm(AlarmEvent e) {
         long time = e.time().toEpochMilli();
         String rule = "Rules/" + e.rule() + "/";
+        List<Metric> event = List.of(
+                new Metric(rule + "Active", DataType.BOOLEAN, time, e.type() == AlarmEvent.Type.RAISED),
+                new Metric(rule + "Value", DataType.DOUBLE, time, decidingValue(e.detail())),
+                new Metric(rule + "Seq", DataType.INT64, time, e.seq()));
         synchronized (metrics) {
-            List<Metric> changed = new ArrayList<>(3);
-            add(changed, metrics.set(e.camera(), rule + "Active", DataType.BOOLEAN,
-                    e.type() == AlarmEvent.Type.RAISED, time));
-            add(changed, metrics.set(e.camera(), rule + "Value", DataType.DOUBLE, decidingValue(e.detail()), time));
-            add(changed, metrics.set(e.camera(), rule + "Seq", DataType.INT64, e.seq(), time));
-            journal("DDATA", e.camera(), changed, time);
+            boolean declared = true;
+            for (Metric m : event) {
+                declared &= metrics.set(e.camera(), m.name(), m.type(), m.value(), time) != null
+                        || metrics.knows(e.camera(), m.name());
+            }
+            if (declared) {
+                journal("DDATA", e.camera(), event, time); // all three: an event is a change even when a value repeats
+            }
         }
     }
 
