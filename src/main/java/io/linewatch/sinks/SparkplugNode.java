@@ -172,7 +172,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
         heartbeatDueNanos = lastSampleNanos + config.heartbeatSeconds() * 1_000_000_000L;
         started = true;
         thread.start();
-        sampler.scheduleAtFixedRate(this::sample, config.sampleMillis(), config.sampleMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(this::sampleLogged, config.sampleMillis(), config.sampleMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     // --- what the pipeline tells the node ------------------------------------------------------
@@ -236,6 +237,15 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
             return d.count();
         }
         return Double.NaN;
+    }
+
+    /** A sample whose failure is logged: an exception would end the scheduled sampling for good. */
+    private void sampleLogged() {
+        try {
+            sample();
+        } catch (RuntimeException e) {
+            LOG.error("sparkplug: sample failed (sampling goes on): {}", e.toString());
+        }
     }
 
     /** On the sampler's thread: the cameras' counters and frame rates, and the heartbeat when due. */
