@@ -75,7 +75,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         c = c.withSinks(new SinksConfig(events == null ? c.sinks().eventLog() : events.toString(),
                 snapshots == null ? c.sinks().snapshotsDir() : snapshots.toString(), c.sinks().clips(),
-                c.sinks().stateDir()));
+                c.sinks().stateDir(), c.sinks().sparkplug()));
         return run(c, realtime, detections, truths, null);
     }
 

@@ -55,6 +55,8 @@ final class ConfigValidator {
                         at + ".cameras: no camera named '" + camera + "'");
             }
         }
+        require(!config.sinks().sparkplug().enabled() || config.mqtt().enabled(), origin + ": sinks.sparkplug.enabled:"
+                + " the Sparkplug B edge node publishes to the broker of the mqtt section, which is off (mqtt.enabled: false)");
         validateTemperatureAlarms(origin, config);
         Set<String> defectRuleNames = new HashSet<>();
         for (int i = 0; i < config.defectAlarms().size(); i++) {

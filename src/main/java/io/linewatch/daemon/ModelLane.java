@@ -23,6 +23,7 @@ import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
+import io.linewatch.sinks.SparkplugNode;
 import io.linewatch.sinks.VerdictHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,11 +104,12 @@ final class ModelLane {
     }
 
     /**
-     * Publishes each count on the line's retained topic (nothing with MQTT off: the counts stay in the
-     * metrics); a line that resumes keeps it in the state folder first.
+     * Publishes each count on the line's retained topic and to the Sparkplug edge node (nothing with
+     * MQTT off: the counts stay in the metrics); a line that resumes keeps it in the state folder first.
      */
     private static CountListener countListener(Shared shared, List<Integer> cameras) {
         MqttPublisher mqtt = shared.sinks().mqtt();
+        SparkplugNode sparkplug = shared.sinks().sparkplug();
         Identity identity = shared.config().identity();
         CountStore store = new CountStore(Path.of(shared.config().sinks().stateDir()));
         java.util.Set<String> resuming = resumeCounts(shared, cameras, store);
@@ -118,6 +120,9 @@ final class ModelLane {
             }
             if (mqtt != null) {
                 mqtt.publishCount(camera, counter, json);
+            }
+            if (sparkplug != null) {
+                sparkplug.onCount(camera, counter, timeMillis, counts, perMinute);
             }
         };
     }

@@ -16,6 +16,7 @@ import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.StageStats;
+import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
@@ -125,11 +126,12 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     }
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
-        sinks = Sinks.open(config, options.detectionsLog(), cameraStates);
+        sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats);
         sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
-                options.listener(), maxFrameAgeNanos(config, options.playback()), sinks.lastSequenceNumbers(config));
+                sinks.alarmListener(options.listener()), maxFrameAgeNanos(config, options.playback()),
+                sinks.lastSequenceNumbers(config));
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -137,6 +139,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             throw new StartupException("no camera could start", null);
         }
         promoteSlotBuffers();
+        sinks.startSparkplug(ruleNames(config));
         for (ModelLane lane : lanes) {
             for (int i : lane.cameras()) {
                 cameras.get(i).start(lane.ring(), options.playback());
@@ -144,6 +147,19 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         }
         reloads = new PipelineReload(config, options.playback(), lanes, cameras, modelFiles, stats, cameraStates,
                 watchdog);
+    }
+
+    /** The names of each camera's alarm rules as the lanes installed them, by camera id. */
+    private Map<String, List<String>> ruleNames(LinewatchConfig config) {
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        for (ModelLane lane : lanes) {
+            AlarmRule[][] rules = lane.installedRules();
+            for (int i : lane.cameras()) {
+                names.put(config.cameras().get(i).id(), rules[i] == null ? List.of()
+                        : java.util.Arrays.stream(rules[i]).map(AlarmRule::name).distinct().toList());
+            }
+        }
+        return names;
     }
 
     /** Each camera that opens, grouped by its model; a file that cannot open fails the start or is left out. */
@@ -278,6 +294,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public MqttPublisher mqtt() {
         return sinks == null ? null : sinks.mqtt();
+    }
+
+    /** The Sparkplug B edge node, or null when it is off. */
+    public io.linewatch.sinks.SparkplugNode sparkplug() {
+        return sinks == null ? null : sinks.sparkplug();
     }
 
     @Override

@@ -10,17 +10,22 @@ import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
+import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.SinkException;
+import io.linewatch.sinks.SparkplugNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What every lane's sink stages share, opened before any lane and closed after all of them: the
- * event log, the per-frame results log ({@code replay --detections}), and the MQTT outbox with its
- * publisher (which also publishes each camera's state). Owned by the {@link Pipeline}.
+ * event log, the per-frame results log ({@code replay --detections}), the MQTT outbox with its
+ * publisher (which also publishes each camera's state), and the Sparkplug B edge node with its own
+ * outbox. Owned by the {@link Pipeline}.
  */
 final class Sinks implements AutoCloseable {
 
@@ -31,6 +36,8 @@ final class Sinks implements AutoCloseable {
     private Outbox outbox;
     private MqttPublisher mqtt;
     private ClipWriter clips;
+    private Outbox sparkplugOutbox;
+    private SparkplugNode sparkplug;
 
     private Sinks() {
     }
@@ -40,11 +47,13 @@ final class Sinks implements AutoCloseable {
      *
      * @param resultsLog where each frame's results go, or null
      */
-    static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates) throws StartupException {
+    static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates, List<CameraStats> stats)
+            throws StartupException {
         Sinks sinks = new Sinks();
         try {
             sinks.openFiles(config, resultsLog);
             sinks.openMqtt(config, cameraStates);
+            sinks.openSparkplug(config, cameraStates, stats);
             sinks.openClips(config);
             return sinks;
         } catch (StartupException e) {
@@ -75,6 +84,52 @@ final class Sinks implements AutoCloseable {
             throw new StartupException(e.getMessage(), e);
         }
         cameraStates.subscribe(mqtt);
+    }
+
+    /** The edge node, with its outbox ({@code sinks.sparkplug.outbox_dir}, else beside the MQTT outbox); not started. */
+    private void openSparkplug(LinewatchConfig config, CameraStates cameraStates, List<CameraStats> stats)
+            throws StartupException {
+        if (!config.mqtt().enabled() || !config.sinks().sparkplug().enabled()) {
+            return;
+        }
+        String dir = config.sinks().sparkplug().outboxDir().isEmpty()
+                ? Path.of(config.mqtt().outbox().dir(), "sparkplug").toString() : config.sinks().sparkplug().outboxDir();
+        Map<String, List<String>> counters = new LinkedHashMap<>();
+        config.cameras().forEach(c -> counters.put(c.id(), c.counters().stream().map(k -> k.name()).toList()));
+        try {
+            sparkplugOutbox = Outbox.open(Path.of(dir), config.mqtt().outbox().maxBytes());
+            sparkplug = SparkplugNode.open(config.sinks().sparkplug(), config.mqtt(), config.identity(),
+                    sparkplugOutbox, stats, counters);
+        } catch (SinkException e) {
+            throw new StartupException("sinks.sparkplug: " + e.getMessage(), e);
+        }
+        cameraStates.subscribe(sparkplug);
+    }
+
+    /** Starts the edge node (when on) once the lanes know each camera's rules, by camera id. */
+    void startSparkplug(Map<String, List<String>> rules) {
+        if (sparkplug != null) {
+            sparkplug.start(rules);
+        }
+    }
+
+    /** The edge node, or null when Sparkplug is off. */
+    SparkplugNode sparkplug() {
+        return sparkplug;
+    }
+
+    /** {@code listener} (may be null), told after the edge node of each accepted alarm when Sparkplug is on. */
+    AlarmSinkHandler.AlarmListener alarmListener(AlarmSinkHandler.AlarmListener listener) {
+        if (sparkplug == null) {
+            return listener;
+        }
+        SparkplugNode node = sparkplug;
+        return (event, json) -> {
+            node.onAlarm(event);
+            if (listener != null) {
+                listener.onAlarm(event, json);
+            }
+        };
     }
 
     private void openClips(LinewatchConfig config) throws StartupException {
@@ -150,6 +205,8 @@ final class Sinks implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(clips);
+        closeQuietly(sparkplug);
+        closeQuietly(sparkplugOutbox);
         if (mqtt != null) {
             mqtt.close();
         }

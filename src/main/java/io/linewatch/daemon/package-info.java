@@ -11,7 +11,8 @@
  *                        |                      pixel format, snapshots, results log); ModelLane
  *                        |                      adds the count and object-event stages
  *                        v                                 v
- *                 shared by every lane's sinks       Camera.start (capture threads, last)
+ *                 shared by every lane's sinks       Sinks.startSparkplug (each camera's rule names)
+ *                                                          Camera.start (capture threads, last)
  *
  *  Pipeline.close:  captures stop -&gt; lanes drain every accepted frame -&gt; sinks close -&gt; engines close
  *  Pipeline.reload: PipelineReload applies a ReloadPlan (rules in place, changed cameras restarted)

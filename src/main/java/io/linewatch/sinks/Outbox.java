@@ -183,6 +183,14 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.STATE, topic, false, "", "", 0, payload, false);
         }
 
+        /**
+         * A Sparkplug B message (DDATA, NDATA) for the edge node's own outbox: never replaced, and
+         * evicted oldest first only when the outbox reaches its bound.
+         */
+        public static Entry sparkplug(String topic, byte[] payload) {
+            return new Entry(Kind.STATE, topic, false, "", "", 0, payload, false);
+        }
+
         /** A retained value of its own key (a counter): replaces the same key's earlier value while it waits. */
         public static Entry retainedValue(String topic, String key, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, key, "", 0, payload, false);
@@ -263,6 +271,11 @@ public final class Outbox implements AutoCloseable {
             out.add(m);
         }
         return out;
+    }
+
+    /** The number of the last message appended; 0 before the first. */
+    public synchronized long lastNumber() {
+        return nextNumber - 1;
     }
 
     public synchronized int waitingCount() {

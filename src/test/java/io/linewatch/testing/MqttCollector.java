@@ -21,6 +21,7 @@ public final class MqttCollector implements AutoCloseable {
     private final MqttClient client;
     private final List<String> payloads = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
+    private final List<byte[]> raw = new ArrayList<>();
     private volatile boolean closed;
 
     public MqttCollector(String url, String topicFilter) throws MqttException {
@@ -55,6 +56,7 @@ public final class MqttCollector implements AutoCloseable {
                 synchronized (payloads) {
                     topics.add(topic);
                     payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                    raw.add(message.getPayload());
                 }
             }
 
@@ -87,6 +89,18 @@ public final class MqttCollector implements AutoCloseable {
         synchronized (payloads) {
             return List.copyOf(payloads);
         }
+    }
+
+    /** The payloads as received, bytes and all (binary payloads such as Sparkplug B's). */
+    public List<byte[]> rawPayloads() {
+        synchronized (payloads) {
+            return List.copyOf(raw);
+        }
+    }
+
+    /** Publishes {@code payload} on {@code topic} at QoS 1 with this collector's client. */
+    public void publish(String topic, byte[] payload) throws MqttException {
+        client.publish(topic, payload, 1, false);
     }
 
     public List<String> topics() {

@@ -1,0 +1,234 @@
+package io.linewatch.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.Playback;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.SparkplugConfig;
+import io.linewatch.daemon.Pipeline;
+import io.linewatch.sinks.SparkplugNode;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.Shipped;
+import io.linewatch.testing.SparkplugDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Sparkplug B edge node during a replay of the shipped conveyor clip, as a host sees it through
+ * a real Mosquitto, every payload decoded by Eclipse Tahu's JavaScript decoder (npm
+ * sparkplug-payload): births before data; every metric of a data message declared by the birth
+ * before it; {@code seq} from 0 at each NBIRTH without a gap; a rebirth asked by an NCMD (encoded
+ * by the same package); a broker killed (SIGKILL) after an alarm and restarted after another was
+ * accepted while it was away: the new session's births (another bdSeq) come first, then what waited,
+ * every metric marked historical, then live data; every alarm of the event log reached the host as a
+ * DDATA of its rule; the NDEATH of the clean close carries the last session's bdSeq.
+ */
+class SparkplugEdgeNodeTest {
+
+    private static final String PREFIX = "spBv1.0/plant1/";
+    private static final String RULE = "Rules/foreign-object-on-belt/";
+    private static final long PHASE_MAX_MILLIS = 8_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHostGetsBirthsThenEveryChangeWithoutGapsThroughARebirthAndABrokerKill() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector host = MqttCollector.persistent(broker.url(), "scada-host", "spBv1.0/#")) {
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, broker.url(), "    model: conveyor\n",
+                    "    model: conveyor\n    counters:\n      - {name: belt-end, line: [[320, 0], [320, 360]],"
+                            + " classes: [product]}\n"));
+            config = config.withSinks(config.sinks().withSparkplug(
+                    new SparkplugConfig(true, null, null, 200L, 1, null)));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
+            long alarmsAtKill;
+            long alarmsAtRestart;
+            try {
+                SparkplugNode node = pipeline.sparkplug();
+                await().atMost(Duration.ofSeconds(30)).until(() -> node.births.get() >= 1);
+                host.publish(PREFIX + "NCMD/box1", SparkplugDecoder.rebirthCommand(dir));
+                await().atMost(Duration.ofSeconds(10)).until(() -> node.births.get() >= 2);
+
+                await().atMost(Duration.ofSeconds(60)).until(() -> alarms(pipeline) >= 1);
+                long acknowledged = node.acknowledged.get();
+                waitUntil(() -> node.acknowledged.get() > acknowledged);
+                Instant acked = Instant.now();
+                waitUntil(() -> broker.lastSaved().isAfter(acked)); // what the broker took survives the kill
+                broker.kill();
+                alarmsAtKill = alarms(pipeline);
+                waitUntil(() -> alarms(pipeline) > alarmsAtKill);
+                alarmsAtRestart = alarms(pipeline);
+                broker.restart();
+                await().atMost(Duration.ofSeconds(15)).until(() -> node.connections.get() >= 2);
+                pipeline.awaitSources();
+            } finally {
+                pipeline.close();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> host.topics().contains(PREFIX + "NDEATH/box1"));
+
+            assertThat(alarmsAtRestart).as("an alarm was accepted while the broker was away").isGreaterThan(alarmsAtKill);
+            List<JsonNode> messages = SparkplugDecoder.decode(host.topics(), host.rawPayloads(), dir);
+            List<List<JsonNode>> sessions = checkBirthsAndSequence(messages);
+            assertThat(sessions).as("sessions: first, rebirth, after the kill").hasSizeGreaterThanOrEqualTo(3);
+            checkBdSeq(sessions, messages.get(messages.size() - 1));
+            checkHistorical(sessions);
+            checkEveryAlarmReachedTheHost(messages);
+            System.out.printf("sparkplug: %d messages, %d sessions (births), %d historical data messages%n",
+                    messages.size(), sessions.size(),
+                    messages.stream().filter(SparkplugEdgeNodeTest::historical).count());
+        }
+    }
+
+    /**
+     * Splits the messages at each NBIRTH (the first message is one) and checks each session: DBIRTH
+     * of the camera before its data, every data metric declared by the session's birth of its
+     * device, and {@code seq} 0, 1, 2, ... (mod 256) with no gap; a repeated delivery (the same bytes)
+     * is skipped.
+     */
+    private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages) {
+        assertThat(messages.get(0).get("topic").asText()).isEqualTo(PREFIX + "NBIRTH/box1");
+        List<List<JsonNode>> sessions = new ArrayList<>();
+        Map<String, Set<String>> declared = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        long expected = 0;
+        for (JsonNode m : messages) {
+            String topic = m.get("topic").asText();
+            String type = topic.split("/")[2];
+            if (type.equals("NDEATH") || type.equals("NCMD")) {
+                continue; // no seq; the host's own command
+            }
+            if (type.equals("NBIRTH")) {
+                sessions.add(new ArrayList<>());
+                declared.clear();
+                seen.clear();
+                expected = 0;
+                assertThat(names(m)).as("NBIRTH metrics")
+                        .containsExactlyInAnyOrder("bdSeq", "Node Control/Rebirth", "Properties/Version", "Heartbeat");
+            }
+            if (!seen.add(m.toString())) {
+                continue; // a QoS 1 repeat of the same message
+            }
+            sessions.get(sessions.size() - 1).add(m);
+            assertThat(m.get("seq").asLong()).as("seq of message %d of session %d (%s)", seen.size(), sessions.size(),
+                    topic).isEqualTo(expected);
+            expected = (expected + 1) % 256;
+            String device = type.equals("NBIRTH") || type.equals("NDATA") ? "" : topic.substring(topic.lastIndexOf('/') + 1);
+            if (type.endsWith("BIRTH")) {
+                declared.put(device, new HashSet<>(names(m)));
+            } else {
+                assertThat(declared).as("birth of '%s' before its %s", device, type).containsKey(device);
+                assertThat(declared.get(device)).as("%s metrics declared by the birth", type).containsAll(names(m));
+            }
+            if (type.equals("DBIRTH")) {
+                assertThat(names(m)).as("DBIRTH metrics").containsExactlyInAnyOrder("State", "FPS", "Frames/In",
+                        "Frames/Inferred", "Drops/Ring Full", "Drops/Backlog", "Drops/Too Large", "Drops/Too Old",
+                        "Drops/Decode Error", "Drops/Failed", "Counters/belt-end/Count",
+                        "Counters/belt-end/Rate Per Minute", RULE + "Active", RULE + "Value", RULE + "Seq");
+            }
+        }
+        return sessions;
+    }
+
+    /** A rebirth keeps the session's bdSeq; a new session has another; the NDEATH names the last. */
+    private static void checkBdSeq(List<List<JsonNode>> sessions, JsonNode last) {
+        List<Long> bdSeqs = sessions.stream().map(s -> metric(s.get(0), "bdSeq").get("value").asLong()).toList();
+        assertThat(bdSeqs.get(1)).as("bdSeq of the rebirth").isEqualTo(bdSeqs.get(0));
+        // One more per connection attempt (each CONNECT carries its will), so the attempts while the broker was away count.
+        assertThat(bdSeqs.get(bdSeqs.size() - 1)).as("bdSeq after the kill").isNotEqualTo(bdSeqs.get(0));
+        assertThat(last.get("topic").asText()).isEqualTo(PREFIX + "NDEATH/box1");
+        assertThat(metric(last, "bdSeq").get("value").asLong()).isEqualTo(bdSeqs.get(bdSeqs.size() - 1));
+    }
+
+    /** What waited while the broker was away came after the births, marked historical, and before live data. */
+    private static void checkHistorical(List<List<JsonNode>> sessions) {
+        long historical = 0;
+        for (List<JsonNode> session : sessions) {
+            boolean live = false;
+            for (JsonNode m : session) {
+                if (m.get("topic").asText().contains("BIRTH")) {
+                    continue;
+                }
+                boolean h = historical(m);
+                assertThat(!h || !live).as("a historical message after live data: %s", m).isTrue();
+                live |= !h;
+                historical += h ? 1 : 0;
+                long marked = m.get("metrics").findValues("historical").stream().filter(JsonNode::asBoolean).count();
+                assertThat(marked).as("every metric of a message marked alike").isIn(0L, (long) m.get("metrics").size());
+            }
+        }
+        assertThat(historical).as("data messages replayed as historical").isPositive();
+    }
+
+    /** Each alarm event of the log is a DDATA of its rule: the event's seq, and active when raised. */
+    private void checkEveryAlarmReachedTheHost(List<JsonNode> messages) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if (e.has("id") && e.has("seq")) {
+                events.add(e);
+            }
+        }
+        assertThat(events).as("alarm events in the log").isNotEmpty();
+        for (JsonNode e : events) {
+            boolean found = messages.stream()
+                    .filter(m -> m.get("topic").asText().equals(PREFIX + "DDATA/box1/" + e.get("camera").asText()))
+                    .anyMatch(m -> metric(m, "Rules/" + e.get("rule").asText() + "/Seq") != null
+                            && metric(m, "Rules/" + e.get("rule").asText() + "/Seq").get("value").asLong()
+                            == e.get("seq").asLong()
+                            && metric(m, "Rules/" + e.get("rule").asText() + "/Active").get("value").asBoolean()
+                            == e.get("type").asText().equals("raised"));
+            assertThat(found).as("a DDATA of %s %s seq %d", e.get("rule").asText(), e.get("type").asText(),
+                    e.get("seq").asLong()).isTrue();
+        }
+    }
+
+    private static boolean historical(JsonNode m) {
+        return !m.get("metrics").isEmpty() && m.get("metrics").get(0).get("historical").asBoolean();
+    }
+
+    private static List<String> names(JsonNode m) {
+        return m.get("metrics").findValuesAsText("name");
+    }
+
+    private static JsonNode metric(JsonNode m, String name) {
+        for (JsonNode metric : m.get("metrics")) {
+            if (metric.get("name").asText().equals(name)) {
+                return metric;
+            }
+        }
+        return null;
+    }
+
+    private static long alarms(Pipeline pipeline) {
+        return pipeline.stats().stream().mapToLong(s -> s.alarmsRaised.get() + s.alarmsCleared.get()).sum();
+    }
+
+    private interface Condition {
+        boolean holds() throws java.io.IOException;
+    }
+
+    /** Polls {@code condition} until it holds or {@link #PHASE_MAX_MILLIS} pass (the phase then simply ends). */
+    private static void waitUntil(Condition condition) throws Exception {
+        long deadline = System.nanoTime() + PHASE_MAX_MILLIS * 1_000_000;
+        while (!condition.holds() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+}
