@@ -69,7 +69,7 @@ final class ModelLane {
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         List<Integer> indexes = cameras.stream().map(Camera::index).toList();
         TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
-                shared.sinks().resultsLog());
+                shared.sinks().frameLines());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),

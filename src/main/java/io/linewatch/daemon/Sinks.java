@@ -8,6 +8,7 @@ import io.linewatch.pipeline.CameraStats;
 import io.linewatch.sinks.ClipWriter;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
+import io.linewatch.sinks.FrameLines;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
 import io.linewatch.sinks.SinkException;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every lane's sink stages share, opened before any lane and closed after all of them: the
- * event log, the per-frame results log ({@code replay --detections}), and the MQTT outbox with its
- * publisher (which also publishes each camera's state). Owned by the {@link Pipeline}.
+ * event log, the per-frame results log ({@code replay --detections}), the MQTT outbox with its
+ * publisher (which also publishes each camera's state), and the evidence clip writer. Owned by the
+ * {@link Pipeline}.
  */
 final class Sinks implements AutoCloseable {
 
@@ -131,9 +133,12 @@ final class Sinks implements AutoCloseable {
         return eventLog;
     }
 
-    /** The per-frame results log, or null. */
-    DetectionLogHandler.Output resultsLog() {
-        return resultsLog;
+    /**
+     * Where the lanes' results stages send each frame's results: the per-frame results log and the
+     * clip writer's sidecars, either, or null when there is neither.
+     */
+    FrameLines frameLines() {
+        return FrameLines.both(resultsLog, clips == null ? null : clips.frames());
     }
 
     /** The outbox, or null when MQTT is off. */
