@@ -2,6 +2,7 @@ package io.linewatch.daemon;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.SourceKind;
 import io.linewatch.pipeline.PacketRing;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
@@ -105,9 +106,12 @@ final class Sinks implements AutoCloseable {
         return clips;
     }
 
-    /** The ring a file camera's capture keeps its packets in for clips, or null when clips are off. */
+    /**
+     * The ring a camera's capture keeps its packets in for clips: files and RTSP cameras; null when
+     * clips are off or the camera keeps none (V4L2).
+     */
     PacketRing packetRing(CameraConfig camera) {
-        return clips == null || camera.kind().live() ? null : clips.ring(camera.id());
+        return clips == null || camera.kind() == SourceKind.V4L2 ? null : clips.ring(camera.id());
     }
 
     /** Has the publisher report the cameras' states and alarms on the daemon's retained status topic. */
