@@ -161,6 +161,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "clips on / off: fps %.3f, bytes allocated / frame %+.0f, CPU / frame %.3f%n",
                 m[1][0] / m[0][0], m[1][1] - m[0][1], m[1][3] / m[0][3]);
+        System.out.println("| stage | bytes allocated / frame, off | on |");
+        System.out.println("|---|---|---|");
+        java.util.Set<String> stages = new java.util.TreeSet<>();
+        runs.values().forEach(rs -> rs.forEach(x -> stages.addAll(x.bytesPerFrameByStage().keySet())));
+        for (String stage : stages) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f |%n", stage,
+                    median(runs.get(false).stream().map(x -> x.bytesPerFrameByStage().getOrDefault(stage, 0.0)).toList()),
+                    median(runs.get(true).stream().map(x -> x.bytesPerFrameByStage().getOrDefault(stage, 0.0)).toList()));
+        }
     }
 
     private static long countClips(Path dir) throws java.io.IOException {

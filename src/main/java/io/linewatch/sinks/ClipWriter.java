@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -387,11 +388,13 @@ public final class ClipWriter implements AutoCloseable {
             }
             int[] n = {0};
             framesAfterMicros = from.take(camera, framesAfterMicros, endMicros(this), l -> {
-                sidecarOut.write(n[0] == 0 && framesWritten == 0 ? "\n" : ",\n");
-                sidecarOut.write(String.format(Locale.ROOT, "{\"t\":%.6f,\"pts\":%.6f,\"time\":\"%s\",",
-                        (l.mediaMicros() - startMicros) / 1e6, l.mediaMicros() / 1e6,
-                        Instant.ofEpochMilli(l.epochMillis())));
-                sidecarOut.write(l.json(), 1, l.json().length() - 1);
+                entry.setLength(0);
+                entry.append(n[0] == 0 && framesWritten == 0 ? "\n" : ",\n").append("{\"t\":");
+                Decimals.append(entry, (l.mediaMicros() - startMicros) / 1e6, 6).append(",\"pts\":");
+                Decimals.append(entry, l.mediaMicros() / 1e6, 6).append(",\"time\":\"");
+                DateTimeFormatter.ISO_INSTANT.formatTo(Instant.ofEpochMilli(l.epochMillis()), entry);
+                entry.append("\",").append(l.json(), 1, l.json().length());
+                sidecarOut.append(entry);
                 n[0]++;
             });
             framesWritten += n[0];
@@ -399,6 +402,7 @@ public final class ClipWriter implements AutoCloseable {
         }
 
         private long framesWritten;
+        private final StringBuilder entry = new StringBuilder(1024);
 
         private void openSidecar() throws IOException {
             sidecarOut = Files.newBufferedWriter(sidecarTemp, java.nio.charset.StandardCharsets.UTF_8);

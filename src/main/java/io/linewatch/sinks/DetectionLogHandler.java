@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Optional stage beside the alarm sinks: writes every frame's detections as one JSON line
@@ -64,7 +63,8 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent> {
                 line.append(',');
             }
             line.append("{\"class\":").append(quotedClassNames[d.classId[i]])
-                    .append(",\"score\":").append(String.format(Locale.ROOT, "%.4f", d.score[i]))
+                    .append(",\"score\":");
+            Decimals.append(line, d.score[i], 4)
                     .append(",\"box\":[").append(d.x1[i]).append(',').append(d.y1[i]).append(',')
                     .append(d.x2[i]).append(',').append(d.y2[i]).append(']');
             int track = i < event.tracks.id.length ? event.tracks.id[i] : 0;
