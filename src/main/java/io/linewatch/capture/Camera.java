@@ -87,7 +87,9 @@ public final class Camera {
                                   SourceStateListener states, SourceWatchdog watchdog, PacketRing packets)
             throws CaptureException {
         if (config.kind().live()) {
-            return new Camera(index, config, new LiveFrameSource(config, format), stats, states, watchdog);
+            LiveFrameSource live = new LiveFrameSource(config, format);
+            live.keepPackets(packets);
+            return new Camera(index, config, live, stats, states, watchdog);
         }
         FileFrameSource file = new FileFrameSource(config.id(), Path.of(config.source()), config.loop(), format,
                 config.frameRate());

@@ -57,6 +57,7 @@ public final class LiveCapture implements Runnable {
         this.state = new SourceStateMachine(camera.id(), listener);
         this.backoff = new Backoff(camera.reconnectMinMs(), camera.reconnectMaxMs(), ThreadLocalRandom.current());
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(camera.stallTimeoutMs());
+        source.mediaClock(this::mediaMicros);
     }
 
     @Override
@@ -116,7 +117,7 @@ public final class LiveCapture implements Runnable {
                     backoff.reset();
                 }
                 stats.framesIn.incrementAndGet();
-                writer.publish(frame, frameNumber++, mediaMicros());
+                writer.publish(frame, frameNumber++, source.mediaMicros(frame, mediaMicros()));
             }
         }
         if (reason == null) {
@@ -130,7 +131,10 @@ public final class LiveCapture implements Runnable {
         return new Connection(reason, frameNumber);
     }
 
-    /** Live media time: microseconds since the capture started, gaps included. */
+    /**
+     * Live media time: microseconds since the capture started, gaps included (a frame whose packets
+     * are kept has its own timestamp moved onto this clock as its connection opened).
+     */
     private long mediaMicros() {
         return (System.nanoTime() - startNanos) / 1000;
     }

@@ -6,6 +6,11 @@ import io.linewatch.pipeline.FrameEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import io.linewatch.pipeline.PacketRing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -23,16 +28,27 @@ import org.bytedeco.javacv.FrameGrabber;
  * end through FFmpeg's own timeouts, its interrupt callback (an {@link AbortFlag}) and, for
  * non-blocking V4L2 reads, an interrupt of the capture thread. The grabber is started and released
  * without JavaCV's global lock, so a camera that hangs while connecting holds up no other camera.
+ *
+ * <p>An RTSP camera that keeps its packets for clips ({@link #keepPackets}) is demuxed and decoded by
+ * linewatch instead ({@link PacketDemuxer}, the same options and abort flag): each packet is read
+ * once, a copy goes into the ring (its times moved onto the camera's media clock when the connection
+ * opens), then to the decoder; its frames' media times are their own timestamps on that clock
+ * ({@link #mediaMicros}), so the clip and the alarm agree to the frame.
  */
 public final class LiveFrameSource implements FrameSource {
 
     /** FFmpeg's name for V4L2's {@code Y16}: one 16-bit little-endian sample a pixel. */
     private static final String V4L2_Y16 = "gray16le";
+    private static final Logger LOG = LoggerFactory.getLogger(LiveFrameSource.class);
 
     private final CameraConfig camera;
     private final FrameEvent.PixelFormat format;
     private final AbortFlag abortFlag = new AbortFlag();
     private FFmpegFrameGrabber grabber;
+    private PacketRing packets;
+    private LongSupplier mediaClock = () -> System.nanoTime() / 1000;
+    private PacketDemuxer demuxer;
+    private long offsetMicros;
 
     /** A camera decoded into BGR frames. */
     public LiveFrameSource(CameraConfig camera) {
@@ -51,9 +67,31 @@ public final class LiveFrameSource implements FrameSource {
         this.format = format;
     }
 
+    /**
+     * Keeps every packet of an RTSP camera in {@code ring} (for clips), from the next {@link #open()}
+     * on; null: none kept. Other live sources (V4L2) keep none yet.
+     */
+    public void keepPackets(PacketRing ring) {
+        this.packets = camera.kind() == SourceKind.RTSP ? ring : null;
+    }
+
+    /** The camera's media clock (microseconds), which kept packets' times are moved onto. */
+    void mediaClock(LongSupplier clock) {
+        this.mediaClock = clock;
+    }
+
+    /** The media time of {@code frame}: its own timestamp when packets are kept, else {@code arrivalMicros}. */
+    long mediaMicros(Frame frame, long arrivalMicros) {
+        return demuxer != null ? frame.timestamp + offsetMicros : arrivalMicros;
+    }
+
     @Override
     public void open() throws CaptureException {
         abortFlag.clear();
+        if (packets != null) {
+            openDemuxer();
+            return;
+        }
         if (camera.kind() == SourceKind.V4L2 && !Files.exists(Path.of(camera.source()))) {
             throw new CaptureException("camera " + camera.id() + ": cannot open " + camera.source()
                     + ": no such device", null);
@@ -96,6 +134,22 @@ public final class LiveFrameSource implements FrameSource {
         }
     }
 
+    private void openDemuxer() throws CaptureException {
+        FFmpegQuiet.install();
+        Map<String, String> options = Map.of("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT),
+                "timeout", Long.toString(camera.connectTimeoutMs() * 1000L), "allowed_media_types", "video");
+        try {
+            demuxer = PacketDemuxer.open(camera.source(), options, abortFlag);
+        } catch (PacketDemuxer.Failure e) {
+            throw new CaptureException("camera " + camera.id() + ": cannot open " + where() + ": " + e.getMessage(), null);
+        }
+        demuxer.decodeTo(avutil.AV_PIX_FMT_BGR24, 3, (w, h, sw, sh) -> LOG.warn("camera {}: {} delivers {}x{}, more"
+                + " than it opened at; such frames are scaled to {}x{}", camera.id(), where(), w, h, sw, sh));
+        offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();
+        packets.begin(demuxer.stream(), offsetMicros);
+        demuxer.keepPackets(packets);
+    }
+
     private void configureRtsp(FFmpegFrameGrabber g) {
         g.setOption("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT));
         g.setOption("timeout", Long.toString(camera.connectTimeoutMs() * 1000L));
@@ -120,17 +174,17 @@ public final class LiveFrameSource implements FrameSource {
 
     @Override
     public int width() {
-        return grabber.getImageWidth();
+        return demuxer != null ? demuxer.width() : grabber.getImageWidth();
     }
 
     @Override
     public int height() {
-        return grabber.getImageHeight();
+        return demuxer != null ? demuxer.height() : grabber.getImageHeight();
     }
 
     @Override
     public double frameRate() {
-        return grabber.getFrameRate();
+        return demuxer != null ? demuxer.frameRate() : grabber.getFrameRate();
     }
 
     @Override
@@ -141,6 +195,14 @@ public final class LiveFrameSource implements FrameSource {
     /** The next frame, or {@code null} when the stream ended, failed or was aborted. */
     @Override
     public Frame next() throws CaptureException {
+        if (demuxer != null) {
+            try {
+                return demuxer.next();
+            } catch (PacketDemuxer.Failure e) {
+                throw new CaptureException("camera " + camera.id() + ": cannot decode " + where() + ": "
+                        + e.getMessage(), null);
+            }
+        }
         try {
             return grabber.grabImage();
         } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -157,6 +219,11 @@ public final class LiveFrameSource implements FrameSource {
     /** Closes the connection; the source may be opened again. */
     @Override
     public void close() {
+        if (demuxer != null) {
+            packets.end();
+            demuxer.close();
+            demuxer = null;
+        }
         if (grabber != null) {
             try {
                 grabber.releaseUnsafe();

@@ -81,9 +81,18 @@ final class PacketDemuxer implements AutoCloseable {
      * @param sequenceRate frames per second of an image sequence, or null
      */
     static PacketDemuxer open(String url, Double sequenceRate) throws Failure {
+        return open(url, sequenceRate == null ? java.util.Map.of() : java.util.Map.of("framerate",
+                String.valueOf(sequenceRate)), null);
+    }
+
+    /**
+     * Opens {@code url} (a live stream) with FFmpeg's {@code options}; {@code abort}, when not null,
+     * can end a blocking open or read from another thread.
+     */
+    static PacketDemuxer open(String url, java.util.Map<String, String> options, AbortFlag abort) throws Failure {
         PacketDemuxer d = new PacketDemuxer();
         try {
-            d.openInput(url, sequenceRate);
+            d.openInput(url, options, abort);
             return d;
         } catch (Failure e) {
             d.close();
@@ -91,12 +100,13 @@ final class PacketDemuxer implements AutoCloseable {
         }
     }
 
-    private void openInput(String url, Double sequenceRate) throws Failure {
-        format = new AVFormatContext(null);
-        AVDictionary options = new AVDictionary(null);
-        if (sequenceRate != null) {
-            av_dict_set(options, "framerate", String.valueOf(sequenceRate), 0);
+    private void openInput(String url, java.util.Map<String, String> settings, AbortFlag abort) throws Failure {
+        format = avformat_alloc_context();
+        if (abort != null) {
+            abort.attach(format);
         }
+        AVDictionary options = new AVDictionary(null);
+        settings.forEach((k, v) -> av_dict_set(options, k, v, 0));
         int ret = avformat_open_input(format, url, null, options);
         av_dict_free(options);
         if (ret < 0) {
@@ -156,6 +166,11 @@ final class PacketDemuxer implements AutoCloseable {
     /** The stream's codec parameters and time base, for clips (kept for the demuxer's life). */
     PacketRing.Stream stream() {
         return ringStream;
+    }
+
+    /** The stream's first timestamp in microseconds (0 when it declares none). */
+    long startMicros() {
+        return stream.start_time() == AV_NOPTS_VALUE ? 0 : ringStream.toMicros(stream.start_time());
     }
 
     int sourcePixelFormat() {

@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also replay the clip in a loop this long and report GC pauses and memory (default: off).")
     int soakMinutes;
 
+    @Option(names = "--clips-cost", description = "Only compare one camera as fast as possible with evidence clips"
+            + " off and on (alternating rounds): fps, bytes allocated and CPU per frame, clips written.")
+    boolean clipsCost;
+
     private JvmProbes probes;
     private LinewatchConfig base;
     private ModelConfig model;
@@ -90,6 +94,10 @@ final class BenchCommand implements Callable<Integer> {
         try (JvmProbes p = new JvmProbes()) {
             probes = p;
             header(clip);
+            if (clipsCost) {
+                clipsCost(out);
+                return 0;
+            }
             Map<Integer, PipelineRun> efficiency = efficiency();
             int capacityCameras = efficiency.containsKey(latencyCameras) ? latencyCameras
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
@@ -115,6 +123,62 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s); clip %s; %d cores, Java %s%n",
                 model.path(), model.batchSize(), model.intraOpThreads(), clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    }
+
+    /**
+     * One camera as fast as possible, clips off and on in alternating rounds (so a change in the
+     * machine's load hits both); medians and their ratios.
+     */
+    private void clipsCost(Path out) throws Exception {
+        System.out.printf(Locale.ROOT, "%n## evidence clips: 1 camera as fast as possible, %d frames, clips off and on"
+                + " alternating, median of %d (steady part: 20%%..80%% of the frames; CPU: the whole process)%n",
+                framesPerCamera, rounds);
+        System.out.println("| clips | fps | bytes allocated / frame | of which lw-clips | CPU ms / frame | clips written |");
+        System.out.println("|---|---|---|---|---|---|");
+        Map<Boolean, List<PipelineRun>> runs = new LinkedHashMap<>();
+        Map<Boolean, List<Long>> written = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (boolean on : new boolean[] {false, true}) {
+                LinewatchConfig c = PipelineRun.withCameras(base, 1, false);
+                Path dir = out.resolve("clips-" + r);
+                c = c.withSinks(c.sinks().withClips(on ? c.sinks().clips().on(dir.toString())
+                        : c.sinks().clips()));
+                runs.computeIfAbsent(on, k -> new ArrayList<>()).add(PipelineRun.measure(c,
+                        Pipeline.Options.replay(Playback.asFastAsPossible()).withLoad(1.0, framesPerCamera), probes,
+                        framesPerCamera, 0));
+                written.computeIfAbsent(on, k -> new ArrayList<>()).add(on ? countClips(dir) : 0L);
+            }
+        }
+        double[][] m = new double[2][];
+        for (boolean on : new boolean[] {false, true}) {
+            List<PipelineRun> rs = runs.get(on);
+            m[on ? 1 : 0] = new double[] {median(rs.stream().map(PipelineRun::fps).toList()),
+                median(rs.stream().map(PipelineRun::bytesPerFrame).toList()),
+                median(rs.stream().map(x -> x.bytesPerFrameByStage().getOrDefault("clips", 0.0)).toList()),
+                median(rs.stream().map(PipelineRun::cpuMillisPerFrame).toList())};
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f | %.0f | %.2f | %s |%n", on ? "on" : "off", m[on ? 1 : 0][0],
+                    m[on ? 1 : 0][1], m[on ? 1 : 0][2], m[on ? 1 : 0][3], written.get(on));
+        }
+        System.out.printf(Locale.ROOT, "clips on / off: fps %.3f, bytes allocated / frame %+.0f, CPU / frame %.3f%n",
+                m[1][0] / m[0][0], m[1][1] - m[0][1], m[1][3] / m[0][3]);
+        System.out.println("| stage | bytes allocated / frame, off | on |");
+        System.out.println("|---|---|---|");
+        java.util.Set<String> stages = new java.util.TreeSet<>();
+        runs.values().forEach(rs -> rs.forEach(x -> stages.addAll(x.bytesPerFrameByStage().keySet())));
+        for (String stage : stages) {
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f |%n", stage,
+                    median(runs.get(false).stream().map(x -> x.bytesPerFrameByStage().getOrDefault(stage, 0.0)).toList()),
+                    median(runs.get(true).stream().map(x -> x.bytesPerFrameByStage().getOrDefault(stage, 0.0)).toList()));
+        }
+    }
+
+    private static long countClips(Path dir) throws java.io.IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".mp4") || p.toString().endsWith(".mkv")).count();
+        }
     }
 
     /** Pipeline against bare engine for each camera count; returns the median run of each. */

@@ -58,6 +58,12 @@ final class JvmProbes implements AutoCloseable {
         return threadName.startsWith("lw-capture-") ? "capture" : threadName.substring(threadName.lastIndexOf('-') + 1);
     }
 
+    /** CPU time the whole process has used so far (every thread, the JVM's own included), ns. */
+    long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     void resetPauses() {
         maxPauseMillis.set(0);
         totalPauseMillis.set(0);

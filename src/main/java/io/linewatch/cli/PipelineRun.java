@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
  * GC pauses and time per stage.
  */
 record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map<String, Double> bytesPerFrameByStage,
-                   long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage) {
+                   long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage,
+                   double cpuMillisPerFrame) {
 
     /** Bytes allocated per frame by all pipeline threads together. */
     double bytesPerFrame() {
@@ -59,11 +60,12 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         window.bytesByStage().forEach((stage, bytes) -> bytesPerFrame.put(stage, (double) bytes / Math.max(1, window.frames())));
         double steadyFps = window.nanos() > 0 ? window.frames() / (window.nanos() / 1e9) : Double.NaN;
         return new PipelineRun(steadyFps, frames, dropped, pipeline.latency().snapshot(), bytesPerFrame,
-                probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames));
+                probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames),
+                window.cpuNanos() / 1e6 / Math.max(1, window.frames()));
     }
 
     /** Bytes allocated per stage, frames inferred and time over the steady part of a run. */
-    private record Window(Map<String, Long> bytesByStage, long frames, long nanos) {
+    private record Window(Map<String, Long> bytesByStage, long frames, long nanos, long cpuNanos) {
     }
 
     /**
@@ -76,6 +78,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         Map<String, Long> bytesFrom = null;
         long framesFrom = 0;
         long nanosFrom = 0;
+        long cpuFrom = 0;
         while (true) {
             long frames = inferred(pipeline);
             double progress = maxMillis > 0 ? (System.nanoTime() - startNanos) / 1e6 / maxMillis
@@ -84,16 +87,18 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
                 bytesFrom = probes.allocatedBytesByStage();
                 framesFrom = frames;
                 nanosFrom = System.nanoTime();
+                cpuFrom = probes.processCpuNanos();
             }
             if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
                 if (bytesFrom == null) {
-                    return new Window(Map.of(), 0, 0);
+                    return new Window(Map.of(), 0, 0, 0);
                 }
                 Map<String, Long> delta = new LinkedHashMap<>(probes.allocatedBytesByStage());
                 for (Map.Entry<String, Long> e : bytesFrom.entrySet()) {
                     delta.merge(e.getKey(), -e.getValue(), Long::sum);
                 }
-                return new Window(delta, frames - framesFrom, System.nanoTime() - nanosFrom);
+                return new Window(delta, frames - framesFrom, System.nanoTime() - nanosFrom,
+                        probes.processCpuNanos() - cpuFrom);
             }
             Thread.sleep(5);
         }

@@ -72,7 +72,7 @@ final class ModelLane {
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
-                shared.sinks().resultsLog());
+                shared.sinks().frameLines());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),

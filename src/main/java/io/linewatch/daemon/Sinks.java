@@ -2,12 +2,14 @@ package io.linewatch.daemon;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.SourceKind;
 import io.linewatch.pipeline.PacketRing;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.sinks.ClipWriter;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.EventLog;
+import io.linewatch.sinks.FrameLines;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
 import io.linewatch.sinks.AlarmSinkHandler;
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What every lane's sink stages share, opened before any lane and closed after all of them: the
  * event log, the per-frame results log ({@code replay --detections}), the MQTT outbox with its
- * publisher (which also publishes each camera's state), and the Sparkplug B edge node with its own
- * outbox. Owned by the {@link Pipeline}.
+ * publisher (which also publishes each camera's state), the Sparkplug B edge node with its own
+ * outbox, and the evidence clip writer. Owned by the {@link Pipeline}.
  */
 final class Sinks implements AutoCloseable {
 
@@ -158,9 +160,12 @@ final class Sinks implements AutoCloseable {
         return clips;
     }
 
-    /** The ring a file camera's capture keeps its packets in for clips, or null when clips are off. */
+    /**
+     * The ring a camera's capture keeps its packets in for clips: files and RTSP cameras; null when
+     * clips are off or the camera keeps none (V4L2).
+     */
     PacketRing packetRing(CameraConfig camera) {
-        return clips == null || camera.kind().live() ? null : clips.ring(camera.id());
+        return clips == null || camera.kind() == SourceKind.V4L2 ? null : clips.ring(camera.id());
     }
 
     /** Has the publisher report the cameras' states and alarms on the daemon's retained status topic. */
@@ -186,9 +191,12 @@ final class Sinks implements AutoCloseable {
         return eventLog;
     }
 
-    /** The per-frame results log, or null. */
-    DetectionLogHandler.Output resultsLog() {
-        return resultsLog;
+    /**
+     * Where the lanes' results stages send each frame's results: the per-frame results log and the
+     * clip writer's sidecars, either, or null when there is neither.
+     */
+    FrameLines frameLines() {
+        return FrameLines.both(resultsLog, clips == null ? null : clips.frames());
     }
 
     /** The outbox, or null when MQTT is off. */

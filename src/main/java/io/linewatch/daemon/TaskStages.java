@@ -35,6 +35,7 @@ import io.linewatch.preprocess.PreprocessHandler;
 import io.linewatch.preprocess.ThermalPreprocessHandler;
 import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.FrameLines;
 import io.linewatch.sinks.DetectionSnapshot;
 import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SnapshotRenderer;
@@ -47,10 +48,10 @@ import java.util.List;
  * What one task puts into a lane: the stage before inference, the decode stage after it, the track
  * stage after that (detection lanes; null for the others), the alarm
  * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
- * renderer, and the stage writing each frame's results for {@code replay --detections} (null when
- * there is no such log), and on inspection lanes whose cameras judge parts the part stage, each
- * camera's parts config (null for cameras without) and the renderer of the verdicts' snapshots
- * (all three null otherwise). Built once per lane by {@link ModelLane}, which wires the stages; the
+ * renderer, the stage writing each frame's results for {@code replay --detections} and the clip
+ * sidecars (null when there is neither), and on inspection lanes whose cameras judge parts the part
+ * stage, each camera's parts config (null for cameras without) and the renderer of the verdicts'
+ * snapshots (all three null otherwise). Built once per lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
@@ -61,10 +62,10 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
      *
-     * @param log where each frame's results go ({@code replay --detections}), or null
+     * @param log where each frame's results go ({@code replay --detections}, clip sidecars), or null
      */
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                         Freshness freshness, List<CameraStats> stats, DetectionLogHandler.Output log)
+                         Freshness freshness, List<CameraStats> stats, FrameLines log)
             throws StartupException {
         return switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, cameras, freshness, stats, log);
@@ -117,7 +118,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
 
     private static TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
                                               List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                              DetectionLogHandler.Output log) throws StartupException {
+                                              FrameLines log) throws StartupException {
         requireChannels(model, sig, 3);
         YoloDecoder decoder;
         try {
@@ -144,7 +145,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
 
     private static TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
                                                  List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                                 DetectionLogHandler.Output log) throws StartupException {
+                                                 FrameLines log) throws StartupException {
         requireChannels(model, sig, 3);
         int mask = maskOutput(model, sig);
         SegmentationConfig seg = model.segmentation();
@@ -238,7 +239,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * rules of each camera, false-colour snapshots.
      */
     private static TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                            List<Integer> cameras, Freshness freshness, DetectionLogHandler.Output log) throws StartupException {
+                                            List<Integer> cameras, Freshness freshness, FrameLines log) throws StartupException {
         requireChannels(model, sig, 1);
         ThermalHeads heads;
         try {

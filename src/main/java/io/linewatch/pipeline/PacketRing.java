@@ -57,6 +57,9 @@ public final class PacketRing {
         }
     }
 
+    /** FFmpeg's AV_NOPTS_VALUE: no timestamp. */
+    private static final long NO_TIME = Long.MIN_VALUE;
+
     /** What {@link #read} found. */
     public enum Read { COPIED, NOT_YET, GONE }
 
@@ -66,6 +69,7 @@ public final class PacketRing {
     private final ArrayDeque<Packet> packets = new ArrayDeque<>();
     private final ArrayDeque<Packet> spare = new ArrayDeque<>();
     private Stream stream;
+    private long offsetMicros;
     private long nextIndex;
     private long bytes;
     private boolean ended;
@@ -86,8 +90,17 @@ public final class PacketRing {
      * A source (re)opened or restarted (a looped file): the packets before cannot be joined to the
      * ones after, so they go, and a clip being written ends there.
      */
-    public synchronized void begin(Stream newStream) {
+    public void begin(Stream newStream) {
+        begin(newStream, 0);
+    }
+
+    /**
+     * {@link #begin(Stream)}, the packets' times shifted by {@code offsetMicros} onto the camera's
+     * media clock (a live stream's timestamps start again with each connection).
+     */
+    public synchronized void begin(Stream newStream, long offsetMicros) {
         stream = newStream;
+        this.offsetMicros = offsetMicros;
         ended = false;
         while (!packets.isEmpty()) {
             spare.add(packets.poll());
@@ -100,10 +113,18 @@ public final class PacketRing {
         ended = true;
     }
 
-    /** Keeps a copy of one packet of the stream given to {@link #begin}. Called by capture only. */
+    /**
+     * Keeps a copy of one packet of the stream given to {@link #begin}. Called by capture only. A
+     * missing decode time (RTP carries presentation times only) is taken to be the presentation time.
+     */
     public synchronized void add(BytePointer data, int size, long pts, long dts, long duration, boolean key) {
         if (stream == null) {
             return;
+        }
+        if (dts == NO_TIME) {
+            dts = pts;
+        } else if (pts == NO_TIME) {
+            pts = dts;
         }
         Packet p = spare.isEmpty() ? new Packet() : spare.poll();
         if (p.data.length < size) {
@@ -116,8 +137,8 @@ public final class PacketRing {
         p.dts = dts;
         p.duration = duration;
         p.key = key;
-        p.ptsMicros = stream.toMicros(pts);
-        p.dtsMicros = stream.toMicros(dts);
+        p.ptsMicros = stream.toMicros(pts) + offsetMicros;
+        p.dtsMicros = stream.toMicros(dts) + offsetMicros;
         p.stream = stream;
         packets.add(p);
         bytes += size;

@@ -44,18 +44,32 @@ public final class ClipStore {
         return maxBytes;
     }
 
-    /** Removes what a crash left half-written, then applies the budget. */
+    /** The sidecar of {@code clip}: {@code 000012-ab12cd34.mp4} has {@code 000012-ab12cd34.frames.json}. */
+    static Path sidecarOf(Path clip) {
+        String name = clip.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return clip.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ClipWriter.SIDECAR);
+    }
+
+    /**
+     * Removes what a crash left half-written (clips and sidecars under {@code *.part}, and a sidecar
+     * renamed just before its clip was), then applies the budget.
+     */
     void open() throws IOException {
         Files.createDirectories(dir);
         int removed = 0;
-        for (Path p : files()) {
-            if (p.getFileName().toString().endsWith(PART)) {
+        List<Path> all = files();
+        for (Path p : all) {
+            String name = p.getFileName().toString();
+            boolean orphan = name.endsWith(ClipWriter.SIDECAR) && all.stream().noneMatch(c -> isClip(c)
+                    && sidecarOf(c).equals(p));
+            if (name.endsWith(PART) || orphan) {
                 Files.deleteIfExists(p);
                 removed++;
             }
         }
         if (removed > 0) {
-            LOG.warn("clips {}: removed {} unfinished clip(s) left by the last run", dir, removed);
+            LOG.warn("clips {}: removed {} unfinished file(s) left by the last run", dir, removed);
         }
         enforce();
     }
@@ -66,36 +80,34 @@ public final class ClipStore {
     }
 
     /**
-     * Deletes the oldest finished clips until the folder is within its bytes and age, never
-     * {@code keep} (the clip just finished, which its alarms name; alone it may exceed the budget).
+     * Deletes the oldest finished clips (each with its sidecar) until the folder is within its bytes
+     * and age, never {@code keep} (the clip just finished, which its alarms name; alone it may exceed
+     * the budget).
      */
     void enforce(Path keep) {
         try {
-            List<Path> kept = new ArrayList<>();
+            List<Path> clips = new ArrayList<>();
+            long total = 0;
             for (Path p : files()) {
-                if (!p.getFileName().toString().endsWith(PART)) {
-                    kept.add(p);
+                if (isClip(p)) {
+                    clips.add(p);
+                    total += size(p) + size(sidecarOf(p));
                 }
             }
-            kept.sort(Comparator.comparingLong(ClipStore::modified));
-            long total = 0;
-            for (Path p : kept) {
-                total += size(p);
-            }
+            clips.sort(Comparator.comparingLong(ClipStore::modified));
             long oldestAllowed = maxAgeMillis > 0 ? System.currentTimeMillis() - maxAgeMillis : Long.MIN_VALUE;
-            for (Path p : kept) {
+            for (Path p : clips) {
                 if (total <= maxBytes && modified(p) >= oldestAllowed) {
                     break;
                 }
                 if (p.equals(keep)) {
                     continue;
                 }
-                long size = size(p);
+                long size = size(p) + size(sidecarOf(p));
                 if (Files.deleteIfExists(p)) {
+                    Files.deleteIfExists(sidecarOf(p));
                     total -= size;
-                    if (!p.getFileName().toString().endsWith(ClipWriter.SIDECAR)) {
-                        deleted.incrementAndGet();
-                    }
+                    deleted.incrementAndGet();
                     deletedBytes.addAndGet(size);
                 }
             }
@@ -103,6 +115,12 @@ public final class ClipStore {
         } catch (IOException | RuntimeException e) {
             LOG.error("clips {}: cannot apply the budget: {}", dir, e.getMessage());
         }
+    }
+
+    /** A finished clip: neither a temporary file nor a sidecar. */
+    private static boolean isClip(Path p) {
+        String name = p.getFileName().toString();
+        return !name.endsWith(PART) && !name.endsWith(ClipWriter.SIDECAR);
     }
 
     private List<Path> files() throws IOException {

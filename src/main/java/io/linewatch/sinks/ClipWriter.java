@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,21 +38,28 @@ import org.slf4j.LoggerFactory;
  * Writes the evidence clip of each raised alarm, on a thread of its own ({@code lw-clips}): the
  * camera's packets from the key frame at or before {@code pre_seconds} ahead of the alarm to
  * {@code post_seconds} after it, remuxed without re-encoding (MP4 for H.264/H.265, Matroska for
- * FFV1 and the rest). An alarm raised while its camera's clip is still open extends that clip. A
- * clip is written under a temporary name, forced to disk and renamed; then each of its alarms gets a
- * {@code clip} message ({@link Completion}). A clip that cannot be written (a full disk) is logged
- * and announced as failed; it never holds up an alarm. {@link #request} is called by sink threads.
+ * FFV1 and the rest). An alarm raised while its camera's clip is still open extends that clip.
+ * Beside each clip, its sidecar ({@code <clip>.frames.json}, schema {@code docs/schema/clip-frames.v1.json}):
+ * every frame's results line in the clip's span, as the results stages gave them to {@link #frames()},
+ * with the frame's time in the clip. Both are written under temporary names and forced to disk; the
+ * sidecar is renamed first, then the clip, so a clip under its final name always has its sidecar;
+ * then each of the clip's alarms gets a {@code clip} message ({@link Completion}). A clip that cannot
+ * be written (a full disk) is logged and announced as failed; it never holds up an alarm.
+ * {@link #request} is called by sink threads.
  */
 public final class ClipWriter implements AutoCloseable {
 
     public static final String NAME = "clips";
-    static final String SIDECAR = ".frames.jsonl";
+    static final String SIDECAR = ".frames.json";
+    static final String FRAMES_SCHEMA = "linewatch.clip-frames.v1";
     private static final Logger LOG = LoggerFactory.getLogger(ClipWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long IDLE_MILLIS = 10;
     private static final int PACKETS_PER_STEP = 64;
     /** How far capture may run ahead of the alarm stage (a ring of frames), on top of pre_seconds. */
     private static final long LAG_ALLOWANCE_MICROS = 10_000_000L;
+    /** How long a clip whose packets are written waits for the results of its last frames. */
+    private static final long FRAMES_WAIT_MILLIS = 3_000;
 
     /** Told when a clip is complete (or failed): the {@code clip} message of one of its alarms. */
     @FunctionalInterface
@@ -70,7 +78,10 @@ public final class ClipWriter implements AutoCloseable {
     private final ClipStore store;
     private final Completion completion;
     private final Map<String, PacketRing> rings = new ConcurrentHashMap<>();
+    private final ClipFrames frames;
     private final Map<String, Clip> open = new LinkedHashMap<>();
+    /** Clips whose packets are all written, waiting for the results of their last frames. */
+    private final List<Clip> finishing = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     public final AtomicLong written = new AtomicLong();
@@ -81,6 +92,7 @@ public final class ClipWriter implements AutoCloseable {
         this.completion = completion;
         this.store = new ClipStore(Path.of(config.dir()), config.maxBytes(),
                 Math.round(config.maxAgeHours() * 3_600_000.0));
+        this.frames = new ClipFrames(Math.round(config.preSeconds() * 1e6) + LAG_ALLOWANCE_MICROS);
         this.thread = new Thread(this::run, "lw-clips");
         this.thread.setDaemon(true);
     }
@@ -101,6 +113,11 @@ public final class ClipWriter implements AutoCloseable {
     public PacketRing ring(String camera) {
         return rings.computeIfAbsent(camera, c -> new PacketRing(c,
                 Math.round(config.preSeconds() * 1e6) + LAG_ALLOWANCE_MICROS, config.bufferBytes()));
+    }
+
+    /** Where the lanes' results stages send each frame's results line, for the sidecars. */
+    public FrameLines frames() {
+        return frames;
     }
 
     public ClipStore store() {
@@ -141,6 +158,7 @@ public final class ClipWriter implements AutoCloseable {
             List<Clip> clips;
             synchronized (this) {
                 clips = new ArrayList<>(open.values());
+                clips.addAll(finishing);
             }
             if (!running && clips.isEmpty()) {
                 return;
@@ -159,34 +177,54 @@ public final class ClipWriter implements AutoCloseable {
         }
     }
 
-    /** Writes what packets are there; finishes the clip at its end. True when it did something. */
+    /**
+     * Writes what packets and results lines are there; once the packets reach the clip's end,
+     * waits for the results of its last frames, then finishes it. True when it did something.
+     */
     private boolean step(Clip clip) {
-        String end = null;
         int n = 0;
         try {
-            while (n < PACKETS_PER_STEP && end == null) {
+            while (n < PACKETS_PER_STEP && clip.ended == null) {
                 PacketRing.Read r = clip.ring.read(clip.next, clip.scratch);
                 if (r == PacketRing.Read.NOT_YET) {
                     break;
                 }
                 if (r == PacketRing.Read.GONE) {
-                    end = clip.next > 0 && clip.packets > 0 ? "source ended" : "packets let go before written";
+                    packetsEnded(clip, clip.next > 0 && clip.packets > 0 ? "source ended"
+                            : "packets let go before written");
                 } else if (clip.scratch.dtsMicros > endMicros(clip) || clip.scratch.stream != clip.stream) {
-                    end = "complete";
+                    packetsEnded(clip, "complete");
                 } else {
                     clip.write(clip.scratch);
                     clip.next++;
                     n++;
                 }
             }
-            if (end != null) {
-                finish(clip, end);
+            int lines = clip.writeFrames(frames);
+            if (clip.ended != null && framesComplete(clip)) {
+                finish(clip, clip.ended);
+                return true;
             }
+            return n > 0 || lines > 0;
         } catch (IOException | RuntimeException e) {
             fail(clip, e.getMessage());
             return true;
         }
-        return n > 0 || end != null;
+    }
+
+    /** The clip takes no more packets or alarms; it waits among the finishing ones for its frames. */
+    private synchronized void packetsEnded(Clip clip, String how) {
+        clip.ended = how;
+        clip.endedAtMillis = System.currentTimeMillis();
+        clip.closing = true;
+        open.remove(clip.camera, clip);
+        finishing.add(clip);
+    }
+
+    /** The results of the clip's last frame are in, or they will not come (closing, or waited long enough). */
+    private boolean framesComplete(Clip clip) {
+        return clip.packets == 0 || !running || frames.newestMicros(clip.camera) >= clip.lastMicros
+                || System.currentTimeMillis() - clip.endedAtMillis > FRAMES_WAIT_MILLIS;
     }
 
     private synchronized long endMicros(Clip clip) {
@@ -194,18 +232,16 @@ public final class ClipWriter implements AutoCloseable {
     }
 
     private void finish(Clip clip, String how) throws IOException {
-        synchronized (this) {
-            clip.closing = true;
-            open.remove(clip.camera, clip);
-        }
+        forget(clip);
         clip.close();
         if (clip.packets == 0) {
             fail(clip, "no packets to write (" + how + ")");
             return;
         }
-        try (FileChannel ch = FileChannel.open(clip.temp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
+        clip.closeSidecar();
+        force(clip.sidecarTemp);
+        force(clip.temp);
+        Files.move(clip.sidecarTemp, clip.sidecar, StandardCopyOption.ATOMIC_MOVE);
         Files.move(clip.temp, clip.path, StandardCopyOption.ATOMIC_MOVE);
         forceFolder(clip.path.getParent());
         written.incrementAndGet();
@@ -223,14 +259,25 @@ public final class ClipWriter implements AutoCloseable {
         }
     }
 
-    private void fail(Clip clip, String why) {
-        synchronized (this) {
-            clip.closing = true;
-            open.remove(clip.camera, clip);
+    private synchronized void forget(Clip clip) {
+        clip.closing = true;
+        open.remove(clip.camera, clip);
+        finishing.remove(clip);
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
+    }
+
+    private void fail(Clip clip, String why) {
+        forget(clip);
         clip.close();
         try {
+            clip.abandonSidecar();
             Files.deleteIfExists(clip.temp);
+            Files.deleteIfExists(clip.sidecarTemp);
         } catch (IOException e) {
             // the next start removes it
         }
@@ -291,6 +338,8 @@ public final class ClipWriter implements AutoCloseable {
         final PacketRing.Stream stream;
         final Path path;
         final Path temp;
+        final Path sidecar;
+        final Path sidecarTemp;
         final List<AlarmEvent> alarms = new ArrayList<>();
         final Map<String, Long> eventMicros = new LinkedHashMap<>();
         final PacketRing.Packet scratch = new PacketRing.Packet();
@@ -300,6 +349,11 @@ public final class ClipWriter implements AutoCloseable {
         long lastMicros;
         long packets;
         boolean closing;
+        /** Why the packets ended (null while they go on), and when. */
+        String ended;
+        long endedAtMillis;
+        private java.io.Writer sidecarOut;
+        private long framesAfterMicros;
         private AVFormatContext out;
         private AVPacket packet;
         private AVRational sourceTimeBase;
@@ -319,6 +373,59 @@ public final class ClipWriter implements AutoCloseable {
             this.path = store.dir().resolve(camera).resolve(String.format(Locale.ROOT, "%06d-%s%s", first.seq(),
                     first.id().substring(0, 8), ext));
             this.temp = path.resolveSibling(path.getFileName() + ClipStore.PART);
+            this.sidecar = ClipStore.sidecarOf(path);
+            this.sidecarTemp = sidecar.resolveSibling(sidecar.getFileName() + ClipStore.PART);
+        }
+
+        /**
+         * Appends the results lines of the frames written so far (up to the clip's end) to the
+         * sidecar, each with its time in the clip ({@code t}, seconds from the clip's first frame),
+         * in the source ({@code pts}) and on the wall clock ({@code time}). Returns how many.
+         */
+        int writeFrames(ClipFrames from) throws IOException {
+            if (out == null) {
+                return 0;
+            }
+            int[] n = {0};
+            framesAfterMicros = from.take(camera, framesAfterMicros, endMicros(this), l -> {
+                entry.setLength(0);
+                entry.append(n[0] == 0 && framesWritten == 0 ? "\n" : ",\n").append("{\"t\":");
+                Decimals.append(entry, (l.mediaMicros() - startMicros) / 1e6, 6).append(",\"pts\":");
+                Decimals.append(entry, l.mediaMicros() / 1e6, 6).append(",\"time\":\"");
+                DateTimeFormatter.ISO_INSTANT.formatTo(Instant.ofEpochMilli(l.epochMillis()), entry);
+                entry.append("\",").append(l.json(), 1, l.json().length());
+                sidecarOut.append(entry);
+                n[0]++;
+            });
+            framesWritten += n[0];
+            return n[0];
+        }
+
+        private long framesWritten;
+        private final StringBuilder entry = new StringBuilder(1024);
+
+        private void openSidecar() throws IOException {
+            sidecarOut = Files.newBufferedWriter(sidecarTemp, java.nio.charset.StandardCharsets.UTF_8);
+            sidecarOut.write("{\"schema\":\"" + FRAMES_SCHEMA + "\",\"camera\":" + JSON.writeValueAsString(camera)
+                    + ",\"clip\":" + JSON.writeValueAsString(path.getFileName().toString()) + ",\"frames\":[");
+            framesAfterMicros = startMicros - 1;
+        }
+
+        /** Ends the sidecar with the events the clip serves and its span. */
+        void closeSidecar() throws IOException {
+            List<String> ids = alarms.stream().map(AlarmEvent::id).toList();
+            sidecarOut.write("\n],\"events\":" + JSON.writeValueAsString(ids) + ",\"first_pts\":"
+                    + String.format(Locale.ROOT, "%.6f", startMicros / 1e6) + ",\"last_pts\":"
+                    + String.format(Locale.ROOT, "%.6f", lastMicros / 1e6) + "}\n");
+            sidecarOut.close();
+            sidecarOut = null;
+        }
+
+        void abandonSidecar() throws IOException {
+            if (sidecarOut != null) {
+                sidecarOut.close();
+                sidecarOut = null;
+            }
         }
 
         long eventMicros(AlarmEvent alarm) {
@@ -361,6 +468,7 @@ public final class ClipWriter implements AutoCloseable {
             packet = av_packet_alloc();
             offset = first.dts != AV_NOPTS_VALUE ? first.dts : first.pts;
             startMicros = first.ptsMicros;
+            openSidecar();
         }
 
         /** Writes the trailer (when anything was written) and frees the muxer. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Optional stage beside the alarm sinks: writes every frame's detections as one JSON line
@@ -18,23 +17,24 @@ import java.util.Locale;
  * not a hot-path sink. Reads the slot's camera, frame number, detections and track ids.
  * One handler per lane; the lanes share one {@link Output}, whose writes are synchronised.
  */
-public final class DetectionLogHandler implements EventHandler<FrameEvent>, AutoCloseable {
+public final class DetectionLogHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "detections-log";
 
-    private final Output output;
+    private final FrameLines output;
     private final String[] quotedClassNames;
     private final StringBuilder line = new StringBuilder(4096);
 
     /** The file several lanes' handlers write into. */
-    public static final class Output implements AutoCloseable {
+    public static final class Output implements FrameLines, AutoCloseable {
         private final BufferedWriter out;
 
         public Output(Path file) throws IOException {
             this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         }
 
-        synchronized void write(CharSequence text) throws IOException {
+        @Override
+        public synchronized void write(FrameEvent event, CharSequence text) throws IOException {
             out.append(text);
         }
 
@@ -44,7 +44,7 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent>, Auto
         }
     }
 
-    public DetectionLogHandler(Output output, List<String> classNames) {
+    public DetectionLogHandler(FrameLines output, List<String> classNames) {
         this.output = output;
         this.quotedClassNames = classNames.stream().map(n -> "\"" + n.replace("\"", "\\\"") + "\"").toArray(String[]::new);
     }
@@ -63,7 +63,8 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent>, Auto
                 line.append(',');
             }
             line.append("{\"class\":").append(quotedClassNames[d.classId[i]])
-                    .append(",\"score\":").append(String.format(Locale.ROOT, "%.4f", d.score[i]))
+                    .append(",\"score\":");
+            Decimals.append(line, d.score[i], 4)
                     .append(",\"box\":[").append(d.x1[i]).append(',').append(d.y1[i]).append(',')
                     .append(d.x2[i]).append(',').append(d.y2[i]).append(']');
             int track = i < event.tracks.id.length ? event.tracks.id[i] : 0;
@@ -73,11 +74,6 @@ public final class DetectionLogHandler implements EventHandler<FrameEvent>, Auto
             line.append('}');
         }
         line.append("]}\n");
-        output.write(line);
-    }
-
-    @Override
-    public void close() throws IOException {
-        output.close();
+        output.write(event, line);
     }
 }

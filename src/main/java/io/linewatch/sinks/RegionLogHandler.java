@@ -24,7 +24,7 @@ public final class RegionLogHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "regions-log";
 
-    private final DetectionLogHandler.Output output;
+    private final FrameLines output;
     private final String[] quotedClassNames;
     private final int maskOutput;
     private final float threshold;
@@ -37,7 +37,7 @@ public final class RegionLogHandler implements EventHandler<FrameEvent> {
      * @param maskOutput index of the mask among the slot's outputs
      * @param threshold  lowest probability that marks a pixel
      */
-    public RegionLogHandler(DetectionLogHandler.Output output, List<String> classNames, int maskOutput, int maskWidth,
+    public RegionLogHandler(FrameLines output, List<String> classNames, int maskOutput, int maskWidth,
                             int maskHeight, float threshold) {
         this.output = output;
         this.quotedClassNames = classNames.stream().map(n -> "\"" + n.replace("\"", "\\\"") + "\"")
@@ -60,7 +60,7 @@ public final class RegionLogHandler implements EventHandler<FrameEvent> {
                 .append("],\"runs\":{");
         appendRuns(event);
         line.append("}}}\n");
-        output.write(line);
+        output.write(event, line);
     }
 
     private void appendRegions(DefectRegions d) {

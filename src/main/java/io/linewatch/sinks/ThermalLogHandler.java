@@ -18,10 +18,10 @@ public final class ThermalLogHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "thermal-log";
 
-    private final DetectionLogHandler.Output output;
+    private final FrameLines output;
     private final StringBuilder line = new StringBuilder(1024);
 
-    public ThermalLogHandler(DetectionLogHandler.Output output) {
+    public ThermalLogHandler(FrameLines output) {
         this.output = output;
     }
 
@@ -44,7 +44,7 @@ public final class ThermalLogHandler implements EventHandler<FrameEvent> {
                     .append(",\"peak_k\":").append(kelvin(r.hotspotPeakK[i])).append('}');
         }
         line.append("]}\n");
-        output.write(line);
+        output.write(event, line);
     }
 
     private static String kelvin(float k) {

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import io.linewatch.testing.Cli;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
@@ -16,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -36,6 +41,7 @@ class ClipReplayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double PRE = 3.0;
     private static final double POST = 2.0;
+    private static final Schema FRAMES_SCHEMA = frameSchema();
 
     @TempDir
     Path dir;
@@ -50,10 +56,16 @@ class ClipReplayTest {
              MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
             Path config = Shipped.exampleConfig(dir, broker.url(), "snapshots_dir: " + dir.resolve("snapshots"),
                     "snapshots_dir: " + dir.resolve("snapshots") + clips(dir.resolve("clips"), 1L << 30));
-            Cli.Result r = Cli.run("replay", "--config", config.toString(), Shipped.CLIP.toString());
+            Path detections = dir.resolve("detections.jsonl");
+            Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
+                    Shipped.CLIP.toString());
             assertThat(r.exitCode()).as(r.err()).isZero();
 
             List<JsonNode> events = read(dir.resolve("events.jsonl"));
+            Map<Long, JsonNode> detectionsByFrame = new HashMap<>();
+            for (JsonNode line : read(detections)) {
+                detectionsByFrame.put(line.get("frame").asLong(), line.get("detections"));
+            }
             List<JsonNode> raised = ofType(events, "raised");
             List<JsonNode> clipMessages = ofType(events, "clip");
             assertThat(raised).hasSizeGreaterThanOrEqualTo(5);
@@ -78,6 +90,7 @@ class ClipReplayTest {
                 double last = source.subList(at, at + got.size()).stream().mapToDouble(Pkt::pts).max().orElseThrow();
                 assertThat(last).as("clip %s ends (s)", clip).isGreaterThanOrEqualTo(Math.min(eventPts + POST,
                         sourceEnd) - 0.041);
+                checkSidecar(clip, e.get("id").asText(), detectionsByFrame);
                 assertThat(clipMessages).as("clip message of %s", e.get("id"))
                         .anyMatch(m -> m.get("event_id").asText().equals(e.get("id").asText())
                                 && m.get("clip").get("path").asText().equals(clip.toString()));
@@ -107,6 +120,10 @@ class ClipReplayTest {
             assertThat(clipFrames).hasSizeGreaterThan((int) (PRE * 9));
             assertThat(Collections.indexOfSubList(sourceFrames, clipFrames)).as("clip %s: its gray16le frames are a"
                     + " run of the source's", clip).isGreaterThanOrEqualTo(0);
+            JsonNode sidecar = JSON.readTree(sidecarOf(clip).toFile());
+            assertThat(FRAMES_SCHEMA.validate(sidecar)).as("sidecar of %s", clip).isEmpty();
+            assertThat(sidecar.get("frames")).as("sidecar of %s: a frame per frame of the clip", clip)
+                    .hasSize(clipFrames.size()).allMatch(f -> f.get("max_k").isNumber() && f.has("hotspots"));
         }
     }
 
@@ -133,9 +150,63 @@ class ClipReplayTest {
         assertThat(Path.of(done.get(done.size() - 1).get("clip").get("path").asText())).exists();
     }
 
+    /**
+     * The clip's sidecar follows its schema, names the event, and holds the results of the clip's
+     * frames: each entry at the time of one of the clip's frames (seconds from its first), with the
+     * detections (boxes, scores, track ids) the detections log has for that frame; every frame of the
+     * clip has one, but for the few B-frames past the clip's end that decode order pulled in.
+     */
+    private static void checkSidecar(Path clip, String eventId, Map<Long, JsonNode> detectionsByFrame)
+            throws Exception {
+        String name = clip.getFileName().toString();
+        Path sidecar = sidecarOf(clip);
+        assertThat(sidecar).as("sidecar of %s", clip).exists();
+        JsonNode doc = JSON.readTree(sidecar.toFile());
+        assertThat(FRAMES_SCHEMA.validate(doc)).as("%s against docs/schema/clip-frames.v1.json", sidecar).isEmpty();
+        assertThat(doc.get("clip").asText()).isEqualTo(name);
+        assertThat(doc.get("events")).extracting(JsonNode::asText).contains(eventId);
+        List<Double> clipTimes = frameTimes(clip);
+        JsonNode frames = doc.get("frames");
+        int withDetections = 0;
+        for (JsonNode f : frames) {
+            double t = f.get("t").asDouble();
+            assertThat(clipTimes).as("%s: a frame of the clip at t=%s", sidecar, t)
+                    .anyMatch(c -> Math.abs(c - t) < 0.001);
+            assertThat(f.get("detections")).as("%s frame %s", sidecar, f.get("frame"))
+                    .isEqualTo(detectionsByFrame.get(f.get("frame").asLong()));
+            withDetections += f.get("detections").isEmpty() ? 0 : 1;
+        }
+        assertThat(frames.size()).as("%s: entries against the clip's %d frames", sidecar, clipTimes.size())
+                .isLessThanOrEqualTo(clipTimes.size()).isGreaterThanOrEqualTo(clipTimes.size() - 3);
+        assertThat(withDetections).as("%s: frames with boxes", sidecar).isPositive();
+    }
+
+    static Path sidecarOf(Path clip) {
+        String name = clip.getFileName().toString();
+        return clip.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".frames.json");
+    }
+
+    /** Each decoded frame's time, seconds from the first, in presentation order. */
+    static List<Double> frameTimes(Path file) throws Exception {
+        String csv = ffprobe(file, "-select_streams", "v", "-show_frames", "-show_entries", "frame=pts_time", "-of",
+                "csv=p=0");
+        List<Double> t = csv.lines().map(l -> l.split(",")[0].strip()).filter(l -> !l.isEmpty())
+                .map(Double::parseDouble).sorted().toList();
+        return t.stream().map(x -> x - t.get(0)).toList();
+    }
+
     private static String clips(Path clipsDir, long maxBytes) {
         return "\n  clips:\n    enabled: true\n    dir: " + clipsDir + "\n    pre_seconds: " + PRE
                 + "\n    post_seconds: " + POST + "\n    max_bytes: " + maxBytes;
+    }
+
+    private static Schema frameSchema() {
+        try {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                    .getSchema(JSON.readTree(Path.of("docs/schema/clip-frames.v1.json").toFile()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<JsonNode> read(Path log) throws IOException {

@@ -2,11 +2,13 @@ package io.linewatch.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real GStreamer RTSP server for tests ({@code src/test/resources/rtsp/rtsp_server.py}: a moving
- * test pattern, MJPEG over RTP) on a free loopback port. It can be frozen (SIGSTOP: connections
+ * test pattern, MJPEG over RTP, or a video file as H.264 over RTP) on a free loopback port. It can be frozen (SIGSTOP: connections
  * stay open, nothing is sent), killed (SIGKILL) and started again on the same port. {@code .ci/run}
  * installs what it needs; a test that needs it fails (not skips) when it is missing.
  */
@@ -16,23 +18,39 @@ public final class RtspServer implements AutoCloseable {
 
     private final Path log;
     private final int port;
+    private final List<String> stream;
     private Process process;
 
-    private RtspServer(Path log, int port) {
+    private RtspServer(Path log, int port, List<String> stream) {
         this.log = log;
         this.port = port;
+        this.stream = stream;
     }
 
-    /** Starts a server that logs to {@code log}. */
+    /** Starts a server of a 320x240 MJPEG test pattern at 15 fps that logs to {@code log}. */
     public static RtspServer start(Path log) throws IOException, InterruptedException {
-        RtspServer server = new RtspServer(log, Mosquitto.freePort());
+        RtspServer server = new RtspServer(log, Mosquitto.freePort(), List.of("320", "240", "15"));
+        server.restart();
+        return server;
+    }
+
+    /**
+     * Starts a server that streams {@code video} (played once, at its own pace) as H.264 (OpenH264,
+     * one key frame a second, no B-frames) at {@code width}x{@code height} and {@code fps}.
+     */
+    public static RtspServer startH264(Path log, Path video, int width, int height, int fps)
+            throws IOException, InterruptedException {
+        RtspServer server = new RtspServer(log, Mosquitto.freePort(), List.of(Integer.toString(width),
+                Integer.toString(height), Integer.toString(fps), "h264:" + video.toAbsolutePath()));
         server.restart();
         return server;
     }
 
     /** Starts (again) on the same port. */
     public void restart() throws IOException, InterruptedException {
-        process = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port), "320", "240", "15")
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port)));
+        command.addAll(stream);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
