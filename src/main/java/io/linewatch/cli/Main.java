@@ -5,6 +5,7 @@ import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.daemon.Pipeline;
 import io.linewatch.daemon.StartupException;
+import io.linewatch.inference.ModelFileFacts;
 import io.linewatch.ops.OpsServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class Main {
     /** Loads a config, or fails the command with the config's one-line error. */
     static LinewatchConfig loadConfig(Path file) {
         try {
-            return ConfigLoader.load(file);
+            return ConfigLoader.load(file, new ModelFileFacts());
         } catch (ConfigException e) {
             throw new CliException(EXIT_CONFIG, e.getMessage());
         }

@@ -68,7 +68,7 @@ final class ModelLane {
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         List<Integer> indexes = cameras.stream().map(Camera::index).toList();
-        TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
+        TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
                 shared.sinks().resultsLog());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())

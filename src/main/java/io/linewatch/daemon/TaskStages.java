@@ -8,6 +8,7 @@ import io.linewatch.config.ModelConfig;
 import io.linewatch.config.NmsConfig;
 import io.linewatch.config.PreprocessConfig;
 import io.linewatch.config.SegmentationConfig;
+import io.linewatch.inference.ModelMetadata;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
@@ -58,11 +59,11 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      *
      * @param log where each frame's results go ({@code replay --detections}), or null
      */
-    static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                         Freshness freshness, List<CameraStats> stats, DetectionLogHandler.Output log)
-            throws StartupException {
+    static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, ModelMetadata metadata,
+                         List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
+                         DetectionLogHandler.Output log) throws StartupException {
         return switch (model.task()) {
-            case DETECTION -> detectionStages(config, model, sig, cameras, freshness, stats, log);
+            case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
             case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
             case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness, stats, log);
         };
@@ -109,26 +110,40 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     }
 
     private static TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                              List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                              DetectionLogHandler.Output log) throws StartupException {
+                                              ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                              List<CameraStats> stats, DetectionLogHandler.Output log)
+            throws StartupException {
         requireChannels(model, sig, 3);
-        YoloDecoder decoder;
-        try {
-            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        YoloDecoders.Plan plan = layout(model, sig, metadata);
+        if (!plan.boxes()) {
+            throw new StartupException("model " + model.path() + ": its output " + sig.outputs().get(0)
+                    + " is a classification layout (class scores, no boxes); a detection model needs boxes", null);
         }
+        YoloDecoder decoder = YoloDecoders.decoder(plan, model.classes().size(), sig.outputs().get(plan.output()).dims());
         NmsConfig nms = model.nms();
+        // An end-to-end head kept one box per object: an IoU above 1 never happens, so NMS only orders and caps.
+        float iou = plan.needsNms() ? nms.iouThreshold().floatValue() : 1f;
         return new TaskStages(
                 new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
                 new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
-                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
-                                decoder.anchors()), thresholds(model), stats)),
+                        new Nms(iou, nms.classAgnostic(), nms.maxDetections(), decoder.anchors()), thresholds(model),
+                        stats)),
                 new Lane.Stage(TrackHandler.NAME, new TrackHandler(model.tracker(), nms.maxDetections(),
                         config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
                 new DetectionSnapshot(model.classes()),
                 log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())));
+    }
+
+    /** The model's output layout: as configured, or decided from its outputs and metadata ({@code auto}). */
+    static YoloDecoders.Plan layout(ModelConfig model, ModelSignature sig, ModelMetadata metadata)
+            throws StartupException {
+        try {
+            return YoloDecoders.plan(model.layout(), model.classes().size(),
+                    sig.outputs().stream().map(ModelSignature.Output::dims).toList(), metadata.end2end());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
