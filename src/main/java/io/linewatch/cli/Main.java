@@ -16,7 +16,8 @@ import picocli.CommandLine;
 @Command(name = "linewatch", mixinStandardHelpOptions = true, version = "linewatch 0.1.0",
         description = "Watches industrial cameras with CNN engines and raises alarms over MQTT.",
         subcommands = {RunCommand.class, ReplayCommand.class, DemoCommand.class, CheckConfigCommand.class, BenchCommand.class,
-                StatusCommand.class, ReloadCommand.class, BuildEngineCommand.class, SiteCommand.class,
+                StatusCommand.class, ReloadCommand.class, BuildEngineCommand.class, InspectModelCommand.class,
+                SiteCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
