@@ -73,11 +73,13 @@ final class InspectModelCommand implements Callable<Integer> {
         StringBuilder s = new StringBuilder("config:\n  models:\n    " + stem() + ":\n      path: " + file + "\n");
         switch (layout) {
             case "classify" -> s.append("      # a classification model: run it with the classification task\n");
-            case "yolov8_seg" -> s.append("      # instance segmentation: its boxes run as detection (masks decoded by"
-                    + " yolov8_seg)\n");
+            case "yolov8_seg" -> s.append("      # instance segmentation: each instance a defect region of its inspection"
+                    + " cameras (task: detection runs its boxes only)\n");
             default -> { }
         }
-        if (!layout.equals("classify")) {
+        if (layout.equals("yolov8_seg")) {
+            s.append("      task: segmentation\n");
+        } else if (!layout.equals("classify")) {
             s.append("      task: detection\n");
         }
         if (meta.names().isEmpty()) {

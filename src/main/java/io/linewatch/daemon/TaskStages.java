@@ -20,6 +20,8 @@ import io.linewatch.postprocess.DefectRegionFinder;
 import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
+import io.linewatch.postprocess.InstanceMasks;
+import io.linewatch.postprocess.InstanceSegmentHandler;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.ObjectRule;
 import io.linewatch.postprocess.SegmentHandler;
@@ -65,7 +67,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         return switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
             case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
-            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness, stats, log);
+            case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, freshness, stats, log);
         };
     }
 
@@ -150,18 +152,25 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     private static final String MASK_OUTPUT = "mask";
 
     private static TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                                 List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                                 DetectionLogHandler.Output log) throws StartupException {
+                                                 ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                                 List<CameraStats> stats, DetectionLogHandler.Output log)
+            throws StartupException {
         requireChannels(model, sig, 3);
+        if (model.layout() == ModelConfig.Layout.YOLOV8_SEG) {
+            return instanceStages(config, model, sig, layout(model, sig, metadata), cameras, freshness, stats, log);
+        }
+        if (model.layout() == ModelConfig.Layout.AUTO && sig.outputIndex(MASK_OUTPUT) < 0) {
+            YoloDecoders.Plan plan = instancePlan(model, sig, metadata);
+            if (plan != null) {
+                return instanceStages(config, model, sig, plan, cameras, freshness, stats, log);
+            }
+        }
         int mask = maskOutput(model, sig);
         SegmentationConfig seg = model.segmentation();
         float threshold = seg.threshold().floatValue();
         DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
                 threshold, seg.minAreaPx(), seg.maxRegions());
-        float[] mmPerPixel = new float[config.cameras().size()];
-        for (int i = 0; i < mmPerPixel.length; i++) {
-            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
-        }
+        float[] mmPerPixel = mmPerPixel(config);
         return new TaskStages(
                 new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
                 new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
@@ -171,6 +180,51 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
                         mask, sig.width(), sig.height(), threshold)));
+    }
+
+    /**
+     * An inspection lane on an instance segmentation export ({@code yolov8_seg}): each instance's
+     * mask is a defect region; snapshots draw the regions' boxes (no per-pixel overlay) and the
+     * regions log has no mask runs.
+     */
+    private static TaskStages instanceStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                             YoloDecoders.Plan plan, List<Integer> cameras, Freshness freshness,
+                                             List<CameraStats> stats, DetectionLogHandler.Output log) {
+        long[] protos = sig.outputs().get(plan.prototypes()).dims();
+        YoloDecoder decoder = YoloDecoders.decoder(plan, model.classes().size(), sig.outputs().get(0).dims());
+        SegmentationConfig seg = model.segmentation();
+        NmsConfig nms = model.nms();
+        InstanceMasks masks = new InstanceMasks(model.classes().size(), decoder.anchors(), (int) protos[1],
+                (int) protos[2], sig.height(), sig.width(), seg.threshold().floatValue());
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(InstanceSegmentHandler.NAME, new InstanceSegmentHandler(decoder,
+                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
+                                decoder.anchors()), thresholds(model), masks, plan.prototypes(), sig.width(),
+                        sig.height(), seg.minAreaPx(), seg.maxRegions(), mmPerPixel(config), stats)),
+                null,
+                defectRules(config, cameras),
+                new DefectSnapshot(model.classes(), -1, sig.width(), sig.height(), seg.threshold().floatValue()),
+                log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
+                        -1, sig.width(), sig.height(), seg.threshold().floatValue())));
+    }
+
+    /** The plan of an instance segmentation export, or null when the outputs are not one. */
+    private static YoloDecoders.Plan instancePlan(ModelConfig model, ModelSignature sig, ModelMetadata metadata) {
+        try {
+            YoloDecoders.Plan plan = layout(model, sig, metadata);
+            return plan.layout() == ModelConfig.Layout.YOLOV8_SEG ? plan : null;
+        } catch (StartupException e) {
+            return null; // not a known layout: the mask output's check below says what is expected
+        }
+    }
+
+    private static float[] mmPerPixel(LinewatchConfig config) {
+        float[] mmPerPixel = new float[config.cameras().size()];
+        for (int i = 0; i < mmPerPixel.length; i++) {
+            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
+        }
+        return mmPerPixel;
     }
 
     /**
