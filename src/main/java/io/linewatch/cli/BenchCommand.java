@@ -307,10 +307,15 @@ final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The batch the engine runs: a fixed-batch model (a static batch-1 export) its own, else {@code wanted}. */
+    private static int runBatch(OnnxRuntimeEngine engine, int wanted) {
+        return engine.signature().fixedBatch() > 0 ? engine.signature().fixedBatch() : wanted;
+    }
+
     /** The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames. */
     private double engineFps(long frames) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
-            int batch = model.batchSize();
+            int batch = runBatch(engine, model.batchSize());
             FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
             FloatBuffer[] out = outputs(engine, batch);
             Random random = new Random(1);
@@ -329,8 +334,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Median time of one engine call on {@code batch} frames, over 200 calls after a warm-up. */
-    private double engineLatencyMillis(int batch) throws EngineException {
+    private double engineLatencyMillis(int wanted) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
+            int batch = runBatch(engine, wanted);
             FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
             FloatBuffer[] out = outputs(engine, batch);
             List<Double> times = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.daemon.Pipeline;
 import io.linewatch.daemon.StartupException;
+import io.linewatch.inference.ModelFileFacts;
 import io.linewatch.ops.Reloader;
 import io.linewatch.ops.SystemdNotifier;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ final class DaemonReload implements Reloader {
         LinewatchConfig next;
         Pipeline.Reload reload;
         try {
-            next = ConfigLoader.load(file);
+            next = ConfigLoader.load(file, new ModelFileFacts());
             requireStartable(next);
             reload = pipeline.reload(next);
         } catch (ConfigException | StartupException e) {

@@ -5,6 +5,7 @@ import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.daemon.Pipeline;
 import io.linewatch.daemon.StartupException;
+import io.linewatch.inference.ModelFileFacts;
 import io.linewatch.ops.OpsServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import picocli.CommandLine;
 @Command(name = "linewatch", mixinStandardHelpOptions = true, version = "linewatch 0.1.0",
         description = "Watches industrial cameras with CNN engines and raises alarms over MQTT.",
         subcommands = {RunCommand.class, ReplayCommand.class, DemoCommand.class, CheckConfigCommand.class, BenchCommand.class,
-                StatusCommand.class, ReloadCommand.class, BuildEngineCommand.class, SiteCommand.class, ExportClipCommand.class,
+                StatusCommand.class, ReloadCommand.class, BuildEngineCommand.class, InspectModelCommand.class,
+                SiteCommand.class, ExportClipCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -45,7 +47,7 @@ public final class Main {
     /** Loads a config, or fails the command with the config's one-line error. */
     static LinewatchConfig loadConfig(Path file) {
         try {
-            return ConfigLoader.load(file);
+            return ConfigLoader.load(file, new ModelFileFacts());
         } catch (ConfigException e) {
             throw new CliException(EXIT_CONFIG, e.getMessage());
         }

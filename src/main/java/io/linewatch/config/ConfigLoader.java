@@ -45,8 +45,17 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads, validates and resolves the config at {@code file}. */
+    /** Loads, validates and resolves the config at {@code file}; the config must name every model's classes. */
     public static LinewatchConfig load(Path file) throws ConfigException {
+        return load(file, ModelFacts.Reader.NONE);
+    }
+
+    /**
+     * Loads, resolves and validates the config at {@code file}; what a model's config leaves out
+     * (classes, input size) is read from the model file by {@code reader}, and a config that
+     * disagrees with its model file is refused.
+     */
+    public static LinewatchConfig load(Path file, ModelFacts.Reader reader) throws ConfigException {
         String text;
         try {
             text = Files.readString(file);
@@ -57,12 +66,19 @@ public final class ConfigLoader {
         }
         LinewatchConfig config = parse(file.toString(), text);
         Path base = file.toAbsolutePath().getParent();
-        ConfigValidator.validate(file.toString(), config);
+        LinewatchConfig resolved;
         try {
-            return resolve(config, base);
+            resolved = resolve(config, base);
         } catch (java.nio.file.InvalidPathException e) {
+            ConfigValidator.validate(file.toString(), config);
             throw new ConfigException(file + ": not a usable path: " + e.getMessage());
         }
+        var models = new java.util.LinkedHashMap<String, ModelConfig>();
+        for (var entry : resolved.models().entrySet()) {
+            models.put(entry.getKey(), ModelDefaults.complete(file + ": models." + entry.getKey(), entry.getValue(),
+                    reader));
+        }
+        return ConfigValidator.validate(file.toString(), resolved.withModels(models));
     }
 
     /** Parses YAML text; {@code origin} names it in error messages. Does not validate references. */

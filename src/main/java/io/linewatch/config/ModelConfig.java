@@ -7,12 +7,13 @@ import java.util.List;
  *
  * @param path           the ONNX file, relative to the config file's folder
  * @param task           what the model does
- * @param layout         how a detection output is laid out
+ * @param layout         how the output is laid out ({@code auto}: decided from the model at the start)
  * @param classes        class names, in the model's class order
  * @param engine         which engine runs it
  * @param batchSize      most frames per inference call
  * @param intraOpThreads threads the engine may use inside one call (0: the engine chooses)
- * @param input          input size, needed only when the model's own input size is dynamic
+ * @param input          input size, needed only when the model's own input size is dynamic and its
+ *                       metadata does not say
  * @param preprocess     letterbox pad and normalisation
  * @param nms            detection: confidence and overlap thresholds
  * @param thermal        thermal: input normalisation and hotspot decoding
@@ -46,12 +47,20 @@ public record ModelConfig(
         SEGMENTATION
     }
 
-    /** Detection output layouts. */
+    /** Output layouts. */
     public enum Layout {
+        /** Decided at the start from the output shapes and the file's metadata (the default). */
+        AUTO,
         /** Ultralytics YOLOv8/11: {@code [B, 4+nc, N]}, no objectness. */
         YOLOV8,
         /** YOLOv5: {@code [B, N, 5+nc]}, objectness then class scores. */
-        YOLOV5
+        YOLOV5,
+        /** NMS-free end-to-end heads (YOLOv10, YOLO26): {@code [B, N, 6]} of x1, y1, x2, y2, score, class. */
+        END2END,
+        /** Ultralytics instance segmentation: {@code [B, 4+nc+32, N]} and prototypes {@code [B, 32, H/4, W/4]}. */
+        YOLOV8_SEG,
+        /** Classification: {@code [B, nc]} class scores. */
+        CLASSIFY
     }
 
     /** Inference engines. */
@@ -73,7 +82,7 @@ public record ModelConfig(
 
     public ModelConfig {
         task = task == null ? Task.DETECTION : task;
-        layout = layout == null ? Layout.YOLOV8 : layout;
+        layout = layout == null ? Layout.AUTO : layout;
         classes = classes == null ? List.of() : List.copyOf(classes);
         engine = engine == null ? Engine.ONNXRUNTIME : engine;
         batchSize = batchSize == null ? 4 : batchSize;
@@ -119,6 +128,12 @@ public record ModelConfig(
     public ModelConfig withBatchSize(int size) {
         return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
                 thermal, segmentation, tensorrt, tracker);
+    }
+
+    /** A copy with the classes and input size its file's metadata filled in. */
+    public ModelConfig withClassesAndInput(List<String> newClasses, InputSize newInput) {
+        return new ModelConfig(path, task, layout, newClasses, engine, batchSize, intraOpThreads, newInput, preprocess,
+                nms, thermal, segmentation, tensorrt, tracker);
     }
 
     /** A copy with another TensorRT section. */

@@ -74,6 +74,9 @@ public record TensorRtConfig(Precision precision, String engineDir, Integer minB
             requireFixed("max_batch", maxBatch, fixedBatch);
             return new BatchProfile(fixedBatch, fixedBatch, fixedBatch);
         }
+        if (dlaCore != null) {
+            return dlaProfile(batchSize);
+        }
         int min = minBatch == null ? 1 : minBatch;
         int max = maxBatch == null ? Math.max(batchSize, min) : maxBatch;
         int opt = optBatch == null ? Math.min(Math.max(batchSize, min), max) : optBatch;
@@ -84,6 +87,18 @@ public record TensorRtConfig(Precision precision, String engineDir, Integer minB
         require(opt >= min && opt <= max, "tensorrt.opt_batch: must be within min_batch (" + min + ") and max_batch ("
                 + max + "), got " + opt);
         return new BatchProfile(min, opt, max);
+    }
+
+    /** A DLA core runs one batch size: min = opt = max, batch_size unless given. */
+    private BatchProfile dlaProfile(int batchSize) {
+        int size = maxBatch != null ? maxBatch : optBatch != null ? optBatch : minBatch != null ? minBatch : batchSize;
+        for (Integer given : new Integer[] {minBatch, optBatch, maxBatch}) {
+            require(given == null || given == size, "tensorrt.dla_core: a DLA engine runs one batch size: min_batch,"
+                    + " opt_batch and max_batch must be equal, got " + minBatch + "-" + optBatch + "-" + maxBatch);
+        }
+        require(size >= batchSize, "tensorrt.max_batch: must be >= batch_size (" + batchSize
+                + "): the lane runs batches that large, got " + size);
+        return new BatchProfile(size, size, size);
     }
 
     private static void requireFixed(String field, Integer value, int fixedBatch) {

@@ -71,7 +71,7 @@ final class ModelLane {
         FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
-        TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
+        TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
                 shared.sinks().frameLines());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())

@@ -9,6 +9,7 @@ import io.linewatch.config.NmsConfig;
 import io.linewatch.config.PartsConfig;
 import io.linewatch.config.PreprocessConfig;
 import io.linewatch.config.SegmentationConfig;
+import io.linewatch.inference.ModelMetadata;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
@@ -20,6 +21,8 @@ import io.linewatch.postprocess.DefectRegionFinder;
 import io.linewatch.postprocess.DefectRule;
 import io.linewatch.postprocess.DetectHandler;
 import io.linewatch.postprocess.DetectionRule;
+import io.linewatch.postprocess.InstanceMasks;
+import io.linewatch.postprocess.InstanceSegmentHandler;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.ObjectRule;
 import io.linewatch.postprocess.PartHandler;
@@ -64,13 +67,13 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      *
      * @param log where each frame's results go ({@code replay --detections}, clip sidecars), or null
      */
-    static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                         Freshness freshness, List<CameraStats> stats, FrameLines log)
-            throws StartupException {
+    static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, ModelMetadata metadata,
+                         List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
+                         FrameLines log) throws StartupException {
         return switch (model.task()) {
-            case DETECTION -> detectionStages(config, model, sig, cameras, freshness, stats, log);
+            case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
             case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
-            case SEGMENTATION -> segmentationStages(config, model, sig, cameras, freshness, stats, log);
+            case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, freshness, stats, log);
         };
     }
 
@@ -117,21 +120,24 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     }
 
     private static TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                              List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                              FrameLines log) throws StartupException {
+                                              ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                              List<CameraStats> stats, FrameLines log)
+            throws StartupException {
         requireChannels(model, sig, 3);
-        YoloDecoder decoder;
-        try {
-            decoder = YoloDecoders.create(model.layout(), model.classes().size(), sig.outputDims());
-        } catch (IllegalArgumentException e) {
-            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        YoloDecoders.Plan plan = layout(model, sig, metadata);
+        if (!plan.boxes()) {
+            throw new StartupException("model " + model.path() + ": its output " + sig.outputs().get(0)
+                    + " is a classification layout (class scores, no boxes); a detection model needs boxes", null);
         }
+        YoloDecoder decoder = YoloDecoders.decoder(plan, model.classes().size(), sig.outputs().get(plan.output()).dims());
         NmsConfig nms = model.nms();
+        // An end-to-end head kept one box per object: an IoU above 1 never happens, so NMS only orders and caps.
+        float iou = plan.needsNms() ? nms.iouThreshold().floatValue() : 1f;
         return new TaskStages(
                 new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
                 new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
-                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
-                                decoder.anchors()), thresholds(model), stats)),
+                        new Nms(iou, nms.classAgnostic(), nms.maxDetections(), decoder.anchors()), thresholds(model),
+                        stats)),
                 new Lane.Stage(TrackHandler.NAME, new TrackHandler(model.tracker(), nms.maxDetections(),
                         config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
@@ -140,23 +146,41 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 null, null, null);
     }
 
+    /** The model's output layout: as configured, or decided from its outputs and metadata ({@code auto}). */
+    static YoloDecoders.Plan layout(ModelConfig model, ModelSignature sig, ModelMetadata metadata)
+            throws StartupException {
+        try {
+            return YoloDecoders.plan(model.layout(), model.classes().size(),
+                    sig.outputs().stream().map(ModelSignature.Output::dims).toList(), metadata.end2end());
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("model " + model.path() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The output a segmentation model must have: per-class probabilities {@code [B, C, H, W]}. */
     private static final String MASK_OUTPUT = "mask";
 
     private static TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                                 List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                                                 FrameLines log) throws StartupException {
+                                                 ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                                 List<CameraStats> stats, FrameLines log)
+            throws StartupException {
         requireChannels(model, sig, 3);
+        if (model.layout() == ModelConfig.Layout.YOLOV8_SEG) {
+            return instanceStages(config, model, sig, layout(model, sig, metadata), cameras, freshness, stats, log);
+        }
+        if (model.layout() == ModelConfig.Layout.AUTO && sig.outputIndex(MASK_OUTPUT) < 0) {
+            YoloDecoders.Plan plan = instancePlan(model, sig, metadata);
+            if (plan != null) {
+                return instanceStages(config, model, sig, plan, cameras, freshness, stats, log);
+            }
+        }
         int mask = maskOutput(model, sig);
         SegmentationConfig seg = model.segmentation();
         float threshold = seg.threshold().floatValue();
         DefectRegionFinder finder = new DefectRegionFinder(model.classes().size(), sig.height(), sig.width(),
                 threshold, seg.minAreaPx(), seg.maxRegions());
         PartsConfig[] parts = partsByCamera(config, cameras);
-        float[] mmPerPixel = new float[config.cameras().size()];
-        for (int i = 0; i < mmPerPixel.length; i++) {
-            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
-        }
+        float[] mmPerPixel = mmPerPixel(config);
         return new TaskStages(
                 new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
                 new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
@@ -190,6 +214,52 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
             max = Math.max(max, parts == null ? 0 : parts.maxParts());
         }
         return max;
+    }
+
+    /**
+     * An inspection lane on an instance segmentation export ({@code yolov8_seg}): each instance's
+     * mask is a defect region; snapshots draw the regions' boxes (no per-pixel overlay) and the
+     * regions log has no mask runs.
+     */
+    private static TaskStages instanceStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
+                                             YoloDecoders.Plan plan, List<Integer> cameras, Freshness freshness,
+                                             List<CameraStats> stats, FrameLines log) {
+        long[] protos = sig.outputs().get(plan.prototypes()).dims();
+        YoloDecoder decoder = YoloDecoders.decoder(plan, model.classes().size(), sig.outputs().get(0).dims());
+        SegmentationConfig seg = model.segmentation();
+        NmsConfig nms = model.nms();
+        InstanceMasks masks = new InstanceMasks(model.classes().size(), decoder.anchors(), (int) protos[1],
+                (int) protos[2], sig.height(), sig.width(), seg.threshold().floatValue());
+        return new TaskStages(
+                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                new Lane.Stage(InstanceSegmentHandler.NAME, new InstanceSegmentHandler(decoder,
+                        new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
+                                decoder.anchors()), thresholds(model), masks, plan.prototypes(), sig.width(),
+                        sig.height(), seg.minAreaPx(), seg.maxRegions(), mmPerPixel(config), stats)),
+                null,
+                defectRules(config, cameras),
+                new DefectSnapshot(model.classes(), -1, sig.width(), sig.height(), seg.threshold().floatValue()),
+                log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
+                        -1, sig.width(), sig.height(), seg.threshold().floatValue())),
+                null, null, null);
+    }
+
+    /** The plan of an instance segmentation export, or null when the outputs are not one. */
+    private static YoloDecoders.Plan instancePlan(ModelConfig model, ModelSignature sig, ModelMetadata metadata) {
+        try {
+            YoloDecoders.Plan plan = layout(model, sig, metadata);
+            return plan.layout() == ModelConfig.Layout.YOLOV8_SEG ? plan : null;
+        } catch (StartupException e) {
+            return null; // not a known layout: the mask output's check below says what is expected
+        }
+    }
+
+    private static float[] mmPerPixel(LinewatchConfig config) {
+        float[] mmPerPixel = new float[config.cameras().size()];
+        for (int i = 0; i < mmPerPixel.length; i++) {
+            mmPerPixel[i] = config.cameras().get(i).inspection().mmPerPixel().floatValue();
+        }
+        return mmPerPixel;
     }
 
     /**

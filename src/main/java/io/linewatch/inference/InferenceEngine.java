@@ -11,6 +11,11 @@ public interface InferenceEngine extends AutoCloseable {
     /** The model's input and outputs as seen by the pipeline. */
     ModelSignature signature();
 
+    /** What the model file says about itself ({@link ModelMetadata#NONE} when the engine does not know). */
+    default ModelMetadata metadata() {
+        return ModelMetadata.NONE;
+    }
+
     /**
      * Runs {@code batch} frames. {@code input} holds exactly {@code batch * inputFloats()} floats,
      * frame after frame; output {@code i} is written into {@code outputs[i]}, which holds exactly

@@ -29,9 +29,12 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     private final ModelSignature signature;
     private final long[] inputShape;
     private final long[][] outputShapes;
+    private final ModelMetadata metadata;
 
-    private OnnxRuntimeEngine(Path model, OrtEnvironment env, OrtSession session, ModelSignature signature) {
+    private OnnxRuntimeEngine(Path model, OrtEnvironment env, OrtSession session, ModelSignature signature,
+                              ModelMetadata metadata) {
         this.model = model;
+        this.metadata = metadata;
         this.env = env;
         this.session = session;
         this.signature = signature;
@@ -78,7 +81,11 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         }
         try {
             ModelSignature signature = probe(model, env, session, width, height);
-            return new OnnxRuntimeEngine(model, env, session, signature);
+            ModelMetadata metadata = ModelMetadata.of(model, session.getMetadata().getCustomMetadata());
+            return new OnnxRuntimeEngine(model, env, session, signature, metadata);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new EngineException("model " + model + ": cannot read its metadata: " + oneLine(e), e);
         } catch (EngineException | RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -88,6 +95,11 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public ModelSignature signature() {
         return signature;
+    }
+
+    @Override
+    public ModelMetadata metadata() {
+        return metadata;
     }
 
     @Override

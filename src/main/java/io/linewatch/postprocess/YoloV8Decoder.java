@@ -5,7 +5,9 @@ import java.nio.FloatBuffer;
 
 /**
  * The Ultralytics YOLOv8/11 layout {@code [4 + nc, N]}: rows of centre x, centre y, width, height,
- * then one row of (already sigmoid) scores per class; no objectness.
+ * then one row of (already sigmoid) scores per class; no objectness. Reads the first {@code 4 + nc}
+ * rows only, so it decodes the boxes of an instance segmentation output {@code [4 + nc + 32, N]}
+ * too; each box keeps its anchor (the column of its mask coefficients).
  */
 public final class YoloV8Decoder implements YoloDecoder {
 
@@ -51,7 +53,7 @@ public final class YoloV8Decoder implements YoloDecoder {
                 float cy = out.get(n + i);
                 float hw = out.get(2 * n + i) * 0.5f;
                 float hh = out.get(3 * n + i) * 0.5f;
-                if (!candidates.add(cx - hw, cy - hh, cx + hw, cy + hh, s, c)) {
+                if (!candidates.add(cx - hw, cy - hh, cx + hw, cy + hh, s, c, i)) {
                     return;
                 }
             }

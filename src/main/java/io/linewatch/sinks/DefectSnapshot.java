@@ -36,7 +36,8 @@ public final class DefectSnapshot implements SnapshotRenderer {
     private float[][] rows = new float[0][];
 
     /**
-     * @param maskOutput index of the mask among the slot's outputs
+     * @param maskOutput index of the mask among the slot's outputs, or -1 for none (instance
+     *                   segmentation: the regions' boxes only)
      * @param threshold  lowest probability drawn
      */
     public DefectSnapshot(List<String> classNames, int maskOutput, int maskWidth, int maskHeight, float threshold) {
@@ -93,6 +94,9 @@ public final class DefectSnapshot implements SnapshotRenderer {
 
     /** Blends each pixel's most probable class colour into the BGR raster where it reaches the threshold. */
     private void overlay(FrameEvent frame, byte[] raster) {
+        if (maskOutput < 0) {
+            return;
+        }
         FloatBuffer mask = frame.outputs[maskOutput];
         sampler.prepare(frame);
         for (int y = 0; y < frame.height; y++) {

@@ -34,7 +34,8 @@ public final class RegionLogHandler implements EventHandler<FrameEvent> {
 
     /**
      * @param output     the file the lanes' logs share
-     * @param maskOutput index of the mask among the slot's outputs
+     * @param maskOutput index of the mask among the slot's outputs, or -1 for none (instance
+     *                   segmentation: no runs are written)
      * @param threshold  lowest probability that marks a pixel
      */
     public RegionLogHandler(FrameLines output, List<String> classNames, int maskOutput, int maskWidth,
@@ -77,6 +78,9 @@ public final class RegionLogHandler implements EventHandler<FrameEvent> {
     }
 
     private void appendRuns(FrameEvent e) {
+        if (maskOutput < 0) {
+            return;
+        }
         if (row.length != e.width) {
             row = new float[e.width];
         }

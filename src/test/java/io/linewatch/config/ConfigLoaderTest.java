@@ -43,7 +43,7 @@ class ConfigLoaderTest {
         assertThat(c.cameras().get(0).pacing()).isEqualTo(CameraConfig.Pacing.REALTIME);
         ModelConfig m = c.models().get("det");
         assertThat(m.path()).isEqualTo(dir.resolve("det.onnx").toString());
-        assertThat(m.layout()).isEqualTo(ModelConfig.Layout.YOLOV8);
+        assertThat(m.layout()).isEqualTo(ModelConfig.Layout.AUTO);
         assertThat(m.batchSize()).isEqualTo(4);
         assertThat(m.preprocess().padValue()).isEqualTo(114);
         assertThat(m.nms().iouThreshold()).isEqualTo(0.45);

@@ -59,8 +59,8 @@ class TensorRtConfigTest {
                 tensorrt:
                   precision: int8
                   engine_dir: engines
-                  min_batch: 2
-                  opt_batch: 4
+                  min_batch: 8
+                  opt_batch: 8
                   max_batch: 8
                   workspace_mb: 512
                   dla_core: 1
@@ -80,7 +80,7 @@ class TensorRtConfigTest {
                 """).tensorrt();
         assertThat(t.precision()).isEqualTo(TensorRtConfig.Precision.INT8);
         assertThat(t.engineDir()).isEqualTo(dir.resolve("engines").toString());
-        assertThat(t.batchProfile(4, 0)).isEqualTo(new BatchProfile(2, 4, 8));
+        assertThat(t.batchProfile(4, 0)).isEqualTo(new BatchProfile(8, 8, 8));
         assertThat(t.workspaceMb()).isEqualTo(512);
         assertThat(t.dlaCore()).isEqualTo(1);
         assertThat(t.buildIfMissing()).isTrue();
@@ -102,6 +102,18 @@ class TensorRtConfigTest {
                 .endsWith("models.det.tensorrt.opt_batch: must be within min_batch (1) and max_batch (8), got 9");
         assertThat(error("tensorrt: {min_batch: 6, max_batch: 5}"))
                 .endsWith("models.det.tensorrt.max_batch: must be >= min_batch (6), got 5");
+    }
+
+    /** A DLA core runs one batch size (issue 18, review item 6): min = opt = max, batch_size by default. */
+    @Test
+    void aDlaProfileIsOneBatchSize() throws Exception {
+        assertThat(load("tensorrt: {precision: fp16, dla_core: 0}").tensorrt().batchProfile(4, 0))
+                .isEqualTo(new BatchProfile(4, 4, 4));
+        assertThat(error("tensorrt: {precision: fp16, dla_core: 0, min_batch: 4, max_batch: 8}")).endsWith(
+                "models.det.tensorrt.dla_core: a DLA engine runs one batch size: min_batch, opt_batch and max_batch"
+                        + " must be equal, got 4-null-8");
+        assertThat(error("tensorrt: {precision: fp16, dla_core: 0, max_batch: 2}")).endsWith(
+                "models.det.tensorrt.max_batch: must be >= batch_size (4): the lane runs batches that large, got 2");
     }
 
     @Test

@@ -110,6 +110,8 @@ class CalibrationSetTest {
         CalibrationCache firstCache = new CalibrationCache(first.calibrationCache());
         assertThat(firstCache.read()).as("nothing cached yet").isNull();
         firstCache.write(calibration);
+        assertThat(cache).as("kept in memory until the build succeeded").doesNotExist();
+        firstCache.commit();
         assertThat(Files.readAllBytes(cache)).isEqualTo(calibration);
 
         BuildPlan second = BuildPlan.of(model(List.of(dir.resolve("gone.mp4")), cache), signature);

@@ -30,9 +30,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * TensorRT on a GPU host (skipped, with the probe's reason, where TensorRT is absent): FP16 and INT8
- * engines of the shipped model are built (INT8 calibrated on the sample clip), their raw outputs
- * match ONNX Runtime's within a tolerance per precision, their detections pass the accuracy gate,
- * and a second start loads the cached engine instead of building it again.
+ * engines of the shipped model are built (INT8 calibrated on the sample clip), the output shapes
+ * TensorRT reports are the model's, their raw outputs match ONNX Runtime's within a tolerance per
+ * precision at batch 3 and at the profile's full batch of 4, their detections pass the accuracy
+ * gate, and a second start loads the cached engine instead of building it again, twice in one
+ * process after a build in it. An INT8 rebuild without frames uses the calibration cache, and
+ * {@code build-engine --validate} builds, validates and installs. None of this has run yet.
  */
 class TensorRtGpuTest {
 
@@ -67,8 +70,10 @@ class TensorRtGpuTest {
         try (InferenceEngine engine = TensorRtEngines.open("conveyor", building, CalibrationSet::of);
              OnnxRuntimeEngine reference = OnnxRuntimeEngine.open(building)) {
             assertThat(engine).isInstanceOf(TensorRtEngine.class);
-            assertThat(engine.signature()).hasToString(reference.signature().toString());
-            compareRawOutputs(engine, reference, precision);
+            assertThat(((TensorRtEngine) engine).reportedOutputs()).as("the shapes TensorRT's context reports")
+                    .hasToString(reference.signature().outputs().toString());
+            compareRawOutputs(engine, reference, precision, 3);
+            compareRawOutputs(engine, reference, precision, 4); // the profile's full batch
             AccuracyGate.Report report = new AccuracyReplay(building, reference, engine)
                     .run(List.of(Shipped.CLIP), 60).report(precision == Precision.FP16 ? AccuracyGateConfig.defaults()
                             : new AccuracyGateConfig(0.1, 0.1, null, null));
@@ -78,28 +83,80 @@ class TensorRtGpuTest {
         FileTime built = Files.getLastModifiedTime(engineFile);
 
         ModelConfig loading = model(precision, false);
-        try (InferenceEngine engine = TensorRtEngines.open("conveyor", loading, CalibrationSet::of)) {
+        // Two engines in one process after a build in it: both log through the one process-wide logger.
+        try (InferenceEngine engine = TensorRtEngines.open("conveyor", loading, CalibrationSet::of);
+             InferenceEngine second = TensorRtEngines.open("conveyor", loading, CalibrationSet::of);
+             OnnxRuntimeEngine reference = OnnxRuntimeEngine.open(loading)) {
             assertThat(engine).as("a cache hit, not a fallback").isInstanceOf(TensorRtEngine.class);
+            assertThat(second).isInstanceOf(TensorRtEngine.class);
+            compareRawOutputs(engine, reference, precision, 4);
+            compareRawOutputs(second, reference, precision, 4);
         }
         assertThat(onlyEngine(precision)).isEqualTo(engineFile);
         assertThat(Files.getLastModifiedTime(engineFile)).as("not rebuilt").isEqualTo(built);
     }
 
-    /** Batch 3 of the recorded input: confident anchors' boxes and every class score, within tolerance. */
-    private static void compareRawOutputs(InferenceEngine engine, InferenceEngine reference, Precision precision)
-            throws Exception {
-        FloatBuffer input = ReferenceTensors.floats("input_b3.bin");
+    /**
+     * An INT8 build whose calibration frames are gone is built from the calibration cache the first
+     * build committed (and only a successful build commits one).
+     */
+    @org.junit.jupiter.api.Test
+    void anInt8RebuildUsesTheCalibrationCache() throws Exception {
+        ModelConfig first = model(Precision.INT8, true).withTensorRt(new TensorRtConfig(Precision.INT8,
+                dir.resolve("rebuild-1").toString(), null, null, null, null, null, true, null, null,
+                new CalibrationConfig(List.of(Shipped.CLIP.toString()), 48, 10, dir.resolve("r.calib").toString()),
+                null));
+        try (InferenceEngine engine = TensorRtEngines.open("conveyor", first, CalibrationSet::of)) {
+            assertThat(engine).isInstanceOf(TensorRtEngine.class);
+        }
+        assertThat(dir.resolve("r.calib")).isNotEmptyFile();
+        ModelConfig second = first.withTensorRt(new TensorRtConfig(Precision.INT8, dir.resolve("rebuild-2").toString(),
+                null, null, null, null, null, true, null, null,
+                new CalibrationConfig(List.of(), null, null, dir.resolve("r.calib").toString()), null));
+        try (InferenceEngine engine = TensorRtEngines.open("conveyor", second, CalibrationSet::of);
+             OnnxRuntimeEngine reference = OnnxRuntimeEngine.open(second)) {
+            assertThat(engine).isInstanceOf(TensorRtEngine.class);
+            compareRawOutputs(engine, reference, Precision.INT8, 3);
+        }
+    }
+
+    /** {@code build-engine --validate}: built, validated on the clip by the accuracy gate, installed. */
+    @org.junit.jupiter.api.Test
+    void buildEngineValidatesAndInstalls() throws Exception {
+        Path config = Shipped.exampleConfig(Files.createDirectories(dir.resolve("cli")), null);
+        io.linewatch.testing.Cli.Result r = io.linewatch.testing.Cli.run("build-engine", "--config", config.toString(),
+                "--precision", "fp16", "--engine-dir", dir.resolve("cli-engines").toString(), "--validate",
+                Shipped.CLIP.toString(), "--validate-frames", "60");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (Stream<Path> files = Files.list(dir.resolve("cli-engines"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".engine"))
+                    .anyMatch(n -> n.endsWith(".engine.json"));
+        }
+    }
+
+    /**
+     * A batch of the recorded frames (3, or 4 with the first frame again): confident anchors' boxes
+     * and every class score, within tolerance.
+     */
+    private static void compareRawOutputs(InferenceEngine engine, InferenceEngine reference, Precision precision,
+                                          int batch) throws Exception {
+        FloatBuffer recorded = ReferenceTensors.floats("input_b3.bin");
+        int inputFloats = reference.signature().inputFloats();
+        FloatBuffer input = FrameEventFactory.directFloats((long) batch * inputFloats);
+        for (int f = 0; f < batch; f++) {
+            input.put(f * inputFloats, recorded, (f % 3) * inputFloats, inputFloats);
+        }
         int floats = reference.signature().outputs().get(0).floats();
-        FloatBuffer expected = FrameEventFactory.directFloats(3L * floats);
-        FloatBuffer actual = FrameEventFactory.directFloats(3L * floats);
-        reference.run(input, expected, 3);
-        engine.run(input, actual, 3);
+        FloatBuffer expected = FrameEventFactory.directFloats((long) batch * floats);
+        FloatBuffer actual = FrameEventFactory.directFloats((long) batch * floats);
+        reference.run(input, expected, batch);
+        engine.run(input, actual, batch);
         int rows = (int) reference.signature().outputDims()[0];
         int anchors = (int) reference.signature().outputDims()[1];
         float scoreTolerance = precision == Precision.FP16 ? 0.02f : 0.15f;
         float pixelTolerance = precision == Precision.FP16 ? 1.5f : 10f;
         int confident = 0;
-        for (int f = 0; f < 3; f++) {
+        for (int f = 0; f < batch; f++) {
             for (int a = 0; a < anchors; a++) {
                 float best = 0;
                 for (int r = 4; r < rows; r++) {

@@ -57,10 +57,10 @@ final class EngineBuilder {
             throws EngineException {
         String what = "model " + plan.model();
         try (NativeStack natives = new NativeStack()) {
-            TrtLogger logger = natives.push(new TrtLogger(progress::step), "logger");
-            IBuilder builder = natives.push(nvinfer.createInferBuilder(logger), "createInferBuilder failed");
+            TrtLogger.Operation logger = natives.push(TrtLogger.process().open(progress::step), "logger");
+            IBuilder builder = natives.push(nvinfer.createInferBuilder(TrtLogger.process()), "createInferBuilder failed");
             INetworkDefinition network = natives.push(builder.createNetworkV2(0), "createNetworkV2 failed");
-            IParser parser = natives.push(nvonnxparser.createParser(network, logger), "createParser failed");
+            IParser parser = natives.push(nvonnxparser.createParser(network, TrtLogger.process()), "createParser failed");
             if (!parser.parseFromFile(plan.model().toString(), ILogger.Severity.kWARNING.value)) {
                 throw new EngineException(what + ": the TensorRT ONNX parser refused it: " + parseErrors(parser));
             }
@@ -77,6 +77,9 @@ final class EngineBuilder {
                         calibrator.failure());
             }
             natives.push(serialized, what + ": TensorRT could not build the engine" + logger.lastErrorSuffix());
+            if (calibrator != null) {
+                calibrator.cache().commit(); // only now: a failed calibration must not leave a cache behind
+            }
             saveTimingCache(config, timingCacheFile);
             return copy(serialized);
         } catch (NullPointerException | IllegalStateException e) {
@@ -158,6 +161,7 @@ final class EngineBuilder {
         return null;
     }
 
+    /** A DLA core runs one batch size: the plan's profile is min = opt = max (checked by {@link BuildPlan}). */
     private static void dla(IBuilder builder, IBuilderConfig config, Integer core, String what) throws EngineException {
         if (core == null) {
             return;
@@ -171,8 +175,12 @@ final class EngineBuilder {
         config.setFlag(BuilderFlag.kGPU_FALLBACK);
     }
 
-    /** Starts from the timing cache file when there is one (TensorRT ignores entries it cannot use). */
-    private static void useTimingCache(IBuilderConfig config, Path file, NativeStack natives) throws EngineException {
+    /**
+     * Starts from the timing cache file when there is one (TensorRT ignores entries it cannot use);
+     * a file TensorRT cannot read (corrupt, or from another TensorRT) gives way to a fresh cache, and
+     * without any cache the build goes on untimed-cached rather than failing.
+     */
+    private static void useTimingCache(IBuilderConfig config, Path file, NativeStack natives) {
         byte[] bytes = new byte[0];
         try {
             if (Files.isRegularFile(file)) {
@@ -183,15 +191,21 @@ final class EngineBuilder {
         }
         BytePointer data = natives.push(new BytePointer(Math.max(1, bytes.length)), "timing cache buffer");
         data.put(bytes);
-        ITimingCache cache = natives.push(config.createTimingCache(data, bytes.length), "createTimingCache failed");
-        if (!config.setTimingCache(cache, false)) {
-            LOG.warn("timing cache {} does not fit this GPU or TensorRT; starting a new one", file);
-            ITimingCache fresh = natives.push(config.createTimingCache(data, 0), "createTimingCache failed");
-            config.setTimingCache(fresh, false);
+        ITimingCache cache = config.createTimingCache(data, bytes.length);
+        if (cache != null && config.setTimingCache(natives.push(cache, "timing cache"), false)) {
+            return;
+        }
+        LOG.warn("timing cache {} cannot be used on this GPU and TensorRT; starting a new one", file);
+        ITimingCache fresh = config.createTimingCache(data, 0);
+        if (fresh == null || !config.setTimingCache(natives.push(fresh, "timing cache"), false)) {
+            LOG.warn("TensorRT made no fresh timing cache either; building without one");
         }
     }
 
     private static void saveTimingCache(IBuilderConfig config, Path file) {
+        if (config.getTimingCache() == null) {
+            return;
+        }
         try (NativeStack natives = new NativeStack()) {
             IHostMemory serialized = natives.push(config.getTimingCache().serialize(), "timing cache serialize");
             AtomicFiles.write(file, copy(serialized).array());

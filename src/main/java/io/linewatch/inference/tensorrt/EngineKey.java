@@ -50,7 +50,7 @@ public record EngineKey(String modelSha256, String inputShape, Precision precisi
 
     /**
      * The engine file name for a model called {@code modelStem}: {@code
-     * conveyor-det.fp16.b1-4-4.nvidia-geforce-rtx-4090.sm89.trt10.15.1.3f2a9c0d1e.engine}.
+     * conveyor-det.fp16.b1-4-4.nvidia-geforce-rtx-4090.sm89.trt10.15.1.B.3f2a9c0d1e.engine} (B: TensorRT's build number).
      */
     public String fileName(String modelStem) {
         return modelStem + "." + precision + ".b" + profile + "." + slug(gpuName) + ".sm"

@@ -1,5 +1,6 @@
 package io.linewatch.inference.tensorrt;
 
+import io.linewatch.config.BatchProfile;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.ModelSignature;
 import java.util.ArrayList;
@@ -8,17 +9,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.bytedeco.tensorrt.global.nvinfer.DataType;
+import org.bytedeco.tensorrt.global.nvinfer.OptProfileSelector;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
-/** Checks that an engine's I/O tensors are the model's: names, float32, per-frame shapes. */
+/**
+ * Checks that an engine's I/O tensors are the model's: names, float32, per-frame shapes. The engine
+ * reports -1 for a dynamic dimension, so the input is checked against the optimisation profile's
+ * shapes (its batch against the batch profile), and the outputs against the execution context's
+ * shapes once an input shape is set.
+ */
 final class EngineTensors {
 
     private EngineTensors() {
     }
 
-    static void check(ICudaEngine engine, ModelSignature expected, String what) throws EngineException {
+    static void check(ICudaEngine engine, ModelSignature expected, BatchProfile profile, String what)
+            throws EngineException {
         List<String> inputs = new ArrayList<>();
         Set<String> outputs = new HashSet<>();
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
@@ -40,19 +49,54 @@ final class EngineTensors {
             throw new EngineException(what + ": engine tensors " + inputs + " -> " + outputs + " are not the model's "
                     + expected.inputName() + " -> " + wanted);
         }
-        long[] in = perFrame(engine.getTensorShape(expected.inputName()));
         long[] want = {expected.channels(), expected.height(), expected.width()};
-        if (!Arrays.equals(in, want)) {
-            throw new EngineException(what + ": engine input is " + Arrays.toString(in) + " a frame, the model's "
-                    + Arrays.toString(want));
+        Dims64 declared = engine.getTensorShape(expected.inputName());
+        if (isStatic(declared)) {
+            long[] in = perFrame(declared);
+            if (!Arrays.equals(in, want) || declared.d(0) != profile.max()) {
+                throw new EngineException(what + ": engine input is batch " + declared.d(0) + " of " + Arrays.toString(in)
+                        + ", the model's batch " + profile.max() + " of " + Arrays.toString(want));
+            }
+            return;
         }
+        OptProfileSelector[] selectors = {OptProfileSelector.kMIN, OptProfileSelector.kOPT, OptProfileSelector.kMAX};
+        int[] batches = {profile.min(), profile.opt(), profile.max()};
+        for (int k = 0; k < selectors.length; k++) {
+            Dims64 shape = engine.getProfileShape(expected.inputName(), 0, selectors[k]);
+            long[] in = perFrame(shape);
+            if (!Arrays.equals(in, want) || shape.d(0) != batches[k]) {
+                throw new EngineException(what + ": engine input profile " + selectors[k] + " is batch " + shape.d(0)
+                        + " of " + Arrays.toString(in) + ", the model's batch " + batches[k] + " of "
+                        + Arrays.toString(want));
+            }
+        }
+    }
+
+    /**
+     * Checks the outputs' per-frame shapes as {@code context} reports them after its input shape was
+     * set; returns them as the engine reports them, in the signature's output order.
+     */
+    static List<ModelSignature.Output> checkOutputs(IExecutionContext context, ModelSignature expected, String what)
+            throws EngineException {
+        List<ModelSignature.Output> reported = new ArrayList<>();
         for (ModelSignature.Output o : expected.outputs()) {
-            long[] dims = perFrame(engine.getTensorShape(o.name()));
+            long[] dims = perFrame(context.getTensorShape(o.name()));
             if (!Arrays.equals(dims, o.dims())) {
                 throw new EngineException(what + ": engine output '" + o.name() + "' is " + Arrays.toString(dims)
                         + " a frame, the model's " + Arrays.toString(o.dims()));
             }
+            reported.add(new ModelSignature.Output(o.name(), dims));
         }
+        return reported;
+    }
+
+    private static boolean isStatic(Dims64 dims) {
+        for (int i = 0; i < dims.nbDims(); i++) {
+            if (dims.d(i) < 0) {
+                return false;
+            }
+        }
+        return dims.nbDims() > 0;
     }
 
     /** A shape without its batch dimension. */

@@ -57,34 +57,55 @@ final class EntropyCalibrator extends IInt8EntropyCalibrator2 {
             stream.synchronize();
             bindings.put(0, device.address());
             return true;
-        } catch (RuntimeException e) {
-            failure = e;
+        } catch (Throwable t) {
+            failure = t instanceof RuntimeException e ? e : new IllegalStateException(t.toString(), t);
             return false;
         }
     }
 
+    /**
+     * TensorRT's call for a cache to reuse. Catches everything, as every callback here must: a Java
+     * exception thrown back into TensorRT's native frame stays pending and surfaces somewhere else.
+     * An unreadable cache is a recorded failure (the build fails, nothing is written).
+     */
     @Override
     public Pointer readCalibrationCache(LongPointer length) {
-        byte[] bytes = cacheFile.read();
-        if (bytes == null) {
+        try {
+            byte[] bytes = cacheFile.read();
+            if (bytes == null) {
+                length.put(0L);
+                return null;
+            }
+            cache = new BytePointer(bytes);
+            length.put((long) bytes.length);
+            return cache;
+        } catch (Throwable t) {
+            failure = new IllegalStateException("calibration cache " + cacheFile.file() + " cannot be read: " + t, t);
             length.put(0L);
             return null;
         }
-        cache = new BytePointer(bytes);
-        length.put((long) bytes.length);
-        return cache;
     }
 
+    /** TensorRT's computed calibration, kept in memory until the build succeeds; catches everything. */
     @Override
     public void writeCalibrationCache(Pointer data, long length) {
-        byte[] bytes = new byte[Math.toIntExact(length)];
-        new BytePointer(data).capacity(length).get(bytes);
-        cacheFile.write(bytes);
+        try {
+            byte[] bytes = new byte[Math.toIntExact(length)];
+            new BytePointer(data).capacity(length).get(bytes);
+            cacheFile.write(bytes);
+        } catch (Throwable t) {
+            failure = new IllegalStateException("calibration cache could not be kept: " + t, t);
+        }
     }
 
-    /** What went wrong while reading calibration frames, or null. */
+    /** What went wrong in a callback (reading calibration frames or the cache), or null. */
     RuntimeException failure() {
         return failure;
+    }
+
+    /** The build's calibration cache: committed to its file only after a successful build. */
+    CalibrationCache cache() {
+        return cacheFile;
     }
 
     @Override

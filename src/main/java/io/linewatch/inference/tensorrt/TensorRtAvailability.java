@@ -75,7 +75,9 @@ public final class TensorRtAvailability {
         Cuda.require(cudart.cudaGetDevice(device), "cudaGetDevice");
         try (cudaDeviceProp properties = new cudaDeviceProp()) {
             Cuda.require(cudart.cudaGetDeviceProperties(properties, device[0]), "cudaGetDeviceProperties");
-            return new HostInfo(HostInfo.tensorRtVersion(nvinfer.getInferLibVersion()),
+            return new HostInfo(HostInfo.tensorRtVersion(nvinfer.getInferLibMajorVersion(),
+                    nvinfer.getInferLibMinorVersion(), nvinfer.getInferLibPatchVersion(),
+                    nvinfer.getInferLibBuildVersion()),
                     properties.name().getString().trim(), properties.major() + "." + properties.minor());
         }
     }

@@ -3,6 +3,7 @@ package io.linewatch.inference.tensorrt;
 import io.linewatch.config.BatchProfile;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.InferenceEngine;
+import io.linewatch.inference.ModelMetadata;
 import io.linewatch.inference.ModelSignature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -31,7 +33,7 @@ public final class TensorRtEngine implements InferenceEngine {
 
     private final String what;
     private final NativeStack natives;
-    private final TrtLogger logger;
+    private final TrtLogger.Operation logger;
     private final IExecutionContext context;
     private final ModelSignature signature;
     private final BatchProfile profile;
@@ -42,8 +44,10 @@ public final class TensorRtEngine implements InferenceEngine {
     private final DeviceMemory[] outputs;
     private final PinnedMemory[] hostOutputs;
     private final Dims64 inputShape;
+    private final List<ModelSignature.Output> reportedOutputs;
+    private ModelMetadata metadata = ModelMetadata.NONE;
 
-    private TensorRtEngine(String what, NativeStack natives, TrtLogger logger, IExecutionContext context,
+    private TensorRtEngine(String what, NativeStack natives, TrtLogger.Operation logger, IExecutionContext context,
                            ModelSignature signature, BatchProfile profile) throws EngineException {
         this.what = what;
         this.natives = natives;
@@ -67,6 +71,10 @@ public final class TensorRtEngine implements InferenceEngine {
             bind(name, outputs[o]);
         }
         this.inputShape = natives.push(EngineBuilder.inputDims(signature, profile.max()), "input shape");
+        if (!context.setInputShape(signature.inputName(), inputShape)) {
+            throw new EngineException(what + ": batch " + profile.max() + " refused" + logger.lastErrorSuffix());
+        }
+        this.reportedOutputs = EngineTensors.checkOutputs(context, signature, what);
     }
 
     /**
@@ -96,15 +104,15 @@ public final class TensorRtEngine implements InferenceEngine {
                                Integer dlaCore) throws EngineException {
         NativeStack natives = new NativeStack();
         try {
-            TrtLogger logger = natives.push(new TrtLogger(null), "logger");
-            IRuntime runtime = natives.push(nvinfer.createInferRuntime(logger), "createInferRuntime failed");
+            TrtLogger.Operation logger = natives.push(TrtLogger.process().open(null), "logger");
+            IRuntime runtime = natives.push(nvinfer.createInferRuntime(TrtLogger.process()), "createInferRuntime failed");
             if (dlaCore != null) {
                 runtime.setDLACore(dlaCore);
             }
             BytePointer bytes = natives.push(new BytePointer(plan), "engine bytes");
             ICudaEngine engine = runtime.deserializeCudaEngine(bytes, plan.remaining());
             natives.push(engine, "TensorRT cannot deserialize it" + logger.lastErrorSuffix());
-            EngineTensors.check(engine, expected, what);
+            EngineTensors.check(engine, expected, profile, what);
             IExecutionContext context = natives.push(engine.createExecutionContext(), "createExecutionContext failed");
             return new TensorRtEngine(what, natives, logger, context, expected, profile);
         } catch (EngineException e) {
@@ -125,6 +133,25 @@ public final class TensorRtEngine implements InferenceEngine {
     @Override
     public ModelSignature signature() {
         return signature;
+    }
+
+    /**
+     * The outputs' per-frame shapes as TensorRT's execution context reports them at the profile's
+     * largest batch (not the signature it was checked against).
+     */
+    public List<ModelSignature.Output> reportedOutputs() {
+        return reportedOutputs;
+    }
+
+    @Override
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** This engine, reporting the metadata of the ONNX file it was built from. */
+    TensorRtEngine describedBy(ModelMetadata fileMetadata) {
+        this.metadata = fileMetadata;
+        return this;
     }
 
     /** The batch sizes this engine runs. */

@@ -4,6 +4,7 @@ import io.linewatch.config.ModelConfig;
 import io.linewatch.config.TensorRtConfig.Fallback;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.InferenceEngine;
+import io.linewatch.inference.ModelMetadata;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.inference.OnnxRuntimeEngine;
 import java.io.IOException;
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * there (cache hit and miss are logged, a miss with its reason); it is built at start only when the
  * config says {@code build_if_missing}; and on a host without TensorRT, or without a matching engine,
  * the model fails with one line or runs on ONNX Runtime when the config says {@code fallback: onnxruntime}.
+ * So does a cached engine that does not load and a {@code build_if_missing} build that fails. An
+ * engine built at the start skips the accuracy gate ({@code build-engine --validate} runs it); the
+ * log says so.
  */
 public final class TensorRtEngines {
 
@@ -45,6 +49,7 @@ public final class TensorRtEngines {
             return fallback(name, model, available.message());
         }
         ModelSignature signature = readSignature(model);
+        ModelMetadata metadata = ModelMetadata.read(Path.of(model.path()));
         BuildPlan plan = BuildPlan.of(model, signature);
         EngineKey key = plan.key(available.host());
         EngineCache cache = new EngineCache(plan.engineDir());
@@ -56,7 +61,12 @@ public final class TensorRtEngines {
         }
         if (found.hit()) {
             LOG.info("model {}: engine cache hit: {}", name, found.engine());
-            return TensorRtEngine.open(found.engine(), signature, plan.profile(), plan.dlaCore());
+            try {
+                return TensorRtEngine.open(found.engine(), signature, plan.profile(), plan.dlaCore())
+                        .describedBy(metadata);
+            } catch (EngineException e) {
+                return fallback(name, model, "the cached engine does not load: " + e.getMessage());
+            }
         }
         LOG.warn("model {}: engine cache miss: {}", name, found.reason());
         if (!model.tensorrt().buildIfMissing()) {
@@ -64,8 +74,15 @@ public final class TensorRtEngines {
                     + "); build it with: linewatch build-engine --config CONFIG --model-name " + name);
         }
         plan.requireBuildable();
-        Built built = build(plan, available.host(), line -> LOG.info("model {}: {}", name, line), calibration);
-        return TensorRtEngine.open(store(cache, plan, built, List.of()), signature, plan.profile(), plan.dlaCore());
+        try {
+            Built built = build(plan, available.host(), line -> LOG.info("model {}: {}", name, line), calibration);
+            LOG.warn("model {}: engine built at the start without the accuracy gate (build-engine --validate runs"
+                    + " it)", name);
+            return TensorRtEngine.open(store(cache, plan, built, List.of()), signature, plan.profile(), plan.dlaCore())
+                    .describedBy(metadata);
+        } catch (EngineException e) {
+            return fallback(name, model, "build_if_missing: the build failed: " + e.getMessage());
+        }
     }
 
     /**

@@ -39,14 +39,28 @@ class BuildPlanTest {
         BuildPlan plan = BuildPlan.of(m, TensorRtEngines.readSignature(m));
         assertThat(plan.modelStem()).isEqualTo("conveyor-det");
         assertThat(plan.inputShape()).isEqualTo("3x224x384");
-        assertThat(plan.profile()).isEqualTo(new BatchProfile(1, 4, 4));
+        assertThat(plan.profile()).as("a DLA core runs one batch size").isEqualTo(new BatchProfile(4, 4, 4));
         assertThat(plan.engineDir()).isEqualTo(Shipped.MODEL.resolveSibling("engines"));
         assertThat(plan.modelSha256()).isEqualTo(Digests.sha256(Shipped.MODEL)).hasSize(64);
         EngineKey key = plan.key(ORIN);
         assertThat(key).isEqualTo(new EngineKey(plan.modelSha256(), "3x224x384", Precision.FP16,
-                new BatchProfile(1, 4, 4), 0, "10.3.0", "Orin", "8.7"));
-        assertThat(key.fileName(plan.modelStem())).startsWith("conveyor-det.fp16.b1-4-4.orin.sm87.trt10.3.0.dla0.");
+                new BatchProfile(4, 4, 4), 0, "10.3.0", "Orin", "8.7"));
+        assertThat(key.fileName(plan.modelStem())).startsWith("conveyor-det.fp16.b4-4-4.orin.sm87.trt10.3.0.dla0.");
         assertThat(plan.timingCache(ORIN)).isEqualTo(plan.engineDir().resolve("timing.orin.sm87.trt10.3.0.cache"));
+    }
+
+    /** Plans load only on the TensorRT of the same build (issue 18, review item 8): keys carry the build number. */
+    @Test
+    void anEngineOfAnotherTensorRtBuildIsAMiss() throws Exception {
+        ModelConfig m = model(Shipped.MODEL.toString(), trt(Precision.FP16, null, List.of()));
+        BuildPlan plan = BuildPlan.of(m, TensorRtEngines.readSignature(m));
+        HostInfo build26 = new HostInfo(HostInfo.tensorRtVersion(10, 3, 0, 26), "Orin", "8.7");
+        HostInfo build30 = new HostInfo(HostInfo.tensorRtVersion(10, 3, 0, 30), "Orin", "8.7");
+        assertThat(build26.tensorRtVersion()).isEqualTo("10.3.0.26");
+        assertThat(plan.key(build26).differencesFrom(plan.key(build30)))
+                .containsExactly(new EngineKey.Difference("TensorRT", "10.3.0.26", "10.3.0.30"));
+        assertThat(plan.key(build26).fileName("m")).contains(".trt10.3.0.26.");
+        assertThat(plan.timingCache(build26)).isNotEqualTo(plan.timingCache(build30));
     }
 
     @Test
