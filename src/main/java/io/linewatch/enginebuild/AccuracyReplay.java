@@ -88,13 +88,18 @@ public final class AccuracyReplay {
 
     private Comparison detections() throws EngineException {
         YoloDecoder decoder;
+        YoloDecoders.Plan plan;
         try {
-            decoder = YoloDecoders.create(model.layout(), model.classes().size(), signature.outputDims());
+            plan = YoloDecoders.plan(model.layout(), model.classes().size(),
+                    signature.outputs().stream().map(ModelSignature.Output::dims).toList(),
+                    reference.metadata().end2end());
+            decoder = YoloDecoders.decoder(plan, model.classes().size(), signature.outputs().get(plan.output()).dims());
         } catch (IllegalArgumentException e) {
             throw new EngineException("model " + model.path() + ": " + e.getMessage(), e);
         }
-        Nms nms = new Nms(model.nms().iouThreshold().floatValue(), model.nms().classAgnostic(), model.nms().maxDetections(),
-                decoder.anchors());
+        // As the detect stage: an end-to-end head's boxes are not suppressed, only ordered and capped.
+        float iou = plan.needsNms() ? model.nms().iouThreshold().floatValue() : 1f;
+        Nms nms = new Nms(iou, model.nms().classAgnostic(), model.nms().maxDetections(), decoder.anchors());
         float[] thresholds = new float[model.classes().size()];
         for (int c = 0; c < thresholds.length; c++) {
             thresholds[c] = (float) model.nms().confidenceFor(model.classes().get(c));
