@@ -1,7 +1,9 @@
 /**
  * After inference: decoders that turn a model's outputs into results in the slot (YOLO boxes and
  * NMS, thermal temperatures and hotspots, defect regions from a mask), the tracker of detection
- * lanes ({@link io.linewatch.postprocess.TrackHandler}: ByteTrack per camera), and the alarm rules of each
+ * lanes ({@link io.linewatch.postprocess.TrackHandler}: ByteTrack per camera), the part stage of
+ * inspection lanes ({@link io.linewatch.postprocess.PartHandler}: parts found from the frame, parts and
+ * their defects tracked), and the alarm rules of each
  * task with the alarm stage ({@link io.linewatch.postprocess.AlarmHandler}) that feeds them one frame
  * at a time on its own thread. Rules debounce on the video's own clock ({@code Debounce}), so a replay
  * raises the same alarms at any speed. Imports only the ground and {@code config}.
