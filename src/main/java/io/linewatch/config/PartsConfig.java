@@ -17,6 +17,8 @@ import java.util.List;
  *                        false regions are dropped)
  * @param maxParts        most parts in view at once
  * @param nok             rules that make a part {@code nok}; empty: any defect does
+ * @param lineX           a part is judged when its left edge passes this x (source pixels; the belt
+ *                        runs left to right) instead of when it leaves the view; null: when it leaves
  */
 public record PartsConfig(
         List<Double> zone,
@@ -25,7 +27,8 @@ public record PartsConfig(
         Integer trackBuffer,
         Integer minDefectFrames,
         Integer maxParts,
-        List<Rule> nok) {
+        List<Rule> nok,
+        Double lineX) {
 
     public PartsConfig {
         if (zone != null && (zone.size() != 4 || zone.stream().anyMatch(v -> v == null))) {
@@ -47,6 +50,12 @@ public record PartsConfig(
             throw new IllegalArgumentException("needs min_brightness within 0..255, min_area_px >= 16, track_buffer >= 0,"
                     + " min_defect_frames >= 1 and max_parts within 1..64");
         }
+    }
+
+    /** Parts judged when they leave the view. */
+    public PartsConfig(List<Double> zone, Integer minBrightness, Integer minAreaPx, Integer trackBuffer,
+                       Integer minDefectFrames, Integer maxParts, List<Rule> nok) {
+        this(zone, minBrightness, minAreaPx, trackBuffer, minDefectFrames, maxParts, nok, null);
     }
 
     /**

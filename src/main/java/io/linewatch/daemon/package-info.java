@@ -8,8 +8,8 @@
  *                        |          Engines.open ---&gt; ModelLane.start (one Lane = one ring per model)
  *                        |                                 |
  *                        |          TaskStages (the task's preprocess, decode, track, rules, slots,
- *                        |                      pixel format, snapshots, results log); ModelLane
- *                        |                      adds the count and object-event stages
+ *                        |                      pixel format, snapshots, results log, parts); ModelLane
+ *                        |                      adds the count, object-event and verdict stages
  *                        v                                 v
  *                 shared by every lane's sinks       Sinks.startSparkplug (each camera's rule names)
  *                                                          Camera.start (capture threads, last)

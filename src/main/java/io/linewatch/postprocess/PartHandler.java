@@ -19,8 +19,9 @@ import java.util.List;
  * it leaves the view at the right, its left edge plus its width), one "class" per part, so a
  * defect never matches across parts and its class may change from frame to frame (the verdict
  * takes the class of most area). A region belongs to the confirmed part whose box holds its
- * centre. Reads the slot's camera, pixels, size and defect regions; writes the slot's
- * {@link Parts}. The camera's end-of-source marker ends all its parts. All working memory is
+ * centre. With {@code line_x} a part ends when its left edge passes the line (then is hidden until
+ * its track ends), else when its track ends. Reads the slot's camera, pixels, size and defect
+ * regions; writes the slot's {@link Parts}. The camera's end-of-source marker ends all its parts. All working memory is
  * allocated at the start (the finder's at the first frame of a size); a frame allocates nothing.
  */
 public final class PartHandler implements EventHandler<FrameEvent> {
@@ -41,6 +42,8 @@ public final class PartHandler implements EventHandler<FrameEvent> {
         final int[] relativeToRegion;
         final int[] widthIds;
         final float[] widths;
+        final float lineX;
+        final int[] judgedIds;
 
         PerCamera(PartsConfig config, int maxRegions) {
             finder = new PartFinder(config);
@@ -57,6 +60,8 @@ public final class PartHandler implements EventHandler<FrameEvent> {
             relativeToRegion = new int[maxRegions];
             widthIds = new int[maxPartTracks];
             widths = new float[maxPartTracks];
+            lineX = config.lineX() == null ? Float.NaN : config.lineX().floatValue();
+            judgedIds = new int[maxPartTracks];
         }
     }
 
@@ -94,6 +99,9 @@ public final class PartHandler implements EventHandler<FrameEvent> {
         c.finder.find(e.pixels, e.width, e.height, out.boxes);
         c.parts.update(out.boxes, out.tracks);
         learnWidths(c, out);
+        if (!Float.isNaN(c.lineX)) {
+            judgeAtLine(c, out);
+        }
         trackDefects(c, e.defects, out);
     }
 
@@ -116,6 +124,43 @@ public final class PartHandler implements EventHandler<FrameEvent> {
                 c.widths[slot] = Math.max(c.widths[slot], b.x2[p] - b.x1[p]);
             }
         }
+    }
+
+    /**
+     * A part whose left edge passes the line ends now (its last frame is this one), once: from then
+     * on it is hidden (id 0), so no verdict comes again when its track ends.
+     */
+    private static void judgeAtLine(PerCamera c, Parts out) {
+        for (int k = 0; k < out.tracks.endedCount(); k++) {
+            int at = indexOf(c.judgedIds, out.tracks.ended(k));
+            if (at >= 0) {
+                c.judgedIds[at] = 0;
+            }
+        }
+        Detections b = out.boxes;
+        for (int p = 0; p < b.count(); p++) {
+            int id = out.tracks.id[p];
+            if (id == 0) {
+                continue;
+            }
+            if (indexOf(c.judgedIds, id) >= 0) {
+                out.tracks.id[p] = 0;
+            } else if (b.x1[p] >= c.lineX && out.tracks.addEnded(id)) {
+                int free = indexOf(c.judgedIds, 0);
+                if (free >= 0) {
+                    c.judgedIds[free] = id;
+                }
+            }
+        }
+    }
+
+    private static int indexOf(int[] ids, int id) {
+        for (int s = 0; s < ids.length; s++) {
+            if (ids[s] == id) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** The table slot of part {@code id}; a free one (width 0) when asked to add; -1 when none. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * view it keeps the part's defects (by defect track: area per class, largest area in mm^2, box in
  * the part's best frame) and the part's best frame (its largest box, snapshot with the mask
  * written then and replaced in place when a frame is 10 % larger); when the part ends (left the
- * view, or the source ended) it decides {@code ok} or {@code nok} by the camera's nok rules and
+ * view, crossed the camera's line: ended while seen, or the source ended) it decides {@code ok} or {@code nok} by the camera's nok rules and
  * hands the verdict to {@code publish} (MQTT's retained verdicts topic and the event log). A defect
  * counts once its track is confirmed; its class is the one with most area over its frames. Reads
  * the slot's camera, times, pixels, defect regions, mask and {@link Parts}. State per part lives in
@@ -128,7 +128,8 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
         for (int k = 0; k < parts.tracks.endedCount(); k++) {
             int o = find(table, parts.tracks.ended(k));
             if (o >= 0) {
-                judge(table.parts[o], e, e.sourceEnded ? "source_ended" : "left_view");
+                Part x = table.parts[o];
+                judge(x, e, e.sourceEnded ? "source_ended" : x.lastFrame == e.frameNumber ? "crossed_line" : "left_view");
                 remove(table, o);
             }
         }

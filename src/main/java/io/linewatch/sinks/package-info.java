@@ -2,9 +2,11 @@
  * The last stages of a lane and where alarms go: snapshots, the on-disk MQTT outbox (an alarm is
  * accepted once it is journalled there), the event log, the MQTT publisher that delivers the outbox
  * on its own thread ({@code lw-mqtt}) with the cameras' states, the object events of detection
- * lanes ({@code ObjectEventHandler}) and the counts, the per-frame results logs of
- * {@code replay --detections}, and the Sparkplug B edge node ({@code SparkplugNode}: told of alarms,
- * counts and source states, sampling the cameras' counters on {@code lw-sparkplug-sample}, delivering
- * its own outbox on {@code lw-sparkplug}). Imports only the ground and {@code config}.
+ * lanes ({@code ObjectEventHandler}) and the counts, the part verdicts of inspection lanes
+ * ({@code VerdictHandler}; the last counts of resuming lines in {@code CountStore}), the per-frame
+ * results logs of {@code replay --detections}, and the Sparkplug B edge node ({@code SparkplugNode}:
+ * told of alarms, counts and source states, sampling the cameras' counters on
+ * {@code lw-sparkplug-sample}, delivering its own outbox on {@code lw-sparkplug}). Imports only the
+ * ground and {@code config}.
  */
 package io.linewatch.sinks;

@@ -82,6 +82,30 @@ class PartStagesAllocationTest {
         assertThat(perFrame).as("bytes allocated per frame by the part stage and the verdict sink").isLessThan(16);
     }
 
+    @Test
+    void aPartIsJudgedOnceWhenItsLeftEdgePassesTheLine() {
+        PartsConfig config = new PartsConfig(List.of(0.0, 28.0, 384.0, 268.0), null, null, null, null, null, null,
+                150.0);
+        PartHandler stage = new PartHandler(new PartsConfig[] {config}, List.of(0), 32);
+        FrameEvent e = slot();
+        List<String> verdicts = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        VerdictHandler sink = new VerdictHandler(new Identity("site", "node"), List.of("scratch", "stain", "dent", "crack"),
+                new PartsConfig[] {config}, new DefectSnapshot(List.of("scratch", "stain", "dent", "crack"), 0, 256, 192,
+                0.5f), dir, (camera, json) -> {
+                    verdicts.add(json);
+                    at.add(e.frameNumber);
+                });
+        for (int f = 0; f < 60; f++) { // left edge at -250 + 13 f: passes x = 150 at f = 31, leaves the view at f = 49
+            drawFrame(e, f, f * 13 - 250);
+            stage.onEvent(e, f, true);
+            sink.onEvent(e, f, true);
+        }
+        assertThat(verdicts).hasSize(1);
+        assertThat(at).containsExactly(31L);
+        assertThat(verdicts.get(0)).contains("\"ended\":\"crossed_line\"").contains("\"verdict\":\"nok\"");
+    }
+
     private static FrameEvent slot() {
         FrameEvent e = new FrameEventFactory(1, W * H * 3, 3, new int[] {4 * 192 * 256}, 1).withDefectRegions(32)
                 .parts(8).newInstance();
