@@ -43,6 +43,9 @@ public final class FileFrameSource implements FrameSource {
     private int width;
     private int height;
     private long framesRead;
+    /** The last frame's timestamp and the kept packets' shift onto the media clock (see {@link MediaClock}). */
+    private long lastTimestampMicros;
+    private long packetOffsetMicros;
 
     /** A file decoded into BGR frames. */
     public FileFrameSource(String cameraId, Path file, boolean loop) {
@@ -100,6 +103,17 @@ public final class FileFrameSource implements FrameSource {
             packets.begin(demuxer.stream());
             demuxer.keepPackets(packets);
         }
+    }
+
+    /**
+     * Where a looped file's kept packets go on the media clock after a rewind: as {@link MediaClock}
+     * carries the frames on, one frame after the last, so packets and frames keep one time line.
+     */
+    private long loopOffsetMicros() {
+        double fps = demuxer.frameRate();
+        long frameMicros = fps > 0 ? Math.round(1e6 / fps) : 40_000;
+        packetOffsetMicros = lastTimestampMicros + packetOffsetMicros + frameMicros - demuxer.startMicros();
+        return packetOffsetMicros;
     }
 
     /** One line for each new size larger than the opened one: its frames are scaled to fit. */
@@ -171,9 +185,12 @@ public final class FileFrameSource implements FrameSource {
             if (frame == null && loop) {
                 demuxer.rewind();
                 if (packets != null) {
-                    packets.begin(demuxer.stream());
+                    packets.begin(demuxer.stream(), loopOffsetMicros());
                 }
                 frame = demuxer.next();
+            }
+            if (frame != null) {
+                lastTimestampMicros = frame.timestamp;
             }
             if (frame == null && packets != null) {
                 packets.end();

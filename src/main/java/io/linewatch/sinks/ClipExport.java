@@ -47,7 +47,7 @@ public final class ClipExport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Color[] CLASS_COLOURS = {
         new Color(0, 255, 0), new Color(255, 60, 60), new Color(60, 160, 255), new Color(255, 200, 0)};
-    private static final Color HOTSPOT = new Color(255, 0, 255);
+    static final Color HOTSPOT = new Color(255, 0, 255);
     private static final float STROKE = 3f;
 
     /** The encodings an export can have. */

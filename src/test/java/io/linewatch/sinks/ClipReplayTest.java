@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Evidence clips against the shipped clips, checked with the FFmpeg command line: every raised event
  * names a clip that exists, starts at most one GOP before pre_seconds ahead of the event, lasts
  * through post_seconds (or the source's end), holds the source's own packets byte for byte, and is
- * followed by a clip message on MQTT and in the log; thermal clips keep their 16-bit counts; the
- * disk budget holds while every alarm still goes out.
+ * followed by a clip message on MQTT and in the log, with a sidecar of every frame's results; thermal
+ * clips keep their 16-bit counts, and their export draws the sidecar's hotspots; the disk budget holds
+ * while every alarm still goes out.
  */
 @Tag("broker")
 class ClipReplayTest {
@@ -125,6 +126,29 @@ class ClipReplayTest {
             assertThat(sidecar.get("frames")).as("sidecar of %s: a frame per frame of the clip", clip)
                     .hasSize(clipFrames.size()).allMatch(f -> f.get("max_k").isNumber() && f.has("hotspots"));
         }
+        JsonNode first = raised.get(0);
+        Path exported = dir.resolve("thermal-overlay.mkv");
+        Cli.Result export = Cli.run("export-clip", "--clips", dir.resolve("clips").toString(), "--codec", "ffv1",
+                "--out", exported.toString(), first.get("id").asText());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        JsonNode frame0 = JSON.readTree(sidecarOf(Path.of(first.get("clip").get("path").asText())).toFile())
+                .get("frames").get(0);
+        JsonNode hotspot = frame0.get("hotspots").get(0);
+        int x = (int) Math.round(hotspot.get("x").asDouble()) + 5;
+        int y = (int) Math.round(hotspot.get("y").asDouble());
+        Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", exported.toString(), "-frames:v", "1", "-vf",
+                "crop=3:3:" + (x - 1) + ":" + (y - 1), "-f", "rawvideo", "-pix_fmt", "rgb24", "-")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] rgb = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(rgb).hasSize(27);
+        boolean ring = false;
+        for (int i = 0; i < rgb.length; i += 3) {
+            ring |= (rgb[i] & 0xff) == ClipExport.HOTSPOT.getRed() && (rgb[i + 1] & 0xff) == ClipExport.HOTSPOT.getGreen()
+                    && (rgb[i + 2] & 0xff) == ClipExport.HOTSPOT.getBlue();
+        }
+        assertThat(ring).as("the hotspot's ring around (%d, %d) in the exported first frame (lossless FFV1)", x, y)
+                .isTrue();
     }
 
     @Test
