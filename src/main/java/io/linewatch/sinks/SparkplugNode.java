@@ -85,6 +85,11 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private long birthNumber;
     private long bdSeq;
     private long seq;
+    /**
+     * The outbox number sent last on this connection: one at or below it went out already (in flight,
+     * acknowledged since the window was read, or failed, which ends the session).
+     */
+    private long lastSentNumber;
     private volatile int generation;
 
     /** Messages the broker acknowledged, sessions begun, births published, messages sent as historical. */
@@ -351,6 +356,7 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private boolean connect() {
         generation++;
         inFlight.clear();
+        lastSentNumber = 0;
         bdSeq = bdSeqs.next();
         byte[] death = SparkplugPayload.encode(System.currentTimeMillis(),
                 List.of(new Metric("bdSeq", DataType.UINT64, System.currentTimeMillis(), bdSeq)));
@@ -407,18 +413,23 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
         return s;
     }
 
-    /** Publishes waiting messages, oldest first, until {@link #WINDOW} are in flight. */
+    /**
+     * Publishes the waiting messages not yet sent on this connection, oldest first, until
+     * {@link #WINDOW} are in flight.
+     */
     private void sendWindow() {
         if (inFlight.size() >= WINDOW) {
             return;
         }
-        for (Outbox.Message m : outbox.waitingAfter(0, WINDOW + inFlight.size())) {
+        for (Outbox.Message m : outbox.waitingAfter(lastSentNumber, WINDOW - inFlight.size())) {
             if (inFlight.size() >= WINDOW || broken || !session.isConnected()) {
                 return;
             }
-            if (inFlight.putIfAbsent(m.number(), generation) != null) {
-                continue;
+            if (m.number() <= lastSentNumber) {
+                continue; // sent on this connection: never twice (an ack may have come since the window was read)
             }
+            inFlight.put(m.number(), generation);
+            lastSentNumber = m.number();
             boolean historical = m.number() <= birthNumber;
             byte[] payload = historical ? SparkplugPayload.historical(m.payload()) : m.payload();
             try {
@@ -518,11 +529,11 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
 
         @Override
         public void onFailure(IMqttToken token, Throwable cause) {
-            if (number >= 0) {
-                inFlight.remove(number, sentGeneration);
-            }
             if (sentGeneration == generation) {
                 broken = true; // its seq is spent: a new session with births, then it goes again
+            }
+            if (number >= 0) {
+                inFlight.remove(number, sentGeneration);
             }
             wake();
         }

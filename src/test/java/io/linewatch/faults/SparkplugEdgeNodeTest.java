@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * by the same package); a broker killed (SIGKILL) after an alarm and restarted after another was
  * accepted while it was away: the new session's births (another bdSeq) come first, then what waited,
  * every metric marked historical, then live data; every alarm of the event log reached the host as a
- * DDATA of its rule; the NDEATH of the clean close carries the last session's bdSeq.
+ * DDATA of its rule; the counting line's last count is the daemon's; the NDEATH of the clean close
+ * carries the last session's bdSeq.
  */
 class SparkplugEdgeNodeTest {
 
@@ -59,6 +60,7 @@ class SparkplugEdgeNodeTest {
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
             long alarmsAtKill;
             long alarmsAtRestart;
+            long counted;
             try {
                 SparkplugNode node = pipeline.sparkplug();
                 await().atMost(Duration.ofSeconds(30)).until(() -> node.births.get() >= 1);
@@ -80,6 +82,8 @@ class SparkplugEdgeNodeTest {
             } finally {
                 pipeline.close();
             }
+            counted = pipeline.stats().get(0).lineCrossings.entrySet().stream()
+                    .filter(e -> e.getKey().counter().equals("belt-end")).mapToLong(e -> e.getValue().get()).sum();
             await().atMost(Duration.ofSeconds(20)).until(() -> host.topics().contains(PREFIX + "NDEATH/box1"));
 
             assertThat(alarmsAtRestart).as("an alarm was accepted while the broker was away").isGreaterThan(alarmsAtKill);
@@ -89,6 +93,10 @@ class SparkplugEdgeNodeTest {
             checkBdSeq(sessions, messages.get(messages.size() - 1));
             checkHistorical(sessions);
             checkEveryAlarmReachedTheHost(messages);
+            List<Long> counts = messages.stream().map(m -> metric(m, "Counters/belt-end/Count")).filter(m -> m != null)
+                    .map(m -> m.get("value").asLong()).toList();
+            assertThat(counted).as("products counted at the line").isPositive();
+            assertThat(counts).as("the line's count as the host last got it").last().isEqualTo(counted);
             System.out.printf("sparkplug: %d messages, %d sessions (births), %d historical data messages%n",
                     messages.size(), sessions.size(),
                     messages.stream().filter(SparkplugEdgeNodeTest::historical).count());
@@ -165,7 +173,10 @@ class SparkplugEdgeNodeTest {
                     continue;
                 }
                 boolean h = historical(m);
-                assertThat(!h || !live).as("a historical message after live data: %s", m).isTrue();
+                assertThat(!h || !live).as("a historical message after live data: %s in session %d: %s", m,
+                        sessions.indexOf(session), session.stream().map(x -> x.get("topic").asText().split("/")[2]
+                                + "#" + x.get("seq").asLong() + (historical(x) ? "h" : "") + "@"
+                                + x.get("timestamp").asLong() % 100000).toList()).isTrue();
                 live |= !h;
                 historical += h ? 1 : 0;
                 long marked = m.get("metrics").findValues("historical").stream().filter(JsonNode::asBoolean).count();
