@@ -90,7 +90,7 @@ else
     sed -e "s#\.\./\.\./models/#$up/models/#" \
         -e "s#\.\./\.\./samples/#$up/samples/#" \
         -e "s#event_log: events.jsonl#event_log: $state/events/events.jsonl#" \
-        -e "s#snapshots_dir: snapshots#snapshots_dir: $state/snapshots#" \
+        -e "s#snapshots_dir: snapshots#snapshots_dir: $state/snapshots\n  state_dir: $state/state#" \
         -e "s#dir: outbox #dir: $state/outbox #" \
         -e "s#  port: 0 #  port: 9464 #" \
         "$example" > "$wrapper.yaml"
@@ -98,7 +98,7 @@ else
 fi
 
 # The daemon's state: the unit's ReadWritePaths= (they must exist before it starts).
-for d in outbox snapshots events cache; do
+for d in outbox snapshots events cache state; do
     install -d -m 0750 "$DESTDIR$state/$d"
 done
 
@@ -117,7 +117,7 @@ else
         --shell /usr/sbin/nologin --comment "linewatch daemon" linewatch
 fi
 chown root:linewatch "$etc/linewatch.yaml"
-for d in outbox snapshots events cache; do
+for d in outbox snapshots events cache state; do
     chown linewatch:linewatch "$state/$d"
 done
 command -v "${JAVA:-java}" >/dev/null 2>&1 || echo "install.sh: warning: no java on PATH; install openjdk-17-jre-headless" >&2

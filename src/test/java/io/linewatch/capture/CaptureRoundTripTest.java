@@ -51,6 +51,11 @@ class CaptureRoundTripTest {
 
         assertThat(stats.framesIn.get()).isEqualTo(written.size());
         assertThat(stats.dropped()).isZero();
+        FrameEvent end = ring.get(written.size());
+        assertThat(end.sourceEnded).as("the end-of-source marker after the last frame").isTrue();
+        assertThat(end.frameNumber).isEqualTo(written.size());
+        assertThat(end.skipped()).isTrue();
+        assertThat(ring.getCursor()).isEqualTo(written.size());
         for (int i = 0; i < written.size(); i++) {
             FrameEvent e = ring.get(i);
             assertThat(e.cameraIndex).isEqualTo(3);

@@ -29,7 +29,7 @@ class DeployTest {
 
     private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
     private static final Path UNIT = DEPLOY.resolve("systemd/linewatch.service");
-    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache");
+    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache", "state");
 
     @TempDir
     Path tmp;
@@ -138,6 +138,8 @@ class DeployTest {
         assertThat(c.http().port()).as("the service serves /healthz, /readyz and /metrics").isEqualTo(9464);
         assertThat(c.sinks().eventLog()).isEqualTo("/var/lib/linewatch/events/events.jsonl");
         assertThat(c.sinks().snapshotsDir()).isEqualTo("/var/lib/linewatch/snapshots");
+        assertThat(c.sinks().stateDir()).as("resuming counts are kept where the unit may write")
+                .isEqualTo("/var/lib/linewatch/state");
     }
 
     @Test
