@@ -44,14 +44,15 @@ import java.util.List;
 /**
  * What one task puts into a lane: the stage before inference, the decode stage after it, the track
  * stage after that (detection lanes; null for the others), the alarm
- * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
- * renderer, and the stage writing each frame's results for {@code replay --detections} (null when
+ * rules of each of the lane's cameras (by camera index; null for the other cameras), a maker of
+ * snapshot renderers (one per thread that draws), and the stage writing each frame's results for {@code replay --detections} (null when
  * there is no such log). Built once per lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
 record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
-                  SnapshotRenderer snapshots, Lane.Stage resultsLog) {
+                  java.util.function.Supplier<SnapshotRenderer> snapshots,
+                  Lane.Stage resultsLog) {
 
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
@@ -127,7 +128,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 new Lane.Stage(TrackHandler.NAME, new TrackHandler(model.tracker(), nms.maxDetections(),
                         config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
-                new DetectionSnapshot(model.classes()),
+                () -> new DetectionSnapshot(model.classes()),
                 log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())));
     }
 
@@ -153,7 +154,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         mmPerPixel, stats)),
                 null,
                 defectRules(config, cameras),
-                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
+                () -> new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
                         mask, sig.width(), sig.height(), threshold)));
     }
@@ -222,7 +223,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         calibrations)),
                 null,
                 TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
-                new ThermalSnapshot(calibrations),
+                () -> new ThermalSnapshot(calibrations),
                 log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)));
     }
 
