@@ -90,6 +90,43 @@ function trend(name, title, atMillis, value) {
   c.plot.setData(c.data);
 }
 
+// Thermal trends: the hottest pixel over the last hour with each rule's raise (red) and clear (green) level.
+const thermalCharts = new Map();   // camera -> {plot, div}
+function showTrends(t) {
+  for (const cam of t.thermal) {
+    const times = cam.epochSeconds;
+    const series = [times, cam.celsius];
+    const opts = [{}, { label: `${cam.camera} hottest °C`, stroke: '#fa4' }];
+    for (const r of cam.rules) {
+      series.push(times.map(() => r.raiseC), times.map(() => r.clearC));
+      const zone = r.zone ? ` (zone ${r.zone})` : '';
+      opts.push({ label: `${r.rule} raise${zone}`, stroke: '#f44', dash: [6, 4] },
+        { label: `${r.rule} clear${zone}`, stroke: '#4c4', dash: [2, 4] });
+    }
+    let c = thermalCharts.get(cam.camera);
+    if (!c) {
+      const div = el('div', { class: 'chart thermal', id: `thermal-${cam.camera}` });
+      $('#charts').prepend(div);
+      const plot = new uPlot({ title: `${cam.camera}: temperature, last hour`, width: 620, height: 220, series: opts },
+        series, div);
+      c = { plot, div };
+      thermalCharts.set(cam.camera, c);
+    } else {
+      c.plot.setData(series);
+    }
+    c.div.dataset.maxC = String(Math.max(...cam.celsius));
+    c.div.dataset.raiseC = cam.rules.length ? String(Math.min(...cam.rules.map((r) => r.raiseC))) : '';
+  }
+}
+
+async function pollTrends() {
+  try {
+    const r = await fetch('/api/trends', { cache: 'no-store' });
+    if (r.ok) showTrends(await r.json());
+  } catch (e) { /* try again */ }
+  setTimeout(pollTrends, 2000);
+}
+
 function evidenceUrl(kind, camera, path) {
   const name = String(path).split('/').pop();
   return `/evidence/${kind}/${encodeURIComponent(camera)}/${encodeURIComponent(name)}`;
@@ -151,6 +188,7 @@ async function poll() {
 async function start() {
   $('#filters').addEventListener('change', applyFilters);
   await poll();
+  pollTrends();
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
   const stream = new EventSource('/api/alarms/stream');
   stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));

@@ -15,6 +15,7 @@ import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.LiveFrames;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.CountHandler;
@@ -24,6 +25,7 @@ import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
+import io.linewatch.sinks.ThermalTrendHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,7 @@ final class ModelLane {
     /** What every lane's stages share: counters, latencies, the sinks and the run's listener. */
     record Shared(LinewatchConfig config, List<CameraStats> stats, LatencyStats latency,
                   LatencyStats ageAtInference, Sinks sinks, AlarmSinkHandler.AlarmListener listener,
-                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live) {
+                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend) {
     }
 
     private final String model;
@@ -129,6 +131,9 @@ final class ModelLane {
                     shared.config().cameras().size(), cameras, s.mqtt(), snapshots)));
         }
         sinks.add(new Lane.Stage(LiveFrameTap.NAME, new LiveFrameTap(name, shared.live(), task.snapshots().get())));
+        if (model.task() == ModelConfig.Task.THERMAL) {
+            sinks.add(new Lane.Stage(ThermalTrendHandler.NAME, new ThermalTrendHandler(shared.trend())));
+        }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
         }

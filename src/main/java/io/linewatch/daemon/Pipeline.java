@@ -18,6 +18,7 @@ import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.pipeline.StageStats;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
@@ -108,6 +109,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private final ModelFiles modelFiles = new ModelFiles();
     private final AlarmFeed alarmFeed = new AlarmFeed();
     private LiveFrames live;
+    private ThermalTrend thermalTrend;
     private Sinks sinks;
     private PipelineReload reloads;
     private boolean closed;
@@ -134,10 +136,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates);
         sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
+        thermalTrend = new ThermalTrend(config.cameras().size());
         live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
                 feeding(options.listener()), maxFrameAgeNanos(config, options.playback()),
-                sinks.lastSequenceNumbers(config), live);
+                sinks.lastSequenceNumbers(config), live, thermalTrend);
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -306,6 +309,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public LiveFrames liveFrames() {
         return live;
+    }
+
+    @Override
+    public ThermalTrend thermalTrend() {
+        return thermalTrend;
     }
 
     @Override

@@ -49,6 +49,11 @@ public interface PipelineView {
         return null;
     }
 
+    /** Each thermal camera's hottest pixel over the last hour; null when the pipeline has none. */
+    default io.linewatch.pipeline.ThermalTrend thermalTrend() {
+        return null;
+    }
+
     /** Every accepted alarm event, pushed as it is accepted; null when the pipeline has none. */
     default io.linewatch.pipeline.AlarmFeed alarmFeed() {
         return null;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
  * The console's users: one line each in a users file, {@code name:role:bcrypt-hash} ({@code #}
@@ -42,7 +42,8 @@ public final class Users {
     public record User(String name, Role role, String hash) {
     }
 
-    private static final BCryptPasswordEncoder BCRYPT = new BCryptPasswordEncoder(12);
+    private static final int BCRYPT_COST = 12;
+    private static final String DUMMY_HASH = BCrypt.hashpw("linewatch", BCrypt.gensalt(BCRYPT_COST));
 
     private final Map<String, User> users;
     private final Map<String, String> verified = new ConcurrentHashMap<>();
@@ -89,22 +90,20 @@ public final class Users {
     public User authenticate(String name, String password) {
         User user = users.get(name);
         if (user == null) {
-            BCRYPT.matches(password, DUMMY_HASH); // the same time for an unknown name as for a wrong password
+            BCrypt.checkpw(password, DUMMY_HASH); // the same time for an unknown name as for a wrong password
             return null;
         }
         String digest = sha256(name + '\0' + password);
         if (digest.equals(verified.get(name))) {
             return user;
         }
-        if (!BCRYPT.matches(password, user.hash())) {
+        if (!checks(password, user.hash())) {
             verified.remove(name);
             return null;
         }
         verified.put(name, digest);
         return user;
     }
-
-    private static final String DUMMY_HASH = BCRYPT.encode("linewatch");
 
     /**
      * Adds or replaces user {@code name} in {@code file} (created when absent), keeping the other
@@ -122,7 +121,7 @@ public final class Users {
                 }
             }
         }
-        kept.add(name + ":" + role.label() + ":" + BCRYPT.encode(password));
+        kept.add(name + ":" + role.label() + ":" + BCrypt.hashpw(password, BCrypt.gensalt(BCRYPT_COST)));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, kept, StandardCharsets.UTF_8);
         try {
@@ -131,6 +130,15 @@ public final class Users {
             // not a POSIX file system
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** True when {@code password} has {@code hash}; false for a malformed hash too. */
+    private static boolean checks(String password, String hash) {
+        try {
+            return BCrypt.checkpw(password, hash);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static String sha256(String text) {

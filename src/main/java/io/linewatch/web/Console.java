@@ -26,15 +26,17 @@ public final class Console extends Handler.Abstract {
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final PipelineView view;
+    private final LinewatchConfig config;
     private final String site;
     private final StaticFiles files = new StaticFiles();
     private final EvidenceFiles evidence;
     private final AlarmStream alarms;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
-    private Console(PipelineView view, String site, EvidenceFiles evidence) {
+    private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
         this.view = view;
-        this.site = site;
+        this.config = config;
+        this.site = config.site();
         this.evidence = evidence;
         this.alarms = new AlarmStream(view.alarmFeed());
     }
@@ -42,7 +44,7 @@ public final class Console extends Handler.Abstract {
     /** The console of {@code view}, a pipeline running {@code config}. */
     public static Console of(LinewatchConfig config, PipelineView view) {
         Path clips = view.clips() == null ? null : view.clips().store().dir();
-        return new Console(view, config.site(), new EvidenceFiles(Path.of(config.sinks().snapshotsDir()), clips,
+        return new Console(view, config, new EvidenceFiles(Path.of(config.sinks().snapshotsDir()), clips,
                 config.cameras().stream().map(c -> c.id()).toList()));
     }
 
@@ -57,6 +59,8 @@ public final class Console extends Handler.Abstract {
         if (get && path.equals("/api/status")) {
             reply(response, callback, 200, "application/json", StatusJson.render(view, site, user(request),
                     mayWrite(request)));
+        } else if (get && path.equals("/api/trends")) {
+            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend()));
         } else if (get && path.equals("/api/alarms")) {
             reply(response, callback, 200, "application/json", recentAlarms());
         } else if (get && path.equals("/api/alarms/stream")) {

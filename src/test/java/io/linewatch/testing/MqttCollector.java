@@ -21,6 +21,7 @@ public final class MqttCollector implements AutoCloseable {
     private final MqttClient client;
     private final List<String> payloads = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
+    private final List<Long> arrivalMillis = new ArrayList<>();
     private volatile boolean closed;
 
     public MqttCollector(String url, String topicFilter) throws MqttException {
@@ -55,6 +56,7 @@ public final class MqttCollector implements AutoCloseable {
                 synchronized (payloads) {
                     topics.add(topic);
                     payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
+                    arrivalMillis.add(System.currentTimeMillis());
                 }
             }
 
@@ -86,6 +88,13 @@ public final class MqttCollector implements AutoCloseable {
     public List<String> payloads() {
         synchronized (payloads) {
             return List.copyOf(payloads);
+        }
+    }
+
+    /** When each payload arrived (wall clock, milliseconds), in the order of {@link #payloads()}. */
+    public List<Long> arrivalMillis() {
+        synchronized (payloads) {
+            return List.copyOf(arrivalMillis);
         }
     }
 
