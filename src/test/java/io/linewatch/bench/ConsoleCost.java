@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * MQTT off) with the console on, without a viewer and with one (a client asking for the live picture
  * every 200 ms, as the page does). Measures, over 15 s after 5 s of warm-up, the CPU time and the
  * bytes allocated by the daemon's threads ({@code lw-*}: pipeline, HTTP server, live encoder) per
- * inferred frame. Rounds alternate; prints each and the medians. Run from the repository root:
- * {@code mvn -B -ntp -q test-compile && java -cp target/classes:target/test-classes:$(cat
+ * inferred frame. Rounds alternate; prints each and the medians. Its main thread opens the model, so
+ * it needs the stack {@code linewatch} gives its command thread (-Xss16m). Run from the repository root:
+ * {@code mvn -B -ntp -q test-compile && java -Xss16m -cp target/classes:target/test-classes:$(cat
  * target/runtime.classpath) io.linewatch.bench.ConsoleCost [ROUNDS]}.
  */
 public final class ConsoleCost {
