@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * lane's sink thread it does nothing unless {@link LiveFrames#take} says a viewer wants a picture of
  * the frame's camera now (at most one per period); then it draws the frame with its results (the
  * lane's {@link SnapshotRenderer}, its own instance) and copies the picture into the free one of two
- * images. A thread of its own ({@code lw-live-<lane>}) encodes that image as JPEG and publishes it,
+ * images. A thread of its own ({@code lw-<lane>-jpeg}) encodes that image as JPEG and publishes it,
  * so the ring waits for a drawing, never for an encoder; while it still encodes the last picture, a
  * new one is skipped. Reads the slot; writes nothing into it.
  */
@@ -43,7 +43,7 @@ public final class LiveFrameTap implements EventHandler<FrameEvent>, AutoCloseab
     public LiveFrameTap(String lane, LiveFrames live, SnapshotRenderer renderer) {
         this.live = live;
         this.renderer = renderer;
-        this.encoder = new Thread(this::encodeLoop, "lw-live-" + lane);
+        this.encoder = new Thread(this::encodeLoop, "lw-" + lane + "-jpeg");
         encoder.setDaemon(true);
         encoder.start();
     }

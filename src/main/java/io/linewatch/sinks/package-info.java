@@ -4,6 +4,6 @@
  * on its own thread ({@code lw-mqtt}) with the cameras' states, the object events of detection
  * lanes ({@code ObjectEventHandler}) and the counts, the per-frame results logs of
  * {@code replay --detections}, a watched camera's live picture ({@code LiveFrameTap}, encoded on
- * {@code lw-live-<lane>}) and the thermal lanes' trend ({@code ThermalTrendHandler}). Imports only the ground and {@code config}.
+ * {@code lw-<lane>-jpeg}) and the thermal lanes' trend ({@code ThermalTrendHandler}). Imports only the ground and {@code config}.
  */
 package io.linewatch.sinks;
