@@ -7,6 +7,7 @@ import io.linewatch.daemon.Pipeline;
 import io.linewatch.daemon.StartupException;
 import io.linewatch.inference.ModelFileFacts;
 import io.linewatch.ops.OpsServer;
+import io.linewatch.web.Console;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine;
         description = "Watches industrial cameras with CNN engines and raises alarms over MQTT.",
         subcommands = {RunCommand.class, ReplayCommand.class, DemoCommand.class, CheckConfigCommand.class, BenchCommand.class,
                 StatusCommand.class, ReloadCommand.class, BuildEngineCommand.class, InspectModelCommand.class,
-                SiteCommand.class, ExportClipCommand.class,
+                SiteCommand.class, ExportClipCommand.class, PasswdCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
@@ -26,8 +27,20 @@ public final class Main {
     /** Exit code of a source, model or sink that cannot start. */
     static final int EXIT_STARTUP = 1;
 
-    public static void main(String[] args) {
-        System.exit(execute(args));
+    /** The command's thread stack: native code it calls (ONNX Runtime's session set-up) needs more than 1 MiB. */
+    private static final long STACK_BYTES = 16L << 20;
+
+    /**
+     * Runs the command on a thread of its own with a {@link #STACK_BYTES} stack: on the launcher's
+     * main thread (1 MiB by default) the daemon died of SIGSEGV, without an error file, while it
+     * opened its model, once the class path had grown by one jar.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int[] exitCode = {1};
+        Thread command = new Thread(null, () -> exitCode[0] = execute(args), "linewatch", STACK_BYTES);
+        command.start();
+        command.join();
+        System.exit(exitCode[0]);
     }
 
     /** Runs the command line and returns its exit code (used by tests). */
@@ -54,7 +67,8 @@ public final class Main {
     }
 
     /**
-     * Starts the local HTTP endpoint on a running pipeline when the config asks for it (else null);
+     * Starts the local HTTP endpoint (with the console when {@code http.console} is on) on a running
+     * pipeline when the config asks for it (else null);
      * when it cannot listen, closes the pipeline and fails the command with the one line saying why.
      */
     static OpsServer serve(LinewatchConfig config, Pipeline pipeline) {
@@ -62,7 +76,8 @@ public final class Main {
             return null;
         }
         try {
-            return OpsServer.start(config.http(), pipeline);
+            return OpsServer.start(config.http(), pipeline,
+                    config.http().console() ? Console.of(config, pipeline) : null);
         } catch (IOException e) {
             pipeline.close();
             throw new CliException(EXIT_STARTUP, e.getMessage());

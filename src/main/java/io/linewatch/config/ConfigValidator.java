@@ -58,6 +58,7 @@ final class ConfigValidator {
         require(!config.sinks().sparkplug().enabled() || config.mqtt().enabled(), origin + ": sinks.sparkplug.enabled:"
                 + " the Sparkplug B edge node publishes to the broker of the mqtt section, which is off (mqtt.enabled: false)");
         validateTemperatureAlarms(origin, config);
+        validateHttp(origin, config.http());
         Set<String> defectRuleNames = new HashSet<>();
         for (int i = 0; i < config.defectAlarms().size(); i++) {
             DefectAlarmConfig rule = config.defectAlarms().get(i);
@@ -232,6 +233,21 @@ final class ConfigValidator {
                 + " model's hotspots are set by its thermal section");
         require(model.preprocess().equals(PreprocessConfig.defaults()), at + ".preprocess: only for RGB models;"
                 + " a thermal model's input is set by thermal.norm_offset_k and thermal.norm_scale_k");
+    }
+
+    /**
+     * No door left open: beyond loopback, {@code /reload} and the console need users, and their
+     * passwords need TLS.
+     */
+    private static void validateHttp(String origin, HttpConfig http) throws ConfigException {
+        if (!http.enabled() || http.loopbackOnly()) {
+            return;
+        }
+        String what = http.console() ? "the console and POST /reload" : "POST /reload";
+        require(http.authenticated(), origin + ": http.bind: " + http.bind() + " is reachable beyond loopback, and "
+                + what + " would answer anyone: set http.users (linewatch passwd writes it) and http.tls, or bind 127.0.0.1");
+        require(http.secure(), origin + ": http.tls: " + http.bind() + " is reachable beyond loopback: passwords need"
+                + " TLS (http.tls.cert_file and key_file, PEM), or bind 127.0.0.1");
     }
 
     private static void require(boolean condition, String message) throws ConfigException {

@@ -14,24 +14,28 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
+import io.linewatch.pipeline.LiveFrames;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.postprocess.AlarmHandler;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.CountHandler;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.CountStore;
+import io.linewatch.sinks.LiveFrameTap;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.ObjectEventHandler;
 import io.linewatch.sinks.ObjectJson;
 import io.linewatch.sinks.SnapshotWriter;
 import io.linewatch.sinks.SparkplugNode;
 import io.linewatch.sinks.VerdictHandler;
+import io.linewatch.sinks.ThermalTrendHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One model's lane, wired and running: its {@link Lane} of stages (the task's preprocess, batched
- * inference, the task's decode, the tracker in detection lanes, alarms, sinks), the cameras that feed it, and its alarm stage with
+ * inference, the task's decode, the tracker in detection lanes, alarms, sinks and the live picture), the cameras that feed it, and its alarm stage with
  * the rules it was last given (a reload hands it new ones). Built and changed on the assembly's
  * thread; guarded by the {@link Pipeline}.
  */
@@ -40,7 +44,7 @@ final class ModelLane {
     /** What every lane's stages share: counters, latencies, the sinks and the run's listener. */
     record Shared(LinewatchConfig config, List<CameraStats> stats, LatencyStats latency,
                   LatencyStats ageAtInference, Sinks sinks, AlarmSinkHandler.AlarmListener listener,
-                  long[] maxAgeNanos, long[] lastSeq) {
+                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend) {
     }
 
     private final String model;
@@ -92,7 +96,7 @@ final class ModelLane {
         } else {
             lane.then(alarmStage);
         }
-        lane.then(sinkStages(task, shared, model, indexes));
+        lane.then(sinkStages(name, task, shared, model, indexes));
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
         try {
             lane.start();
@@ -149,12 +153,13 @@ final class ModelLane {
         return resuming;
     }
 
-    private static Lane.Stage[] sinkStages(TaskStages task, Shared shared, ModelConfig model, List<Integer> cameras) {
+    private static Lane.Stage[] sinkStages(String name, TaskStages task, Shared shared, ModelConfig model,
+                                           List<Integer> cameras) {
         List<Lane.Stage> sinks = new ArrayList<>();
         Sinks s = shared.sinks();
         Path snapshots = Path.of(shared.config().sinks().snapshotsDir());
         sinks.add(new Lane.Stage(AlarmSinkHandler.NAME, new AlarmSinkHandler(s.eventLog(),
-                new SnapshotWriter(snapshots, task.snapshots()), s.mqtt(),
+                new SnapshotWriter(snapshots, task.snapshots().get()), s.mqtt(),
                 shared.latency(), shared.listener(), s.clips())));
         if (task.track() != null && s.mqtt() != null) {
             boolean[] published = new boolean[model.classes().size()];
@@ -168,6 +173,10 @@ final class ModelLane {
         if (task.partsByCamera() != null) {
             sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),
                     task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s))));
+        }
+        sinks.add(new Lane.Stage(LiveFrameTap.NAME, new LiveFrameTap(name, shared.live(), task.snapshots().get())));
+        if (model.task() == ModelConfig.Task.THERMAL) {
+            sinks.add(new Lane.Stage(ThermalTrendHandler.NAME, new ThermalTrendHandler(shared.trend())));
         }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());

@@ -11,12 +11,15 @@ import io.linewatch.enginebuild.CalibrationSet;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
+import io.linewatch.pipeline.AlarmFeed;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.LatencyStats;
+import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.pipeline.StageStats;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
@@ -43,6 +46,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
     static final long CAPTURE_STOP_MILLIS = 10_000;
+    /** Live pictures for a viewer: at most 5 a second per camera. */
+    static final long LIVE_PERIOD_NANOS = 200_000_000L;
 
     /**
      * How to start.
@@ -103,6 +108,9 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     /** Each running camera, by camera index. */
     private final Map<Integer, Camera> cameras = new ConcurrentHashMap<>();
     private final ModelFiles modelFiles = new ModelFiles();
+    private final AlarmFeed alarmFeed = new AlarmFeed();
+    private LiveFrames live;
+    private ThermalTrend thermalTrend;
     private Sinks sinks;
     private PipelineReload reloads;
     private boolean closed;
@@ -129,9 +137,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats);
         sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
+        thermalTrend = new ThermalTrend(config.cameras().size());
+        live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
-                sinks.alarmListener(options.listener()), maxFrameAgeNanos(config, options.playback()),
-                sinks.lastSequenceNumbers(config));
+                sinks.alarmListener(feeding(options.listener())), maxFrameAgeNanos(config, options.playback()),
+                sinks.lastSequenceNumbers(config), live, thermalTrend);
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -160,6 +170,16 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             }
         }
         return names;
+    }
+
+    /** The run's listener (or none), and after it the feed of the servers that show alarms. */
+    private AlarmSinkHandler.AlarmListener feeding(AlarmSinkHandler.AlarmListener listener) {
+        return (alarm, json) -> {
+            if (listener != null) {
+                listener.onAlarm(alarm, json);
+            }
+            alarmFeed.publish(json);
+        };
     }
 
     /** Each camera that opens, grouped by its model; a file that cannot open fails the start or is left out. */
@@ -304,6 +324,21 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public io.linewatch.sinks.ClipWriter clips() {
         return sinks == null ? null : sinks.clips();
+    }
+
+    @Override
+    public LiveFrames liveFrames() {
+        return live;
+    }
+
+    @Override
+    public ThermalTrend thermalTrend() {
+        return thermalTrend;
+    }
+
+    @Override
+    public AlarmFeed alarmFeed() {
+        return alarmFeed;
     }
 
     @Override

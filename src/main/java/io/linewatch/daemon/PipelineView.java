@@ -44,6 +44,21 @@ public interface PipelineView {
     /** The MQTT publisher, or null when MQTT is off. */
     MqttPublisher mqtt();
 
+    /** Each camera's live picture, encoded while someone watches; null when the pipeline has none. */
+    default io.linewatch.pipeline.LiveFrames liveFrames() {
+        return null;
+    }
+
+    /** Each thermal camera's hottest pixel over the last hour; null when the pipeline has none. */
+    default io.linewatch.pipeline.ThermalTrend thermalTrend() {
+        return null;
+    }
+
+    /** Every accepted alarm event, pushed as it is accepted; null when the pipeline has none. */
+    default io.linewatch.pipeline.AlarmFeed alarmFeed() {
+        return null;
+    }
+
     /** The evidence clip writer (its folder's usage and deletions), or null when clips are off. */
     default io.linewatch.sinks.ClipWriter clips() {
         return null;

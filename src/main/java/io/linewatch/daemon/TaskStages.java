@@ -50,17 +50,18 @@ import java.util.List;
 /**
  * What one task puts into a lane: the stage before inference, the decode stage after it, the track
  * stage after that (detection lanes; null for the others), the alarm
- * rules of each of the lane's cameras (by camera index; null for the other cameras), the snapshot
- * renderer, the stage writing each frame's results for {@code replay --detections} and the clip
- * sidecars (null when there is neither), and on inspection lanes whose cameras judge parts the part
- * stage, each camera's parts config (null for cameras without) and the renderer of the verdicts'
- * snapshots (all three null otherwise). Built once per lane by {@link ModelLane}, which wires the stages; the
+ * rules of each of the lane's cameras (by camera index; null for the other cameras), a maker of
+ * snapshot renderers (one per thread that draws), the stage writing each frame's results for
+ * {@code replay --detections} and the clip sidecars (null when there is neither), and on inspection
+ * lanes whose cameras judge parts the part stage, each camera's parts config (null for cameras
+ * without) and the renderer of the verdicts' snapshots (all three null otherwise). Built once per
+ * lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
 record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
-                  SnapshotRenderer snapshots, Lane.Stage resultsLog, Lane.Stage parts, PartsConfig[] partsByCamera,
-                  DefectSnapshot partSnapshots) {
+                  java.util.function.Supplier<SnapshotRenderer> snapshots, Lane.Stage resultsLog, Lane.Stage parts,
+                  PartsConfig[] partsByCamera, DefectSnapshot partSnapshots) {
 
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
@@ -141,7 +142,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 new Lane.Stage(TrackHandler.NAME, new TrackHandler(model.tracker(), nms.maxDetections(),
                         config.cameras().size(), cameras)),
                 detectionRules(config, cameras),
-                new DetectionSnapshot(model.classes()),
+                () -> new DetectionSnapshot(model.classes()),
                 log == null ? null : new Lane.Stage(DetectionLogHandler.NAME, new DetectionLogHandler(log, model.classes())),
                 null, null, null);
     }
@@ -187,7 +188,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         mmPerPixel, stats)),
                 null,
                 defectRules(config, cameras),
-                new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
+                () -> new DefectSnapshot(model.classes(), mask, sig.width(), sig.height(), threshold),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
                         mask, sig.width(), sig.height(), threshold)),
                 parts == null ? null : new Lane.Stage(PartHandler.NAME, new PartHandler(parts, cameras, seg.maxRegions())),
@@ -238,7 +239,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         sig.height(), seg.minAreaPx(), seg.maxRegions(), mmPerPixel(config), stats)),
                 null,
                 defectRules(config, cameras),
-                new DefectSnapshot(model.classes(), -1, sig.width(), sig.height(), seg.threshold().floatValue()),
+                () -> new DefectSnapshot(model.classes(), -1, sig.width(), sig.height(), seg.threshold().floatValue()),
                 log == null ? null : new Lane.Stage(RegionLogHandler.NAME, new RegionLogHandler(log, model.classes(),
                         -1, sig.width(), sig.height(), seg.threshold().floatValue())),
                 null, null, null);
@@ -326,7 +327,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         calibrations)),
                 null,
                 TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
-                new ThermalSnapshot(calibrations),
+                () -> new ThermalSnapshot(calibrations),
                 log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)),
                 null, null, null);
     }

@@ -9,7 +9,8 @@
  *                        |                                 |
  *                        |          TaskStages (the task's preprocess, decode, track, rules, slots,
  *                        |                      pixel format, snapshots, results log, parts); ModelLane
- *                        |                      adds the count, object-event and verdict stages
+ *                        |                      adds the count, object-event and verdict stages, the
+ *                        |                      live picture (LiveFrameTap) and, in thermal lanes, the trend
  *                        v                                 v
  *                 shared by every lane's sinks       Sinks.startSparkplug (each camera's rule names)
  *                                                          Camera.start (capture threads, last)
@@ -18,8 +19,9 @@
  *  Pipeline.reload: PipelineReload applies a ReloadPlan (rules in place, changed cameras restarted)
  * </pre>
  *
- * <p>The servers that show a running daemon (HTTP endpoint, systemd watchdog) are started by the
- * command from {@link io.linewatch.daemon.PipelineView}; the pipeline does not know they exist.
+ * <p>The servers that show a running daemon (HTTP endpoint, console, systemd watchdog) are started by
+ * the command from {@link io.linewatch.daemon.PipelineView}; the pipeline does not know they exist.
+ * What they read of it (live pictures, alarm feed, thermal trend) lives in the ground.
  * Start, reload and close run on the command's thread (reload: any thread, one at a time).
  */
 package io.linewatch.daemon;

@@ -59,7 +59,11 @@ public final class DefectSnapshot implements SnapshotRenderer {
         Graphics2D g = image.createGraphics();
         try {
             drawRegions(g, frame.defects);
-            drawAlarm(g, alarm, (AlarmEvent.DefectDetail) alarm.detail());
+            if (alarm == null) {
+                Snapshots.liveHeader(g, frame);
+            } else {
+                drawAlarm(g, alarm, (AlarmEvent.DefectDetail) alarm.detail());
+            }
         } finally {
             g.dispose();
         }

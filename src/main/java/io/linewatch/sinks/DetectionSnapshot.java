@@ -43,7 +43,11 @@ public final class DetectionSnapshot implements SnapshotRenderer {
         Graphics2D g = frameImage(frame).createGraphics();
         try {
             drawDetections(g, frame.detections, frame.tracks.id);
-            drawAlarm(g, alarm, (AlarmEvent.DetectionDetail) alarm.detail());
+            if (alarm == null) {
+                Snapshots.liveHeader(g, frame);
+            } else {
+                drawAlarm(g, alarm, (AlarmEvent.DetectionDetail) alarm.detail());
+            }
         } finally {
             g.dispose();
         }

@@ -11,6 +11,10 @@ import java.awt.image.BufferedImage;
  */
 public interface SnapshotRenderer {
 
-    /** The annotated picture of {@code alarm}, drawn from the slot {@code frame} (read only). */
+    /**
+     * The annotated picture of {@code alarm}, drawn from the slot {@code frame} (read only); with a
+     * null {@code alarm}, the frame's live picture: its results drawn, no alarm, a header naming the
+     * camera and frame.
+     */
     BufferedImage render(AlarmEvent alarm, FrameEvent frame);
 }

@@ -25,6 +25,16 @@ public final class Snapshots {
         label(g, text, 6, 16, 12);
     }
 
+    /** The header of a live picture (no alarm): camera and frame number. */
+    public static void liveHeader(Graphics2D g, io.linewatch.pipeline.FrameEvent frame) {
+        liveHeader(g, frame.width, frame);
+    }
+
+    /** The header of a live picture {@code width} pixels wide. */
+    public static void liveHeader(Graphics2D g, int width, io.linewatch.pipeline.FrameEvent frame) {
+        header(g, width, "LIVE " + frame.cameraId + " frame " + frame.frameNumber);
+    }
+
     /** Text needs fonts; on a box without any, the snapshot keeps its drawing and loses its labels. */
     public static void label(Graphics2D g, String text, int x, int y, int size) {
         try {

@@ -49,7 +49,7 @@ public final class ThermalSnapshot implements SnapshotRenderer {
     @Override
     public BufferedImage render(AlarmEvent alarm, FrameEvent frame) {
         ThermalCalibration cal = calibrations[frame.cameraIndex];
-        AlarmEvent.ThermalDetail detail = (AlarmEvent.ThermalDetail) alarm.detail();
+        AlarmEvent.ThermalDetail detail = alarm == null ? null : (AlarmEvent.ThermalDetail) alarm.detail();
         int scale = scaleFor(frame.width);
         double[] range = range(frame, cal);
         paintFrame(frame, cal, range);
@@ -65,10 +65,14 @@ public final class ThermalSnapshot implements SnapshotRenderer {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.drawImage(frameImage, 0, 0, frame.width * scale, frame.height * scale, null);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            drawZone(g, detail.polygon(), scale);
             drawHotspots(g, frame.thermal, scale);
-            drawAlarmHotspot(g, detail, scale);
             drawScaleBar(g, frame.width * scale, image.getHeight(), range, cal);
+            if (detail == null) {
+                Snapshots.liveHeader(g, image.getWidth(), frame);
+                return image;
+            }
+            drawZone(g, detail.polygon(), scale);
+            drawAlarmHotspot(g, detail, scale);
             Snapshots.header(g, image.getWidth(), String.format(Locale.ROOT,
                     "ALARM %s: %s %.1f %s (%s) | %s frame %d | %s UTC", alarm.rule(), detail.measure(), detail.value(),
                     cal.unitSymbol(), detail.zone(), alarm.camera(), alarm.frameNumber(),

@@ -4,9 +4,10 @@
  * on its own thread ({@code lw-mqtt}) with the cameras' states, the object events of detection
  * lanes ({@code ObjectEventHandler}) and the counts, the part verdicts of inspection lanes
  * ({@code VerdictHandler}; the last counts of resuming lines in {@code CountStore}), the per-frame
- * results logs of {@code replay --detections}, and the Sparkplug B edge node ({@code SparkplugNode}:
- * told of alarms, counts and source states, sampling the cameras' counters on
- * {@code lw-sparkplug-sample}, delivering its own outbox on {@code lw-sparkplug}). Imports only the
- * ground and {@code config}.
+ * results logs of {@code replay --detections}, a watched camera's live picture
+ * ({@code LiveFrameTap}, encoded on {@code lw-<lane>-jpeg}), the thermal lanes' trend
+ * ({@code ThermalTrendHandler}), and the Sparkplug B edge node ({@code SparkplugNode}: told of
+ * alarms, counts and source states, sampling the cameras' counters on {@code lw-sparkplug-sample},
+ * delivering its own outbox on {@code lw-sparkplug}). Imports only the ground and {@code config}.
  */
 package io.linewatch.sinks;

@@ -22,6 +22,7 @@ public final class MqttCollector implements AutoCloseable {
     private final List<String> payloads = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
     private final List<byte[]> raw = new ArrayList<>();
+    private final List<Long> arrivalMillis = new ArrayList<>();
     private volatile boolean closed;
 
     public MqttCollector(String url, String topicFilter) throws MqttException {
@@ -57,6 +58,7 @@ public final class MqttCollector implements AutoCloseable {
                     topics.add(topic);
                     payloads.add(new String(message.getPayload(), StandardCharsets.UTF_8));
                     raw.add(message.getPayload());
+                    arrivalMillis.add(System.currentTimeMillis());
                 }
             }
 
@@ -101,6 +103,13 @@ public final class MqttCollector implements AutoCloseable {
     /** Publishes {@code payload} on {@code topic} at QoS 1 with this collector's client. */
     public void publish(String topic, byte[] payload) throws MqttException {
         client.publish(topic, payload, 1, false);
+    }
+
+    /** When each payload arrived (wall clock, milliseconds), in the order of {@link #payloads()}. */
+    public List<Long> arrivalMillis() {
+        synchronized (payloads) {
+            return List.copyOf(arrivalMillis);
+        }
     }
 
     public List<String> topics() {

@@ -1,0 +1,155 @@
+package io.linewatch.web;
+
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.PipelineView;
+import io.linewatch.pipeline.LiveFrames;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The console's requests, on Jetty's threads, after the daemon's endpoint has checked who asks (its
+ * request attributes {@code linewatch.user} and {@code linewatch.role}) and refused cross-site and
+ * viewers' writes. Reads the pipeline through its view; its only write is an acknowledgement, which
+ * it keeps and pushes to every page (the pipeline does not know of it). Unknown paths, cameras and
+ * files are 404s.
+ */
+public final class Console extends Handler.Abstract {
+
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final PipelineView view;
+    private final LinewatchConfig config;
+    private final String site;
+    private final StaticFiles files = new StaticFiles();
+    private final EvidenceFiles evidence;
+    private final AlarmStream alarms;
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
+    private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
+        this.view = view;
+        this.config = config;
+        this.site = config.site();
+        this.evidence = evidence;
+        this.alarms = new AlarmStream(view.alarmFeed());
+    }
+
+    /** The console of {@code view}, a pipeline running {@code config}. */
+    public static Console of(LinewatchConfig config, PipelineView view) {
+        Path clips = view.clips() == null ? null : view.clips().store().dir();
+        return new Console(view, config, new EvidenceFiles(Path.of(config.sinks().snapshotsDir()), clips,
+                config.cameras().stream().map(c -> c.id()).toList()));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = request.getHttpURI().getPath();
+        String[] parts = path.split("/", -1);
+        boolean get = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+        if (get && files.serve(path, response, callback)) {
+            return true;
+        }
+        if (get && path.equals("/api/status")) {
+            reply(response, callback, 200, "application/json", StatusJson.render(view, site, user(request),
+                    mayWrite(request)));
+        } else if (get && path.equals("/api/trends")) {
+            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend()));
+        } else if (get && path.equals("/api/alarms")) {
+            reply(response, callback, 200, "application/json", recentAlarms());
+        } else if (get && path.equals("/api/alarms/stream")) {
+            alarms.open(response, callback);
+        } else if (get && parts.length == 5 && path.startsWith("/api/cameras/") && parts[4].equals("live.jpg")) {
+            live(parts[3], response, callback);
+        } else if (get && parts.length == 5 && parts[1].equals("evidence")) {
+            evidence.serve(parts[2], parts[3], parts[4], request, response, callback);
+        } else if ("POST".equals(request.getMethod()) && parts.length == 5 && path.startsWith("/api/alarms/")
+                && parts[4].equals("ack")) {
+            acknowledge(parts[3], user(request), response, callback);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** The latest picture of camera {@code id}; asking for it keeps the camera watched. */
+    private void live(String id, Response response, Callback callback) {
+        LiveFrames live = view.liveFrames();
+        int index = live == null ? -1 : live.indexOf(id);
+        if (index < 0) {
+            reply(response, callback, 404, "no camera named '" + id + "'\n");
+            return;
+        }
+        live.watch(index);
+        LiveFrames.Picture picture = live.latest(index);
+        if (picture == null) {
+            reply(response, callback, 503, "no picture of camera " + id + " yet (encoded while watched)\n");
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "image/jpeg");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.getHeaders().put("X-Frame-Number", picture.frameNumber());
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, picture.jpeg().length);
+        response.write(true, ByteBuffer.wrap(picture.jpeg()), callback);
+    }
+
+    private void acknowledge(String id, String user, Response response, Callback callback) {
+        if (!id.matches("[0-9a-fA-F-]{8,64}")) {
+            reply(response, callback, 404, "no such alarm: " + id + "\n");
+            return;
+        }
+        boolean known = view.alarmFeed() != null && view.alarmFeed().recent().stream()
+                .anyMatch(json -> json.contains("\"id\":\"" + id + "\""));
+        if (!known) {
+            reply(response, callback, 404, "no such alarm among the recent ones: " + id + "\n");
+            return;
+        }
+        acknowledged.add(id);
+        alarms.broadcast("ack", "{\"id\":\"" + id + "\",\"user\":\"" + user + "\"}");
+        reply(response, callback, 200, "acknowledged " + id + "\n");
+    }
+
+    private String recentAlarms() {
+        StringBuilder json = new StringBuilder("{\"acknowledged\":[");
+        json.append(String.join(",", acknowledged.stream().map(id -> "\"" + id + "\"").toList()));
+        json.append("],\"alarms\":[");
+        if (view.alarmFeed() != null) {
+            json.append(String.join(",", view.alarmFeed().recent()));
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String user(Request request) {
+        Object user = request.getAttribute("linewatch.user");
+        return user == null ? "" : user.toString();
+    }
+
+    private static boolean mayWrite(Request request) {
+        Object role = request.getAttribute("linewatch.role");
+        return "operator".equals(role) || "admin".equals(role);
+    }
+
+    static void reply(Response response, Callback callback, int status, String body) {
+        reply(response, callback, status, TEXT, body);
+    }
+
+    private static void reply(Response response, Callback callback, int status, String type, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, body, callback);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        alarms.close();
+        super.doStop();
+    }
+}

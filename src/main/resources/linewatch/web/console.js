@@ -1,0 +1,201 @@
+// The linewatch console: plain ES module, no build step. Reads /api/status every second, pulls each
+// camera's live picture about 5 times a second while the page is open, and listens to the pushed
+// alarm stream (server-sent events).
+import uPlot from '/lib/uPlot.esm.js';
+
+const LIVE_PERIOD_MS = 200;
+const $ = (sel) => document.querySelector(sel);
+const cameras = new Map();      // id -> {card, img, last: {framesIn, at}}
+const alarms = new Map();       // id -> element
+let mayWrite = false;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v; else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function cameraCard(id) {
+  const img = el('img', { alt: `live picture of ${id}`, 'data-frame': '' });
+  const stats = el('div', { class: 'stats' });
+  const card = el('article', { class: 'camera', id: `camera-${id}` }, el('h2', {}, id), img, stats);
+  $('#cameras').append(card);
+  $('#filters select[name=camera]').append(el('option', {}, id));
+  const cam = { card, img, stats, last: null };
+  cameras.set(id, cam);
+  pullLive(id, cam);
+  return cam;
+}
+
+async function pullLive(id, cam) {
+  for (;;) {
+    const started = performance.now();
+    try {
+      const r = await fetch(`/api/cameras/${encodeURIComponent(id)}/live.jpg`, { cache: 'no-store' });
+      if (r.ok) {
+        const url = URL.createObjectURL(await r.blob());
+        const old = cam.img.src;
+        cam.img.src = url;
+        cam.img.dataset.frame = r.headers.get('X-Frame-Number') || '';
+        if (old.startsWith('blob:')) URL.revokeObjectURL(old);
+      }
+    } catch (e) { /* the daemon restarts: try again */ }
+    await new Promise((ok) => setTimeout(ok, Math.max(0, LIVE_PERIOD_MS - (performance.now() - started))));
+  }
+}
+
+function showStatus(s) {
+  $('#site').textContent = s.site;
+  $('#who').textContent = s.user ? `${s.user}${s.mayWrite ? '' : ' (viewer)'}` : '';
+  mayWrite = s.mayWrite;
+  for (const c of s.cameras) {
+    const cam = cameras.get(c.id) || cameraCard(c.id);
+    let fps = '';
+    if (cam.last) {
+      fps = ((c.framesIn - cam.last.framesIn) / ((s.nowMillis - cam.last.at) / 1000)).toFixed(1);
+    }
+    cam.last = { framesIn: c.framesIn, at: s.nowMillis };
+    cam.stats.innerHTML = '';
+    cam.stats.append(el('span', { class: `state state-${c.state}` }, c.state), ` · ${fps} fps · in ${c.framesIn}`
+      + ` · inferred ${c.inferred} · dropped ${c.dropped} · alarms ${c.alarms}`);
+    trend('latency', 'capture→publish p99 (ms)', s.nowMillis, s.health.latencyP99Millis);
+    trend(`drops-${c.id}`, `${c.id}: dropped frames`, s.nowMillis, c.dropped);
+  }
+  const h = s.health;
+  const parts = [el('span', { class: h.broker === 'connected' || h.broker === 'off' ? '' : 'bad', id: 'broker' }, `broker ${h.broker}`)];
+  if (h.outboxMessages !== undefined) parts.push(el('span', { id: 'outbox' }, `outbox ${h.outboxMessages} waiting`));
+  if (h.clipsBytes !== undefined) parts.push(el('span', {}, `clips ${(h.clipsBytes / 1e6).toFixed(1)} MB`));
+  for (const l of h.lanes) parts.push(el('span', {}, `${l.lane} ring ${l.depth}/${l.slots}`));
+  $('#health').replaceChildren(...parts);
+}
+
+const charts = new Map();       // name -> {plot, data}
+function trend(name, title, atMillis, value) {
+  let c = charts.get(name);
+  if (!c) {
+    const div = el('div', { class: 'chart', id: `chart-${name}` });
+    $('#charts').append(div);
+    const data = [[], []];
+    const plot = new uPlot({ title, width: 420, height: 160, series: [{}, { label: title, stroke: '#6cf' }] }, data, div);
+    c = { plot, data };
+    charts.set(name, c);
+  }
+  c.data[0].push(atMillis / 1000);
+  c.data[1].push(value);
+  const hour = atMillis / 1000 - 3600;
+  while (c.data[0].length && c.data[0][0] < hour) { c.data[0].shift(); c.data[1].shift(); }
+  c.plot.setData(c.data);
+}
+
+// Thermal trends: the hottest pixel over the last hour with each rule's raise (red) and clear (green) level.
+const thermalCharts = new Map();   // camera -> {plot, div}
+function showTrends(t) {
+  for (const cam of t.thermal) {
+    const times = cam.epochSeconds;
+    const series = [times, cam.celsius];
+    const opts = [{}, { label: `${cam.camera} hottest °C`, stroke: '#fa4' }];
+    for (const r of cam.rules) {
+      series.push(times.map(() => r.raiseC), times.map(() => r.clearC));
+      const zone = r.zone ? ` (zone ${r.zone})` : '';
+      opts.push({ label: `${r.rule} raise${zone}`, stroke: '#f44', dash: [6, 4] },
+        { label: `${r.rule} clear${zone}`, stroke: '#4c4', dash: [2, 4] });
+    }
+    let c = thermalCharts.get(cam.camera);
+    if (!c) {
+      const div = el('div', { class: 'chart thermal', id: `thermal-${cam.camera}` });
+      $('#charts').prepend(div);
+      const plot = new uPlot({ title: `${cam.camera}: temperature, last hour`, width: 620, height: 220, series: opts },
+        series, div);
+      c = { plot, div };
+      thermalCharts.set(cam.camera, c);
+    } else {
+      c.plot.setData(series);
+    }
+    c.div.dataset.maxC = String(Math.max(...cam.celsius));
+    c.div.dataset.raiseC = cam.rules.length ? String(Math.min(...cam.rules.map((r) => r.raiseC))) : '';
+  }
+}
+
+async function pollTrends() {
+  try {
+    const r = await fetch('/api/trends', { cache: 'no-store' });
+    if (r.ok) showTrends(await r.json());
+  } catch (e) { /* try again */ }
+  setTimeout(pollTrends, 2000);
+}
+
+function evidenceUrl(kind, camera, path) {
+  const name = String(path).split('/').pop();
+  return `/evidence/${kind}/${encodeURIComponent(camera)}/${encodeURIComponent(name)}`;
+}
+
+function addAlarm(a, acked, via) {
+  if (alarms.has(a.id) || !a.id) return;
+  const item = el('li', { class: `alarm ${a.type}`, id: `alarm-${a.id}`, 'data-camera': a.camera, 'data-rule': a.rule || '',
+    'data-type': a.type, 'data-received': String(Date.now()), 'data-via': via });
+  const what = a.class ? `${a.class}${a.track ? ' #' + a.track : ''}` : (a.measure ? `${a.measure} ${a.value}` : '');
+  item.append(el('div', {}, `${a.type.toUpperCase()} ${a.rule || ''} · ${a.camera} · ${what} · ${a.time}`));
+  if (a.snapshot) item.append(el('img', { class: 'snapshot', alt: `snapshot of ${a.id}`, src: evidenceUrl('snapshots', a.camera, a.snapshot) }));
+  if (a.clip && a.clip.path) item.append(clipPlayer(a));
+  if (mayWrite && a.type === 'raised') {
+    item.append(el('button', { class: 'ack', onclick: () => acknowledge(a.id) }, 'acknowledge'));
+  }
+  if (acked) item.classList.add('acked');
+  alarms.set(a.id, item);
+  $('#alarms').prepend(item);
+  for (const name of ['rule']) {
+    const sel = $(`#filters select[name=${name}]`);
+    if (a[name] && ![...sel.options].some((o) => o.value === a[name])) sel.append(el('option', {}, a[name]));
+  }
+  applyFilters();
+}
+
+// The clip is written after the alarm (its post seconds): retry until it is there.
+function clipPlayer(a) {
+  const video = el('video', { class: 'clip', controls: '', muted: '', preload: 'metadata', playsinline: '' });
+  const src = evidenceUrl('clips', a.camera, a.clip.path);
+  let tries = 0;
+  video.addEventListener('error', () => { if (tries++ < 60) setTimeout(() => { video.src = src + '?try=' + tries; }, 2000); });
+  video.src = src;
+  return video;
+}
+
+async function acknowledge(id) {
+  const r = await fetch(`/api/alarms/${id}/ack`, { method: 'POST' });
+  if (!r.ok) alert(await r.text());
+}
+
+function applyFilters() {
+  const f = new FormData($('#filters'));
+  for (const item of alarms.values()) {
+    item.hidden = (f.get('camera') && item.dataset.camera !== f.get('camera'))
+      || (f.get('rule') && item.dataset.rule !== f.get('rule'))
+      || (f.get('type') && item.dataset.type !== f.get('type'));
+  }
+}
+
+async function poll() {
+  try {
+    const r = await fetch('/api/status', { cache: 'no-store' });
+    if (r.ok) showStatus(await r.json());
+  } catch (e) { /* try again */ }
+  setTimeout(poll, 1000);
+}
+
+async function start() {
+  $('#filters').addEventListener('change', applyFilters);
+  await poll();
+  pollTrends();
+  // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
+  const stream = new EventSource('/api/alarms/stream');
+  stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
+  stream.addEventListener('ack', (e) => { const a = alarms.get(JSON.parse(e.data).id); if (a) a.classList.add('acked'); });
+  const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
+  const acked = new Set(recent.acknowledged);
+  for (const a of recent.alarms) addAlarm(a, acked.has(a.id), 'recent');
+}
+
+start();

@@ -1,0 +1,133 @@
+package io.linewatch.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.Playback;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.HttpConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.Pipeline;
+import io.linewatch.ops.OpsServer;
+import io.linewatch.ops.Users;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.Shipped;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The console in a real browser: Debian's Chromium, headless, driven by playwright-core from npm
+ * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
+ * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
+ * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
+ * message; its clip plays; the thermal chart shows the motor's rise past its raise line; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * reload gets 403. The screenshot is kept in target/console/.
+ */
+class ConsoleBrowserTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Path PLANT = Path.of("deploy/examples/plant.yaml").toAbsolutePath();
+    /** Where .ci/run installs playwright-core; LINEWATCH_NODE_MODULES names another folder. */
+    static final Path NODE_MODULES = Path.of(System.getenv().getOrDefault("LINEWATCH_NODE_MODULES",
+            ".ci/npm/node_modules")).toAbsolutePath();
+    private static final String OPERATOR = "otto:operator-secret-1";
+    private static final String VIEWER = "vera:viewer-secret-1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void picturesMoveAlarmsArePushedClipsPlayAndTheDoorIsShut() throws Exception {
+        assertThat(Path.of("/usr/bin/chromium")).as("apt package chromium (.ci/run installs it)").exists();
+        assertThat(NODE_MODULES.resolve("playwright-core")).as("npm playwright-core (.ci/run installs it)").exists();
+        Path users = dir.resolve("users");
+        Users.put(users, "otto", Users.Role.OPERATOR, "operator-secret-1");
+        Users.put(users, "vera", Users.Role.VIEWER, "viewer-secret-1");
+        Path out = Path.of("target/console").toAbsolutePath();
+        Files.createDirectories(out);
+        Files.deleteIfExists(out.resolve("failure.png"));
+        Files.deleteIfExists(out.resolve("console.png"));
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector events = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
+            // Looped: the clips go on while the browser starts, however long that takes on a busy machine.
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfigOf(PLANT, dir, broker.url(),
+                    "    pacing: realtime", "    pacing: realtime\n    loop: true",
+                    "snapshots_dir: " + dir.resolve("snapshots"), "snapshots_dir: " + dir.resolve("snapshots")
+                            + "\n  clips:\n    enabled: true\n    dir: " + dir.resolve("clips")
+                            + "\n    pre_seconds: 1.0\n    post_seconds: 1.0"));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+            OpsServer server = OpsServer.start(new HttpConfig("127.0.0.1", 0, true, users.toString(), null), pipeline,
+                    Console.of(config, pipeline));
+            JsonNode seen;
+            try {
+                seen = browse("http://127.0.0.1:" + server.port(), config, out);
+            } finally {
+                server.close();
+                pipeline.close();
+            }
+            assertThat(seen.path("anonymousPage").asInt()).isEqualTo(401);
+            assertThat(seen.path("anonymousReload").asInt()).isEqualTo(401);
+            assertThat(seen.path("viewerPage").asInt()).isEqualTo(200);
+            assertThat(seen.path("viewerReload").asInt()).isEqualTo(403);
+            assertThat(seen.has("pageErrors")).as(seen.path("pageErrors").toString()).isFalse();
+            for (var camera : config.cameras()) {
+                JsonNode frames = seen.path("frames").path(camera.id());
+                assertThat(frames.get(1).asLong()).as("camera " + camera.id() + "'s picture moves")
+                        .isGreaterThan(frames.get(0).asLong());
+            }
+            pushedWithinOneSecondOfMqtt(seen, events);
+            JsonNode clip = seen.path("clip");
+            assertThat(clip.path("currentTime").asDouble()).as("the clip plays").isGreaterThan(0.3);
+            assertThat(clip.path("width").asInt()).as("the clip has pictures").isPositive();
+            JsonNode thermal = seen.path("thermal");
+            assertThat(thermal.path("id").asText()).isEqualTo("thermal-motor");
+            assertThat(thermal.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
+            assertThat(thermal.path("maxC").asDouble()).as("the motor's rise past it").isGreaterThan(80.0);
+            assertThat(out.resolve("console.png")).isNotEmptyFile();
+        }
+    }
+
+    /** Every alarm pushed to the page arrived there within 1 s of its MQTT message (one clock: this host's). */
+    private static void pushedWithinOneSecondOfMqtt(JsonNode seen, MqttCollector events) throws Exception {
+        List<String> payloads = events.payloads();
+        List<Long> arrivals = events.arrivalMillis();
+        int compared = 0;
+        for (JsonNode pushed : seen.path("pushed")) {
+            for (int i = 0; i < payloads.size(); i++) {
+                if (JSON.readTree(payloads.get(i)).path("id").asText().equals(pushed.path("id").asText())) {
+                    long lateMillis = pushed.path("receivedMillis").asLong() - arrivals.get(i);
+                    assertThat(lateMillis).as("alarm " + pushed.path("id").asText() + " on the page after its MQTT"
+                            + " message, ms").isLessThan(1000);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).as("alarms pushed to the page and seen on MQTT").isPositive();
+    }
+
+    private JsonNode browse(String base, LinewatchConfig config, Path out) throws Exception {
+        String cameras = String.join(",", config.cameras().stream().map(c -> c.id()).toList());
+        ProcessBuilder node = new ProcessBuilder("node", Path.of("src/test/js/console-check.cjs").toAbsolutePath()
+                .toString(), base, OPERATOR, VIEWER, cameras, out.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("browser.log").toFile());
+        node.environment().put("NODE_PATH", NODE_MODULES.toString());
+        Process browser = node.start();
+        boolean ended = browser.waitFor(300, TimeUnit.SECONDS);
+        if (!ended) {
+            browser.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("browser.log"), StandardCharsets.UTF_8);
+        Files.copy(dir.resolve("browser.log"), out.resolve("browser.log"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(ended && browser.exitValue() == 0).as(log).isTrue();
+        String last = log.strip().lines().reduce((a, b) -> b).orElse("{}");
+        return JSON.readTree(last);
+    }
+}

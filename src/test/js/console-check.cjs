@@ -1,0 +1,84 @@
+// Drives Debian's Chromium (headless, through playwright-core) against a running linewatch console
+// and prints one line of JSON with what it saw; ConsoleBrowserTest judges it.
+// Usage: node console-check.cjs BASE_URL OPERATOR:PASSWORD VIEWER:PASSWORD CAMERAS(comma-separated) OUT_DIR
+const { chromium, request } = require('playwright-core');
+
+const [base, operator, viewer, cameraList, outDir] = process.argv.slice(2);
+const cameras = cameraList.split(',');
+const creds = (pair) => ({ username: pair.split(':')[0], password: pair.split(':').slice(1).join(':') });
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run'];
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+async function main() {
+  const seen = {};
+  const anonymous = await request.newContext();
+  seen.anonymousPage = (await anonymous.get(`${base}/`)).status();
+  seen.anonymousReload = (await anonymous.post(`${base}/reload`)).status();
+  const asViewer = await request.newContext({ httpCredentials: creds(viewer) });
+  seen.viewerPage = (await asViewer.get(`${base}/`)).status();
+  seen.viewerReload = (await asViewer.post(`${base}/reload`)).status();
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  try {
+    const context = await browser.newContext({ httpCredentials: creds(operator), viewport: { width: 1500, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => { seen.pageErrors = (seen.pageErrors || []).concat(String(e)); });
+    page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/evidence/clips/')) console.error(`${r.status()} ${r.url()}`); });
+    await page.goto(base);
+    try {
+      await look(page, seen);
+    } catch (e) {
+      console.error(await page.$eval('body', (b) => b.innerText).catch(() => 'no page'));
+      await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
+      throw e;
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(JSON.stringify(seen));
+}
+
+async function look(page, seen) {
+  {
+    seen.frames = {};
+    for (const id of cameras) {
+      await page.waitForFunction((cam) => {
+        const img = document.querySelector(`#camera-${cam} img`);
+        return img && img.dataset.frame && img.naturalWidth > 0;
+      }, id, { timeout: 60000 });
+      const first = await page.$eval(`#camera-${id} img`, (img) => Number(img.dataset.frame));
+      await page.waitForFunction(([cam, f]) => Number(document.querySelector(`#camera-${cam} img`).dataset.frame) > f,
+        [id, first], { timeout: 10000 });
+      const second = await page.$eval(`#camera-${id} img`, (img) => Number(img.dataset.frame));
+      seen.frames[id] = [first, second];
+    }
+    // Alarms pushed while the page was open; the clip of one of them (written a second after the
+    // alarm; a busy machine may take longer) becomes playable in the page.
+    await page.waitForSelector('li.alarm.raised[data-via=stream] video.clip', { timeout: 90000 });
+    const playable = await page.waitForFunction(() => {
+      const v = [...document.querySelectorAll('li.alarm.raised video.clip')].find((e) => e.readyState >= 2);
+      return v && v.closest('li').id;
+    }, null, { timeout: 120000, polling: 250 });
+    seen.pushed = await page.$$eval('li.alarm[data-via=stream]', (items) => items.map((li) => ({
+      id: li.id.slice('alarm-'.length), receivedMillis: Number(li.dataset.received) })));
+    const video = `#${await playable.jsonValue()} video.clip`;
+    await page.$eval(video, (v) => { v.muted = true; return v.play(); });
+    await page.waitForFunction((sel) => document.querySelector(sel).currentTime > 0.3, video, { timeout: 30000 });
+    seen.clip = await page.$eval(video, (v) => ({ currentTime: v.currentTime, duration: v.duration,
+      width: v.videoWidth, height: v.videoHeight }));
+    // The thermal chart: the hottest pixel rose past the raise line (the motor clip heats past 80 °C).
+    await page.waitForFunction(() => {
+      const chart = document.querySelector('.chart.thermal');
+      return chart && chart.dataset.raiseC && Number(chart.dataset.maxC) > Number(chart.dataset.raiseC);
+    }, null, { timeout: 90000 });
+    seen.thermal = await page.$eval('.chart.thermal', (c) => ({ id: c.id, maxC: Number(c.dataset.maxC),
+      raiseC: Number(c.dataset.raiseC), paths: c.querySelectorAll('canvas').length }));
+    await page.$eval(video, (v) => v.scrollIntoView());
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await sleep(500);
+    await page.screenshot({ path: `${outDir}/console.png`, fullPage: false });
+  }
+}
+
+main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });
