@@ -1,7 +1,6 @@
 package io.linewatch.pipeline;
 
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.javacpp.BytePointer;
@@ -66,7 +65,8 @@ public final class PacketRing {
     private final String cameraId;
     private final long keepMicros;
     private final long maxBytes;
-    private final ArrayDeque<Packet> packets = new ArrayDeque<>();
+    /** The kept packets, oldest first, indexes {@code packets.get(0).index} and up without a gap. */
+    private final Window packets = new Window();
     private final ArrayDeque<Packet> spare = new ArrayDeque<>();
     private Stream stream;
     private long offsetMicros;
@@ -154,7 +154,8 @@ public final class PacketRing {
     /** Lets go of everything before the newest key packet at or before {@code oldestMicros}. */
     private void trimToKeyWindow(long oldestMicros) {
         Packet keep = null;
-        for (Packet p : packets) {
+        for (int i = 0; i < packets.size(); i++) {
+            Packet p = packets.get(i);
             if (p.ptsMicros > oldestMicros) {
                 break;
             }
@@ -179,7 +180,8 @@ public final class PacketRing {
      */
     public synchronized long startIndex(long micros) {
         long found = -1;
-        for (Packet p : packets) {
+        for (int i = 0; i < packets.size(); i++) {
+            Packet p = packets.get(i);
             if (p.key && (found < 0 || p.ptsMicros <= micros)) {
                 found = p.index;
             }
@@ -202,15 +204,52 @@ public final class PacketRing {
         if (index >= nextIndex) {
             return ended ? Read.GONE : Read.NOT_YET;
         }
-        Iterator<Packet> it = packets.iterator();
-        for (long i = first.index; it.hasNext(); i++) {
-            Packet p = it.next();
-            if (i == index) {
-                into.copyFrom(p);
-                return Read.COPIED;
-            }
+        into.copyFrom(packets.get((int) (index - first.index)));
+        return Read.COPIED;
+    }
+
+    /** A growable circular array of packets: add at the end, take from the front, get by position. */
+    private static final class Window {
+        private Packet[] slots = new Packet[256];
+        private int head;
+        private int size;
+
+        boolean isEmpty() {
+            return size == 0;
         }
-        return Read.GONE;
+
+        int size() {
+            return size;
+        }
+
+        void add(Packet p) {
+            if (size == slots.length) {
+                Packet[] bigger = new Packet[slots.length * 2];
+                for (int i = 0; i < size; i++) {
+                    bigger[i] = get(i);
+                }
+                slots = bigger;
+                head = 0;
+            }
+            slots[(head + size) % slots.length] = p;
+            size++;
+        }
+
+        Packet peek() {
+            return size == 0 ? null : slots[head];
+        }
+
+        Packet poll() {
+            Packet p = slots[head];
+            slots[head] = null;
+            head = (head + 1) % slots.length;
+            size--;
+            return p;
+        }
+
+        Packet get(int i) {
+            return slots[(head + i) % slots.length];
+        }
     }
 
     /** Bytes kept now. */

@@ -28,4 +28,17 @@ class BenchCommandTest {
                 .containsPattern("\\| 90% \\| [0-9.]+ \\|")
                 .contains("memory: resident");
     }
+
+    /** Clips off against on: both rows, with clips written only when on (the conveyor raises within 300 frames). */
+    @Test
+    void theClipsCostComparesClipsOffAndOn() {
+        Cli.Result r = Cli.run("bench", "--clips-cost", "--rounds", "1", "--frames", "300");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("## evidence clips")
+                .containsPattern("\\| off \\| [0-9.]+ \\| [0-9]+ \\| 0 \\| [0-9.]+ \\| \\[0\\] \\|")
+                .containsPattern("\\| on \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\| \\[[1-9][0-9]*\\] \\|")
+                .containsPattern("clips on / off: fps [0-9.]+")
+                .containsPattern("\\| clips \\| 0 \\| [0-9]+ \\|");
+    }
 }
