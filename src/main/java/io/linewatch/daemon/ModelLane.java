@@ -64,16 +64,17 @@ final class ModelLane {
         ModelSignature sig = engine.signature();
         int pixelCapacity = cameras.stream().mapToInt(Camera::slotPixelBytes).max().orElse(3);
         int ringSize = config.pipeline().ringSize();
-        FrameEventFactory factory = TaskStages.slots(model, sig, ringSize, pixelCapacity);
+        List<Integer> indexes = cameras.stream().map(Camera::index).toList();
+        int imagesPerSlot = ClassificationStages.imagesPerSlot(config, model, indexes);
+        FrameEventFactory factory = TaskStages.slots(model, sig, ringSize, pixelCapacity, imagesPerSlot);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
-        List<Integer> indexes = cameras.stream().map(Camera::index).toList();
         TaskStages task = TaskStages.of(config, model, sig, indexes, freshness, shared.stats(),
-                shared.sinks().resultsLog());
+                shared.sinks().resultsLog(), shared.sinks().mqtt());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
-                        factory.outputArenas(), model.batchSize(), shared.stats(), freshness,
+                        factory.outputArenas(), model.batchSize(), imagesPerSlot, shared.stats(), freshness,
                         shared.ageAtInference()), model.batchSize()))
                 .then(task.decode());
         if (task.track() != null) {
@@ -127,6 +128,9 @@ final class ModelLane {
         }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
+        }
+        if (task.regionStates() != null) {
+            sinks.add(task.regionStates());
         }
         return sinks.toArray(Lane.Stage[]::new);
     }

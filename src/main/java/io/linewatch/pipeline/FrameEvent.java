@@ -77,6 +77,10 @@ public final class FrameEvent {
     /** Defect regions of the slot's mask, largest first, in source pixels (capacity 0 in other lanes). */
     public final DefectRegions defects;
 
+    // --- written by classify (classification lanes) -------------------------------------------
+    /** Per region: probabilities, most probable and decided state, map peak (capacity 0 in other lanes). */
+    public final ClassResult classes;
+
     // --- written by thermal decode (thermal lanes) ----------------------------------------------
     /** Temperatures and hotspots; no capacity in lanes of other tasks. */
     public final ThermalResult thermal;
@@ -105,7 +109,7 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks) {
+               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks, ClassResult classes) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
@@ -115,6 +119,7 @@ public final class FrameEvent {
         this.tracks = new Tracks(maxEndedTracks > 0 ? maxDetections : 0, maxEndedTracks);
         this.defects = new DefectRegions(maxDefectRegions);
         this.thermal = thermal;
+        this.classes = classes;
     }
 
     /** True when an earlier stage failed on this frame. */
