@@ -60,8 +60,8 @@ for f in "$lib"/*.jar; do
     [ -e "$f" ] || die "$lib: no jars in it"
     put 0644 "$f" "$PREFIX/lib/$(basename "$f")"
 done
-# The three shipped models (detection, thermal hotspots, surface defects) and their model cards.
-for model in conveyor-det thermal-hotspot surface-defects; do
+# The four shipped models (detection, thermal hotspots, surface defects, process states) and their model cards.
+for model in conveyor-det thermal-hotspot surface-defects process-state; do
     put 0644 "$repo/models/$model.onnx" "$PREFIX/models/$model.onnx"
     put 0644 "$repo/models/$model.md" "$PREFIX/models/$model.md"
 done

@@ -150,6 +150,25 @@ def tiny_mask():
     save("tiny_mask.onnx", helper.make_graph(nodes, "tiny_mask", [x], [y], initializer=[weight, bias]))
 
 
+def ultralytics_cls_standin():
+    """An Ultralytics-style classification export: input 'images' [B, 3, 64, 64], output 'output0'
+    [B, 4] already softmaxed (Ultralytics' Classify head applies softmax at export), no map. The
+    probabilities are fixed, [0.97, 0.01, 0.01, 0.01] for every image (a zero weight on the image's
+    channel means plus a bias of their logs), so a test can tell kept probabilities from softmaxed ones."""
+    x = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 64, 64])
+    y = helper.make_tensor_value_info("output0", TensorProto.FLOAT, ["batch", 4])
+    w = numpy_helper.from_array(np.zeros((3, 4), dtype=np.float32), "w")
+    b = numpy_helper.from_array(np.log(np.array([0.97, 0.01, 0.01, 0.01], dtype=np.float32)), "b")
+    nodes = [
+        helper.make_node("GlobalAveragePool", ["images"], ["pooled"]),
+        helper.make_node("Flatten", ["pooled"], ["flat"], axis=1),
+        helper.make_node("MatMul", ["flat", "w"], ["scores"]),
+        helper.make_node("Add", ["scores", "b"], ["logits"]),
+        helper.make_node("Softmax", ["logits"], ["output0"], axis=1),
+    ]
+    save("ultralytics_cls_standin.onnx", helper.make_graph(nodes, "ultralytics_cls_standin", [x], [y], [w, b]))
+
+
 if __name__ == "__main__":
     one_channel_input()
     coco_output()
@@ -161,3 +180,4 @@ if __name__ == "__main__":
     thermal_without_heatmap()
     thermal_misshaped()
     tiny_mask()
+    ultralytics_cls_standin()

@@ -313,10 +313,16 @@ final class BenchCommand implements Callable<Integer> {
         return engine.signature().fixedBatch() > 0 ? engine.signature().fixedBatch() : wanted;
     }
 
-    /** The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames. */
+    /**
+     * The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames (a
+     * classification camera's frame is one image per region, as the pipeline runs it).
+     */
     private double engineFps(long frames) throws EngineException {
         try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
-            int batch = runBatch(engine, model.batchSize());
+            int images = model.task() == ModelConfig.Task.CLASSIFICATION
+                    ? base.cameras().get(0).classification().imagesPerFrame() : 1;
+            int frameBatch = runBatch(engine, model.batchSize());
+            int batch = frameBatch * images;
             FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
             FloatBuffer[] out = outputs(engine, batch);
             Random random = new Random(1);
@@ -328,7 +334,7 @@ final class BenchCommand implements Callable<Integer> {
             long done = 0;
             while (done < frames) {
                 engine.run(in, out, batch);
-                done += batch;
+                done += frameBatch;
             }
             return done / ((System.nanoTime() - start) / 1e9);
         }

@@ -6,6 +6,7 @@ import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.daemon.Pipeline;
+import io.linewatch.eval.ClassificationMatch;
 import io.linewatch.eval.DetectionMatch;
 import io.linewatch.eval.PartVerdictMatch;
 import io.linewatch.eval.SegmentationMatch;
@@ -152,6 +153,7 @@ final class ReplayCommand implements Callable<Integer> {
             case THERMAL -> ThermalAccuracy.evaluate(truth, resultsLog, camera).summaryLine();
             case SEGMENTATION -> SegmentationMatch.evaluate(truth, SegmentationMatch.masksBeside(truth), resultsLog,
                     camera, model.classes()).summaryLine() + parts(c, camera, truth);
+            case CLASSIFICATION -> ClassificationMatch.evaluate(truth, resultsLog, camera, model.classes()).summaryLine();
         };
         return c.cameras().size() == 1 ? line : line.replaceAll("(?m)^  ", "  camera " + camera + ": ");
     }

@@ -31,6 +31,7 @@ import java.util.List;
  * @param thermal          cameras of a thermal model: how counts become temperatures
  * @param inspection       cameras of a segmentation model: the surface scale
  * @param counters         cameras of a detection model: counting lines
+ * @param classification   cameras of a classification model: the regions classified
  */
 public record CameraConfig(
         String id,
@@ -50,7 +51,8 @@ public record CameraConfig(
         Integer maxFrameAgeMs,
         ThermalCameraConfig thermal,
         InspectionCameraConfig inspection,
-        List<CounterConfig> counters) {
+        List<CounterConfig> counters,
+        ClassificationCameraConfig classification) {
 
     /** Slot size for a live camera that does not name its frame size: 1080p. */
     public static final int DEFAULT_LIVE_WIDTH = 1920;
@@ -73,9 +75,21 @@ public record CameraConfig(
         thermal = thermal == null ? ThermalCameraConfig.defaults() : thermal;
         inspection = inspection == null ? InspectionCameraConfig.defaults() : inspection;
         counters = counters == null ? List.of() : List.copyOf(counters);
+        classification = classification == null ? ClassificationCameraConfig.defaults() : classification;
         if (maxFrameAgeMs != null && maxFrameAgeMs < 0) {
             throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
         }
+    }
+
+    /** A camera without classification regions. */
+    public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop,
+                        RtspTransport rtspTransport, Integer connectTimeoutMs, Integer stallTimeoutMs,
+                        Integer reconnectMinMs, Integer reconnectMaxMs, Integer width, Integer height,
+                        Double frameRate, String inputFormat, Integer maxFrameAgeMs, ThermalCameraConfig thermal,
+                        InspectionCameraConfig inspection, List<CounterConfig> counters) {
+        this(id, source, model, pacing, loop, rtspTransport, connectTimeoutMs, stallTimeoutMs, reconnectMinMs,
+                reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection, counters,
+                null);
     }
 
     /** A camera without counting lines. */
@@ -121,14 +135,14 @@ public record CameraConfig(
     public CameraConfig withSource(String newId, String newSource, Pacing newPacing) {
         return new CameraConfig(newId, newSource, model, newPacing, loop, rtspTransport, connectTimeoutMs,
                 stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs,
-                thermal, inspection, counters);
+                thermal, inspection, counters, classification);
     }
 
     /** A copy that does (or does not) restart its file at the end. */
     public CameraConfig withLoop(boolean newLoop) {
         return new CameraConfig(id, source, model, pacing, newLoop, rtspTransport, connectTimeoutMs, stallTimeoutMs,
                 reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection,
-                counters);
+                counters, classification);
     }
 
     /** A copy reading another source (paths resolved against the config's folder). */

@@ -42,6 +42,7 @@ final class ConfigValidator {
             validateThermalCamera(at, camera, config.models().get(camera.model()));
             validateCounters(at, camera, config.models().get(camera.model()));
             validateParts(at, camera, config.models().get(camera.model()));
+            validateRegions(at, camera, config.models().get(camera.model()));
         }
         for (int i = 0; i < config.alarms().size(); i++) {
             AlarmRuleConfig rule = config.alarms().get(i);
@@ -66,7 +67,68 @@ final class ConfigValidator {
             validateDefectAlarm(at, config, rule);
             require(defectRuleNames.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
         }
+        validateStateAlarms(origin, config);
         return config;
+    }
+
+    /**
+     * Regions only on cameras of classification models; each named like a topic level, unique on its
+     * camera, inside the camera's frame when the config gives its size.
+     */
+    private static void validateRegions(String at, CameraConfig camera, ModelConfig model) throws ConfigException {
+        List<RegionConfig> regions = camera.classification().regions();
+        boolean classifies = model.task() == ModelConfig.Task.CLASSIFICATION;
+        require(classifies || regions.isEmpty(), at + ".classification: only for cameras of classification models;"
+                + " model '" + camera.model() + "' is a " + taskName(model) + " model");
+        Set<String> names = new HashSet<>();
+        for (int r = 0; r < regions.size(); r++) {
+            RegionConfig region = regions.get(r);
+            String where = at + ".classification.regions[" + r + "]";
+            require(region.name() != null && region.name().matches(Identity.ID_PATTERN), where + ".name: '"
+                    + region.name() + "' is required and may hold only letters, digits, '_', '.' and '-'");
+            require(names.add(region.name()), where + ".name: '" + region.name() + "' is used twice");
+            require(camera.width() == null || region.x() + region.width() <= camera.width(), where + ": x + width = "
+                    + (region.x() + region.width()) + " is past the frame's width " + camera.width());
+            require(camera.height() == null || region.y() + region.height() <= camera.height(), where
+                    + ": y + height = " + (region.y() + region.height()) + " is past the frame's height "
+                    + camera.height());
+        }
+    }
+
+    /**
+     * Each state rule has a unique name and states; the cameras it names are classification cameras
+     * whose model has those states, the regions it names are theirs.
+     */
+    private static void validateStateAlarms(String origin, LinewatchConfig config) throws ConfigException {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < config.stateAlarms().size(); i++) {
+            StateAlarmConfig rule = config.stateAlarms().get(i);
+            String at = origin + ": state_alarms[" + i + "]";
+            require(rule.name() != null && !rule.name().isBlank(), at + ".name: is required");
+            require(names.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
+            require(!rule.states().isEmpty(), at + ".states: name at least one state of the model");
+            boolean anyModel = config.models().values().stream().anyMatch(m -> m.task() == ModelConfig.Task.CLASSIFICATION
+                    && m.classes().containsAll(rule.states()));
+            require(anyModel, at + ".states: " + rule.states() + " are not states of any classification model");
+            for (String id : rule.cameras()) {
+                CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
+                require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+                if (camera == null) {
+                    continue;
+                }
+                ModelConfig model = config.models().get(camera.model());
+                require(model.task() == ModelConfig.Task.CLASSIFICATION, at + ".cameras: '" + id + "' is not a"
+                        + " classification camera: its model '" + camera.model() + "' has task " + taskName(model));
+                require(model.classes().containsAll(rule.states()), at + ".states: " + rule.states() + " are not all"
+                        + " states " + model.classes() + " of model '" + camera.model() + "' (camera '" + id + "')");
+            }
+            for (String region : rule.regions()) {
+                boolean known = config.cameras().isEmpty() || config.cameras().stream()
+                        .anyMatch(c -> (rule.cameras().isEmpty() || rule.cameras().contains(c.id()))
+                                && c.classification().regions().stream().anyMatch(r -> region.equals(r.name())));
+                require(known, at + ".regions: no watched camera has a region named '" + region + "'");
+            }
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param defectAlarms      defect alarm rules (inspection cameras)
  * @param node    this box's name within the site, in MQTT client id, topics and messages; by default
  *                the host name ({@link Identity#hostNode()})
+ * @param stateAlarms state alarm rules (classification cameras)
  */
 public record LinewatchConfig(
         String site,
@@ -32,7 +33,8 @@ public record LinewatchConfig(
         LoggingConfig logging,
         List<TemperatureAlarmConfig> temperatureAlarms,
         List<DefectAlarmConfig> defectAlarms,
-        String node) {
+        String node,
+        List<StateAlarmConfig> stateAlarms) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -47,6 +49,17 @@ public record LinewatchConfig(
         temperatureAlarms = temperatureAlarms == null ? List.of() : List.copyOf(temperatureAlarms);
         defectAlarms = defectAlarms == null ? List.of() : List.copyOf(defectAlarms);
         node = node == null ? Identity.hostNode() : node;
+        stateAlarms = stateAlarms == null ? List.of() : List.copyOf(stateAlarms);
+    }
+
+    /** A config without state alarms. */
+    public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
+                           Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
+                           SinksConfig sinks, HttpConfig http, LoggingConfig logging,
+                           List<TemperatureAlarmConfig> temperatureAlarms, List<DefectAlarmConfig> defectAlarms,
+                           String node) {
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node,
+                null);
     }
 
     /** A config of every section, on this host's node. */
@@ -78,33 +91,33 @@ public record LinewatchConfig(
 
     /** Returns a copy with another HTTP endpoint. */
     public LinewatchConfig withHttp(HttpConfig newHttp) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
     }
 
     /** Returns a copy with other models. */
     public LinewatchConfig withModels(Map<String, ModelConfig> newModels) {
         return new LinewatchConfig(site, cameras, pipeline, newModels, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, node);
+                temperatureAlarms, defectAlarms, node, stateAlarms);
     }
 
     /** Returns a copy on another node. */
     public LinewatchConfig withNode(String newNode) {
         return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, newNode);
+                temperatureAlarms, defectAlarms, newNode, stateAlarms);
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
  * @param segmentation   segmentation: mask threshold and region filter
  * @param tensorrt       TensorRT engine: precision, batch profile, engine cache, build and fallback
  * @param tracker        detection: the multi-object tracker of the model's cameras
+ * @param classification classification: how scores become each region's decided state
  */
 public record ModelConfig(
         String path,
@@ -35,7 +36,8 @@ public record ModelConfig(
         ThermalModelConfig thermal,
         SegmentationConfig segmentation,
         TensorRtConfig tensorrt,
-        TrackerConfig tracker) {
+        TrackerConfig tracker,
+        ClassificationConfig classification) {
 
     /** Model tasks. */
     public enum Task {
@@ -44,7 +46,12 @@ public record ModelConfig(
         /** Temperatures and hotspots regressed from radiometric infrared frames. */
         THERMAL,
         /** A per-pixel defect mask, turned into defect regions. */
-        SEGMENTATION
+        SEGMENTATION,
+        /**
+         * Scores per state of the whole frame or of fixed regions ({@code [B, states]} logits, with
+         * an optional class-activation map {@code [B, states, h, w]}).
+         */
+        CLASSIFICATION
     }
 
     /** Output layouts. */
@@ -93,9 +100,19 @@ public record ModelConfig(
         segmentation = segmentation == null ? SegmentationConfig.defaults() : segmentation;
         tensorrt = tensorrt == null ? TensorRtConfig.defaults() : tensorrt;
         tracker = tracker == null ? TrackerConfig.defaults() : tracker;
+        classification = classification == null ? ClassificationConfig.defaults() : classification;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
+    }
+
+    /** A model with the default classification section. */
+    public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
+                       Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms,
+                       ThermalModelConfig thermal, SegmentationConfig segmentation, TensorRtConfig tensorrt,
+                       TrackerConfig tracker) {
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, thermal,
+                segmentation, tensorrt, tracker, null);
     }
 
     /** A model with the default tracker. */
@@ -115,19 +132,19 @@ public record ModelConfig(
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
         return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker);
+                thermal, segmentation, tensorrt, tracker, classification);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker);
+                thermal, segmentation, tensorrt, tracker, classification);
     }
 
     /** A copy running batches of up to {@code size} frames. */
     public ModelConfig withBatchSize(int size) {
         return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker);
+                thermal, segmentation, tensorrt, tracker, classification);
     }
 
     /** A copy with the classes and input size its file's metadata filled in. */
@@ -139,6 +156,6 @@ public record ModelConfig(
     /** A copy with another TensorRT section. */
     public ModelConfig withTensorRt(TensorRtConfig newTensorRt) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, newTensorRt, tracker);
+                thermal, segmentation, newTensorRt, tracker, classification);
     }
 }

@@ -160,6 +160,14 @@ public record MqttConfig(
         return sibling(topicFor(id, camera), "counts/" + counter);
     }
 
+    /**
+     * The retained decided-state topic of one region of a classification camera:
+     * {@code <alarm topic's parent>/regions/<region>}.
+     */
+    public String regionTopicFor(Identity id, String camera, String region) {
+        return sibling(topicFor(id, camera), "regions/" + region);
+    }
+
     private static String sibling(String topic, String name) {
         int slash = topic.lastIndexOf('/');
         return (slash < 0 ? topic : topic.substring(0, slash)) + "/" + name;

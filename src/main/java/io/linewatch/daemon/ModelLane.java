@@ -72,15 +72,16 @@ final class ModelLane {
         int pixelCapacity = cameras.stream().mapToInt(Camera::slotPixelBytes).max().orElse(3);
         int ringSize = config.pipeline().ringSize();
         List<Integer> indexes = cameras.stream().map(Camera::index).toList();
-        FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity);
+        int imagesPerSlot = ClassificationStages.imagesPerSlot(config, model, indexes);
+        FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity, imagesPerSlot);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
-                shared.sinks().frameLines());
+                shared.sinks().frameLines(), shared.sinks().mqtt());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
-                        factory.outputArenas(), model.batchSize(), shared.stats(), freshness,
+                        factory.outputArenas(), model.batchSize(), imagesPerSlot, shared.stats(), freshness,
                         shared.ageAtInference()), model.batchSize()))
                 .then(task.decode());
         if (task.track() != null) {
@@ -180,6 +181,9 @@ final class ModelLane {
         }
         if (task.resultsLog() != null) {
             sinks.add(task.resultsLog());
+        }
+        if (task.regionStates() != null) {
+            sinks.add(task.regionStates());
         }
         return sinks.toArray(Lane.Stage[]::new);
     }

@@ -49,6 +49,7 @@ record ReloadPlan(List<String> restartReasons, List<Integer> camerasToRestart, L
         rules(rules, "alarms", running.alarms(), next.alarms(), r -> r.name());
         rules(rules, "temperature_alarms", running.temperatureAlarms(), next.temperatureAlarms(), r -> r.name());
         rules(rules, "defect_alarms", running.defectAlarms(), next.defectAlarms(), r -> r.name());
+        rules(rules, "state_alarms", running.stateAlarms(), next.stateAlarms(), r -> r.name());
         return new ReloadPlan(List.copyOf(restart), restart.isEmpty() ? List.copyOf(cameras) : List.of(),
                 List.copyOf(rules), !running.logging().equals(next.logging()));
     }
@@ -144,6 +145,8 @@ record ReloadPlan(List<String> restartReasons, List<Integer> camerasToRestart, L
                 restart.add(at + "thermal or inspection settings changed");
             } else if (!a.counters().equals(b.counters())) {
                 restart.add(at + "counting lines changed");
+            } else if (!a.classification().equals(b.classification())) {
+                restart.add(at + "classification regions changed");
             } else if (runningMaxAge[i] != nextMaxAge[i]) {
                 restart.add(at + "frame age budget changed (max_frame_age_ms or pacing)");
             } else if (!a.equals(b)) {

@@ -40,6 +40,7 @@ import io.linewatch.sinks.DefectSnapshot;
 import io.linewatch.sinks.DetectionLogHandler;
 import io.linewatch.sinks.FrameLines;
 import io.linewatch.sinks.DetectionSnapshot;
+import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.RegionLogHandler;
 import io.linewatch.sinks.SnapshotRenderer;
 import io.linewatch.sinks.ThermalLogHandler;
@@ -52,16 +53,23 @@ import java.util.List;
  * stage after that (detection lanes; null for the others), the alarm
  * rules of each of the lane's cameras (by camera index; null for the other cameras), a maker of
  * snapshot renderers (one per thread that draws), the stage writing each frame's results for
- * {@code replay --detections} and the clip sidecars (null when there is neither), and on inspection
+ * {@code replay --detections} and the clip sidecars (null when there is neither), on inspection
  * lanes whose cameras judge parts the part stage, each camera's parts config (null for cameras
- * without) and the renderer of the verdicts' snapshots (all three null otherwise). Built once per
- * lane by {@link ModelLane}, which wires the stages; the
+ * without) and the renderer of the verdicts' snapshots (all three null otherwise), and the stage
+ * publishing each region's decided state (classification lanes with MQTT; null for the others).
+ * Built once per lane by {@link ModelLane}, which wires the stages; the
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
 record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
                   java.util.function.Supplier<SnapshotRenderer> snapshots, Lane.Stage resultsLog, Lane.Stage parts,
-                  PartsConfig[] partsByCamera, DefectSnapshot partSnapshots) {
+                  PartsConfig[] partsByCamera, DefectSnapshot partSnapshots, Lane.Stage regionStates) {
+
+    TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
+               java.util.function.Supplier<SnapshotRenderer> snapshots, Lane.Stage resultsLog, Lane.Stage parts,
+               PartsConfig[] partsByCamera, DefectSnapshot partSnapshots) {
+        this(preprocess, decode, track, rules, snapshots, resultsLog, parts, partsByCamera, partSnapshots, null);
+    }
 
     /**
      * The stages of {@code model}'s task for a lane of {@code cameras}.
@@ -70,20 +78,29 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      */
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, ModelMetadata metadata,
                          List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                         FrameLines log) throws StartupException {
+                         FrameLines log, MqttPublisher mqtt) throws StartupException {
         return switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
             case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
             case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, freshness, stats, log);
+            case CLASSIFICATION -> ClassificationStages.of(config, model, sig, cameras, freshness, log, mqtt);
         };
     }
 
-    /** The slots of a lane of {@code model}: its frames, its tensors and its task's results. */
+    /**
+     * The slots of a lane of {@code model}: its frames, its tensors ({@code imagesPerSlot} images
+     * each) and its task's results.
+     */
     static FrameEventFactory slots(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                                   int ringSize, int pixelCapacity) {
-        FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats(),
-                sig.outputFloatsEach(), model.nms().maxDetections());
+                                   int ringSize, int pixelCapacity, int imagesPerSlot) {
+        int[] outputs = sig.outputFloatsEach();
+        for (int o = 0; o < outputs.length; o++) {
+            outputs[o] *= imagesPerSlot;
+        }
+        FrameEventFactory factory = new FrameEventFactory(ringSize, pixelCapacity, sig.inputFloats() * imagesPerSlot,
+                outputs, model.nms().maxDetections());
         switch (model.task()) {
+            case CLASSIFICATION -> factory.classification(imagesPerSlot, model.classes().size());
             case SEGMENTATION -> factory.withDefectRegions(model.segmentation().maxRegions())
                     .parts(maxPartsInView(config, cameras));
             case THERMAL -> factory.thermal(model.thermal().maxHotspots());
@@ -106,12 +123,12 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         return switch (model.task()) {
             case DETECTION -> "detections";
             case SEGMENTATION -> "defect regions";
-            case THERMAL -> null;
+            case THERMAL, CLASSIFICATION -> null;
         };
     }
 
     /** A start error unless the model's input has {@code channels} channels, as its task needs. */
-    private static void requireChannels(ModelConfig model, ModelSignature sig, int channels) throws StartupException {
+    static void requireChannels(ModelConfig model, ModelSignature sig, int channels) throws StartupException {
         if (sig.channels() != channels) {
             throw new StartupException("model " + model.path() + ": input '" + sig.inputName() + "' has "
                     + sig.channels() + " channel" + (sig.channels() == 1 ? "" : "s") + "; a "
@@ -364,6 +381,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
             case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
                     thermalCalibrations(config, cameras));
             case SEGMENTATION -> defectRules(config, cameras);
+            case CLASSIFICATION -> ClassificationStages.rules(config, cameras);
         };
     }
 

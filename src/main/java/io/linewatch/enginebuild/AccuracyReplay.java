@@ -48,6 +48,10 @@ public final class AccuracyReplay {
                     + "preprocess; " + model.task().name().toLowerCase(java.util.Locale.ROOT)
                     + " models with " + signature.channels() + "-channel input are not supported yet");
         }
+        if (model.task() == ModelConfig.Task.CLASSIFICATION) {
+            throw new EngineException("model " + model.path() + ": the accuracy gate does not compare classification"
+                    + " models yet");
+        }
         this.input = FrameEventFactory.directFloats(signature.inputFloats());
         this.referenceOut = outputs(signature);
         this.candidateOut = outputs(signature);
@@ -82,7 +86,7 @@ public final class AccuracyReplay {
         return switch (model.task()) {
             case DETECTION -> detections();
             case SEGMENTATION -> masks();
-            case THERMAL -> throw new IllegalStateException("refused in the constructor");
+            case THERMAL, CLASSIFICATION -> throw new IllegalStateException("refused in the constructor");
         };
     }
 

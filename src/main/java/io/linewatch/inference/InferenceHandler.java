@@ -21,6 +21,10 @@ import java.util.List;
  * the lane's {@link Freshness} gate again before batching it (a frame may have aged while it
  * waited), and once more at the moment the engine starts on the batch, so that no frame older than
  * its budget is ever inferred. Records the age of every inferred frame as the engine starts on it.
+ *
+ * <p>A slot may hold several images (the regions of a classification camera): then each slot's input
+ * and outputs are {@code imagesPerSlot} of the model's, and a batch of {@code n} frames is one engine
+ * call of {@code n * imagesPerSlot} images.
  */
 public final class InferenceHandler implements EventHandler<FrameEvent> {
 
@@ -32,6 +36,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     private final int inputFloats;
     private final int[] outputFloats;
     private final int maxBatch;
+    private final int imagesPerSlot;
     private final FrameEvent[] batch;
     private final FloatBuffer stagingIn;
     private final FloatBuffer[] stagingOut;
@@ -51,12 +56,30 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
      */
     public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer[] outputArenas, int maxBatch,
                             List<CameraStats> stats, Freshness freshness, LatencyStats ageAtInference) {
+        this(engine, inputArena, outputArenas, maxBatch, 1, stats, freshness, ageAtInference);
+    }
+
+    /**
+     * @param imagesPerSlot images each slot holds (1, or a classification lane's most regions); a
+     *                      model of fixed batch takes only 1
+     */
+    public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer[] outputArenas, int maxBatch,
+                            int imagesPerSlot, List<CameraStats> stats, Freshness freshness,
+                            LatencyStats ageAtInference) {
         ModelSignature s = engine.signature();
+        if (imagesPerSlot < 1 || (imagesPerSlot > 1 && s.fixedBatch() > 0)) {
+            throw new IllegalArgumentException("a model of fixed batch " + s.fixedBatch() + " cannot take "
+                    + imagesPerSlot + " images a frame; export it with a dynamic batch");
+        }
         this.engine = engine;
         this.inputArena = inputArena;
         this.outputArenas = outputArenas;
-        this.inputFloats = s.inputFloats();
+        this.imagesPerSlot = imagesPerSlot;
+        this.inputFloats = s.inputFloats() * imagesPerSlot;
         this.outputFloats = s.outputFloatsEach();
+        for (int i = 0; i < outputFloats.length; i++) {
+            outputFloats[i] *= imagesPerSlot;
+        }
         this.maxBatch = s.fixedBatch() > 0 ? s.fixedBatch() : maxBatch;
         this.batch = new FrameEvent[this.maxBatch];
         this.stagingIn = FrameEventFactory.directFloats((long) this.maxBatch * inputFloats);
@@ -79,7 +102,7 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     public void onStart() {
         try {
             for (int n = 1; n <= maxBatch; n++) {
-                engine.run(stagingIn.slice(0, n * inputFloats), views(stagingOut, 0, n), n);
+                engine.run(stagingIn.slice(0, n * inputFloats), views(stagingOut, 0, n), n * imagesPerSlot);
                 if (engine.signature().fixedBatch() > 0) {
                     break;
                 }
@@ -109,7 +132,8 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         try {
             if (inPlace(n)) {
                 int first = batch[0].slotIndex;
-                engine.run(inputArena.slice(first * inputFloats, n * inputFloats), views(outputArenas, first, n), n);
+                engine.run(inputArena.slice(first * inputFloats, n * inputFloats), views(outputArenas, first, n),
+                        n * imagesPerSlot);
             } else {
                 runStaged(n);
             }
@@ -155,10 +179,11 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
 
     private void runStaged(int n) throws EngineException {
         int runBatch = engine.signature().fixedBatch() > 0 ? engine.signature().fixedBatch() : n;
+        int images = runBatch * imagesPerSlot;
         for (int i = 0; i < n; i++) {
             stagingIn.put(i * inputFloats, batch[i].input, 0, inputFloats);
         }
-        engine.run(stagingIn.slice(0, runBatch * inputFloats), views(stagingOut, 0, runBatch), runBatch);
+        engine.run(stagingIn.slice(0, runBatch * inputFloats), views(stagingOut, 0, runBatch), images);
         for (int i = 0; i < n; i++) {
             for (int o = 0; o < outputFloats.length; o++) {
                 batch[i].outputs[o].put(0, stagingOut[o], i * outputFloats[o], outputFloats[o]);

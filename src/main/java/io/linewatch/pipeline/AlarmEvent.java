@@ -111,4 +111,26 @@ public record AlarmEvent(
                                 double avg, double min, float hotspotX, float hotspotY, double rateKPerMin,
                                 ThermalCameraConfig calibration, String unit) implements Detail {
     }
+
+    /**
+     * A state rule's part: the region, the rule's states and their summed probability at the frame
+     * that raised (or cleared), and where the most probable state's class-activation map peaks.
+     *
+     * @param region      the region's name ({@code frame} for the whole frame)
+     * @param box         the region, {@code [x1, y1, x2, y2]} in source pixels
+     * @param states      the rule's states
+     * @param probability their summed probability at the deciding frame
+     * @param state       the region's most probable state at that frame
+     * @param stateProbability that state's probability
+     * @param peakX       source pixels: the map's peak (the centre of its cell); NaN when the model
+     *                    exports no map
+     * @param peakY       see {@code peakX}
+     */
+    public record StateDetail(String region, int[] box, List<String> states, float probability, String state,
+                              float stateProbability, float peakX, float peakY) implements Detail {
+
+        public StateDetail {
+            states = List.copyOf(states);
+        }
+    }
 }

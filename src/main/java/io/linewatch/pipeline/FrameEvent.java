@@ -86,6 +86,10 @@ public final class FrameEvent {
     /** Parts in view, their track ids and their defects' tracks (capacity 0 in other lanes). */
     public final Parts parts;
 
+    // --- written by classify (classification lanes) -------------------------------------------
+    /** Per region: probabilities, most probable and decided state, map peak (capacity 0 in other lanes). */
+    public final ClassResult classes;
+
     // --- written by thermal decode (thermal lanes) ----------------------------------------------
     /** Temperatures and hotspots; no capacity in lanes of other tasks. */
     public final ThermalResult thermal;
@@ -114,7 +118,8 @@ public final class FrameEvent {
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,
-               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks, int maxParts) {
+               int maxDefectRegions, ThermalResult thermal, int maxEndedTracks, int maxParts,
+               ClassResult classes) {
         this.slotIndex = slotIndex;
         this.pixels = new byte[pixelCapacity];
         this.input = input;
@@ -125,6 +130,7 @@ public final class FrameEvent {
         this.defects = new DefectRegions(maxDefectRegions);
         this.thermal = thermal;
         this.parts = new Parts(maxParts, maxParts > 0 ? maxDefectRegions : 0);
+        this.classes = classes;
     }
 
     /** True when an earlier stage failed on this frame. */

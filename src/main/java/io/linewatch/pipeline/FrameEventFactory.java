@@ -22,6 +22,8 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
     private int thermalHotspots;
     private int maxEndedTracks;
     private int maxParts;
+    private int classRegions;
+    private int classStates;
     private int next;
 
     /**
@@ -87,6 +89,18 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
         return this;
     }
 
+    /**
+     * Sizes each slot's {@link ClassResult} (a classification lane); call before the ring is built.
+     *
+     * @param maxRegions most regions a camera of the lane has (1 for whole frames)
+     * @param states     the model's states
+     */
+    public FrameEventFactory classification(int maxRegions, int states) {
+        this.classRegions = maxRegions;
+        this.classStates = states;
+        return this;
+    }
+
     @Override
     public FrameEvent newInstance() {
         int slot = next++;
@@ -95,7 +109,8 @@ public final class FrameEventFactory implements EventFactory<FrameEvent> {
             outputs[i] = outputArenas[i].slice(slot * outputFloats[i], outputFloats[i]);
         }
         return new FrameEvent(slot, pixelCapacity, inputArena.slice(slot * inputFloats, inputFloats), outputs,
-                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots), maxEndedTracks, maxParts);
+                maxDetections, maxDefectRegions, new ThermalResult(thermalHotspots), maxEndedTracks, maxParts,
+                new ClassResult(classRegions, classStates));
     }
 
     /** The input arena: slot {@code i}'s input starts at float {@code i * inputFloats}. */

@@ -73,6 +73,8 @@ public final class AlarmJson {
             m.put("class", d.className());
             m.put("count", d.count());
             m.put("regions", d.regions().stream().map(AlarmJson::region).toList());
+        } else if (e.detail() instanceof AlarmEvent.StateDetail d) {
+            putState(m, d);
         }
         m.put("frame_size", List.of(e.frameWidth(), e.frameHeight()));
         m.put("snapshot", snapshot);
@@ -140,6 +142,19 @@ public final class AlarmJson {
         m.put("box", List.of(round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1)));
         m.put("mean_probability", round(r.meanProbability(), 4));
         return m;
+    }
+
+    /** The region, the rule's states and probability, the most probable state and the map's peak. */
+    private static void putState(Map<String, Object> m, AlarmEvent.StateDetail d) {
+        m.put("task", "classification");
+        m.put("region", d.region());
+        int[] b = d.box();
+        m.put("box", List.of(b[0], b[1], b[2], b[3]));
+        m.put("states", d.states());
+        m.put("probability", round(d.probability(), 4));
+        m.put("state", d.state());
+        m.put("state_probability", round(d.stateProbability(), 4));
+        m.put("cam_peak", Float.isNaN(d.peakX()) ? null : List.of(round(d.peakX(), 1), round(d.peakY(), 1)));
     }
 
     /** Temperatures in the camera's unit (2 decimals), positions in source pixels, the calibration used. */

@@ -195,6 +195,16 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         }
     }
 
+    /** Journals a region's decided state for its retained topic (an older one still waiting is replaced). */
+    public void publishRegionState(String camera, String region, String json) {
+        try {
+            outbox.append(Outbox.Entry.retainedValue(config.regionTopicFor(identity, camera, region),
+                    "region/" + camera + "/" + region, json.getBytes(StandardCharsets.UTF_8)));
+        } catch (SinkException e) {
+            LOG.warn("camera {}: state of region {} not published: {}", camera, region, e.getMessage());
+        }
+    }
+
     public boolean isConnected() {
         return connection.isConnected();
     }

@@ -3,8 +3,9 @@
  * accepted once it is journalled there), the event log, the MQTT publisher that delivers the outbox
  * on its own thread ({@code lw-mqtt}) with the cameras' states, the object events of detection
  * lanes ({@code ObjectEventHandler}) and the counts, the part verdicts of inspection lanes
- * ({@code VerdictHandler}; the last counts of resuming lines in {@code CountStore}), the per-frame
- * results logs of {@code replay --detections}, a watched camera's live picture
+ * ({@code VerdictHandler}; the last counts of resuming lines in {@code CountStore}), the decided
+ * states of classification regions on their retained topics ({@code RegionStateHandler}), the
+ * per-frame results logs of {@code replay --detections}, a watched camera's live picture
  * ({@code LiveFrameTap}, encoded on {@code lw-<lane>-jpeg}), the thermal lanes' trend
  * ({@code ThermalTrendHandler}), and the Sparkplug B edge node ({@code SparkplugNode}: told of
  * alarms, counts and source states, sampling the cameras' counters on {@code lw-sparkplug-sample},

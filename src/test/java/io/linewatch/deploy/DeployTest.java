@@ -100,7 +100,7 @@ class DeployTest {
         assertThat(prefix.resolve("linewatch.jar")).hasSameBinaryContentAs(first.jar);
         assertThat(prefix.resolve("lib/a.jar")).hasSameBinaryContentAs(first.lib.resolve("a.jar"));
         assertThat(prefix.resolve("lib/b.jar")).hasSameBinaryContentAs(first.lib.resolve("b.jar"));
-        for (String model : List.of("conveyor-det", "thermal-hotspot", "surface-defects")) {
+        for (String model : List.of("conveyor-det", "thermal-hotspot", "surface-defects", "process-state")) {
             assertThat(prefix.resolve("models/" + model + ".onnx")).hasSameBinaryContentAs(Path.of("models/" + model + ".onnx"));
         }
         assertThat(prefix.resolve("samples/conveyor.mp4")).hasSameBinaryContentAs(Path.of("samples/conveyor.mp4"));
