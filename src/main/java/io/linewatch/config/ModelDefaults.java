@@ -64,6 +64,7 @@ final class ModelDefaults {
         boolean fits = switch (model.task()) {
             case DETECTION -> DETECTION_TASKS.contains(task);
             case SEGMENTATION -> task.equals("segment");
+            case CLASSIFICATION -> task.equals("classify");
             case THERMAL -> false;
         };
         if (!fits) {

@@ -13,7 +13,7 @@ import io.linewatch.postprocess.StateRule;
 import io.linewatch.preprocess.ClassifyPreprocessHandler;
 import io.linewatch.sinks.ClassLogHandler;
 import io.linewatch.sinks.ClassSnapshot;
-import io.linewatch.sinks.DetectionLogHandler;
+import io.linewatch.sinks.FrameLines;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.RegionStateHandler;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class ClassificationStages {
     }
 
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                         Freshness freshness, DetectionLogHandler.Output log, MqttPublisher mqtt)
+                         Freshness freshness, FrameLines log, MqttPublisher mqtt)
             throws StartupException {
         TaskStages.requireChannels(model, sig, 3);
         int states = model.classes().size();
@@ -56,6 +56,7 @@ final class ClassificationStages {
         int camHeight = cam < 0 ? 0 : (int) sig.outputs().get(cam).dims()[1];
         int camWidth = cam < 0 ? 0 : (int) sig.outputs().get(cam).dims()[2];
         ClassificationCameraConfig[] regions = regions(config, cameras);
+        int camOutput = cam;
         return new TaskStages(
                 new Lane.Stage(ClassifyPreprocessHandler.NAME, new ClassifyPreprocessHandler(regions, sig.width(),
                         sig.height(), model.preprocess(), freshness)),
@@ -63,9 +64,10 @@ final class ClassificationStages {
                         camWidth, model.classification().stateHoldSeconds())),
                 null,
                 rules(config, cameras),
-                new ClassSnapshot(model.classes(), cam, camHeight, camWidth),
+                () -> new ClassSnapshot(model.classes(), camOutput, camHeight, camWidth),
                 log == null ? null : new Lane.Stage(ClassLogHandler.NAME, new ClassLogHandler(log, regions,
                         model.classes())),
+                null, null, null,
                 mqtt == null ? null : new Lane.Stage(RegionStateHandler.NAME, new RegionStateHandler(
                         config.identity(), regions, model.classes(), mqtt)));
     }

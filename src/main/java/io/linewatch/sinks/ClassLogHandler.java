@@ -11,18 +11,18 @@ import java.util.List;
  * Optional stage beside the alarm sinks of a classification lane: writes every frame's regions as
  * one JSON line, {@code {"camera":..,"frame":..,"regions":[{"region":..,"state":..,"decided":..,
  * "probabilities":{..},"cam_peak":[x,y]|null}]}} (source pixels). A replay tool ({@code replay
- * --detections}), not a hot-path sink; shares the detections log's {@link DetectionLogHandler.Output}.
+ * --detections}), not a hot-path sink; sends its lines where the other results stages do ({@link FrameLines}).
  */
 public final class ClassLogHandler implements EventHandler<FrameEvent> {
 
     public static final String NAME = "class-log";
 
-    private final DetectionLogHandler.Output output;
+    private final FrameLines output;
     private final ClassificationCameraConfig[] cameras;
     private final List<String> states;
     private final StringBuilder line = new StringBuilder(1024);
 
-    public ClassLogHandler(DetectionLogHandler.Output output, ClassificationCameraConfig[] cameras,
+    public ClassLogHandler(FrameLines output, ClassificationCameraConfig[] cameras,
                            List<String> states) {
         this.output = output;
         this.cameras = cameras.clone();
@@ -58,6 +58,6 @@ public final class ClassLogHandler implements EventHandler<FrameEvent> {
             line.append('}');
         }
         line.append("]}\n");
-        output.write(line);
+        output.write(event, line);
     }
 }
