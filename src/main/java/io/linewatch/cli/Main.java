@@ -67,6 +67,22 @@ public final class Main {
         }
     }
 
+    /**
+     * Starts the OPC UA server when the config asks for it (null when not); a server that cannot
+     * start closes the pipeline and fails the command in one line.
+     */
+    static io.linewatch.opcua.OpcUaEndpoint serveOpcUa(LinewatchConfig config, Pipeline pipeline) {
+        if (!config.opcua().enabled()) {
+            return null;
+        }
+        try {
+            return io.linewatch.opcua.OpcUaEndpoint.start(config, pipeline);
+        } catch (io.linewatch.opcua.OpcUaStartException e) {
+            pipeline.close();
+            throw new CliException(EXIT_STARTUP, e.getMessage());
+        }
+    }
+
     /** Starts a pipeline, or fails the command with the one line naming what could not start. */
     static Pipeline start(LinewatchConfig config, Pipeline.Options options) {
         LogLevels.apply(config.logging());

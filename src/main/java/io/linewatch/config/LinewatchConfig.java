@@ -19,6 +19,7 @@ import java.util.Map;
  * @param defectAlarms      defect alarm rules (inspection cameras)
  * @param node    this box's name within the site, in MQTT client id, topics and messages; by default
  *                the host name ({@link Identity#hostNode()})
+ * @param opcua   the OPC UA server; off by default
  */
 public record LinewatchConfig(
         String site,
@@ -32,7 +33,8 @@ public record LinewatchConfig(
         LoggingConfig logging,
         List<TemperatureAlarmConfig> temperatureAlarms,
         List<DefectAlarmConfig> defectAlarms,
-        String node) {
+        String node,
+        OpcUaConfig opcua) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -47,6 +49,17 @@ public record LinewatchConfig(
         temperatureAlarms = temperatureAlarms == null ? List.of() : List.copyOf(temperatureAlarms);
         defectAlarms = defectAlarms == null ? List.of() : List.copyOf(defectAlarms);
         node = node == null ? Identity.hostNode() : node;
+        opcua = opcua == null ? OpcUaConfig.defaults() : opcua;
+    }
+
+    /** A config of every section but OPC UA (off). */
+    public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
+                           Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
+                           SinksConfig sinks, HttpConfig http, LoggingConfig logging,
+                           List<TemperatureAlarmConfig> temperatureAlarms, List<DefectAlarmConfig> defectAlarms,
+                           String node) {
+        this(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node,
+                null);
     }
 
     /** A config of every section, on this host's node. */
@@ -78,33 +91,39 @@ public record LinewatchConfig(
 
     /** Returns a copy with another HTTP endpoint. */
     public LinewatchConfig withHttp(HttpConfig newHttp) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node, opcua);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, opcua);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, opcua);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node, opcua);
     }
 
     /** Returns a copy with other models. */
     public LinewatchConfig withModels(Map<String, ModelConfig> newModels) {
         return new LinewatchConfig(site, cameras, pipeline, newModels, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, node);
+                temperatureAlarms, defectAlarms, node, opcua);
+    }
+
+    /** Returns a copy with another OPC UA section. */
+    public LinewatchConfig withOpcUa(OpcUaConfig newOpcUa) {
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
+                temperatureAlarms, defectAlarms, node, newOpcUa);
     }
 
     /** Returns a copy on another node. */
     public LinewatchConfig withNode(String newNode) {
         return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, newNode);
+                temperatureAlarms, defectAlarms, newNode, opcua);
     }
 }

@@ -11,6 +11,7 @@ import io.linewatch.enginebuild.CalibrationSet;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
+import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Freshness;
@@ -102,6 +103,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     /** Each running camera, by camera index. */
     private final Map<Integer, Camera> cameras = new ConcurrentHashMap<>();
     private final ModelFiles modelFiles = new ModelFiles();
+    private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
     private PipelineReload reloads;
     private boolean closed;
@@ -128,8 +131,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates);
         sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
+        if (options.listener() != null) {
+            alarmListeners.add(options.listener());
+        }
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
-                options.listener(), maxFrameAgeNanos(config, options.playback()), sinks.lastSequenceNumbers(config));
+                this::tellAlarm, maxFrameAgeNanos(config, options.playback()), sinks.lastSequenceNumbers(config));
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -175,7 +181,10 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             InferenceEngine engine = openEngine(name, model);
             engines.add(engine);
             lanes.add(ModelLane.start(name, model, engine, laneCameras, shared));
+            models.add(new ModelState(name, Engines.label(engine), "running"));
         } catch (StartupException e) {
+            models.add(new ModelState(name, model.engine().name().toLowerCase(java.util.Locale.ROOT),
+                    "failed: " + e.getMessage()));
             if (failFast) {
                 throw e;
             }
@@ -236,6 +245,28 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             throw new StartupException("the pipeline is stopping", null);
         }
         return reloads.apply(next);
+    }
+
+    /** Tells every alarm listener of an accepted event (on the sink thread). */
+    private void tellAlarm(AlarmEvent event, String json) {
+        for (AlarmSinkHandler.AlarmListener listener : alarmListeners) {
+            listener.onAlarm(event, json);
+        }
+    }
+
+    @Override
+    public void subscribeAlarms(AlarmSinkHandler.AlarmListener listener) {
+        alarmListeners.add(listener);
+    }
+
+    @Override
+    public List<ModelState> models() {
+        return List.copyOf(models);
+    }
+
+    @Override
+    public io.linewatch.sinks.EventLog eventLog() {
+        return sinks == null ? null : sinks.eventLog();
     }
 
     /** Waits until every finite source has ended (forever for looped or live ones). */

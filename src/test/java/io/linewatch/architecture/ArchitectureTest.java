@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every import arrow points down (README, "Layout"): the command line on top, then the servers that
- * show a running daemon, then the assembly, then engine building and evaluation, then the stages
+ * show a running daemon (ops, opcua), then the assembly, then engine building and evaluation, then the stages
  * (capture, preprocess, inference, postprocess, sinks), each of which sees only the ground and the
  * config; and no two packages import each other, however indirectly.
  */
@@ -26,7 +26,7 @@ class ArchitectureTest {
     static ArchRule layers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.linewatch.cli..")
-                .layer("servers").definedBy("io.linewatch.ops..")
+                .layer("servers").definedBy("io.linewatch.ops..", "io.linewatch.opcua..")
                 .layer("assembly").definedBy("io.linewatch.daemon..")
                 .layer("enginebuild").definedBy("io.linewatch.enginebuild..")
                 .layer("eval").definedBy("io.linewatch.eval..")
@@ -49,7 +49,7 @@ class ArchitectureTest {
                 .whereLayer("sinks").mayOnlyBeAccessedByLayers("cli", "servers", "assembly", "enginebuild")
                 .whereLayer("ground").mayOnlyBeAccessedByLayers(above("ground"))
                 .whereLayer("config").mayOnlyBeAccessedByLayers(above("config"))
-                .as("every import arrow points down: cli > ops > daemon > enginebuild, eval > stages ("
+                .as("every import arrow points down: cli > ops, opcua > daemon > enginebuild, eval > stages ("
                         + String.join(", ", STAGES) + ", none importing another) > pipeline (the ground) > config");
     }
 
@@ -74,7 +74,7 @@ class ArchitectureTest {
         JavaClasses classes = mainClasses();
         assertThat(classes.stream().map(c -> c.getPackageName()).distinct())
                 .as("the rules see the code they guard").contains("io.linewatch.daemon", "io.linewatch.capture",
-                        "io.linewatch.pipeline", "io.linewatch.inference.tensorrt");
+                        "io.linewatch.pipeline", "io.linewatch.inference.tensorrt", "io.linewatch.opcua");
         layers().check(classes);
     }
 
