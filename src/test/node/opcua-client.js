@@ -7,9 +7,10 @@
 // "event" | "ack" | "done", ...}.
 "use strict";
 const {
-    OPCUAClient, OPCUACertificateManager, MessageSecurityMode, SecurityPolicy, UserTokenType, AttributeIds,
+    OPCUAClient, MessageSecurityMode, SecurityPolicy, UserTokenType, AttributeIds,
     TimestampsToReturn, ClientMonitoredItem, constructEventFilter, coerceNodeId, DataType, Variant,
 } = require("node-opcua-client");
+const {OPCUACertificateManager} = require("node-opcua-certificate-manager");
 
 const args = JSON.parse(process.argv[2]);
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");

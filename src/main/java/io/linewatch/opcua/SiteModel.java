@@ -132,6 +132,7 @@ final class SiteModel {
                         return limit && ("HighLimit".equals(browseName.name()) || "HighState".equals(browseName.name()));
                     }
                 });
+        node.setEventType(type);
         node.setBrowseName(ns.qualifiedName(scope.rule()));
         node.setDisplayName(org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText.english(scope.rule()));
         rules.addOrganizes(node);

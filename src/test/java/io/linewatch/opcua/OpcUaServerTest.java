@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OPC UA server as a plant's client sees it, through node-opcua (the Node.js SDK, not ours)
- * over Basic256Sha256 sign and encrypt, while the shipped conveyor clip plays in real time: a client
+ * over Basic256Sha256 sign and encrypt, while the shipped conveyor clip plays in real time (looped
+ * until the client is done): a client
  * whose certificate is not trusted is refused and its certificate lands in the rejected folder;
  * once the admin moves it to the trusted folder the client gets in, but not with a wrong password;
  * then it browses the site, reads values, sees FramesIn change, receives the foreign-object alarm
@@ -45,11 +46,11 @@ class OpcUaServerTest {
         Files.writeString(dir.resolve("users"), "# OPC UA users\noperator:s3cret\n");
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector mqtt = new MqttCollector(broker.url(), "linewatch/#")) {
-            Path file = Shipped.exampleConfig(dir, broker.url());
+            Path file = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true"); // until the client is done
             Files.writeString(file, Files.readString(file) + "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: "
                     + port + "\n  state_dir: " + dir.resolve("opcua") + "\n  users_file: users\n");
             LinewatchConfig config = ConfigLoader.load(file);
-            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(1.0, 1000));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
             OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
             try {
                 Path pki = dir.resolve("client-pki");
@@ -60,7 +61,7 @@ class OpcUaServerTest {
                 List<Path> certs = list(rejected);
                 assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
                 Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> !NodeOpcua.of(NodeOpcua.run(args, 60), "connected").isEmpty());
 
                 List<JsonNode> wrong = NodeOpcua.run(args(port, pki, "guess", "connect"), 60);

@@ -33,7 +33,7 @@ public final class NodeOpcua {
                 "npm-opcua");
         if (!Files.isDirectory(dir.resolve("node_modules/node-opcua-client"))) {
             Files.createDirectories(dir);
-            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", PACKAGE)
+            Process npm = new ProcessBuilder("npm", "install", "--prefix", dir.toString(), "--no-audit", "--no-fund", "--loglevel=error", PACKAGE)
                     .directory(dir.toFile()).redirectErrorStream(true).start();
             String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (npm.waitFor() != 0) {
