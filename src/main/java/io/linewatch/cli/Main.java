@@ -24,8 +24,21 @@ public final class Main {
     /** Exit code of a source, model or sink that cannot start. */
     static final int EXIT_STARTUP = 1;
 
-    public static void main(String[] args) {
-        System.exit(execute(args));
+    /**
+     * Native code called from the command's thread (ONNX Runtime loading a model, FFmpeg opening a
+     * file) shares that thread's stack with the Java frames; the JVM's main thread has 1 MB, and
+     * with the OPC UA jars on the class path {@code replay} and {@code run} died in a native stack
+     * overflow (SIGSEGV, no hs_err file) in most tries. The command runs on a thread of its own with
+     * this much stack instead.
+     */
+    static final long COMMAND_STACK_BYTES = 16L << 20;
+
+    public static void main(String[] args) throws InterruptedException {
+        int[] exit = {1};
+        Thread command = new Thread(null, () -> exit[0] = execute(args), "main-command", COMMAND_STACK_BYTES);
+        command.start();
+        command.join();
+        System.exit(exit[0]);
     }
 
     /** Runs the command line and returns its exit code (used by tests). */
