@@ -51,7 +51,6 @@ final class RuleCondition {
     private final AlarmConditionTypeNode node;
     private final String camera;
     private final String rule;
-    private final Kind kind;
     private final Set<Integer> activeTracks = new HashSet<>();
     private boolean active;
     private boolean acked = true;
@@ -63,7 +62,6 @@ final class RuleCondition {
         this.node = node;
         this.camera = camera;
         this.rule = rule;
-        this.kind = kind;
         node.setSourceNode(sourceNode);
         node.setSourceName(camera);
         node.setConditionName(rule);
@@ -85,15 +83,6 @@ final class RuleCondition {
         node.setEventId(newEventId());
         node.setTime(DateTime.now());
         node.setReceiveTime(DateTime.now());
-    }
-
-    /** The condition's node. */
-    AlarmConditionTypeNode node() {
-        return node;
-    }
-
-    Kind kind() {
-        return kind;
     }
 
     /** Applies a raised or cleared event of the rule and fires the condition. */
@@ -151,13 +140,6 @@ final class RuleCondition {
         node.setReceiveTime(DateTime.now());
         node.setMessage(LocalizedText.english(message));
         server.getEventNotifier().fire(node);
-    }
-
-    /** Fires the condition as it is (a client's ConditionRefresh). */
-    synchronized void refresh() {
-        if (node.getRetain()) {
-            server.getEventNotifier().fire(node);
-        }
     }
 
     private static String describe(AlarmEvent event) {

@@ -7,7 +7,6 @@ import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,11 +157,6 @@ final class SiteModel {
             }
         }
         conditions.put(cameraId + "/" + scope.rule(), condition);
-    }
-
-    /** Every condition, camera by camera. */
-    List<RuleCondition> conditions() {
-        return new ArrayList<>(conditions.values());
     }
 
     /** Applies an alarm event to its rule's condition and deciding values; events of unknown rules are skipped. */

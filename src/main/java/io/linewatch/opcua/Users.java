@@ -62,8 +62,4 @@ final class Users {
         return expected != null && password != null
                 && MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8));
     }
-
-    boolean isEmpty() {
-        return passwords.isEmpty();
-    }
 }
