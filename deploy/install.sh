@@ -98,7 +98,7 @@ else
 fi
 
 # The daemon's state: the unit's ReadWritePaths= (they must exist before it starts).
-for d in outbox snapshots events cache state; do
+for d in outbox snapshots events cache state opcua; do
     install -d -m 0750 "$DESTDIR$state/$d"
 done
 
@@ -117,7 +117,7 @@ else
         --shell /usr/sbin/nologin --comment "linewatch daemon" linewatch
 fi
 chown root:linewatch "$etc/linewatch.yaml"
-for d in outbox snapshots events cache state; do
+for d in outbox snapshots events cache state opcua; do
     chown linewatch:linewatch "$state/$d"
 done
 command -v "${JAVA:-java}" >/dev/null 2>&1 || echo "install.sh: warning: no java on PATH; install openjdk-17-jre-headless" >&2

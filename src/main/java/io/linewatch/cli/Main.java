@@ -33,7 +33,8 @@ public final class Main {
     /**
      * Runs the command on a thread of its own with a {@link #STACK_BYTES} stack: on the launcher's
      * main thread (1 MiB by default) the daemon died of SIGSEGV, without an error file, while it
-     * opened its model, once the class path had grown by one jar.
+     * opened its model, once the class path had grown by one jar (the console's
+     * Jetty, or the OPC UA server's Milo).
      */
     public static void main(String[] args) throws InterruptedException {
         int[] exitCode = {1};
@@ -79,6 +80,22 @@ public final class Main {
             return OpsServer.start(config.http(), pipeline,
                     config.http().console() ? Console.of(config, pipeline) : null);
         } catch (IOException e) {
+            pipeline.close();
+            throw new CliException(EXIT_STARTUP, e.getMessage());
+        }
+    }
+
+    /**
+     * Starts the OPC UA server when the config asks for it (null when not); a server that cannot
+     * start closes the pipeline and fails the command in one line.
+     */
+    static io.linewatch.opcua.OpcUaEndpoint serveOpcUa(LinewatchConfig config, Pipeline pipeline) {
+        if (!config.opcua().enabled()) {
+            return null;
+        }
+        try {
+            return io.linewatch.opcua.OpcUaEndpoint.start(config, pipeline);
+        } catch (io.linewatch.opcua.OpcUaStartException e) {
             pipeline.close();
             throw new CliException(EXIT_STARTUP, e.getMessage());
         }

@@ -127,9 +127,13 @@ final class ReplayCommand implements Callable<Integer> {
         Pipeline pipeline = Main.start(c, Pipeline.Options.replay(realtime ? Playback.realtime()
                 : Playback.asFastAsPossible()).withDetectionsLog(resultsLog).withListener(listener));
         OpsServer ops = Main.serve(c, pipeline);
+        io.linewatch.opcua.OpcUaEndpoint opcua = Main.serveOpcUa(c, pipeline);
         try {
             pipeline.awaitSources();
         } finally {
+            if (opcua != null) {
+                opcua.close();
+            }
             pipeline.close();
             if (ops != null) {
                 ops.close();

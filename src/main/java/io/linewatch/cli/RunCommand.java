@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
         Pipeline pipeline = Main.start(c, Pipeline.Options.daemon());
         OpsServer ops = Main.serve(c, pipeline);
+        io.linewatch.opcua.OpcUaEndpoint opcua = Main.serveOpcUa(c, pipeline);
         AtomicBoolean restart = new AtomicBoolean();
         DaemonReload reload = new DaemonReload(config, c, pipeline, notifier, () -> {
             restart.set(true);
@@ -81,6 +82,9 @@ final class RunCommand implements Callable<Integer> {
         }
         LOG.info("stopping: draining accepted frames");
         watchdog.close();
+        if (opcua != null) {
+            opcua.close(); // first: an acknowledgement must not reach a closed outbox
+        }
         pipeline.close();
         if (ops != null) {
             ops.close();

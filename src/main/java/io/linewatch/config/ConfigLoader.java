@@ -111,7 +111,8 @@ public final class ConfigLoader {
         config.models().forEach((name, m) -> models.put(name, m.withPath(resolvePath(base, m.path()))
                 .withTensorRt(m.tensorrt().withFiles(p -> resolvePath(base, p)))));
         return config.withCameras(cameras).withModels(models).withMqtt(config.mqtt().withFiles(p -> resolvePath(base, p)))
-                .withHttp(config.http().withFiles(p -> resolvePath(base, p)));
+                .withHttp(config.http().withFiles(p -> resolvePath(base, p)))
+                .withOpcUa(config.opcua().withFiles(p -> resolvePath(base, p)));
     }
 
     private static String resolvePath(Path base, String path) {

@@ -60,6 +60,7 @@ final class ConfigValidator {
                 + " the Sparkplug B edge node publishes to the broker of the mqtt section, which is off (mqtt.enabled: false)");
         validateTemperatureAlarms(origin, config);
         validateHttp(origin, config.http());
+        validateOpcUa(origin, config.opcua());
         Set<String> defectRuleNames = new HashSet<>();
         for (int i = 0; i < config.defectAlarms().size(); i++) {
             DefectAlarmConfig rule = config.defectAlarms().get(i);
@@ -204,6 +205,17 @@ final class ConfigValidator {
                         + "' is not a thermal camera (its model's task is not thermal)");
             }
         }
+    }
+
+    /** Anonymous OPC UA sessions only on loopback: elsewhere the server needs users. */
+    private static void validateOpcUa(String origin, OpcUaConfig opcua) throws ConfigException {
+        if (!opcua.enabled()) {
+            return;
+        }
+        require(!opcua.bind().isBlank(), origin + ": opcua.bind: is empty");
+        require(opcua.loopback() || opcua.usersFile() != null, origin + ": opcua.users_file: required when"
+                + " opcua.bind ('" + opcua.bind() + "') is not a loopback address (anonymous access is for loopback only)");
+        require(!opcua.stateDir().isBlank(), origin + ": opcua.state_dir: is empty");
     }
 
     private static String taskName(ModelConfig model) {

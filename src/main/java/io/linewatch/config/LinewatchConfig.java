@@ -20,6 +20,7 @@ import java.util.Map;
  * @param node    this box's name within the site, in MQTT client id, topics and messages; by default
  *                the host name ({@link Identity#hostNode()})
  * @param stateAlarms state alarm rules (classification cameras)
+ * @param opcua   the OPC UA server; off by default
  */
 public record LinewatchConfig(
         String site,
@@ -34,7 +35,8 @@ public record LinewatchConfig(
         List<TemperatureAlarmConfig> temperatureAlarms,
         List<DefectAlarmConfig> defectAlarms,
         String node,
-        List<StateAlarmConfig> stateAlarms) {
+        List<StateAlarmConfig> stateAlarms,
+        OpcUaConfig opcua) {
 
     public LinewatchConfig {
         site = site == null ? "site" : site;
@@ -50,16 +52,17 @@ public record LinewatchConfig(
         defectAlarms = defectAlarms == null ? List.of() : List.copyOf(defectAlarms);
         node = node == null ? Identity.hostNode() : node;
         stateAlarms = stateAlarms == null ? List.of() : List.copyOf(stateAlarms);
+        opcua = opcua == null ? OpcUaConfig.defaults() : opcua;
     }
 
-    /** A config without state alarms. */
+    /** A config without state alarms, OPC UA off. */
     public LinewatchConfig(String site, List<CameraConfig> cameras, PipelineConfig pipeline,
                            Map<String, ModelConfig> models, List<AlarmRuleConfig> alarms, MqttConfig mqtt,
                            SinksConfig sinks, HttpConfig http, LoggingConfig logging,
                            List<TemperatureAlarmConfig> temperatureAlarms, List<DefectAlarmConfig> defectAlarms,
                            String node) {
         this(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node,
-                null);
+                null, null);
     }
 
     /** A config of every section, on this host's node. */
@@ -91,33 +94,39 @@ public record LinewatchConfig(
 
     /** Returns a copy with another HTTP endpoint. */
     public LinewatchConfig withHttp(HttpConfig newHttp) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
     }
 
     /** Returns a copy with other cameras (used by replay to bind clips to cameras). */
     public LinewatchConfig withCameras(List<CameraConfig> newCameras) {
-        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
+        return new LinewatchConfig(site, newCameras, pipeline, models, alarms, mqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
     }
 
     /** Returns a copy with another MQTT section. */
     public LinewatchConfig withMqtt(MqttConfig newMqtt) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, newMqtt, sinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
     }
 
     /** Returns a copy with another sinks section. */
     public LinewatchConfig withSinks(SinksConfig newSinks) {
-        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms);
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, newSinks, http, logging, temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
     }
 
     /** Returns a copy with other models. */
     public LinewatchConfig withModels(Map<String, ModelConfig> newModels) {
         return new LinewatchConfig(site, cameras, pipeline, newModels, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, node, stateAlarms);
+                temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
+    }
+
+    /** Returns a copy with another OPC UA section. */
+    public LinewatchConfig withOpcUa(OpcUaConfig newOpcUa) {
+        return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
+                temperatureAlarms, defectAlarms, node, stateAlarms, newOpcUa);
     }
 
     /** Returns a copy on another node. */
     public LinewatchConfig withNode(String newNode) {
         return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
-                temperatureAlarms, defectAlarms, newNode, stateAlarms);
+                temperatureAlarms, defectAlarms, newNode, stateAlarms, opcua);
     }
 }

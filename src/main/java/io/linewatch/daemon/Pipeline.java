@@ -12,6 +12,7 @@ import io.linewatch.inference.EngineException;
 import io.linewatch.inference.Engines;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.pipeline.AlarmFeed;
+import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.Freshness;
@@ -111,6 +112,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private final AlarmFeed alarmFeed = new AlarmFeed();
     private LiveFrames live;
     private ThermalTrend thermalTrend;
+    private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
     private PipelineReload reloads;
     private boolean closed;
@@ -139,8 +142,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         thermalTrend = new ThermalTrend(config.cameras().size());
         live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
+        if (options.listener() != null) {
+            alarmListeners.add(options.listener());
+        }
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
-                sinks.alarmListener(feeding(options.listener())), maxFrameAgeNanos(config, options.playback()),
+                sinks.alarmListener(this::feedAlarm), maxFrameAgeNanos(config, options.playback()),
                 sinks.lastSequenceNumbers(config), live, thermalTrend);
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
@@ -172,14 +178,10 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         return names;
     }
 
-    /** The run's listener (or none), and after it the feed of the servers that show alarms. */
-    private AlarmSinkHandler.AlarmListener feeding(AlarmSinkHandler.AlarmListener listener) {
-        return (alarm, json) -> {
-            if (listener != null) {
-                listener.onAlarm(alarm, json);
-            }
-            alarmFeed.publish(json);
-        };
+    /** Tells the run's listener and the subscribed servers of an accepted event, then the console's feed. */
+    private void feedAlarm(AlarmEvent event, String json) {
+        tellAlarm(event, json);
+        alarmFeed.publish(json);
     }
 
     /** Each camera that opens, grouped by its model; a file that cannot open fails the start or is left out. */
@@ -211,7 +213,10 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             InferenceEngine engine = openEngine(name, model);
             engines.add(engine);
             lanes.add(ModelLane.start(name, model, engine, laneCameras, shared));
+            models.add(new ModelState(name, Engines.label(engine), "running"));
         } catch (StartupException e) {
+            models.add(new ModelState(name, model.engine().name().toLowerCase(java.util.Locale.ROOT),
+                    "failed: " + e.getMessage()));
             if (failFast) {
                 throw e;
             }
@@ -272,6 +277,28 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             throw new StartupException("the pipeline is stopping", null);
         }
         return reloads.apply(next);
+    }
+
+    /** Tells every alarm listener of an accepted event (on the sink thread). */
+    private void tellAlarm(AlarmEvent event, String json) {
+        for (AlarmSinkHandler.AlarmListener listener : alarmListeners) {
+            listener.onAlarm(event, json);
+        }
+    }
+
+    @Override
+    public void subscribeAlarms(AlarmSinkHandler.AlarmListener listener) {
+        alarmListeners.add(listener);
+    }
+
+    @Override
+    public List<ModelState> models() {
+        return List.copyOf(models);
+    }
+
+    @Override
+    public io.linewatch.sinks.EventLog eventLog() {
+        return sinks == null ? null : sinks.eventLog();
     }
 
     /** Waits until every finite source has ended (forever for looped or live ones). */

@@ -59,6 +59,36 @@ public interface PipelineView {
         return null;
     }
 
+    /**
+     * A model's engine and whether its lane runs.
+     *
+     * @param model  the model's name in the config
+     * @param engine the engine it runs on ({@code onnxruntime (cpu)}, {@code tensorrt (gpu)}), or the
+     *               configured one when it did not start
+     * @param health {@code running}, or {@code failed: } and why it did not start
+     */
+    record ModelState(String model, String engine, String health) {
+    }
+
+    /** Each model of the config, in start order, with its engine and health. */
+    default List<ModelState> models() {
+        return List.of();
+    }
+
+    /** The event log, or null for none. */
+    default io.linewatch.sinks.EventLog eventLog() {
+        return null;
+    }
+
+    /**
+     * Adds a listener told of every accepted alarm event, after the event is journalled and logged:
+     * on a lane's sink thread, so it must return at once (hand the event to a thread of its own).
+     * Adding listeners does not change what the pipeline does; they cannot be removed.
+     */
+    default void subscribeAlarms(io.linewatch.sinks.AlarmSinkHandler.AlarmListener listener) {
+        throw new UnsupportedOperationException("this view has no alarm feed");
+    }
+
     /** The evidence clip writer (its folder's usage and deletions), or null when clips are off. */
     default io.linewatch.sinks.ClipWriter clips() {
         return null;

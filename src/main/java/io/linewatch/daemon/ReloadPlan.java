@@ -17,7 +17,7 @@ import java.util.function.Function;
  *   <li>alarm rules ({@code alarms}, {@code temperature_alarms}, {@code defect_alarms}) and log
  *       levels change in place;</li>
  *   <li>a camera whose source, pacing, loop or live keys changed has its capture restarted;</li>
- *   <li>anything else (site, pipeline, models or their files, mqtt, sinks, http, cameras added,
+ *   <li>anything else (site, pipeline, models or their files, mqtt, sinks, http, opcua, cameras added,
  *       removed or moved, a camera's model, task settings, counting lines or frame age budget) needs the daemon
  *       restarted: {@link #restartReasons} says why, and nothing is changed in place.</li>
  * </ul>
@@ -44,6 +44,7 @@ record ReloadPlan(List<String> restartReasons, List<Integer> camerasToRestart, L
         section(restart, "mqtt", running.mqtt(), next.mqtt());
         section(restart, "sinks", running.sinks(), next.sinks());
         section(restart, "http", running.http(), next.http());
+        section(restart, "opcua", running.opcua(), next.opcua());
         List<Integer> cameras = cameras(restart, running, next, runningMaxAgeNanos, nextMaxAgeNanos);
         List<String> rules = new ArrayList<>();
         rules(rules, "alarms", running.alarms(), next.alarms(), r -> r.name());

@@ -107,6 +107,31 @@ public final class AlarmJson {
     }
 
     /**
+     * An operator acknowledged an alarm (through OPC UA): type {@code acknowledged}, the camera and
+     * rule, the id and {@code seq} of the raised event acknowledged, who ({@code user}), their
+     * {@code comment}, where from ({@code via}) and when. Carries no {@code seq} of its own: it is not
+     * a state change of the alarm.
+     */
+    public static String acknowledged(Identity identity, String camera, String rule, String alarmId, long alarmSeq,
+                                      String user, String comment, String via, java.time.Instant time) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("id", java.util.UUID.randomUUID().toString());
+        m.put("type", "acknowledged");
+        m.put("site", identity.site());
+        m.put("node", identity.node());
+        m.put("camera", camera);
+        m.put("time", time.toString());
+        m.put("rule", rule);
+        m.put("alarm_id", alarmId);
+        m.put("alarm_seq", alarmSeq);
+        m.put("user", user);
+        m.put("comment", comment);
+        m.put("via", via);
+        return write(m);
+    }
+
+    /**
      * The event-log line of an alarm the outbox refused: type {@code refused}, and the alarm's id as
      * {@code refused_id} (not {@code id}), so no reader of the log takes it for an alarm.
      */

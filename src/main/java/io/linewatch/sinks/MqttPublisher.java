@@ -127,6 +127,23 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         return false;
     }
 
+    /**
+     * Journals an acknowledgement of one of {@code camera}'s alarms ({@link AlarmJson#acknowledged}) on
+     * its alarm topic, never replaced; false (logged) when the outbox refused it.
+     */
+    public boolean acceptAcknowledged(String camera, String json) {
+        try {
+            if (outbox.append(Outbox.Entry.acknowledged(config.topicFor(identity, camera),
+                    json.getBytes(StandardCharsets.UTF_8))) != null) {
+                return true;
+            }
+            LOG.error("camera {}: acknowledgement refused: outbox {} is full", camera, outbox.dir());
+        } catch (SinkException e) {
+            LOG.error("camera {}: acknowledgement refused: {}", camera, e.getMessage());
+        }
+        return false;
+    }
+
     /** Journals an overflow notice for each camera with refusals no notice counts yet; those that fail wait. */
     private synchronized void announceRefusals() {
         outbox.unannounced().forEach((camera, marks) -> {

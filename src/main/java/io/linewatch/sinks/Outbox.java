@@ -170,6 +170,11 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.ALARM, topic, true, "", "", 0, payload, false);
         }
 
+        /** An operator's acknowledgement of an alarm: never replaced, refused past the bound. */
+        public static Entry acknowledged(String topic, byte[] payload) {
+            return new Entry(Kind.ALARM, topic, false, "", "", 0, payload, false);
+        }
+
         /** The daemon's status for its retained topic: replaces the earlier status while it waits. */
         public static Entry status(String topic, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, "status", "", 0, payload, false);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every import arrow points down (README, "Layout"): the command line on top, then the servers that
- * show a running daemon (ops and web, neither importing the other), then the assembly, then engine building and evaluation, then the stages
+ * show a running daemon (ops, opcua and web; web imports neither), then the assembly, then engine building and evaluation, then the stages
  * (capture, preprocess, inference, postprocess, sinks), each of which sees only the ground and the
  * config; and no two packages import each other, however indirectly.
  */
@@ -26,7 +26,7 @@ class ArchitectureTest {
     static ArchRule layers() {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("cli").definedBy("io.linewatch.cli..")
-                .layer("servers").definedBy("io.linewatch.ops..")
+                .layer("servers").definedBy("io.linewatch.ops..", "io.linewatch.opcua..")
                 .layer("web").definedBy("io.linewatch.web..")
                 .layer("assembly").definedBy("io.linewatch.daemon..")
                 .layer("enginebuild").definedBy("io.linewatch.enginebuild..")
@@ -51,7 +51,7 @@ class ArchitectureTest {
                 .whereLayer("sinks").mayOnlyBeAccessedByLayers("cli", "servers", "web", "assembly", "enginebuild")
                 .whereLayer("ground").mayOnlyBeAccessedByLayers(above("ground"))
                 .whereLayer("config").mayOnlyBeAccessedByLayers(above("config"))
-                .as("every import arrow points down: cli > ops, web > daemon > enginebuild, eval > stages ("
+                .as("every import arrow points down: cli > ops, opcua, web > daemon > enginebuild, eval > stages ("
                         + String.join(", ", STAGES) + ", none importing another) > pipeline (the ground) > config");
     }
 
@@ -76,7 +76,7 @@ class ArchitectureTest {
         JavaClasses classes = mainClasses();
         assertThat(classes.stream().map(c -> c.getPackageName()).distinct())
                 .as("the rules see the code they guard").contains("io.linewatch.daemon", "io.linewatch.capture",
-                        "io.linewatch.pipeline", "io.linewatch.inference.tensorrt");
+                        "io.linewatch.pipeline", "io.linewatch.inference.tensorrt", "io.linewatch.opcua");
         layers().check(classes);
     }
 

@@ -114,6 +114,8 @@ class ReloadPlanTest {
         assertThat(changed("logging:", "mqtt:\n  url: tcp://broker:1883\nlogging:").restartReasons())
                 .containsExactly("mqtt changed");
         assertThat(changed("logging:", "http:\n  port: 9464\nlogging:").restartReasons()).containsExactly("http changed");
+        assertThat(changed("logging:", "opcua:\n  enabled: true\nlogging:").restartReasons())
+                .containsExactly("opcua changed");
         assertThat(changed("logging:", "pipeline:\n  ring_size: 64\nlogging:").restartReasons())
                 .containsExactly("pipeline changed");
         assertThat(changed("  - id: dock", "  - id: gate").restartReasons())

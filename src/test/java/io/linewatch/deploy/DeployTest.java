@@ -29,7 +29,7 @@ class DeployTest {
 
     private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
     private static final Path UNIT = DEPLOY.resolve("systemd/linewatch.service");
-    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache", "state");
+    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache", "state", "opcua");
 
     @TempDir
     Path tmp;

@@ -1,0 +1,66 @@
+package io.linewatch.opcua;
+
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.sinks.AlarmSinkHandler;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries accepted alarm events from the lanes' sink threads to the OPC UA conditions: {@link
+ * #onAlarm} only offers the event to a bounded queue (never blocks a sink thread); the feed's own
+ * thread applies them to the {@link SiteModel} in order. When the queue is full (the server
+ * stalled) an event is counted and dropped from OPC UA only: it was already published and logged.
+ */
+final class AlarmFeed implements AlarmSinkHandler.AlarmListener, AutoCloseable {
+
+    static final String NAME = "opcua-alarms";
+    private static final Logger LOG = LoggerFactory.getLogger(AlarmFeed.class);
+    private static final int CAPACITY = 4096;
+
+    private final BlockingQueue<AlarmEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final SiteModel model;
+    private final Thread thread;
+    final AtomicLong dropped = new AtomicLong();
+    private volatile boolean running = true;
+
+    AlarmFeed(SiteModel model) {
+        this.model = model;
+        this.thread = new Thread(this::run, NAME);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void onAlarm(AlarmEvent event, String json) {
+        if (!queue.offer(event) && dropped.getAndIncrement() == 0) {
+            LOG.warn("OPC UA: alarm queue full, {} {} of camera {} not shown as a condition change (it was published)",
+                    event.rule(), event.type(), event.camera());
+        }
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            try {
+                AlarmEvent event = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    model.apply(event);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("OPC UA: alarm event not applied: {}", e.toString());
+            }
+        }
+    }
+
+    /** Applies what is queued, then stops. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(2_000);
+    }
+}

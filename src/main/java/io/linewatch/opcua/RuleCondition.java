@@ -1,0 +1,177 @@
+package io.linewatch.opcua;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
+
+import io.linewatch.pipeline.AlarmEvent;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.Set;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.model.objects.AlarmConditionTypeNode;
+import org.eclipse.milo.opcua.sdk.server.model.objects.LimitAlarmTypeNode;
+import org.eclipse.milo.opcua.sdk.server.model.objects.NonExclusiveLimitAlarmTypeNode;
+import org.eclipse.milo.opcua.sdk.server.model.objects.OffNormalAlarmTypeNode;
+import org.eclipse.milo.opcua.sdk.server.model.variables.TwoStateVariableTypeNode;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+
+/**
+ * One rule on one camera as an OPC UA alarm condition (an {@code OffNormalAlarmType} for detection
+ * and defect rules, a {@code NonExclusiveLevelAlarmType} with its {@code HighLimit} for temperature
+ * rules): active while the rule's alarm is raised (a per-object rule: while any of its objects is),
+ * unacknowledged from each raise until an operator's {@code Acknowledge}, retained while active or
+ * unacknowledged. Each change fires the condition as an event through the server. Called only on
+ * the alarm feed's thread and the server's method-call threads; synchronized on itself.
+ */
+final class RuleCondition {
+
+    /** What a rule watches, which sets its condition type and severity. */
+    enum Kind {
+        DETECTION(500), DEFECT(600), THERMAL(700);
+
+        final int severity;
+
+        Kind(int severity) {
+            this.severity = severity;
+        }
+    }
+
+    /** The raised event an acknowledgement refers to. */
+    record Acknowledged(String camera, String rule, String alarmId, long alarmSeq, String user, String comment) {
+    }
+
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private final OpcUaServer server;
+    private final AlarmConditionTypeNode node;
+    private final String camera;
+    private final String rule;
+    private final Set<Integer> activeTracks = new HashSet<>();
+    private boolean active;
+    private boolean acked = true;
+    private AlarmEvent lastRaised;
+
+    RuleCondition(OpcUaServer server, AlarmConditionTypeNode node, String camera, String rule, Kind kind,
+                  NodeId sourceNode) {
+        this.server = server;
+        this.node = node;
+        this.camera = camera;
+        this.rule = rule;
+        node.setSourceNode(sourceNode);
+        node.setSourceName(camera);
+        node.setConditionName(rule);
+        node.setSeverity(ushort(kind.severity));
+        node.setLastSeverity(ushort(kind.severity));
+        node.setQuality(StatusCode.GOOD);
+        node.setBranchId(NodeId.NULL_VALUE);
+        node.setRetain(false);
+        node.setSuppressedOrShelved(false);
+        node.setComment(LocalizedText.english(""));
+        node.setClientUserId("");
+        twoState(node.getEnabledStateNode(), true, "Enabled", "Disabled");
+        twoState(node.getActiveStateNode(), false, "Active", "Inactive");
+        twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
+        if (node instanceof OffNormalAlarmTypeNode offNormal) {
+            offNormal.setNormalState(NodeId.NULL_VALUE);
+        }
+        node.setMessage(LocalizedText.english(rule + " on " + camera + ": normal"));
+        node.setEventId(newEventId());
+        node.setTime(DateTime.now());
+        node.setReceiveTime(DateTime.now());
+    }
+
+    /** Applies a raised or cleared event of the rule and fires the condition. */
+    synchronized void apply(AlarmEvent event) {
+        int track = event.detail() instanceof AlarmEvent.DetectionDetail d ? d.trackId() : 0;
+        if (event.type() == AlarmEvent.Type.RAISED) {
+            activeTracks.add(track);
+            lastRaised = event;
+            acked = false;
+        } else {
+            activeTracks.remove(track);
+        }
+        active = !activeTracks.isEmpty();
+        twoState(node.getActiveStateNode(), active, "Active", "Inactive");
+        twoState(node.getAckedStateNode(), acked, "Acknowledged", "Unacknowledged");
+        if (node instanceof NonExclusiveLimitAlarmTypeNode limit && limit.getHighStateNode() != null) {
+            twoState(limit.getHighStateNode(), active, "High", "");
+        }
+        String what = event.type() == AlarmEvent.Type.RAISED ? "raised" : "cleared";
+        fire(event.time().toEpochMilli(), rule + " on " + camera + " " + what + describe(event));
+    }
+
+    /** Active tracks of a per-object rule (1 for a per-frame rule that is raised). */
+    synchronized int activeCount() {
+        return activeTracks.size();
+    }
+
+    /**
+     * An operator's {@code Acknowledge} of the event {@code eventId} (the latest this condition
+     * fired): the condition is acknowledged and fires; returns what to publish.
+     *
+     * @throws UaException {@code Bad_EventIdUnknown} for another event, {@code
+     *                     Bad_ConditionBranchAlreadyAcked} when nothing waits for an acknowledgement
+     */
+    synchronized Acknowledged acknowledge(ByteString eventId, String user, String comment) throws UaException {
+        if (!node.getEventId().equals(eventId)) {
+            throw new UaException(StatusCodes.Bad_EventIdUnknown, "not the condition's latest event");
+        }
+        if (acked || lastRaised == null) {
+            throw new UaException(StatusCodes.Bad_ConditionBranchAlreadyAcked, "already acknowledged");
+        }
+        acked = true;
+        twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
+        node.setComment(LocalizedText.english(comment));
+        node.setClientUserId(user);
+        fire(System.currentTimeMillis(), rule + " on " + camera + " acknowledged by " + user
+                + (comment.isEmpty() ? "" : ": " + comment));
+        return new Acknowledged(camera, rule, lastRaised.id(), lastRaised.seq(), user, comment);
+    }
+
+    private void fire(long timeMillis, String message) {
+        node.setRetain(active || !acked);
+        node.setEventId(newEventId());
+        node.setTime(new DateTime(java.time.Instant.ofEpochMilli(timeMillis)));
+        node.setReceiveTime(DateTime.now());
+        node.setMessage(LocalizedText.english(message));
+        server.getEventNotifier().fire(node);
+    }
+
+    private static String describe(AlarmEvent event) {
+        if (event.detail() instanceof AlarmEvent.ThermalDetail t) {
+            return String.format(java.util.Locale.ROOT, ": %s %s %.1f", t.zone(), t.measure(), t.value());
+        }
+        if (event.detail() instanceof AlarmEvent.DefectDetail d) {
+            return ": " + d.count() + " defect(s)";
+        }
+        if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
+            return ": " + d.className() + (d.trackId() > 0 ? " #" + d.trackId() : "");
+        }
+        return "";
+    }
+
+    private static void twoState(TwoStateVariableTypeNode state, boolean id, String trueName, String falseName) {
+        state.setValue(new org.eclipse.milo.opcua.stack.core.types.builtin.DataValue(
+                new org.eclipse.milo.opcua.stack.core.types.builtin.Variant(
+                        LocalizedText.english(id ? trueName : falseName))));
+        state.setId(id);
+    }
+
+    private static ByteString newEventId() {
+        byte[] id = new byte[16];
+        IDS.nextBytes(id);
+        return ByteString.of(id);
+    }
+
+    /** Sets a limit alarm's high limit (temperature rules with a level). */
+    static void highLimit(AlarmConditionTypeNode node, double limit) {
+        if (node instanceof LimitAlarmTypeNode l) {
+            l.setHighLimit(limit);
+        }
+    }
+}

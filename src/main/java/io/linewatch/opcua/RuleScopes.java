@@ -1,0 +1,62 @@
+package io.linewatch.opcua;
+
+import io.linewatch.config.AlarmRuleConfig;
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.DefectAlarmConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.config.ModelConfig;
+import io.linewatch.config.TemperatureAlarmConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Which rules watch which camera, as the pipeline installs them (by camera list, task and class). */
+final class RuleScopes {
+
+    /**
+     * One rule on one camera.
+     *
+     * @param highLimitC a temperature rule's {@code raise_at_c}, or NaN
+     */
+    record Scope(String rule, RuleCondition.Kind kind, double highLimitC) {
+    }
+
+    private RuleScopes() {
+    }
+
+    static List<Scope> of(LinewatchConfig config, CameraConfig camera) {
+        ModelConfig model = config.models().get(camera.model());
+        List<Scope> scopes = new ArrayList<>();
+        switch (model.task()) {
+            case DETECTION -> {
+                for (AlarmRuleConfig r : config.alarms()) {
+                    if (watches(r.cameras(), camera) && model.classes().contains(r.className())) {
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DETECTION, Double.NaN));
+                    }
+                }
+            }
+            case THERMAL -> {
+                for (TemperatureAlarmConfig r : config.temperatureAlarms()) {
+                    if (watches(r.cameras(), camera)) {
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.THERMAL,
+                                r.raiseAtC() == null ? Double.NaN : r.raiseAtC()));
+                    }
+                }
+            }
+            case SEGMENTATION -> {
+                for (DefectAlarmConfig r : config.defectAlarms()) {
+                    if (watches(r.cameras(), camera) && (r.className() == null
+                            || model.classes().contains(r.className()))) {
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DEFECT, Double.NaN));
+                    }
+                }
+            }
+            default -> {
+            }
+        }
+        return scopes;
+    }
+
+    private static boolean watches(List<String> cameras, CameraConfig camera) {
+        return cameras.isEmpty() || cameras.contains(camera.id());
+    }
+}

@@ -1,0 +1,248 @@
+package io.linewatch.opcua;
+
+import io.linewatch.config.CameraConfig;
+import io.linewatch.config.CounterConfig;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.PipelineView;
+import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.pipeline.CameraStates;
+import io.linewatch.pipeline.CameraStats;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.methods.MethodInvocationHandler;
+import org.eclipse.milo.opcua.sdk.server.model.objects.AlarmConditionTypeNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.UaFolderNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.factories.NodeFactory;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.UaException;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
+
+/**
+ * The address space under the site, and how values get into it:
+ *
+ * <pre>
+ * Objects/&lt;site&gt;/                   Node, Version, Heartbeat
+ *   Cameras/&lt;camera&gt;/              State, Fps, FramesIn, Inferred, AlarmsRaised
+ *     Dropped/                      RingFull, Backlog, TooLarge, TooOld, DecodeError, Failed
+ *     Counters/&lt;line&gt;/             Count, RatePerMinute
+ *     Rules/&lt;rule&gt;                 the rule's alarm condition, with its deciding values:
+ *                                   MaxC, AvgC, MinC, ValueC (temperature), DefectCount (defect),
+ *                                   ObjectCount, Score (detection)
+ *   Models/&lt;model&gt;/                Engine, Health
+ * </pre>
+ *
+ * {@link #poll} copies the view's counters (the poller's thread); {@link #apply} takes an alarm event
+ * (the alarm feed's thread). Neither runs on a pipeline thread.
+ */
+final class SiteModel {
+
+    private static final String[] DROPS = {"RingFull", "Backlog", "TooLarge", "TooOld", "DecodeError", "Failed"};
+    private static final long RATE_WINDOW_NANOS = 60_000_000_000L;
+
+    private final SiteNamespace ns;
+    private final String root;
+    private final LinewatchConfig config;
+    private final Map<String, RuleCondition> conditions = new LinkedHashMap<>();
+    private final Map<String, long[]> lastFrames = new LinkedHashMap<>();
+    private final Map<String, RateWindow> rates = new LinkedHashMap<>();
+
+    private SiteModel(SiteNamespace ns, LinewatchConfig config) {
+        this.ns = ns;
+        this.config = config;
+        this.root = config.site();
+    }
+
+    /** Makes every node; {@code acknowledge} handles each condition's Acknowledge method. */
+    static SiteModel build(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, PipelineView view,
+                           Acknowledger acknowledge) throws UaException {
+        SiteModel model = new SiteModel(ns, config);
+        model.buildSite(server, view, acknowledge);
+        return model;
+    }
+
+    /** Turns an operator's Acknowledge of a condition into what linewatch publishes. */
+    interface Acknowledger {
+        MethodInvocationHandler handler(org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode method,
+                                        RuleCondition condition);
+    }
+
+    private void buildSite(OpcUaServer server, PipelineView view, Acknowledger acknowledge) throws UaException {
+        UaFolderNode site = ns.rootFolder(root, root);
+        ns.variable(site, root + "/Node", "Node", NodeIds.String, config.node());
+        ns.variable(site, root + "/Version", "Version", NodeIds.String, version());
+        ns.variable(site, root + "/Heartbeat", "Heartbeat", NodeIds.DateTime, DateTime.now());
+        UaFolderNode cameras = ns.folder(site, root + "/Cameras", "Cameras");
+        for (CameraConfig camera : config.cameras()) {
+            buildCamera(server, cameras, camera, acknowledge);
+        }
+        UaFolderNode models = ns.folder(site, root + "/Models", "Models");
+        for (String name : config.models().keySet()) {
+            String at = root + "/Models/" + name;
+            UaFolderNode m = ns.folder(models, at, name);
+            ns.variable(m, at + "/Engine", "Engine", NodeIds.String, "");
+            ns.variable(m, at + "/Health", "Health", NodeIds.String, "not started");
+        }
+    }
+
+    private void buildCamera(OpcUaServer server, UaFolderNode cameras, CameraConfig camera, Acknowledger acknowledge)
+            throws UaException {
+        String at = root + "/Cameras/" + camera.id();
+        UaFolderNode c = ns.folder(cameras, at, camera.id());
+        ns.variable(c, at + "/State", "State", NodeIds.String, "");
+        ns.variable(c, at + "/Fps", "Fps", NodeIds.Double, 0.0);
+        ns.variable(c, at + "/FramesIn", "FramesIn", NodeIds.Int64, 0L);
+        ns.variable(c, at + "/Inferred", "Inferred", NodeIds.Int64, 0L);
+        ns.variable(c, at + "/AlarmsRaised", "AlarmsRaised", NodeIds.Int64, 0L);
+        UaFolderNode dropped = ns.folder(c, at + "/Dropped", "Dropped");
+        for (String reason : DROPS) {
+            ns.variable(dropped, at + "/Dropped/" + reason, reason, NodeIds.Int64, 0L);
+        }
+        if (!camera.counters().isEmpty()) {
+            UaFolderNode counters = ns.folder(c, at + "/Counters", "Counters");
+            for (CounterConfig counter : camera.counters()) {
+                String line = at + "/Counters/" + counter.name();
+                UaFolderNode l = ns.folder(counters, line, counter.name());
+                ns.variable(l, line + "/Count", "Count", NodeIds.Int64, 0L);
+                ns.variable(l, line + "/RatePerMinute", "RatePerMinute", NodeIds.Double, 0.0);
+            }
+        }
+        List<RuleScopes.Scope> scopes = RuleScopes.of(config, camera);
+        if (!scopes.isEmpty()) {
+            UaFolderNode rules = ns.folder(c, at + "/Rules", "Rules");
+            for (RuleScopes.Scope scope : scopes) {
+                buildRule(server, c, rules, camera.id(), scope, acknowledge);
+            }
+        }
+    }
+
+    private void buildRule(OpcUaServer server, UaFolderNode camera, UaFolderNode rules, String cameraId,
+                           RuleScopes.Scope scope, Acknowledger acknowledge) throws UaException {
+        String at = root + "/Cameras/" + cameraId + "/Rules/" + scope.rule();
+        boolean limit = scope.kind() == RuleCondition.Kind.THERMAL;
+        NodeId type = limit ? NodeIds.NonExclusiveLevelAlarmType : NodeIds.OffNormalAlarmType;
+        AlarmConditionTypeNode node = (AlarmConditionTypeNode) new NodeFactory(ns.getNodeContext())
+                .createNode(ns.nodeId(at), type, new NodeFactory.InstantiationCallback() {
+                    @Override
+                    public boolean includeOptionalNode(NodeId typeDefinitionId, QualifiedName browseName) {
+                        return limit && ("HighLimit".equals(browseName.name()) || "HighState".equals(browseName.name()));
+                    }
+                });
+        node.setEventType(type);
+        node.setBrowseName(ns.qualifiedName(scope.rule()));
+        node.setDisplayName(org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText.english(scope.rule()));
+        rules.addOrganizes(node);
+        camera.addReference(new org.eclipse.milo.opcua.sdk.core.Reference(camera.getNodeId(), NodeIds.HasCondition,
+                node.getNodeId().expanded(), true));
+        RuleCondition condition = new RuleCondition(server, node, cameraId, scope.rule(), scope.kind(),
+                camera.getNodeId());
+        if (limit && !Double.isNaN(scope.highLimitC())) {
+            RuleCondition.highLimit(node, scope.highLimitC());
+        }
+        node.getAcknowledgeMethodNode().setInvocationHandler(acknowledge.handler(node.getAcknowledgeMethodNode(),
+                condition));
+        switch (scope.kind()) {
+            case THERMAL -> {
+                for (String v : new String[] {"MaxC", "AvgC", "MinC", "ValueC"}) {
+                    ns.variable(node, at + "/" + v, v, NodeIds.Double, Double.NaN);
+                }
+            }
+            case DEFECT -> ns.variable(node, at + "/DefectCount", "DefectCount", NodeIds.Int32, 0);
+            case DETECTION -> {
+                ns.variable(node, at + "/ObjectCount", "ObjectCount", NodeIds.Int32, 0);
+                ns.variable(node, at + "/Score", "Score", NodeIds.Double, 0.0);
+            }
+        }
+        conditions.put(cameraId + "/" + scope.rule(), condition);
+    }
+
+    /** Applies an alarm event to its rule's condition and deciding values; events of unknown rules are skipped. */
+    void apply(AlarmEvent event) {
+        RuleCondition condition = conditions.get(event.camera() + "/" + event.rule());
+        if (condition == null) {
+            return;
+        }
+        condition.apply(event);
+        String at = root + "/Cameras/" + event.camera() + "/Rules/" + event.rule();
+        if (event.detail() instanceof AlarmEvent.ThermalDetail t) {
+            double offset = "kelvin".equals(t.unit()) ? -273.15 : 0.0;
+            ns.set(at + "/MaxC", t.max() + offset);
+            ns.set(at + "/AvgC", t.avg() + offset);
+            ns.set(at + "/MinC", t.min() + offset);
+            ns.set(at + "/ValueC", t.value() + offset);
+        } else if (event.detail() instanceof AlarmEvent.DefectDetail d) {
+            ns.set(at + "/DefectCount", event.type() == AlarmEvent.Type.RAISED ? d.count() : 0);
+        } else if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
+            ns.set(at + "/ObjectCount", condition.activeCount());
+            ns.set(at + "/Score", (double) d.score());
+        }
+    }
+
+    /** Copies the view's counters, states and models into the variables. */
+    void poll(PipelineView view, long nowNanos) {
+        ns.set(root + "/Heartbeat", DateTime.now());
+        CameraStates states = view.cameraStates();
+        for (CameraStats s : view.stats()) {
+            String at = root + "/Cameras/" + s.cameraId;
+            CameraStates.Entry state = states.get(s.cameraId);
+            ns.set(at + "/State", state == null ? "" : state.state().name().toLowerCase(java.util.Locale.ROOT));
+            ns.set(at + "/Fps", fps(s, nowNanos));
+            ns.set(at + "/FramesIn", s.framesIn.get());
+            ns.set(at + "/Inferred", s.inferred.get());
+            ns.set(at + "/AlarmsRaised", s.alarmsRaised.get());
+            long[] drops = {s.droppedRingFull.get(), s.droppedBacklog.get(), s.droppedTooLarge.get(),
+                    s.droppedTooOld.get(), s.droppedDecodeError.get(), s.failed.get()};
+            for (int i = 0; i < DROPS.length; i++) {
+                ns.set(at + "/Dropped/" + DROPS[i], drops[i]);
+            }
+            pollCounters(s, at, nowNanos);
+        }
+        for (PipelineView.ModelState m : view.models()) {
+            ns.set(root + "/Models/" + m.model() + "/Engine", m.engine());
+            ns.set(root + "/Models/" + m.model() + "/Health", m.health());
+        }
+    }
+
+    private double fps(CameraStats s, long nowNanos) {
+        long frames = s.framesIn.get();
+        long[] last = lastFrames.put(s.cameraId, new long[] {frames, nowNanos});
+        if (last == null || nowNanos <= last[1]) {
+            return 0.0;
+        }
+        return Math.round((frames - last[0]) * 1e10 / (nowNanos - last[1])) / 10.0;
+    }
+
+    private void pollCounters(CameraStats s, String at, long nowNanos) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        s.lineCrossings.forEach((lc, n) -> counts.merge(lc.counter(), n.get(), Long::sum));
+        counts.forEach((counter, count) -> {
+            String line = at + "/Counters/" + counter;
+            ns.set(line + "/Count", count);
+            RateWindow window = rates.computeIfAbsent(line, k -> new RateWindow());
+            ns.set(line + "/RatePerMinute", window.add(nowNanos, count));
+        });
+    }
+
+    private static String version() {
+        String v = SiteModel.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown (run from classes)" : v;
+    }
+
+    /** Counts of the last minute: the rate per minute of what the window covers. */
+    private static final class RateWindow {
+        private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
+
+        double add(long nowNanos, long count) {
+            samples.addLast(new long[] {nowNanos, count});
+            while (samples.size() > 1 && nowNanos - samples.peekFirst()[0] > RATE_WINDOW_NANOS) {
+                samples.removeFirst();
+            }
+            long[] first = samples.peekFirst();
+            double minutes = (nowNanos - first[0]) / 60e9;
+            return minutes <= 0 ? 0.0 : Math.round((count - first[1]) / minutes * 10) / 10.0;
+        }
+    }
+}

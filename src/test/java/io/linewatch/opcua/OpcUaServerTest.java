@@ -1,0 +1,145 @@
+package io.linewatch.opcua;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.linewatch.capture.Playback;
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
+import io.linewatch.daemon.Pipeline;
+import io.linewatch.testing.Mosquitto;
+import io.linewatch.testing.MqttCollector;
+import io.linewatch.testing.NodeOpcua;
+import io.linewatch.testing.Shipped;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OPC UA server as a plant's client sees it, through node-opcua (the Node.js SDK, not ours)
+ * over Basic256Sha256 sign and encrypt, while the shipped conveyor clip plays in real time (looped
+ * until the client is done): a client
+ * whose certificate is not trusted is refused and its certificate lands in the rejected folder;
+ * once the admin moves it to the trusted folder the client gets in, but not with a wrong password;
+ * then it browses the site, reads values, sees FramesIn change, receives the foreign-object alarm
+ * as an OffNormalAlarmType condition event, acknowledges it (with a comment) and sees it clear; the
+ * acknowledgement arrives on MQTT (a real Mosquitto) and in the event log, naming the user.
+ */
+class OpcUaServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aTrustedOperatorBrowsesSubscribesAndAcknowledgesAnAlarm() throws Exception {
+        int port = Mosquitto.freePort();
+        Files.writeString(dir.resolve("users"), "# OPC UA users\noperator:s3cret\n");
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector mqtt = new MqttCollector(broker.url(), "linewatch/#")) {
+            Path file = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true"); // until the client is done
+            Files.writeString(file, Files.readString(file) + "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: "
+                    + port + "\n  state_dir: " + dir.resolve("opcua") + "\n  users_file: users\n");
+            LinewatchConfig config = ConfigLoader.load(file);
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+            OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
+            try {
+                Path pki = dir.resolve("client-pki");
+                Map<String, Object> args = args(port, pki, "s3cret", "connect");
+
+                assertThat(NodeOpcua.of(NodeOpcua.run(args, 60), "refused")).as("first contact: not trusted").hasSize(1);
+                Path rejected = dir.resolve("opcua/pki/rejected/certs");
+                List<Path> certs = list(rejected);
+                assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
+                Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> !NodeOpcua.of(NodeOpcua.run(args, 60), "connected").isEmpty());
+
+                List<JsonNode> wrong = NodeOpcua.run(args(port, pki, "guess", "connect"), 60);
+                assertThat(NodeOpcua.of(wrong, "connected")).as("a wrong password").isEmpty();
+                assertThat(NodeOpcua.of(wrong, "refused").get(0).path("error").asText()).contains("BadUserAccessDenied");
+
+                List<JsonNode> session = NodeOpcua.run(args(port, pki, "s3cret", "session"), 90);
+                assertSession(session);
+            } finally {
+                server.close();
+                pipeline.close();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> mqtt.payloads().stream().anyMatch(p -> p.contains(
+                    "\"type\":\"acknowledged\"")));
+            JsonNode ack = JSON.readTree(mqtt.payloads().stream().filter(p -> p.contains("\"acknowledged\"")).findFirst()
+                    .orElseThrow());
+            assertThat(ack.path("user").asText()).isEqualTo("operator");
+            assertThat(ack.path("comment").asText()).isEqualTo("belt stopped, object removed");
+            assertThat(ack.path("rule").asText()).isEqualTo("foreign-object-on-belt");
+            assertThat(ack.path("camera").asText()).isEqualTo("conveyor");
+            assertThat(mqtt.payloads()).as("the acknowledged alarm was published before").anyMatch(p ->
+                    p.contains("\"id\":\"" + ack.path("alarm_id").asText() + "\"") && p.contains("\"raised\""));
+            assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).anyMatch(l -> l.contains("\"acknowledged\"")
+                    && l.contains("\"user\":\"operator\""));
+        }
+    }
+
+    private static void assertSession(List<JsonNode> lines) {
+        assertThat(NodeOpcua.of(lines, "error")).as("client errors").isEmpty();
+        assertThat(NodeOpcua.of(lines, "browse").get(0).path("names").toString()).contains("\"plant1\"");
+        JsonNode camera = NodeOpcua.of(lines, "browse").get(2);
+        assertThat(camera.path("names").toString()).contains("State", "Fps", "FramesIn", "Dropped", "Rules");
+        assertThat(NodeOpcua.of(lines, "browse").get(3).path("names").toString()).contains("foreign-object-on-belt");
+        Map<String, JsonNode> reads = new HashMap<>();
+        NodeOpcua.of(lines, "read").forEach(r -> reads.put(r.path("path").asText(), r));
+        assertThat(reads.get("Node").path("value").asText()).isEqualTo("box1");
+        assertThat(reads.get("Cameras/conveyor/State").path("value").asText()).isEqualTo("streaming");
+        assertThat(reads.get("Models/conveyor/Engine").path("value").asText()).isEqualTo("onnxruntime (cpu)");
+        assertThat(reads.get("Models/conveyor/Health").path("value").asText()).isEqualTo("running");
+        List<Long> frames = NodeOpcua.of(lines, "value").stream().filter(v -> v.path("path").asText().endsWith("FramesIn"))
+                .map(v -> v.path("value").asLong()).toList();
+        assertThat(frames).as("FramesIn as the subscription saw it change").hasSizeGreaterThan(2).isSorted();
+        assertThat(frames.get(frames.size() - 1)).isGreaterThan(frames.get(0));
+
+        List<JsonNode> events = NodeOpcua.of(lines, "event").stream()
+                .filter(e -> "foreign-object-on-belt".equals(e.path("ConditionName").asText())).toList();
+        JsonNode raised = events.stream().filter(e -> e.path("ActiveState.Id").asBoolean()).findFirst().orElseThrow();
+        assertThat(raised.path("EventType").asText()).contains("i=10637"); // OffNormalAlarmType
+        assertThat(raised.path("SourceName").asText()).isEqualTo("conveyor");
+        assertThat(raised.path("Severity").asInt()).isEqualTo(500);
+        assertThat(raised.path("Retain").asBoolean()).isTrue();
+        assertThat(raised.path("AckedState.Id").asBoolean()).isFalse();
+        assertThat(NodeOpcua.of(lines, "ack").get(0).path("status").asText()).isEqualTo("Good");
+        assertThat(NodeOpcua.of(lines, "ack-unknown-event").get(0).path("status").asText()).isEqualTo("BadEventIdUnknown");
+        assertThat(events).as("acknowledged, by the operator, with the comment").anyMatch(e ->
+                e.path("AckedState.Id").asBoolean() && e.path("Message").asText().contains("acknowledged by operator"));
+        assertThat(NodeOpcua.of(lines, "done").get(0).path("cleared").asBoolean()).as("then cleared").isTrue();
+    }
+
+    private Map<String, Object> args(int port, Path pki, String password, String mode) {
+        Map<String, Object> args = new HashMap<>();
+        args.put("url", "opc.tcp://127.0.0.1:" + port + "/linewatch");
+        args.put("pki", pki.toString());
+        args.put("user", "operator");
+        args.put("password", password);
+        args.put("mode", mode);
+        args.put("namespace", "urn:linewatch:plant1:box1");
+        args.put("root", "plant1");
+        args.put("camera", "conveyor");
+        args.put("model", "conveyor");
+        args.put("comment", "belt stopped, object removed");
+        args.put("seconds", 45);
+        return args;
+    }
+
+    private static List<Path> list(Path folder) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.toList();
+        }
+    }
+}
