@@ -208,8 +208,9 @@ class BadInputTest {
             assertThat(garbageLines).hasSize(1);
             assertThat(garbageLines.get(0)).endsWith("(its cameras [on-garbage] stay off; the others go on)");
             assertThat(log.containing("model " + coco)).containsExactly("model " + coco + ": output shape [B, 84, 16]"
-                    + " does not fit layout yolov8 with 2 classes, which needs [B, 6, N] (its cameras [on-coco] stay"
-                    + " off; the others go on)");
+                    + " fits no known layout with 2 classes: yolov8 needs [B, 6, N], end2end [B, N, 6], yolov8_seg"
+                    + " [B, 38, N] then [B, 32, H/4, W/4], classify [B, 2], yolov5 [B, N, 7] (its cameras [on-coco]"
+                    + " stay off; the others go on)");
         }
         assertAccountedFor(pipeline);
         assertThat(stats(pipeline, "on-garbage").framesIn.get()).isZero();
