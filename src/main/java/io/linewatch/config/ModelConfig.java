@@ -150,7 +150,7 @@ public record ModelConfig(
     /** A copy with the classes and input size its file's metadata filled in. */
     public ModelConfig withClassesAndInput(List<String> newClasses, InputSize newInput) {
         return new ModelConfig(path, task, layout, newClasses, engine, batchSize, intraOpThreads, newInput, preprocess,
-                nms, thermal, segmentation, tensorrt, tracker);
+                nms, thermal, segmentation, tensorrt, tracker, classification);
     }
 
     /** A copy with another TensorRT section. */
