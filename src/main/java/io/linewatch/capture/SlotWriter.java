@@ -70,19 +70,10 @@ final class SlotWriter {
             return;
         }
         try {
-            FrameEvent event = ring.get(sequence);
-            event.cameraIndex = cameraIndex;
-            event.cameraId = cameraId;
-            event.frameNumber = frameNumber;
-            event.captureNanos = System.nanoTime();
-            event.captureEpochMillis = System.currentTimeMillis();
-            event.mediaMicros = mediaMicros;
-            event.width = frame.imageWidth;
-            event.height = frame.imageHeight;
+            FrameEvent event = stamp(sequence, frameNumber, mediaMicros, frame.imageWidth, frame.imageHeight);
             lastWidth = frame.imageWidth;
             lastHeight = frame.imageHeight;
             event.pixelFormat = format;
-            event.clearMarks();
             copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
         } finally {
             ring.publish(sequence);
@@ -108,20 +99,29 @@ final class SlotWriter {
             }
         }
         try {
-            FrameEvent event = ring.get(sequence);
-            event.cameraIndex = cameraIndex;
-            event.cameraId = cameraId;
-            event.frameNumber = frameNumber;
-            event.captureNanos = System.nanoTime();
-            event.captureEpochMillis = System.currentTimeMillis();
-            event.mediaMicros = mediaMicros;
-            event.width = lastWidth;
-            event.height = lastHeight;
-            event.clearMarks();
+            FrameEvent event = stamp(sequence, frameNumber, mediaMicros, lastWidth, lastHeight);
             event.sourceEnded = true;
         } finally {
             ring.publish(sequence);
         }
+    }
+
+    /**
+     * The slot at {@code sequence} with this camera's identity, the frame number, capture times, media
+     * time and size written, and the marks of its last use cleared.
+     */
+    private FrameEvent stamp(long sequence, long frameNumber, long mediaMicros, int width, int height) {
+        FrameEvent event = ring.get(sequence);
+        event.cameraIndex = cameraIndex;
+        event.cameraId = cameraId;
+        event.frameNumber = frameNumber;
+        event.captureNanos = System.nanoTime();
+        event.captureEpochMillis = System.currentTimeMillis();
+        event.mediaMicros = mediaMicros;
+        event.width = width;
+        event.height = height;
+        event.clearMarks();
+        return event;
     }
 
     /** Stops waiting for slots: later frames that find the ring full are dropped. */

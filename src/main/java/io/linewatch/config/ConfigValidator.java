@@ -112,14 +112,11 @@ final class ConfigValidator {
                     && m.classes().containsAll(rule.states()));
             require(anyModel, at + ".states: " + rule.states() + " are not states of any classification model");
             for (String id : rule.cameras()) {
-                CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
-                require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+                CameraConfig camera = watchedCamera(at, config, id, ModelConfig.Task.CLASSIFICATION, "a classification");
                 if (camera == null) {
                     continue;
                 }
                 ModelConfig model = config.models().get(camera.model());
-                require(model.task() == ModelConfig.Task.CLASSIFICATION, at + ".cameras: '" + id + "' is not a"
-                        + " classification camera: its model '" + camera.model() + "' has task " + taskName(model));
                 require(model.classes().containsAll(rule.states()), at + ".states: " + rule.states() + " are not all"
                         + " states " + model.classes() + " of model '" + camera.model() + "' (camera '" + id + "')");
             }
@@ -144,14 +141,11 @@ final class ConfigValidator {
         require(!segmentationModels.isEmpty(), at + ": no model has task segmentation, so no camera is an"
                 + " inspection camera for this rule to watch");
         for (String id : rule.cameras()) {
-            CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
-            require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+            CameraConfig camera = watchedCamera(at, config, id, ModelConfig.Task.SEGMENTATION, "an inspection");
             if (camera == null) {
                 continue;
             }
             ModelConfig model = config.models().get(camera.model());
-            require(model.task() == ModelConfig.Task.SEGMENTATION, at + ".cameras: '" + id + "' is not an inspection"
-                    + " camera: its model '" + camera.model() + "' has task " + taskName(model));
             require(rule.className() == null || model.classes().contains(rule.className()), at + ".class: '"
                     + rule.className() + "' is not one of the classes " + model.classes() + " of model '"
                     + camera.model() + "' (camera '" + id + "')");
@@ -322,6 +316,24 @@ final class ConfigValidator {
                 + what + " would answer anyone: set http.users (linewatch passwd writes it) and http.tls, or bind 127.0.0.1");
         require(http.secure(), origin + ": http.tls: " + http.bind() + " is reachable beyond loopback: passwords need"
                 + " TLS (http.tls.cert_file and key_file, PEM), or bind 127.0.0.1");
+    }
+
+    /**
+     * The camera {@code id} that a rule at {@code at} names, which must exist (unless the config has no
+     * cameras, then null) and run a model of {@code task}; {@code kind} names such a camera in the error
+     * ("a classification", "an inspection").
+     */
+    private static CameraConfig watchedCamera(String at, LinewatchConfig config, String id, ModelConfig.Task task,
+                                              String kind) throws ConfigException {
+        CameraConfig camera = config.cameras().stream().filter(c -> id.equals(c.id())).findFirst().orElse(null);
+        require(camera != null || config.cameras().isEmpty(), at + ".cameras: no camera named '" + id + "'");
+        if (camera == null) {
+            return null;
+        }
+        ModelConfig model = config.models().get(camera.model());
+        require(model.task() == task, at + ".cameras: '" + id + "' is not " + kind
+                + " camera: its model '" + camera.model() + "' has task " + taskName(model));
+        return camera;
     }
 
     private static void require(boolean condition, String message) throws ConfigException {

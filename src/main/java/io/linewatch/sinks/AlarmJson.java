@@ -92,14 +92,7 @@ public final class AlarmJson {
      */
     public static String overflow(Identity identity, String camera, java.time.Instant time, long refusedTotal,
                                   long lastRefusedSeq, String outboxDir) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
-        m.put("id", java.util.UUID.randomUUID().toString());
-        m.put("type", "overflow");
-        m.put("site", identity.site());
-        m.put("node", identity.node());
-        m.put("camera", camera);
-        m.put("time", time.toString());
+        Map<String, Object> m = notice(identity, "overflow", camera, time);
         m.put("refused", refusedTotal);
         m.put("last_refused_seq", lastRefusedSeq);
         m.put("outbox", outboxDir);
@@ -114,14 +107,7 @@ public final class AlarmJson {
      */
     public static String acknowledged(Identity identity, String camera, String rule, String alarmId, long alarmSeq,
                                       String user, String comment, String via, java.time.Instant time) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
-        m.put("id", java.util.UUID.randomUUID().toString());
-        m.put("type", "acknowledged");
-        m.put("site", identity.site());
-        m.put("node", identity.node());
-        m.put("camera", camera);
-        m.put("time", time.toString());
+        Map<String, Object> m = notice(identity, "acknowledged", camera, time);
         m.put("rule", rule);
         m.put("alarm_id", alarmId);
         m.put("alarm_seq", alarmSeq);
@@ -148,6 +134,22 @@ public final class AlarmJson {
         m.put("time", e.time().toString());
         m.put("rule", e.rule());
         return write(m);
+    }
+
+    /**
+     * The fields every notice that is not an alarm state change starts with: schema, a fresh id, its
+     * type, site, node, camera and time, in that order.
+     */
+    private static Map<String, Object> notice(Identity identity, String type, String camera, java.time.Instant time) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schema", SCHEMA);
+        m.put("id", java.util.UUID.randomUUID().toString());
+        m.put("type", type);
+        m.put("site", identity.site());
+        m.put("node", identity.node());
+        m.put("camera", camera);
+        m.put("time", time.toString());
+        return m;
     }
 
     private static String write(Map<String, Object> m) {

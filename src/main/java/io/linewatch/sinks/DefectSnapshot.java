@@ -49,14 +49,7 @@ public final class DefectSnapshot implements SnapshotRenderer {
 
     @Override
     public BufferedImage render(AlarmEvent alarm, FrameEvent frame) {
-        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
-            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
-            rows = new float[classNames.size()][frame.width];
-        }
-        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
-        overlay(frame, raster);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = drawFrame(frame);
         try {
             drawRegions(g, frame.defects);
             if (alarm == null) {
@@ -75,14 +68,7 @@ public final class DefectSnapshot implements SnapshotRenderer {
      * region boxed and labelled, the part in a thick box, and a header with camera, part and time.
      */
     public BufferedImage renderPart(FrameEvent frame, int partId, float[] partBox, String time) {
-        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
-            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
-            rows = new float[classNames.size()][frame.width];
-        }
-        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
-        overlay(frame, raster);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = drawFrame(frame);
         try {
             drawRegions(g, frame.defects);
             g.setColor(Color.WHITE);
@@ -94,6 +80,21 @@ public final class DefectSnapshot implements SnapshotRenderer {
             g.dispose();
         }
         return image;
+    }
+
+    /**
+     * Copies the frame into the reused image (made anew when the frame size changes), lays the mask
+     * over it and returns a graphics on it, for the caller to dispose.
+     */
+    private Graphics2D drawFrame(FrameEvent frame) {
+        if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
+            image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
+            rows = new float[classNames.size()][frame.width];
+        }
+        byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        overlay(frame, raster);
+        return image.createGraphics();
     }
 
     /** Blends each pixel's most probable class colour into the BGR raster where it reaches the threshold. */

@@ -139,13 +139,24 @@ final class MqttConnection {
     }
 
     private MqttConnectOptions options() {
+        MqttConnectOptions o = options(config, config.cleanSession(), password, tls);
+        o.setWill(availabilityTopic, bytes("offline"), 1, true);
+        return o;
+    }
+
+    /**
+     * Connect options without a will, for a client that Paho never reconnects on its own: timeouts,
+     * keep-alive and user from {@code config}, the session clean or not, the password and TLS socket
+     * factory when there are any. Used by this connection and the Sparkplug session.
+     */
+    static MqttConnectOptions options(MqttConfig config, boolean cleanSession, String password,
+                                      SSLSocketFactory tls) {
         MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(config.cleanSession());
+        o.setCleanSession(cleanSession);
         o.setAutomaticReconnect(false);
         o.setConnectionTimeout(config.connectTimeoutSeconds());
         o.setKeepAliveInterval(config.keepAliveSeconds());
         o.setMaxInflight(1000);
-        o.setWill(availabilityTopic, bytes("offline"), 1, true);
         if (!config.username().isEmpty()) {
             o.setUserName(config.username());
         }

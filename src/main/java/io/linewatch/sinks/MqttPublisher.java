@@ -54,7 +54,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     private final SessionTakeover takeover = new SessionTakeover();
     private volatile StatusSource status;
     private long statusDueNanos;
-    private final Object signal = new Object();
+    private final Wakeup wakeup = new Wakeup();
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -290,9 +290,7 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
                     continue;
                 }
                 sendWindow();
-                synchronized (signal) {
-                    signal.wait(IDLE_WAIT_MILLIS);
-                }
+                wakeup.await(IDLE_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -397,18 +395,11 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     }
 
     private void wake() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
+        wakeup.wake();
     }
 
     private void sleep(long millis) throws InterruptedException {
-        synchronized (signal) {
-            long deadline = System.currentTimeMillis() + millis;
-            while (running && System.currentTimeMillis() < deadline) {
-                signal.wait(Math.max(1, deadline - System.currentTimeMillis()));
-            }
-        }
+        wakeup.sleep(millis, () -> running);
     }
 
     /** The broker's answer to one publish, on Paho's callback thread. */

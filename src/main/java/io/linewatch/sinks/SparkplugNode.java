@@ -70,7 +70,7 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private final SparkplugMetrics metrics = new SparkplugMetrics();
     private final SparkplugBdSeq bdSeqs;
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
-    private final Object signal = new Object();
+    private final Wakeup wakeup = new Wakeup();
     private final Thread thread;
     private final ScheduledExecutorService sampler;
     private final long[] lastFramesIn;
@@ -338,9 +338,7 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                     continue;
                 }
                 sendWindow();
-                synchronized (signal) {
-                    signal.wait(IDLE_WAIT_MILLIS);
-                }
+                wakeup.await(IDLE_WAIT_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -493,18 +491,11 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     }
 
     private void wake() {
-        synchronized (signal) {
-            signal.notifyAll();
-        }
+        wakeup.wake();
     }
 
     private void sleep(long millis) throws InterruptedException {
-        synchronized (signal) {
-            long deadline = System.currentTimeMillis() + millis;
-            while (running && System.currentTimeMillis() < deadline) {
-                signal.wait(Math.max(1, deadline - System.currentTimeMillis()));
-            }
-        }
+        wakeup.sleep(millis, () -> running);
     }
 
     /** The broker's answer to one publish (a birth when {@code number} is -1), on Paho's thread. */

@@ -120,22 +120,8 @@ final class SparkplugSession {
     }
 
     private MqttConnectOptions options() {
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        o.setAutomaticReconnect(false);
-        o.setConnectionTimeout(mqtt.connectTimeoutSeconds());
-        o.setKeepAliveInterval(mqtt.keepAliveSeconds());
-        o.setMaxInflight(1000);
+        MqttConnectOptions o = MqttConnection.options(mqtt, true, password, tls);
         o.setWill(deathTopic, death, 1, false);
-        if (!mqtt.username().isEmpty()) {
-            o.setUserName(mqtt.username());
-        }
-        if (password != null) {
-            o.setPassword(password.toCharArray());
-        }
-        if (tls != null) {
-            o.setSocketFactory(tls);
-        }
         return o;
     }
 
