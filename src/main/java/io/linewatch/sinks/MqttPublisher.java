@@ -212,11 +212,14 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         }
     }
 
-    /** Journals a region's decided state for its retained topic (an older one still waiting is replaced). */
+    /**
+     * Journals a region's decided state for its retained topic. Every change is kept, also while the
+     * broker is away (none replaces an older one still waiting): each is a change of the process.
+     */
     public void publishRegionState(String camera, String region, String json) {
         try {
-            outbox.append(Outbox.Entry.retainedValue(config.regionTopicFor(identity, camera, region),
-                    "region/" + camera + "/" + region, json.getBytes(StandardCharsets.UTF_8)));
+            outbox.append(Outbox.Entry.retainedChange(config.regionTopicFor(identity, camera, region),
+                    json.getBytes(StandardCharsets.UTF_8)));
         } catch (SinkException e) {
             LOG.warn("camera {}: state of region {} not published: {}", camera, region, e.getMessage());
         }

@@ -196,6 +196,15 @@ public final class Outbox implements AutoCloseable {
             return new Entry(Kind.STATE, topic, false, "", "", 0, payload, false);
         }
 
+        /**
+         * A change every subscriber should see, on a retained topic (a region's decided state): never
+         * replaced while it waits, so no change is lost while the broker is away; evicted like the
+         * camera states to make room for alarms.
+         */
+        public static Entry retainedChange(String topic, byte[] payload) {
+            return new Entry(Kind.STATE, topic, true, "", "", 0, payload, false);
+        }
+
         /** A retained value of its own key (a counter): replaces the same key's earlier value while it waits. */
         public static Entry retainedValue(String topic, String key, byte[] payload) {
             return new Entry(Kind.STATE, topic, true, key, "", 0, payload, false);
