@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.sinks.AlarmJson;
 import io.linewatch.sinks.ObjectJson;
+import io.linewatch.sinks.RegionStateHandler;
 import io.linewatch.sinks.VerdictJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ final class AlarmSubscriber implements AutoCloseable {
     private final MqttClient client;
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicInteger verdicts = new AtomicInteger();
+    private final AtomicInteger regionStates = new AtomicInteger();
 
     /**
      * Connects and subscribes; a broker that drops the connection before the subscription is taken
@@ -42,6 +44,8 @@ final class AlarmSubscriber implements AutoCloseable {
                         received.incrementAndGet();
                     } else if (payload.contains("\"" + VerdictJson.SCHEMA + "\"")) {
                         verdicts.incrementAndGet();
+                    } else if (payload.contains("\"" + RegionStateHandler.SCHEMA + "\"")) {
+                        regionStates.incrementAndGet();
                     }
                     out.println(describe(topic, payload));
                 });
@@ -68,7 +72,12 @@ final class AlarmSubscriber implements AutoCloseable {
         return verdicts.get();
     }
 
-    /** What decided the event, by its task: the detection, the temperatures, or the defects. */
+    /** Region states received (each change of a classification region's decided state). */
+    int regionStates() {
+        return regionStates.get();
+    }
+
+    /** What decided the event, by its task: the detection, the temperatures, the defects, or the state. */
     private static String what(JsonNode e) {
         switch (e.path("task").asText("detection")) {
             case "thermal" -> {
@@ -91,6 +100,17 @@ final class AlarmSubscriber implements AutoCloseable {
                 }
                 return b.toString();
             }
+            case "classification" -> {
+                StringBuilder states = new StringBuilder();
+                for (JsonNode state : e.path("states")) {
+                    states.append(states.length() == 0 ? "" : "+").append(state.asText());
+                }
+                JsonNode peak = e.path("cam_peak");
+                return String.format(Locale.ROOT, "%s %s %.2f, most probable %s %.2f%s", e.path("region").asText(),
+                        states, e.path("probability").asDouble(), e.path("state").asText(),
+                        e.path("state_probability").asDouble(), peak.isArray() ? String.format(Locale.ROOT,
+                                ", map peak at (%.1f, %.1f)", peak.get(0).asDouble(), peak.get(1).asDouble()) : "");
+            }
             default -> {
                 return String.format(Locale.ROOT, "%s %.2f, box %s", e.path("class").asText(), e.path("score").asDouble(),
                         e.path("box"));
@@ -101,7 +121,12 @@ final class AlarmSubscriber implements AutoCloseable {
     static String describe(String topic, String payload) {
         try {
             JsonNode e = JSON.readTree(payload);
-            if (e.path("state").isTextual()) {
+            if (RegionStateHandler.SCHEMA.equals(e.path("schema").asText())) {
+                return String.format(Locale.ROOT, "[mqtt %s] region %s/%s is %s (%.2f) from frame %d", topic,
+                        e.path("camera").asText(), e.path("region").asText(), e.path("state").asText(),
+                        e.path("probability").asDouble(), e.path("frame").asLong());
+            }
+            if (e.path("state").isTextual() && !AlarmJson.SCHEMA.equals(e.path("schema").asText())) {
                 return String.format(Locale.ROOT, "[mqtt %s] camera %s is %s%s", topic, e.path("camera").asText(),
                         e.path("state").asText(), e.path("reason").asText().isEmpty() ? "" : " (" + e.path("reason").asText() + ")");
             }

@@ -19,30 +19,39 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code linewatch demo}: the main job on the embedded default. The shipped plant config with its
- * three cameras and models (detection on the conveyor clip, thermal hotspots on the motor clip,
- * defect segmentation on the inspection clip; from the working directory's {@code models/} and
- * {@code samples/} when present, else from the jar), an embedded MQTT broker, and a subscriber
- * printing each alarm, object event, count and part verdict as it arrives; ends with each task's
- * accuracy against the clips' ground truth (and the part verdicts').
+ * four cameras and models (detection on the conveyor clip, thermal hotspots on the motor clip,
+ * defect segmentation on the inspection clip, process-state classification of two sight glasses on
+ * the process clip; from the working directory's {@code models/} and {@code samples/} when present,
+ * else from the jar), an embedded MQTT broker, and a subscriber printing each alarm, object event,
+ * count, part verdict and region state as it arrives; ends with each task's accuracy against the
+ * clips' ground truth (and the part verdicts'), and the delivery check: every alarm event and part
+ * verdict logged, and every change of a region's decided state in the results log, was received over
+ * MQTT. Exits 0 only when that check holds, else {@link #EXIT_UNDELIVERED}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Replays the shipped clips through the shipped models on the CPU (detection on a conveyor,"
-                + " thermal hotspots on a motor, surface defects on an inspection line), publishing alarms to an"
-                + " embedded MQTT broker, and prints each alarm a subscriber receives and each task's accuracy.")
+        description = {"Replays the shipped clips through the shipped models on the CPU (detection on a conveyor,"
+                + " thermal hotspots on a motor, surface defects on an inspection line, the state of a reactor's"
+                + " sight glasses), publishing alarms to an embedded MQTT broker, and prints each alarm a subscriber"
+                + " receives and each task's accuracy.",
+            "Exits 0 when every alarm, part verdict and region state reached the subscriber, 1 when not."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String EXAMPLE_CONFIG = "deploy/examples/plant.yaml";
+    /** Exit code when a message the demo logged did not reach the subscriber. */
+    static final int EXIT_UNDELIVERED = 1;
     /** Ground truth of each camera of the example config. */
     static final Map<String, String> GROUND_TRUTH = Map.of(
             "conveyor", "samples/conveyor.gt.jsonl",
             "motor", "samples/motor.gt.jsonl",
-            "inspection", "samples/inspection.gt.jsonl");
+            "inspection", "samples/inspection.gt.jsonl",
+            "reactor", "samples/process.gt.jsonl");
     /** Everything the demo reads, as the jar carries it under {@link #RESOURCES}. */
     static final List<String> FILES = List.of(EXAMPLE_CONFIG,
             "models/conveyor-det.onnx", "models/thermal-hotspot.onnx", "models/surface-defects.onnx",
-            "samples/conveyor.mp4", "samples/motor.mkv", "samples/inspection.mp4",
+            "models/process-state.onnx",
+            "samples/conveyor.mp4", "samples/motor.mkv", "samples/inspection.mp4", "samples/process.mp4",
             "samples/conveyor.gt.jsonl", "samples/motor.gt.jsonl", "samples/inspection.gt.jsonl",
-            "samples/inspection.masks.mkv");
+            "samples/process.gt.jsonl", "samples/inspection.masks.mkv");
     private static final String RESOURCES = "linewatch/default/";
 
     @Option(names = "--fast", description = "Replay as fast as possible instead of at the clip's frame rate.")
@@ -80,21 +89,31 @@ final class DemoCommand implements Callable<Integer> {
                     truths.put(camera.id(), truth);
                 }
             }
-            int code = ReplayCommand.run(c, !fast, null, truths, null);
+            Path results = out.resolve("results.jsonl");
+            int code = ReplayCommand.run(c, !fast, results, truths, null);
             List<String> lines = Files.exists(events) ? Files.readAllLines(events) : List.of();
             long verdicts = lines.stream().filter(l -> l.contains("\"" + VerdictJson.SCHEMA + "\"")).count();
             long logged = lines.size() - verdicts;
-            waitFor(subscriber, logged, verdicts);
+            long regionStates = RegionStateChanges.count(results);
+            waitFor(subscriber, logged, verdicts, regionStates);
             System.out.printf("demo: %d alarm event(s) logged in %s, %d received over MQTT; %d part verdict(s) logged,"
-                    + " %d received; snapshots in %s%n", logged, events, subscriber.received(), verdicts,
-                    subscriber.verdicts(), out.resolve("snapshots"));
+                    + " %d received; %d region state change(s) decided, %d received; snapshots in %s%n", logged, events,
+                    subscriber.received(), verdicts, subscriber.verdicts(), regionStates, subscriber.regionStates(),
+                    out.resolve("snapshots"));
+            if (code == 0 && (subscriber.received() != logged || subscriber.verdicts() != verdicts
+                    || subscriber.regionStates() != regionStates)) {
+                System.out.println("demo: FAILED: not every message logged or decided reached the subscriber");
+                return EXIT_UNDELIVERED;
+            }
             return code;
         }
     }
 
-    private static void waitFor(AlarmSubscriber subscriber, long alarms, long verdicts) throws InterruptedException {
+    private static void waitFor(AlarmSubscriber subscriber, long alarms, long verdicts, long regionStates)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + 5_000;
-        while ((subscriber.received() < alarms || subscriber.verdicts() < verdicts)
+        while ((subscriber.received() < alarms || subscriber.verdicts() < verdicts
+                || subscriber.regionStates() < regionStates)
                 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }

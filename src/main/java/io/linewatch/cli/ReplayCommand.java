@@ -53,9 +53,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = {"Ground truth of a camera's clip, JSONL; repeat it for several cameras (CAMERA= may be"
                     + " left out when the config has one camera). By the camera's task: boxes (prints precision and"
                     + " recall at IoU 0.5, and MOTA, IDF1 and identity switches when it has track ids), temperatures and"
-                    + " hotspots (prints MAE and hotspot position error), or"
+                    + " hotspots (prints MAE and hotspot position error),"
                     + " defects with the true masks in X.masks.mkv beside X.gt.jsonl (prints mask IoU and defect"
-                    + " recall)."})
+                    + " recall), or each region's state and abnormal box (prints accuracy, recall per state, the"
+                    + " confusion matrix and the share of abnormal region-frames whose map peak is in the box)."})
     List<String> groundTruth = new ArrayList<>();
 
     @Option(names = "--events", paramLabel = "FILE", description = "Event log (JSONL); overrides sinks.event_log.")

@@ -121,6 +121,6 @@ class CliErrorsTest {
                 "--ground-truth", "samples/conveyor.gt.jsonl");
         assertThat(r.exitCode()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(r.errorLines()).containsExactly("linewatch: error: --ground-truth samples/conveyor.gt.jsonl: the config"
-                + " has 3 cameras; name one as CAMERA=FILE (cameras: [conveyor, motor, inspection])");
+                + " has 4 cameras; name one as CAMERA=FILE (cameras: [conveyor, motor, inspection, reactor])");
     }
 }
