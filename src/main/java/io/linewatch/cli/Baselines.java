@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.capture.CaptureException;
 import io.linewatch.capture.FileFrameSource;
+import io.linewatch.config.RegionConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,22 +24,43 @@ final class Baselines {
     private Baselines() {
     }
 
-    /** The seed-style Python pipeline on the same model and clip; its JSON result, or why not. */
-    static JsonNode seedPython(String python, Path clip, int cameras, int batch, int threads, int frames,
-                               boolean freeze) throws IOException, InterruptedException {
+    /**
+     * The seed-style Python pipeline on the same model and clip; its JSON result, or why not.
+     *
+     * @param regions for a classification model, the camera's fixed regions (empty: the whole frame);
+     *                null for a detection model
+     */
+    static JsonNode seedPython(String python, Path clip, List<RegionConfig> regions, int cameras, int batch,
+                               int threads, int frames, boolean freeze) throws IOException, InterruptedException {
         if (!Files.exists(SEED_PIPELINE)) {
             throw new IOException(SEED_PIPELINE + " not found: run the bench from the repository root");
         }
-        List<String> command = new ArrayList<>(List.of(python, SEED_PIPELINE.toString(), "--clip", clip.toString(),
-                "--cameras", Integer.toString(cameras), "--batch", Integer.toString(batch),
-                "--threads", Integer.toString(threads), "--frames", Integer.toString(frames)));
-        if (freeze) {
-            command.add("--freeze");
-        }
+        List<String> command = seedPythonCommand(python, clip, regions, cameras, batch, threads, frames, freeze);
         String out = run(command, 900);
         String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
                 .orElseThrow(() -> new IOException("no JSON line from " + String.join(" ", command)));
         return new ObjectMapper().readTree(last);
+    }
+
+    /** The command line of {@link #seedPython}: a classification model's regions as {@code --region X,Y,W,H}. */
+    static List<String> seedPythonCommand(String python, Path clip, List<RegionConfig> regions, int cameras,
+                                          int batch, int threads, int frames, boolean freeze) {
+        List<String> command = new ArrayList<>(List.of(python, SEED_PIPELINE.toString(), "--clip", clip.toString(),
+                "--cameras", Integer.toString(cameras), "--batch", Integer.toString(batch),
+                "--threads", Integer.toString(threads), "--frames", Integer.toString(frames)));
+        if (regions != null) {
+            command.addAll(List.of("--task", "classification"));
+            if (regions.isEmpty()) {
+                command.add("--whole-frame");
+            }
+            for (RegionConfig r : regions) {
+                command.addAll(List.of("--region", r.x() + "," + r.y() + "," + r.width() + "," + r.height()));
+            }
+        }
+        if (freeze) {
+            command.add("--freeze");
+        }
+        return command;
     }
 
     /** Frames per second of the FFmpeg command line decoding {@code clip} to BGR on one thread. */

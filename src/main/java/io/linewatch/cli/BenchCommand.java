@@ -103,12 +103,13 @@ final class BenchCommand implements Callable<Integer> {
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
             stageCosts(efficiency.get(capacityCameras), capacityCameras);
             latency(efficiency.get(capacityCameras).fps());
-            if (!noBaselines && model.task() == io.linewatch.config.ModelConfig.Task.DETECTION) {
+            if (!noBaselines && (model.task() == ModelConfig.Task.DETECTION
+                    || model.task() == ModelConfig.Task.CLASSIFICATION)) {
                 seedBaseline(clip, efficiency);
                 decodeCeiling(clip);
             } else if (!noBaselines) {
-                System.out.printf("%nbaselines: skipped: the seed-style Python pipeline is a detection pipeline,"
-                        + " and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
+                System.out.printf("%nbaselines: skipped: the seed-style Python pipeline runs detection and"
+                        + " classification, and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
             }
             if (soakMinutes > 0) {
                 soak();
@@ -244,11 +245,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void seedBaseline(Path clip, Map<Integer, PipelineRun> efficiency) {
+        boolean classification = model.task() == ModelConfig.Task.CLASSIFICATION;
+        List<io.linewatch.config.RegionConfig> regions = classification
+                ? base.cameras().get(0).classification().regions() : null;
         System.out.printf(Locale.ROOT, "%n## against the seed-style Python pipeline (threads + queue.Queue, OpenCV,"
-                + " PyTorch; %s), same model, clip, batch and threads%n", Baselines.SEED_PIPELINE);
+                + " PyTorch; %s), same %s model, clip, batch and threads%s%n", Baselines.SEED_PIPELINE,
+                model.task().name().toLowerCase(Locale.ROOT), classification
+                        ? ", the same regions (each frame's regions one batch item; softmax and argmax as the seed)" : "");
         System.out.println("| cameras | PyTorch model | Python fps | linewatch fps | linewatch / Python |");
         System.out.println("|---|---|---|---|---|");
-        for (int cameras : new int[] {1, latencyCameras}) {
+        Map<Integer, String> pythonStates = new LinkedHashMap<>();
+        for (int cameras : java.util.stream.IntStream.of(1, latencyCameras).distinct().toArray()) {
             PipelineRun ours = efficiency.get(cameras);
             if (ours == null) {
                 continue;
@@ -256,16 +263,21 @@ final class BenchCommand implements Callable<Integer> {
             for (boolean freeze : new boolean[] {false, true}) {
                 String variant = freeze ? "traced, frozen, optimize_for_inference" : "traced (as the seed)";
                 try {
-                    JsonNode py = Baselines.seedPython(python, clip, cameras, model.batchSize(), model.intraOpThreads(),
-                            framesPerCamera, freeze);
+                    JsonNode py = Baselines.seedPython(python, clip, regions, cameras, model.batchSize(),
+                            model.intraOpThreads(), framesPerCamera, freeze);
                     double fps = py.get("fps").asDouble();
                     System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.1f | %.2f |%n", cameras, variant, fps,
                             ours.fps(), ours.fps() / fps);
+                    if (py.has("states")) {
+                        pythonStates.put(cameras, py.get("states").toString());
+                    }
                 } catch (Exception e) {
                     System.out.println("| " + cameras + " | " + variant + " | skipped: " + e.getMessage() + " | | |");
                 }
             }
         }
+        pythonStates.forEach((cameras, states) -> System.out.printf(Locale.ROOT,
+                "Python's region-frames by predicted state, %d camera(s): %s%n", cameras, states));
     }
 
     private void decodeCeiling(Path clip) {

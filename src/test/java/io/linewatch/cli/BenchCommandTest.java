@@ -2,7 +2,11 @@ package io.linewatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
 import io.linewatch.testing.Cli;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,5 +44,23 @@ class BenchCommandTest {
                 .containsPattern("\\| on \\| [0-9.]+ \\| [0-9]+ \\| [0-9]+ \\| [0-9.]+ \\| \\[[1-9][0-9]*\\] \\|")
                 .containsPattern("clips on / off: fps [0-9.]+")
                 .containsPattern("\\| clips \\| 0 \\| [0-9]+ \\|");
+    }
+
+    /**
+     * The seed-style Python baseline runs a classification config's model on the config's own
+     * regions (as --region X,Y,W,H, in order), and a detection config's model as before (no task).
+     */
+    @Test
+    void theSeedBaselineClassifiesTheConfiguredRegions() throws Exception {
+        LinewatchConfig process = ConfigLoader.load(Path.of("deploy/examples/process.yaml"));
+        List<String> command = Baselines.seedPythonCommand("/usr/bin/python3", Path.of("samples/process.mp4"),
+                process.cameras().get(0).classification().regions(), 2, 4, 1, 300, true);
+        assertThat(String.join(" ", command)).isEqualTo("/usr/bin/python3 bench/seed_pipeline.py --clip"
+                + " samples/process.mp4 --cameras 2 --batch 4 --threads 1 --frames 300 --task classification"
+                + " --region 52,72,96,96 --region 172,72,96,96 --freeze");
+        assertThat(Baselines.seedPythonCommand("python3", Path.of("samples/process.mp4"), List.of(), 1, 4, 1, 300, false))
+                .containsSequence("--task", "classification", "--whole-frame");
+        assertThat(Baselines.seedPythonCommand("python3", Path.of("samples/conveyor.mp4"), null, 1, 4, 1, 300, false))
+                .doesNotContain("--task", "--region", "--freeze");
     }
 }
