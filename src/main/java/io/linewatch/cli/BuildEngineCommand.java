@@ -2,8 +2,10 @@ package io.linewatch.cli;
 
 import io.linewatch.config.AccuracyGateConfig;
 import io.linewatch.config.CalibrationConfig;
+import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.RegionConfig;
 import io.linewatch.config.TensorRtConfig;
 import io.linewatch.enginebuild.AccuracyGate;
 import io.linewatch.enginebuild.AccuracyReplay;
@@ -47,6 +49,9 @@ final class BuildEngineCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
+
+    /** A classification model's regions from the config, for validation; empty otherwise. */
+    private List<RegionConfig> regions = List.of();
 
     @Option(names = "--model-name", paramLabel = "NAME",
             description = "The model in the config (default: its only model).")
@@ -120,6 +125,14 @@ final class BuildEngineCommand implements Callable<Integer> {
     @Option(names = "--max-temperature-mae", paramLabel = "K", description = "Gate: largest temperature MAE, kelvin (default 0.5).")
     Double maxTemperatureMaeK;
 
+    @Option(names = "--min-top1-agreement", paramLabel = "X",
+            description = "Gate: least share of classified images whose top state is the reference's (default 0.99).")
+    Double minTop1Agreement;
+
+    @Option(names = "--max-logit-diff", paramLabel = "X",
+            description = "Gate: largest difference of a classification score from the reference's (default 0.5).")
+    Double maxLogitDiff;
+
     @Override
     public Integer call() {
         ModelConfig model = modelConfig();
@@ -169,7 +182,7 @@ final class BuildEngineCommand implements Callable<Integer> {
         try (TensorRtEngine candidate = TensorRtEngines.load(plan, built);
              OnnxRuntimeEngine reference = OnnxRuntimeEngine.open(plan.config())) {
             System.out.println("validating on " + validate + " (at most " + validateFrames + " frames)");
-            return new AccuracyReplay(plan.config(), reference, candidate).run(validate, validateFrames)
+            return new AccuracyReplay(plan.config(), reference, candidate, regions).run(validate, validateFrames)
                     .report(plan.config().tensorrt().gate());
         }
     }
@@ -220,7 +233,24 @@ final class BuildEngineCommand implements Callable<Integer> {
             throw new CliException(Main.EXIT_CONFIG, "--model-name: " + source.config + " has no model '" + name
                     + "' (models: " + config.models().keySet() + ")");
         }
+        regions = regionsOf(config, name);
         return model;
+    }
+
+    /**
+     * The regions validation compares a classifier on: those of the cameras bound to {@code model}, each
+     * place once (the whole frame when none has any).
+     */
+    static List<RegionConfig> regionsOf(LinewatchConfig config, String model) {
+        java.util.Map<List<Integer>, RegionConfig> places = new java.util.LinkedHashMap<>();
+        for (CameraConfig camera : config.cameras()) {
+            if (model.equals(camera.model())) {
+                for (RegionConfig r : camera.classification().regions()) {
+                    places.putIfAbsent(List.of(r.x(), r.y(), r.width(), r.height()), r);
+                }
+            }
+        }
+        return List.copyOf(places.values());
     }
 
     private void checkArguments() {
@@ -268,7 +298,8 @@ final class BuildEngineCommand implements Callable<Integer> {
         AccuracyGateConfig g = c.gate();
         AccuracyGateConfig gate = new AccuracyGateConfig(or(maxPrecisionDrop, g.maxPrecisionDrop()),
                 or(maxRecallDrop, g.maxRecallDrop()), or(minMaskIou, g.minMaskIou()),
-                or(maxTemperatureMaeK, g.maxTemperatureMaeK()));
+                or(maxTemperatureMaeK, g.maxTemperatureMaeK()), or(minTop1Agreement, g.minTop1Agreement()),
+                or(maxLogitDiff, g.maxLogitDiff()));
         return new TensorRtConfig(or(precision, c.precision()), engineDir == null ? c.engineDir() : engineDir.toString(),
                 or(minBatch, c.minBatch()), or(optBatch, c.optBatch()), or(maxBatch, c.maxBatch()),
                 or(workspaceMb, c.workspaceMb()), or(dlaCore, c.dlaCore()), c.buildIfMissing(), c.fallback(),

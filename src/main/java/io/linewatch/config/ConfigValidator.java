@@ -69,7 +69,45 @@ final class ConfigValidator {
             require(defectRuleNames.add(rule.name()), at + ".name: '" + rule.name() + "' is used twice");
         }
         validateStateAlarms(origin, config);
+        validateTensorRtImages(origin, config);
         return config;
+    }
+
+    /**
+     * A classification lane's engine call takes 1 to batch_size frames of its cameras' most regions
+     * (one image each): on TensorRT the model's batch profile must cover one frame's images and
+     * batch_size frames' images. Named by the camera with the most regions.
+     */
+    private static void validateTensorRtImages(String origin, LinewatchConfig config) throws ConfigException {
+        for (Map.Entry<String, ModelConfig> entry : config.models().entrySet()) {
+            ModelConfig model = entry.getValue();
+            if (model.task() != ModelConfig.Task.CLASSIFICATION || model.engine() != ModelConfig.Engine.TENSORRT) {
+                continue;
+            }
+            int widest = -1;
+            for (int i = 0; i < config.cameras().size(); i++) {
+                CameraConfig camera = config.cameras().get(i);
+                if (entry.getKey().equals(camera.model()) && (widest < 0 || camera.classification().imagesPerFrame()
+                        > config.cameras().get(widest).classification().imagesPerFrame())) {
+                    widest = i;
+                }
+            }
+            if (widest < 0) {
+                continue;
+            }
+            CameraConfig camera = config.cameras().get(widest);
+            int images = camera.classification().imagesPerFrame();
+            int most = images * model.batchSize();
+            BatchProfile profile = model.tensorrt().batchProfile(model.batchSize(), 0);
+            String at = origin + ": cameras[" + widest + "] (" + camera.id() + "): " + images + " region(s) a frame";
+            String field = "models." + entry.getKey() + ".tensorrt.";
+            require(profile.max() >= most, at + " x batch_size " + model.batchSize() + " = " + most + " images an engine"
+                    + " call, past the TensorRT batch profile's " + profile.max() + " (" + field + "max_batch: set it to"
+                    + " at least " + most + ")");
+            require(profile.min() <= images, at + ": one frame is an engine call of " + images + " image(s), below the"
+                    + " TensorRT batch profile's " + profile.min() + " (" + field + "min_batch: set it to at most "
+                    + images + ")");
+        }
     }
 
     /**

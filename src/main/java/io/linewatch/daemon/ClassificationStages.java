@@ -38,16 +38,9 @@ final class ClassificationStages {
             throws StartupException {
         TaskStages.requireChannels(model, sig, 3);
         int states = model.classes().size();
-        int scores = -1;
-        int cam = -1;
-        for (int o = 0; o < sig.outputs().size(); o++) {
-            long[] dims = sig.outputs().get(o).dims();
-            if (dims.length == 1 && dims[0] == states && scores < 0) {
-                scores = o;
-            } else if (dims.length == 3 && dims[0] == states && cam < 0) {
-                cam = o;
-            }
-        }
+        List<long[]> dims = sig.outputs().stream().map(ModelSignature.Output::dims).toList();
+        int scores = ClassifyHandler.scoresOutput(dims, states);
+        int cam = ClassifyHandler.camOutput(dims, states);
         if (scores < 0) {
             throw new StartupException("model " + model.path() + ": a classification model needs an output [B, "
                     + states + "] (one score per state of " + model.classes() + "); its outputs are " + sig.outputs(),

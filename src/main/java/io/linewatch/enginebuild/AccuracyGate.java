@@ -15,8 +15,10 @@ import java.util.stream.IntStream;
  * detection precision is the share of the candidate's boxes that the reference also has, recall
  * the share of the reference's boxes that the candidate has (same class, IoU at least 0.5, higher
  * scores matched first); mask IoU is pooled over all frames on the foreground (any class at or
- * above the threshold); temperature MAE is over every temperature value, in kelvin. Only what was
- * fed is measured and judged. Not thread-safe.
+ * above the threshold); temperature MAE is over every temperature value, in kelvin; for a
+ * classifier, top-1 agreement is the share of images whose highest score is at the reference's
+ * highest, and the logit difference the largest absolute difference of any score from the
+ * reference's. Only what was fed is measured and judged. Not thread-safe.
  */
 public final class AccuracyGate {
 
@@ -35,6 +37,9 @@ public final class AccuracyGate {
     private boolean masksSeen;
     private double temperatureErrorK;
     private long temperatureValues;
+    private long classifiedImages;
+    private long top1Agreements;
+    private double maxLogitDiff;
 
     /**
      * What validation measured and found.
@@ -44,10 +49,13 @@ public final class AccuracyGate {
      * @param recall         detection recall against the reference, or null
      * @param maskIou        foreground mask IoU, or null
      * @param temperatureMaeK temperature mean absolute error in kelvin, or null
+     * @param images         classified images compared (a frame's regions are one each), 0 when none
+     * @param top1Agreement  share of them whose top state is the reference's, or null
+     * @param maxLogitDiff   largest absolute score difference from the reference, or null
      * @param failures       every limit exceeded; empty when the engine is accepted
      */
     public record Report(int frames, Double precision, Double recall, Double maskIou, Double temperatureMaeK,
-                         List<String> failures) {
+                         long images, Double top1Agreement, Double maxLogitDiff, List<String> failures) {
 
         public Report {
             failures = List.copyOf(failures);
@@ -70,6 +78,10 @@ public final class AccuracyGate {
             }
             if (temperatureMaeK != null) {
                 lines.add(format("temperature MAE %.3f K", temperatureMaeK));
+            }
+            if (top1Agreement != null) {
+                lines.add(format("classification top-1 agreement %.4f on %d images, max logit difference %.4f",
+                        top1Agreement, images, maxLogitDiff));
             }
             lines.add(accepted() ? "accepted" : "refused: " + String.join("; ", failures));
             return lines;
@@ -134,6 +146,22 @@ public final class AccuracyGate {
         temperatureValues += count;
     }
 
+    /**
+     * One image's scores, {@code states} values from {@code offset} in each buffer (logits, or
+     * probabilities for a model that outputs them), candidate against reference.
+     */
+    public void addScores(FloatBuffer reference, FloatBuffer candidate, int offset, int states) {
+        classifiedImages++;
+        if (argmax(reference, offset, states) == argmax(candidate, offset, states)) {
+            top1Agreements++;
+        }
+        for (int s = offset; s < offset + states; s++) {
+            double diff = Math.abs(reference.get(s) - candidate.get(s));
+            // A score that is not a number is as far from the reference as can be (NaN would pass the limit).
+            maxLogitDiff = Math.max(maxLogitDiff, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff);
+        }
+    }
+
     /** What was measured so far, judged against {@code limits}. */
     public Report report(AccuracyGateConfig limits) {
         List<String> failures = new ArrayList<>();
@@ -167,7 +195,31 @@ public final class AccuracyGate {
                 failures.add(format("temperature MAE %.3f K is above %.3f K", mae, limits.maxTemperatureMaeK()));
             }
         }
-        return new Report(frames, precision, recall, maskIou, mae, failures);
+        Double agreement = null;
+        Double logitDiff = null;
+        if (classifiedImages > 0) {
+            agreement = (double) top1Agreements / classifiedImages;
+            logitDiff = maxLogitDiff;
+            if (agreement < limits.minTop1Agreement() - ROUNDING) {
+                failures.add(format("classification top-1 agreement %.4f is below %.4f (%d of %d images)", agreement,
+                        limits.minTop1Agreement(), top1Agreements, classifiedImages));
+            }
+            if (logitDiff > limits.maxLogitDiff() + ROUNDING) {
+                failures.add(format("max logit difference %.4f is above %.4f", logitDiff, limits.maxLogitDiff()));
+            }
+        }
+        return new Report(frames, precision, recall, maskIou, mae, classifiedImages, agreement, logitDiff, failures);
+    }
+
+    /** The first index of the highest of {@code count} scores from {@code from}. */
+    private static int argmax(FloatBuffer scores, int from, int count) {
+        int best = from;
+        for (int s = from + 1; s < from + count; s++) {
+            if (scores.get(s) > scores.get(best)) {
+                best = s;
+            }
+        }
+        return best - from;
     }
 
     private static boolean foreground(FloatBuffer mask, int classes, int plane, int p, float threshold) {

@@ -2,15 +2,18 @@ package io.linewatch.enginebuild;
 
 import io.linewatch.capture.CaptureException;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.RegionConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.ModelSignature;
 import io.linewatch.pipeline.Detections;
 import io.linewatch.pipeline.FrameEventFactory;
+import io.linewatch.postprocess.ClassifyHandler;
 import io.linewatch.postprocess.Nms;
 import io.linewatch.postprocess.YoloDecoder;
 import io.linewatch.postprocess.YoloDecoders;
 import io.linewatch.preprocess.LetterboxResampler;
+import io.linewatch.preprocess.RegionResampler;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -20,8 +23,9 @@ import java.util.List;
  * Replays clips through a candidate engine and the reference engine, frame by frame, with the
  * model's own preprocess and (for detection) its own decoder and NMS, and feeds an {@link
  * AccuracyGate}. Knows engines only by their interface, so any two engines with the same tensors
- * can be compared. Detection and segmentation models are replayed; thermal models need the thermal
- * preprocess and are refused here.
+ * can be compared. Detection, segmentation and classification models are replayed (a classifier on
+ * each of its cameras' regions, cropped and stretched as the pipeline does, one image a call);
+ * thermal models need the thermal preprocess and are refused here.
  */
 public final class AccuracyReplay {
 
@@ -32,6 +36,7 @@ public final class AccuracyReplay {
     private final FloatBuffer input;
     private final FloatBuffer[] referenceOut;
     private final FloatBuffer[] candidateOut;
+    private final List<RegionConfig> regions;
 
     /**
      * @param reference the FP32 reference (ONNX Runtime)
@@ -39,7 +44,17 @@ public final class AccuracyReplay {
      */
     public AccuracyReplay(ModelConfig model, InferenceEngine reference, InferenceEngine candidate)
             throws EngineException {
+        this(model, reference, candidate, List.of());
+    }
+
+    /**
+     * @param regions a classification model's regions of the frame, each compared on its own (its
+     *                cameras'); empty: the whole frame. Not read for other tasks.
+     */
+    public AccuracyReplay(ModelConfig model, InferenceEngine reference, InferenceEngine candidate,
+                          List<RegionConfig> regions) throws EngineException {
         this.model = model;
+        this.regions = List.copyOf(regions);
         this.signature = reference.signature();
         this.reference = reference;
         this.candidate = candidate;
@@ -47,10 +62,6 @@ public final class AccuracyReplay {
             throw new EngineException("model " + model.path() + ": validation replays RGB frames through the letterbox "
                     + "preprocess; " + model.task().name().toLowerCase(java.util.Locale.ROOT)
                     + " models with " + signature.channels() + "-channel input are not supported yet");
-        }
-        if (model.task() == ModelConfig.Task.CLASSIFICATION) {
-            throw new EngineException("model " + model.path() + ": the accuracy gate does not compare classification"
-                    + " models yet");
         }
         this.input = FrameEventFactory.directFloats(signature.inputFloats());
         this.referenceOut = outputs(signature);
@@ -60,15 +71,11 @@ public final class AccuracyReplay {
     /** Compares the engines on at most {@code maxFrames} frames of {@code clips}. */
     public AccuracyGate run(List<Path> clips, int maxFrames) throws EngineException {
         AccuracyGate gate = new AccuracyGate();
-        LetterboxResampler resampler = LetterboxResampler.of(signature.width(), signature.height(), model.preprocess());
-        Comparison comparison = comparison();
+        Comparison comparison = model.task() == ModelConfig.Task.CLASSIFICATION ? scores() : letterboxed();
         BgrFrame frame = new BgrFrame();
         try (FrameFiles frames = new FrameFiles(FrameFiles.expand(clips), maxFrames, 1)) {
             while (frames.next(frame)) {
-                resampler.apply(frame.pixels, frame.width, frame.height, input, 0);
-                reference.run(input, referenceOut, 1);
-                candidate.run(input, candidateOut, 1);
-                comparison.add(gate);
+                comparison.add(frame, gate);
                 gate.frame();
             }
         } catch (IOException | CaptureException e) {
@@ -77,20 +84,64 @@ public final class AccuracyReplay {
         return gate;
     }
 
-    /** Feeds one frame's two outputs to the gate. */
+    /** Runs one frame through both engines and feeds their outputs to the gate. */
     private interface Comparison {
-        void add(AccuracyGate gate);
+        void add(BgrFrame frame, AccuracyGate gate) throws EngineException;
     }
 
-    private Comparison comparison() throws EngineException {
-        return switch (model.task()) {
+    /** The letterboxed frame through both engines, their outputs compared as the task's stage reads them. */
+    private Comparison letterboxed() throws EngineException {
+        LetterboxResampler resampler = LetterboxResampler.of(signature.width(), signature.height(), model.preprocess());
+        OutputComparison outputs = switch (model.task()) {
             case DETECTION -> detections();
             case SEGMENTATION -> masks();
-            case THERMAL, CLASSIFICATION -> throw new IllegalStateException("refused in the constructor");
+            case THERMAL, CLASSIFICATION -> throw new IllegalStateException("not letterboxed");
+        };
+        return (frame, gate) -> {
+            resampler.apply(frame.pixels, frame.width, frame.height, input, 0);
+            reference.run(input, referenceOut, 1);
+            candidate.run(input, candidateOut, 1);
+            outputs.add(gate);
         };
     }
 
-    private Comparison detections() throws EngineException {
+    /** Feeds one frame's two outputs to the gate. */
+    private interface OutputComparison {
+        void add(AccuracyGate gate);
+    }
+
+    /**
+     * Each region (or the whole frame) cropped and stretched as the classify preprocess does, through
+     * both engines; the scores output ({@code [B, states]}) compared.
+     */
+    private Comparison scores() throws EngineException {
+        int states = model.classes().size();
+        int scores = ClassifyHandler.scoresOutput(signature.outputs().stream().map(ModelSignature.Output::dims).toList(),
+                states);
+        if (scores < 0) {
+            throw new EngineException("model " + model.path() + ": a classification model needs an output [B, " + states
+                    + "] (one score per state of " + model.classes() + "); its outputs are " + signature.outputs());
+        }
+        RegionResampler resampler = RegionResampler.of(signature.width(), signature.height(), model.preprocess());
+        return (frame, gate) -> {
+            for (int r = 0; r < Math.max(1, regions.size()); r++) {
+                RegionConfig region = regions.isEmpty()
+                        ? new RegionConfig("frame", 0, 0, frame.width, frame.height) : regions.get(r);
+                if (region.x() + region.width() > frame.width || region.y() + region.height() > frame.height) {
+                    throw new EngineException("validation clips: region " + region.name() + " (x " + region.x() + ", y "
+                            + region.y() + ", " + region.width() + "x" + region.height() + ") is past the edge of a "
+                            + frame.width + "x" + frame.height + " frame");
+                }
+                resampler.apply(frame.pixels, frame.width, region.x(), region.y(), region.width(), region.height(),
+                        input, 0);
+                reference.run(input, referenceOut, 1);
+                candidate.run(input, candidateOut, 1);
+                gate.addScores(referenceOut[scores], candidateOut[scores], 0, states);
+            }
+        };
+    }
+
+    private OutputComparison detections() throws EngineException {
         YoloDecoder decoder;
         YoloDecoders.Plan plan;
         try {
@@ -126,7 +177,7 @@ public final class AccuracyReplay {
         nms.apply(candidates, kept);
     }
 
-    private Comparison masks() throws EngineException {
+    private OutputComparison masks() throws EngineException {
         int index = signature.outputIndex("mask") >= 0 ? signature.outputIndex("mask") : 0;
         long[] dims = signature.outputs().get(index).dims();
         if (dims.length != 3) {

@@ -62,6 +62,26 @@ public final class ClassifyHandler implements EventHandler<FrameEvent> {
         }
     }
 
+    /** Index of the first output of per-image shape {@code [states]} among {@code dims} (the scores), or -1. */
+    public static int scoresOutput(java.util.List<long[]> dims, int states) {
+        for (int o = 0; o < dims.size(); o++) {
+            if (dims.get(o).length == 1 && dims.get(o)[0] == states) {
+                return o;
+            }
+        }
+        return -1;
+    }
+
+    /** Index of the first output of per-image shape {@code [states, h, w]} (the maps), or -1. */
+    public static int camOutput(java.util.List<long[]> dims, int states) {
+        for (int o = 0; o < dims.size(); o++) {
+            if (dims.get(o).length == 3 && dims.get(o)[0] == states) {
+                return o;
+            }
+        }
+        return -1;
+    }
+
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         if (event.skipped() || !event.inferred) {

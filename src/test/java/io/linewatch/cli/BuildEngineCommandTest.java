@@ -26,6 +26,16 @@ class BuildEngineCommandTest {
     @TempDir
     Path dir;
 
+    /** A classifier is validated on the regions of the cameras bound to it, each place once, in camera order. */
+    @Test
+    void validationTakesTheClassifiersRegionsFromItsCameras() throws Exception {
+        io.linewatch.config.LinewatchConfig c = io.linewatch.config.ConfigLoader.load(
+                Path.of("deploy/examples/plant.yaml"));
+        assertThat(BuildEngineCommand.regionsOf(c, "process")).extracting(r -> r.name())
+                .containsExactly("glass_a", "glass_b");
+        assertThat(BuildEngineCommand.regionsOf(c, "conveyor")).as("no regions: the whole frame").isEmpty();
+    }
+
     @Test
     void withoutTensorRtTheBuildStopsWithTheProbesLine() {
         TensorRtAvailability.Result probe = TensorRtAvailability.probe();
@@ -119,6 +129,10 @@ class BuildEngineCommandTest {
         assertThat(o.tensorrt().calibration().sources()).as("kept").hasSize(1);
         assertThat(o.tensorrt().gate().maxRecallDrop()).isEqualTo(0.05);
         assertThat(o.tensorrt().gate().maxPrecisionDrop()).as("kept").isEqualTo(0.02);
+        ModelConfig gate = parse("--config", config.toString(), "--min-top1-agreement", "0.97", "--max-logit-diff", "0.1")
+                .modelConfig();
+        assertThat(gate.tensorrt().gate().minTop1Agreement()).isEqualTo(0.97);
+        assertThat(gate.tensorrt().gate().maxLogitDiff()).isEqualTo(0.1);
 
         Cli.Result wrongName = Cli.run("build-engine", "--config", config.toString(), "--model-name", "belt");
         assertThat(wrongName.errorLines()).containsExactly("linewatch: error: --model-name: " + config

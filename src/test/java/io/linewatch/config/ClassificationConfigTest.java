@@ -72,6 +72,28 @@ class ClassificationConfigTest {
         assertThat(any.cameras()).isEmpty();
     }
 
+    /**
+     * On TensorRT, a frame of the reactor's two regions is an engine call of 2 images and batch_size 4
+     * frames one of 8: the profile must run both, or the camera and the field are named.
+     */
+    @Test
+    void tensorRtBatchProfileMustRunTheRegionsOfEveryBatch() throws Exception {
+        String trt = CONFIG.replace("    task: classification\n", "    task: classification\n    engine: tensorrt\n"
+                + "    batch_size: 4\n");
+        assertThat(error(trt)).endsWith("cameras[1] (reactor): 2 region(s) a frame x batch_size 4 = 8 images an engine"
+                + " call, past the TensorRT batch profile's 4 (models.process.tensorrt.max_batch: set it to at least 8)")
+                .doesNotContain("\n");
+        LinewatchConfig fits = ConfigFiles.load(dir, trt.replace("    batch_size: 4\n",
+                "    batch_size: 4\n    tensorrt: {max_batch: 8}\n"));
+        assertThat(fits.models().get("process").tensorrt().batchProfile(4, 0).max()).isEqualTo(8);
+        assertThat(error(trt.replace("    batch_size: 4\n", "    batch_size: 4\n    tensorrt: {min_batch: 4, max_batch: 8}\n")))
+                .endsWith("cameras[1] (reactor): 2 region(s) a frame: one frame is an engine call of 2 image(s), below"
+                        + " the TensorRT batch profile's 4 (models.process.tensorrt.min_batch: set it to at most 2)");
+        assertThat(ConfigFiles.load(dir, CONFIG.replace("    task: classification\n",
+                "    task: classification\n    batch_size: 4\n")).models().get("process").engine())
+                .as("ONNX Runtime takes any batch").isEqualTo(ModelConfig.Engine.ONNXRUNTIME);
+    }
+
     @Test
     void aRegionPastTheFrameIsNamed() {
         String e = error(CONFIG.replace("{name: glass_b, x: 172", "{name: glass_b, x: 272"));

@@ -77,6 +77,8 @@ class TensorRtConfigTest {
                     max_recall_drop: 0.03
                     min_mask_iou: 0.8
                     max_temperature_mae_k: 1.5
+                    min_top1_agreement: 0.95
+                    max_logit_diff: 0.25
                 """).tensorrt();
         assertThat(t.precision()).isEqualTo(TensorRtConfig.Precision.INT8);
         assertThat(t.engineDir()).isEqualTo(dir.resolve("engines").toString());
@@ -90,7 +92,7 @@ class TensorRtConfigTest {
         assertThat(t.calibration().frames()).isEqualTo(100);
         assertThat(t.calibration().everyNthFrame()).isEqualTo(3);
         assertThat(t.calibration().cache()).isEqualTo(dir.resolve("caches/det.calib").toString());
-        assertThat(t.gate()).isEqualTo(new AccuracyGateConfig(0.01, 0.03, 0.8, 1.5));
+        assertThat(t.gate()).isEqualTo(new AccuracyGateConfig(0.01, 0.03, 0.8, 1.5, 0.95, 0.25));
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The accuracy gate's arithmetic on hand-made outputs whose answers are worked out below. */
 class AccuracyGateTest {
 
-    private static final AccuracyGateConfig LIMITS = new AccuracyGateConfig(0.02, 0.02, 0.9, 0.5);
+    private static final AccuracyGateConfig LIMITS = new AccuracyGateConfig(0.02, 0.02, 0.9, 0.5, 0.99, 0.5);
 
     private static Detections boxes(float[]... rows) {
         Detections d = new Detections(16);
@@ -77,8 +77,8 @@ class AccuracyGateTest {
         }
         gate.addDetections(reference, candidate);
         gate.frame();
-        assertThat(gate.report(new AccuracyGateConfig(0.0, 0.02, 0.9, 0.5)).accepted()).isTrue();
-        assertThat(gate.report(new AccuracyGateConfig(0.0, 0.019, 0.9, 0.5)).failures())
+        assertThat(gate.report(new AccuracyGateConfig(0.0, 0.02, 0.9, 0.5, null, null)).accepted()).isTrue();
+        assertThat(gate.report(new AccuracyGateConfig(0.0, 0.019, 0.9, 0.5, null, null)).failures())
                 .containsExactly("detection recall dropped by 0.0200 (limit 0.0190)");
     }
 
@@ -110,8 +110,44 @@ class AccuracyGateTest {
         AccuracyGate.Report r = gate.report(LIMITS);
         assertThat(r.temperatureMaeK()).isCloseTo(0.3, within(1e-4));
         assertThat(r.accepted()).isTrue();
-        assertThat(gate.report(new AccuracyGateConfig(null, null, null, 0.25)).failures())
+        assertThat(gate.report(new AccuracyGateConfig(null, null, null, 0.25, null, null)).failures())
                 .containsExactly("temperature MAE 0.300 K is above 0.250 K");
+    }
+
+    @Test
+    void classifierScoresAreJudgedByTopOneAgreementAndTheLargestLogitDifference() {
+        // Four images of three states. Image 1: same top state (0), scores off by 0.1 at most. Image 2:
+        // top state 2 on both, off by 0.25. Image 3: the reference's top is state 1 (3.0 against 2.9), the
+        // candidate's state 2 (2.8 against 3.05): a flip, off by 0.2. Image 4 (in the second half of one
+        // buffer, offset 3): identical. Agreement 3 of 4, largest difference 0.25.
+        AccuracyGate gate = new AccuracyGate();
+        gate.addScores(floats(2.0f, 1.0f, 0.5f), floats(2.1f, 0.95f, 0.5f), 0, 3);
+        gate.addScores(floats(0.0f, 1.0f, 4.0f), floats(0.0f, 1.25f, 4.0f), 0, 3);
+        gate.frame();
+        gate.addScores(floats(0.5f, 3.0f, 2.9f), floats(0.5f, 2.8f, 3.05f), 0, 3);
+        gate.addScores(floats(9f, 9f, 9f, 1.0f, -2.0f, 0.5f), floats(0f, 0f, 0f, 1.0f, -2.0f, 0.5f), 3, 3);
+        gate.frame();
+        AccuracyGate.Report r = gate.report(new AccuracyGateConfig(null, null, null, null, 0.75, 0.25));
+        assertThat(r.images()).isEqualTo(4);
+        assertThat(r.top1Agreement()).isEqualTo(0.75);
+        assertThat(r.maxLogitDiff()).isCloseTo(0.25, within(1e-6));
+        assertThat(r.precision()).as("not measured").isNull();
+        assertThat(r.accepted()).as("both exactly at their limits").isTrue();
+        assertThat(r.lines()).contains("classification top-1 agreement 0.7500 on 4 images, max logit difference 0.2500");
+        assertThat(gate.report(LIMITS).failures()).containsExactly(
+                "classification top-1 agreement 0.7500 is below 0.9900 (3 of 4 images)");
+        assertThat(gate.report(new AccuracyGateConfig(null, null, null, null, 0.5, 0.2)).failures())
+                .containsExactly("max logit difference 0.2500 is above 0.2000");
+    }
+
+    @Test
+    void aScoreThatIsNotANumberIsRefused() {
+        AccuracyGate gate = new AccuracyGate();
+        gate.addScores(floats(2.0f, 1.0f), floats(2.0f, Float.NaN), 0, 2);
+        gate.frame();
+        AccuracyGate.Report r = gate.report(LIMITS);
+        assertThat(r.top1Agreement()).isEqualTo(1.0);
+        assertThat(r.failures()).containsExactly("max logit difference Infinity is above 0.5000");
     }
 
     @Test

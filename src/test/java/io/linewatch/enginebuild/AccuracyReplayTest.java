@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.linewatch.config.ConfigLoader;
+import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.RegionConfig;
 import io.linewatch.config.SegmentationConfig;
 import io.linewatch.inference.EngineException;
 import io.linewatch.inference.InferenceEngine;
@@ -110,6 +112,51 @@ class AccuracyReplayTest {
                     .report(model.tensorrt().gate());
             assertThat(spoiled.maskIou()).isLessThan(0.9).isGreaterThan(0.0);
             assertThat(spoiled.failures()).singleElement().asString().startsWith("mask IoU 0.");
+        }
+    }
+
+    /**
+     * The shipped process-state classifier on the sight glasses of the shipped clip, each glass an
+     * image: against itself every top state agrees and no logit moves; a candidate whose normal and
+     * foaming scores are swapped (the clip starts normal) loses every top state and is refused; a
+     * region past the clip's frame is named.
+     */
+    @Test
+    void aClassifierIsComparedOnItsRegionsByTopStateAndLogits() throws Exception {
+        LinewatchConfig config = ConfigLoader.load(Path.of("deploy/examples/process.yaml"));
+        ModelConfig model = config.models().get("process");
+        List<RegionConfig> glasses = config.cameras().get(0).classification().regions();
+        Path clip = Path.of("samples/process.mp4");
+        try (OnnxRuntimeEngine reference = OnnxRuntimeEngine.open(model);
+             OnnxRuntimeEngine same = OnnxRuntimeEngine.open(model);
+             InferenceEngine swapped = new Spoiled(OnnxRuntimeEngine.open(model), (out, batch) -> {
+                 int scores = io.linewatch.postprocess.ClassifyHandler.scoresOutput(reference.signature().outputs()
+                         .stream().map(ModelSignature.Output::dims).toList(), 4);
+                 for (int i = 0; i < batch; i++) {
+                     float normal = out[scores].get(i * 4);
+                     out[scores].put(i * 4, out[scores].get(i * 4 + 1));
+                     out[scores].put(i * 4 + 1, normal);
+                 }
+             })) {
+            AccuracyGate.Report r = new AccuracyReplay(model, reference, same, glasses).run(List.of(clip), 20)
+                    .report(model.tensorrt().gate());
+            assertThat(r.frames()).isEqualTo(20);
+            assertThat(r.images()).isEqualTo(40);
+            assertThat(r.top1Agreement()).isEqualTo(1.0);
+            assertThat(r.maxLogitDiff()).isZero();
+            assertThat(r.accepted()).isTrue();
+
+            AccuracyGate.Report bad = new AccuracyReplay(model, reference, swapped, glasses).run(List.of(clip), 20)
+                    .report(model.tensorrt().gate());
+            assertThat(bad.top1Agreement()).isZero();
+            assertThat(bad.failures()).hasSize(2).first().asString()
+                    .isEqualTo("classification top-1 agreement 0.0000 is below 0.9900 (0 of 40 images)");
+            assertThat(bad.failures().get(1)).startsWith("max logit difference ");
+
+            List<RegionConfig> outside = List.of(new RegionConfig("glass_c", 300, 72, 96, 96));
+            assertThatThrownBy(() -> new AccuracyReplay(model, reference, same, outside).run(List.of(clip), 5))
+                    .isInstanceOf(EngineException.class).hasMessage("validation clips: region glass_c (x 300, y 72,"
+                            + " 96x96) is past the edge of a 320x240 frame");
         }
     }
 

@@ -76,7 +76,7 @@ class TensorRtGpuTest {
             compareRawOutputs(engine, reference, precision, 4); // the profile's full batch
             AccuracyGate.Report report = new AccuracyReplay(building, reference, engine)
                     .run(List.of(Shipped.CLIP), 60).report(precision == Precision.FP16 ? AccuracyGateConfig.defaults()
-                            : new AccuracyGateConfig(0.1, 0.1, null, null));
+                            : new AccuracyGateConfig(0.1, 0.1, null, null, null, null));
             assertThat(report.failures()).as(String.join("\n", report.lines())).isEmpty();
         }
         Path engineFile = onlyEngine(precision);
