@@ -17,7 +17,8 @@ import java.util.Locale;
  * the region's most probable state in false colour (ThermalSnapshot's iron palette, from the map's
  * lowest to its highest value, bilinear from the map's cells, blended at 50 %), the peak marked with a
  * cross, the region boxed in red and labelled with the state and its probability. A model without a
- * map gets the box and label only.
+ * map gets the box and label only. The live picture (no alarm) shows every region so, each with its
+ * most probable state. Reads the slot's pixels, class results and map output.
  */
 public final class ClassSnapshot implements SnapshotRenderer {
 
@@ -46,7 +47,42 @@ public final class ClassSnapshot implements SnapshotRenderer {
         }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
         System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
-        AlarmEvent.StateDetail d = (AlarmEvent.StateDetail) alarm.detail();
+        if (alarm == null) {
+            drawLive(frame, raster);
+        } else {
+            drawAlarm((AlarmEvent.StateDetail) alarm.detail(), alarm.rule(), frame, raster);
+        }
+        return image;
+    }
+
+    /**
+     * The live picture: every region of an inferred frame with its most probable state's map, boxed
+     * (red when that state is not the model's first, normal one) and labelled with state and probability.
+     */
+    private void drawLive(FrameEvent frame, byte[] raster) {
+        ClassResult c = frame.classes;
+        int regions = frame.inferred ? c.regions() : 0;
+        if (camOutput >= 0) {
+            for (int r = 0; r < regions; r++) {
+                overlay(frame, r, raster);
+            }
+        }
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setStroke(new BasicStroke(2f));
+            for (int r = 0; r < regions; r++) {
+                g.setColor(c.best[r] == 0 ? Color.WHITE : Snapshots.ALARM);
+                g.drawRect(c.boxX[r], c.boxY[r], c.boxWidth[r] - 1, c.boxHeight[r] - 1);
+                Snapshots.label(g, String.format(Locale.ROOT, "%s %.2f", states.get(c.best[r]),
+                        c.probability(r, c.best[r])), c.boxX[r], c.boxY[r] - 3, 11);
+            }
+            Snapshots.liveHeader(g, frame);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private void drawAlarm(AlarmEvent.StateDetail d, String rule, FrameEvent frame, byte[] raster) {
         int region = regionOf(frame.classes, d.box());
         if (camOutput >= 0 && region >= 0) {
             overlay(frame, region, raster);
@@ -64,12 +100,11 @@ public final class ClassSnapshot implements SnapshotRenderer {
                 g.drawLine(x - 5, y, x + 5, y);
                 g.drawLine(x, y - 5, x, y + 5);
             }
-            Snapshots.header(g, frame.width, String.format(Locale.ROOT, "ALARM %s: %s %s %.2f", alarm.rule(),
+            Snapshots.header(g, frame.width, String.format(Locale.ROOT, "ALARM %s: %s %s %.2f", rule,
                     d.region(), d.state(), d.stateProbability()));
         } finally {
             g.dispose();
         }
-        return image;
     }
 
     private static int regionOf(ClassResult c, int[] box) {
