@@ -44,7 +44,8 @@ final class ModelLane {
     /** What every lane's stages share: counters, latencies, the sinks and the run's listener. */
     record Shared(LinewatchConfig config, List<CameraStats> stats, LatencyStats latency,
                   LatencyStats ageAtInference, Sinks sinks, AlarmSinkHandler.AlarmListener listener,
-                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend) {
+                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend,
+                  io.linewatch.pipeline.RuleReadings readings) {
     }
 
     private final String model;
@@ -78,7 +79,8 @@ final class ModelLane {
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
                 shared.sinks().frameLines(), shared.sinks().mqtt());
-        AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
+        AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
+                shared.readings());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
                         factory.outputArenas(), model.batchSize(), imagesPerSlot, shared.stats(), freshness,

@@ -108,10 +108,13 @@ final class Sinks implements AutoCloseable {
         cameraStates.subscribe(sparkplug);
     }
 
-    /** Starts the edge node (when on) once the lanes know each camera's rules, by camera id. */
-    void startSparkplug(Map<String, List<String>> rules) {
+    /**
+     * Starts the edge node (when on) once the lanes know each camera's rules, by camera id, and
+     * their alarm stages made the rules' readings.
+     */
+    void startSparkplug(Map<String, List<String>> rules, io.linewatch.pipeline.RuleReadings readings) {
         if (sparkplug != null) {
-            sparkplug.start(rules);
+            sparkplug.start(rules, readings);
         }
     }
 

@@ -6,6 +6,7 @@ import io.linewatch.config.SparkplugConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Backoff;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.SourceStateListener;
 import io.linewatch.sinks.SparkplugPayload.DataType;
@@ -32,14 +33,17 @@ import org.slf4j.LoggerFactory;
  * the node, one device per camera. Metrics: per camera {@code State}, {@code FPS}, {@code Frames/In},
  * {@code Frames/Inferred} and {@code Drops/<reason>}; per rule of the camera
  * {@code Rules/<rule>/Active}, {@code /Value} (what decided its last change: a detection's score, a
- * thermal measure in the rule's unit, a defect count) and {@code /Seq} (that event's {@code seq});
+ * thermal measure in the rule's unit, a defect count) and {@code /Seq} (that event's {@code seq}),
+ * and what it measures now ({@code /Value C}, {@code /Max C}, {@code /Avg C}, {@code /Min C} of a
+ * thermal rule, {@code /Defect Count}, {@code /Object Count}: its {@link RuleReadings});
  * per counting line {@code Counters/<line>/Count} and {@code /Rate Per Minute}; on the node
  * {@code bdSeq}, {@code Node Control/Rebirth}, {@code Properties/Version} and {@code Heartbeat}.
  *
  * <p>Changes become DDATA (NDATA for the heartbeat), journaled in the node's own {@link Outbox} by
  * the thread that saw them: alarm changes by the alarm sink's thread ({@link #onAlarm}), counts by
  * the count stage ({@link #onCount}), source states by capture ({@link #onStateChange}), and the
- * cameras' counters by a sampler thread ({@code lw-sparkplug-sample}) every {@code sample_millis}.
+ * cameras' counters and the rules' readings by a sampler thread ({@code lw-sparkplug-sample}) every
+ * {@code sample_millis} (a temperature only when it moved by {@link #DEADBAND_C} or more).
  * A delivery thread ({@code lw-sparkplug}) connects with the NDEATH (and its {@code bdSeq}) as the
  * will, publishes NBIRTH and every DBIRTH from the values last journaled, then what waits in the
  * outbox in order, numbering each message's {@code seq} as it sends it. What was journaled before
@@ -58,6 +62,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private static final int WINDOW = 64;
     private static final long IDLE_WAIT_MILLIS = 250;
     private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+    /** A rule's temperature goes out when it moved by this much since it last went (sensor noise stays home). */
+    public static final double DEADBAND_C = 0.1;
 
     private final SparkplugConfig config;
     private final Outbox outbox;
@@ -74,6 +80,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService sampler;
     private final long[] lastFramesIn;
+    private final double[] reading = new double[4];
+    private RuleReadings readings;
     private long lastSampleNanos;
     private long heartbeatDueNanos;
     private volatile boolean running = true;
@@ -160,11 +168,12 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     }
 
     /**
-     * Declares each camera's rules and starts sampling and delivering.
+     * Declares each camera's rules and what they measure, and starts sampling and delivering.
      *
-     * @param rules the names of each camera's alarm rules, by camera id
+     * @param rules    the names of each camera's alarm rules, by camera id
+     * @param readings the rules' latest measures, sampled every {@code sample_millis}
      */
-    public void start(Map<String, List<String>> rules) {
+    public void start(Map<String, List<String>> rules, RuleReadings readings) {
         long now = System.currentTimeMillis();
         synchronized (metrics) {
             rules.forEach((camera, names) -> names.forEach(rule -> {
@@ -172,6 +181,12 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 metrics.declare(camera, "Rules/" + rule + "/Value", DataType.DOUBLE, Double.NaN, now);
                 metrics.declare(camera, "Rules/" + rule + "/Seq", DataType.INT64, 0L, now);
             }));
+            for (RuleReadings.Reading r : readings.all()) {
+                for (String name : r.kind().names()) {
+                    metrics.declare(r.camera(), readingMetric(r, name), readingType(r), readingValue(r, Double.NaN), now);
+                }
+            }
+            this.readings = readings;
         }
         lastSampleNanos = System.nanoTime();
         heartbeatDueNanos = lastSampleNanos + config.heartbeatSeconds() * 1_000_000_000L;
@@ -272,6 +287,7 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 }
                 journal("DDATA", s.cameraId, changed, now);
             }
+            sampleReadings(now);
             if (nanos - heartbeatDueNanos >= 0) {
                 heartbeatDueNanos = nanos + config.heartbeatSeconds() * 1_000_000_000L;
                 List<Metric> beat = new ArrayList<>(1);
@@ -283,6 +299,57 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 wake();
             }
         }
+    }
+
+    /**
+     * Each rule's measure that moved since it last went out (a temperature by {@link #DEADBAND_C} or
+     * more, a count at all): one DDATA per camera. Called holding the metrics' lock.
+     */
+    private void sampleReadings(long now) {
+        Map<String, List<Metric>> byCamera = new java.util.LinkedHashMap<>();
+        for (RuleReadings.Reading r : readings.all()) {
+            if (r.read(reading) == 0) {
+                continue;
+            }
+            List<String> names = r.kind().names();
+            for (int i = 0; i < names.size(); i++) {
+                String name = readingMetric(r, names.get(i));
+                if (moved(metrics.value(r.camera(), name), reading[i], r.kind())) {
+                    Metric m = metrics.set(r.camera(), name, readingType(r), readingValue(r, reading[i]), now);
+                    if (m != null) {
+                        byCamera.computeIfAbsent(r.camera(), c -> new ArrayList<>()).add(m);
+                    }
+                }
+            }
+        }
+        byCamera.forEach((camera, changed) -> journal("DDATA", camera, changed, now));
+    }
+
+    private static boolean moved(Object last, double now, RuleReadings.Kind kind) {
+        if (!(last instanceof Number n)) {
+            return true;
+        }
+        double before = n.doubleValue();
+        if (Double.isNaN(before) || Double.isNaN(now)) {
+            return Double.isNaN(before) != Double.isNaN(now);
+        }
+        return kind == RuleReadings.Kind.TEMPERATURE ? Math.abs(now - before) >= DEADBAND_C - 1e-9 : now != before;
+    }
+
+    /** {@code Rules/<rule>/Max C} for the reading's {@code MaxC}, {@code /Defect Count} for {@code DefectCount}. */
+    private static String readingMetric(RuleReadings.Reading r, String name) {
+        return "Rules/" + r.rule() + "/" + name.replaceAll("(?<=[a-z])(?=[A-Z])", " ");
+    }
+
+    private static DataType readingType(RuleReadings.Reading r) {
+        return r.kind() == RuleReadings.Kind.TEMPERATURE ? DataType.DOUBLE : DataType.INT64;
+    }
+
+    private static Object readingValue(RuleReadings.Reading r, double value) {
+        if (r.kind() == RuleReadings.Kind.TEMPERATURE) {
+            return value;
+        }
+        return Double.isNaN(value) ? 0L : (long) value;
     }
 
     private static List<Metric> cameraCounters(CameraStats s, long now) {

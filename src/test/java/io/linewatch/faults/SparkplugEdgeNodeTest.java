@@ -104,12 +104,64 @@ class SparkplugEdgeNodeTest {
     }
 
     /**
+     * A thermal rule's measures go out as DDATA as the pipeline produces them, not only when its alarm
+     * changes: during a replay of the motor clip the host sees the bearing zone's {@code Max C} move
+     * through the heating and cooling the clip holds, each change at least the deadband, every value
+     * within the clip's range, and the last one it got is the rule's last reading.
+     */
+    @Test
+    void aHostSeesTheThermalZonesMaxMoveAsDataOnChange() throws Exception {
+        String zoneMax = "Rules/bearing-heating-fast/Max C";
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector host = MqttCollector.persistent(broker.url(), "scada-host", "spBv1.0/#")) {
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, broker.url()));
+            config = config.withSinks(config.sinks().withSparkplug(new SparkplugConfig(true, null, null, 200L, 1, null)));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
+            double[] last = new double[4];
+            try {
+                pipeline.awaitSources();
+            } finally {
+                pipeline.close();
+            }
+            pipeline.ruleReadings().get("motor", "bearing-heating-fast").read(last);
+            await().atMost(Duration.ofSeconds(20)).until(() -> host.topics().contains(PREFIX + "NDEATH/box1"));
+            List<JsonNode> messages = SparkplugDecoder.decode(host.topics(), host.rawPayloads(), dir);
+            List<String> ruleMetrics = new ArrayList<>();
+            for (String rule : List.of("motor-overheat", "bearing-heating-fast")) {
+                for (String m : List.of("Active", "Value", "Seq", "Value C", "Max C", "Avg C", "Min C")) {
+                    ruleMetrics.add("Rules/" + rule + "/" + m);
+                }
+            }
+            checkBirthsAndSequence(messages, ruleMetrics);
+            List<Double> maxC = messages.stream().filter(m -> m.get("topic").asText().equals(PREFIX + "DDATA/box1/motor"))
+                    .map(m -> metric(m, zoneMax)).filter(m -> m != null).map(m -> m.get("value").asDouble()).toList();
+            assertThat(maxC).as("the bearing zone's max as the host got it, degrees C (45 to 86 in the clip)")
+                    .hasSizeGreaterThan(5).allMatch(c -> c > 40 && c < 90);
+            assertThat(maxC.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                    - maxC.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).as("how far it moved: %s", maxC)
+                    .isGreaterThan(20.0);
+            for (int i = 1; i < maxC.size(); i++) {
+                assertThat(Math.abs(maxC.get(i) - maxC.get(i - 1))).as("change %d of %s", i, maxC)
+                        .isGreaterThanOrEqualTo(SparkplugNode.DEADBAND_C - 1e-9);
+            }
+            assertThat(maxC.get(maxC.size() - 1)).as("the rule's last reading").isCloseTo(last[1],
+                    org.assertj.core.data.Offset.offset(SparkplugNode.DEADBAND_C));
+        }
+    }
+
+    /**
      * Splits the messages at each NBIRTH (the first message is one) and checks each session: DBIRTH
      * of the camera before its data, every data metric declared by the session's birth of its
      * device, and {@code seq} 0, 1, 2, ... (mod 256) with no gap; a repeated delivery (the same bytes)
      * is skipped.
      */
     private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages) {
+        return checkBirthsAndSequence(messages, List.of("Counters/belt-end/Count", "Counters/belt-end/Rate Per Minute",
+                RULE + "Active", RULE + "Value", RULE + "Seq", RULE + "Object Count"));
+    }
+
+    /** As above, the cameras' DBIRTH carrying the common metrics and {@code cameraMetrics}. */
+    private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages, List<String> cameraMetrics) {
         assertThat(messages.get(0).get("topic").asText()).isEqualTo(PREFIX + "NBIRTH/box1");
         List<List<JsonNode>> sessions = new ArrayList<>();
         Map<String, Set<String>> declared = new HashMap<>();
@@ -144,10 +196,11 @@ class SparkplugEdgeNodeTest {
                 assertThat(declared.get(device)).as("%s metrics declared by the birth", type).containsAll(names(m));
             }
             if (type.equals("DBIRTH")) {
-                assertThat(names(m)).as("DBIRTH metrics").containsExactlyInAnyOrder("State", "FPS", "Frames/In",
-                        "Frames/Inferred", "Drops/Ring Full", "Drops/Backlog", "Drops/Too Large", "Drops/Too Old",
-                        "Drops/Decode Error", "Drops/Failed", "Counters/belt-end/Count",
-                        "Counters/belt-end/Rate Per Minute", RULE + "Active", RULE + "Value", RULE + "Seq");
+                List<String> birth = new ArrayList<>(List.of("State", "FPS", "Frames/In", "Frames/Inferred",
+                        "Drops/Ring Full", "Drops/Backlog", "Drops/Too Large", "Drops/Too Old", "Drops/Decode Error",
+                        "Drops/Failed"));
+                birth.addAll(cameraMetrics);
+                assertThat(names(m)).as("DBIRTH metrics").containsExactlyInAnyOrderElementsOf(birth);
             }
         }
         return sessions;

@@ -47,22 +47,13 @@ class OpcUaServerTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector mqtt = new MqttCollector(broker.url(), "linewatch/#")) {
             Path file = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true"); // until the client is done
-            Files.writeString(file, Files.readString(file) + "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: "
-                    + port + "\n  state_dir: " + dir.resolve("opcua") + "\n  users_file: users\n");
+            Files.writeString(file, Files.readString(file) + opcuaSection(port));
             LinewatchConfig config = ConfigLoader.load(file);
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
             OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
             try {
                 Path pki = dir.resolve("client-pki");
-                Map<String, Object> args = args(port, pki, "s3cret", "connect");
-
-                assertThat(NodeOpcua.of(NodeOpcua.run(args, 60), "refused")).as("first contact: not trusted").hasSize(1);
-                Path rejected = dir.resolve("opcua/pki/rejected/certs");
-                List<Path> certs = list(rejected);
-                assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
-                Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> !NodeOpcua.of(NodeOpcua.run(args, 60), "connected").isEmpty());
+                trust(args(port, pki, "s3cret", "connect"));
 
                 List<JsonNode> wrong = NodeOpcua.run(args(port, pki, "guess", "connect"), 60);
                 assertThat(NodeOpcua.of(wrong, "connected")).as("a wrong password").isEmpty();
@@ -87,6 +78,62 @@ class OpcUaServerTest {
             assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).anyMatch(l -> l.contains("\"acknowledged\"")
                     && l.contains("\"user\":\"operator\""));
         }
+    }
+
+    /**
+     * A thermal rule's measure reaches a client as the pipeline produces it, not only when the alarm
+     * changes: a subscription to the bearing zone's MaxC while the motor clip plays in real time sees
+     * it move (the bearing heats and cools by tens of degrees; no alarm of that rule needs to change),
+     * within what the clip's ground truth allows for the zone.
+     */
+    @Test
+    void aSubscriptionSeesTheThermalZonesMaxMoveDuringAReplay() throws Exception {
+        int port = Mosquitto.freePort();
+        Files.writeString(dir.resolve("users"), "operator:s3cret\n");
+        Path file = Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, null, "    pacing: realtime\n",
+                "    pacing: realtime\n    loop: true\n");
+        Files.writeString(file, Files.readString(file) + opcuaSection(port));
+        LinewatchConfig config = ConfigLoader.load(file);
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+        OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
+        String zoneMax = "Cameras/motor/Rules/bearing-heating-fast/MaxC";
+        try {
+            Path pki = dir.resolve("client-pki");
+            trust(args(port, pki, "s3cret", "connect"));
+            Map<String, Object> args = args(port, pki, "s3cret", "values");
+            args.put("paths", List.of(zoneMax, "Cameras/motor/Rules/motor-overheat/ValueC"));
+            args.put("seconds", 8);
+            List<JsonNode> lines = NodeOpcua.run(args, 60);
+            assertThat(NodeOpcua.of(lines, "error")).as("client errors").isEmpty();
+            List<Double> maxC = NodeOpcua.of(lines, "value").stream()
+                    .filter(v -> v.path("path").asText().equals(zoneMax) && v.path("value").isNumber())
+                    .map(v -> v.path("value").asDouble()).toList();
+            assertThat(maxC.stream().distinct().count()).as("distinct zone maxima seen: %s", maxC).isGreaterThan(5);
+            assertThat(maxC).as("the bearing zone's max, degrees C (45 to 86 in the clip, noise aside)")
+                    .allMatch(c -> c > 40 && c < 90);
+            assertThat(maxC.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                    - maxC.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).as("how far it moved")
+                    .isGreaterThan(1.0);
+            assertThat(NodeOpcua.of(lines, "read")).allMatch(r -> r.path("status").asText().equals("Good"));
+        } finally {
+            server.close();
+            pipeline.close();
+        }
+    }
+
+    private String opcuaSection(int port) {
+        return "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: " + port + "\n  state_dir: " + dir.resolve("opcua")
+                + "\n  users_file: users\n";
+    }
+
+    /** First contact is refused; the admin moves the rejected certificate to the trusted folder; then it connects. */
+    private void trust(Map<String, Object> connect) throws Exception {
+        assertThat(NodeOpcua.of(NodeOpcua.run(connect, 60), "refused")).as("first contact: not trusted").hasSize(1);
+        List<Path> certs = list(dir.resolve("opcua/pki/rejected/certs"));
+        assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
+        Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !NodeOpcua.of(NodeOpcua.run(connect, 60), "connected").isEmpty());
     }
 
     private static void assertSession(List<JsonNode> lines) {
