@@ -20,6 +20,7 @@ import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.pipeline.StageStats;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.sinks.AlarmSinkHandler;
@@ -114,6 +115,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private LiveFrames live;
     private ThermalTrend thermalTrend;
     private final RuleReadings ruleReadings = new RuleReadings();
+    private final PartVerdicts partVerdicts = new PartVerdicts();
     private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
@@ -149,7 +151,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         }
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
                 sinks.alarmListener(this::feedAlarm), maxFrameAgeNanos(config, options.playback()),
-                sinks.lastSequenceNumbers(config), live, thermalTrend, ruleReadings);
+                sinks.lastSequenceNumbers(config), live, thermalTrend, ruleReadings, partVerdicts);
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -368,6 +370,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public RuleReadings ruleReadings() {
         return ruleReadings;
+    }
+
+    @Override
+    public PartVerdicts partVerdicts() {
+        return partVerdicts;
     }
 
     @Override

@@ -59,6 +59,11 @@ public interface PipelineView {
         return null;
     }
 
+    /** Each inspection camera's last part verdict; null when the pipeline has none. */
+    default io.linewatch.pipeline.PartVerdicts partVerdicts() {
+        return null;
+    }
+
     /** Every accepted alarm event, pushed as it is accepted; null when the pipeline has none. */
     default io.linewatch.pipeline.AlarmFeed alarmFeed() {
         return null;

@@ -7,6 +7,7 @@ import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
  *   Cameras/&lt;camera&gt;/              State, Fps, FramesIn, Inferred, AlarmsRaised
  *     Dropped/                      RingFull, Backlog, TooLarge, TooOld, DecodeError, Failed
  *     Counters/&lt;line&gt;/             Count, RatePerMinute
+ *     Parts/                        LastVerdict, LastPart, LastPartId, LastDefectCount, LastTime, Ok, Nok
+ *                                   (inspection cameras that judge parts)
  *     Rules/&lt;rule&gt;                 the rule's alarm condition, with what it measures now:
  *                                   MaxC, AvgC, MinC, ValueC (temperature), DefectCount (defect),
  *                                   ObjectCount (detection); and Score (detection: the last change's)
@@ -111,6 +114,16 @@ final class SiteModel {
                 ns.variable(l, line + "/Count", "Count", NodeIds.Int64, 0L);
                 ns.variable(l, line + "/RatePerMinute", "RatePerMinute", NodeIds.Double, 0.0);
             }
+        }
+        if (config.judgesParts(camera)) {
+            UaFolderNode parts = ns.folder(c, at + "/Parts", "Parts");
+            ns.variable(parts, at + "/Parts/LastVerdict", "LastVerdict", NodeIds.String, "");
+            ns.variable(parts, at + "/Parts/LastPart", "LastPart", NodeIds.Int32, 0);
+            ns.variable(parts, at + "/Parts/LastPartId", "LastPartId", NodeIds.String, "");
+            ns.variable(parts, at + "/Parts/LastDefectCount", "LastDefectCount", NodeIds.Int32, 0);
+            ns.variable(parts, at + "/Parts/LastTime", "LastTime", NodeIds.DateTime, DateTime.MIN_VALUE);
+            ns.variable(parts, at + "/Parts/Ok", "Ok", NodeIds.Int64, 0L);
+            ns.variable(parts, at + "/Parts/Nok", "Nok", NodeIds.Int64, 0L);
         }
         List<RuleScopes.Scope> scopes = RuleScopes.of(config, camera);
         if (!scopes.isEmpty()) {
@@ -210,11 +223,26 @@ final class SiteModel {
                 ns.set(at + "/Dropped/" + DROPS[i], drops[i]);
             }
             pollCounters(s, at, nowNanos);
+            pollVerdict(view.partVerdicts(), s.cameraId, at);
         }
         for (PipelineView.ModelState m : view.models()) {
             ns.set(root + "/Models/" + m.model() + "/Engine", m.engine());
             ns.set(root + "/Models/" + m.model() + "/Health", m.health());
         }
+    }
+
+    private void pollVerdict(PartVerdicts verdicts, String camera, String at) {
+        PartVerdicts.Verdict v = verdicts == null ? null : verdicts.latest(camera);
+        if (v == null || !ns.has(at + "/Parts/LastVerdict")) {
+            return;
+        }
+        ns.set(at + "/Parts/LastVerdict", v.verdict());
+        ns.set(at + "/Parts/LastPart", v.part());
+        ns.set(at + "/Parts/LastPartId", v.id());
+        ns.set(at + "/Parts/LastDefectCount", v.defectCount());
+        ns.set(at + "/Parts/LastTime", new DateTime(java.time.Instant.ofEpochMilli(v.timeMillis())));
+        ns.set(at + "/Parts/Ok", v.okCount());
+        ns.set(at + "/Parts/Nok", v.nokCount());
     }
 
     private double fps(CameraStats s, long nowNanos) {

@@ -6,6 +6,7 @@ import io.linewatch.config.SparkplugConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Backoff;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.SourceStateListener;
@@ -36,12 +37,15 @@ import org.slf4j.LoggerFactory;
  * thermal measure in the rule's unit, a defect count) and {@code /Seq} (that event's {@code seq}),
  * and what it measures now ({@code /Value C}, {@code /Max C}, {@code /Avg C}, {@code /Min C} of a
  * thermal rule, {@code /Defect Count}, {@code /Object Count}: its {@link RuleReadings});
- * per counting line {@code Counters/<line>/Count} and {@code /Rate Per Minute}; on the node
+ * per counting line {@code Counters/<line>/Count} and {@code /Rate Per Minute}; per inspection camera
+ * its last part's {@code Parts/Last Verdict}, {@code /Last Part}, {@code /Last Id}, {@code /Last Defect
+ * Count} and the {@code Parts/Ok} and {@code /Nok} counts; on the node
  * {@code bdSeq}, {@code Node Control/Rebirth}, {@code Properties/Version} and {@code Heartbeat}.
  *
  * <p>Changes become DDATA (NDATA for the heartbeat), journaled in the node's own {@link Outbox} by
  * the thread that saw them: alarm changes by the alarm sink's thread ({@link #onAlarm}), counts by
- * the count stage ({@link #onCount}), source states by capture ({@link #onStateChange}), and the
+ * the count stage ({@link #onCount}), verdicts by the verdict sink ({@link #onVerdict}), source
+ * states by capture ({@link #onStateChange}), and the
  * cameras' counters and the rules' readings by a sampler thread ({@code lw-sparkplug-sample}) every
  * {@code sample_millis} (a temperature only when it moved by {@link #DEADBAND_C} or more).
  * A delivery thread ({@code lw-sparkplug}) connects with the NDEATH (and its {@code bdSeq}) as the
@@ -51,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * values). A lost connection or a failed publish ends the session; the next one starts with births
  * at {@code seq} 0. An NCMD {@code Node Control/Rebirth} = true publishes the births again.
  *
- * <p>Messages go at QoS 1 (Sparkplug asks QoS 0 for births and data): the outbox retires a message
- * only once the broker has acknowledged it.
+ * <p>Messages go at QoS 1, the NDEATH will too (Sparkplug 3.0 asks QoS 0 for births and data, QoS 1
+ * for the will): the outbox retires a message only once the broker has acknowledged it, and births go
+ * at the data's QoS since MQTT orders a client's messages only within one QoS (README, "Sparkplug B").
  */
 public final class SparkplugNode implements SourceStateListener, AutoCloseable {
 
@@ -134,19 +139,20 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
      * Checks the broker's credentials and TLS files (one-line errors) and declares the node's and the
      * cameras' metrics; nothing is sent before {@link #start}.
      *
-     * @param counters each camera's counting lines, by camera id
+     * @param counters    each camera's counting lines, by camera id
+     * @param inspections the cameras that judge parts
      */
     public static SparkplugNode open(SparkplugConfig config, MqttConfig mqtt, Identity identity, Outbox outbox,
-                                     List<CameraStats> stats, Map<String, List<String>> counters)
-            throws SinkException {
+                                     List<CameraStats> stats, Map<String, List<String>> counters,
+                                     java.util.Set<String> inspections) throws SinkException {
         String password = MqttConnection.password(mqtt);
         SSLSocketFactory tls = mqtt.url().startsWith("ssl://") ? MqttTls.socketFactory(mqtt.tls()) : null;
         SparkplugNode node = new SparkplugNode(config, mqtt, identity, outbox, stats, password, tls);
-        node.declare(counters);
+        node.declare(counters, inspections);
         return node;
     }
 
-    private void declare(Map<String, List<String>> counters) {
+    private void declare(Map<String, List<String>> counters, java.util.Set<String> inspections) {
         long now = System.currentTimeMillis();
         String version = SparkplugNode.class.getPackage().getImplementationVersion();
         synchronized (metrics) {
@@ -162,6 +168,9 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 for (String line : counters.getOrDefault(s.cameraId, List.of())) {
                     metrics.declare(s.cameraId, "Counters/" + line + "/Count", DataType.INT64, 0L, now);
                     metrics.declare(s.cameraId, "Counters/" + line + "/Rate Per Minute", DataType.DOUBLE, 0.0, now);
+                }
+                if (inspections.contains(s.cameraId)) {
+                    verdictMetrics(null, now).forEach(m -> metrics.declare(s.cameraId, m.name(), m.type(), m.value(), now));
                 }
             }
         }
@@ -233,6 +242,35 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                     timeMillis));
             journal("DDATA", camera, changed, timeMillis);
         }
+    }
+
+    /**
+     * A part was judged: its verdict, number, id and defect count and the camera's ok and nok counts
+     * go out as one DDATA. On the verdict sink's thread.
+     */
+    public void onVerdict(PartVerdicts.Verdict v) {
+        List<Metric> verdict = verdictMetrics(v, v.timeMillis());
+        synchronized (metrics) {
+            boolean declared = true;
+            for (Metric m : verdict) {
+                declared &= metrics.set(v.camera(), m.name(), m.type(), m.value(), v.timeMillis()) != null
+                        || metrics.knows(v.camera(), m.name());
+            }
+            if (declared) {
+                journal("DDATA", v.camera(), verdict, v.timeMillis()); // all: a verdict is news even when a value repeats
+            }
+        }
+    }
+
+    /** The metrics of a verdict; before the first ({@code v} null): no verdict, part 0, counts 0. */
+    private static List<Metric> verdictMetrics(PartVerdicts.Verdict v, long time) {
+        return List.of(
+                new Metric("Parts/Last Verdict", DataType.STRING, time, v == null ? "" : v.verdict()),
+                new Metric("Parts/Last Part", DataType.INT64, time, v == null ? 0L : (long) v.part()),
+                new Metric("Parts/Last Id", DataType.STRING, time, v == null ? "" : v.id()),
+                new Metric("Parts/Last Defect Count", DataType.INT64, time, v == null ? 0L : (long) v.defectCount()),
+                new Metric("Parts/Ok", DataType.INT64, time, v == null ? 0L : v.okCount()),
+                new Metric("Parts/Nok", DataType.INT64, time, v == null ? 0L : v.nokCount()));
     }
 
     /** A camera's source state changed: DDATA of its {@code State}. On the thread that changed it. */

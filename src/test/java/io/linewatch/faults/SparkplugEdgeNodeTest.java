@@ -44,6 +44,7 @@ class SparkplugEdgeNodeTest {
     private static final String PREFIX = "spBv1.0/plant1/";
     private static final String RULE = "Rules/foreign-object-on-belt/";
     private static final long PHASE_MAX_MILLIS = 8_000;
+    private static final Path PLANT = Path.of("deploy/examples/plant.yaml").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -104,17 +105,19 @@ class SparkplugEdgeNodeTest {
     }
 
     /**
-     * A thermal rule's measures go out as DDATA as the pipeline produces them, not only when its alarm
-     * changes: during a replay of the motor clip the host sees the bearing zone's {@code Max C} move
-     * through the heating and cooling the clip holds, each change at least the deadband, every value
-     * within the clip's range, and the last one it got is the rule's last reading.
+     * What the pipeline produces goes out as DDATA as it changes, during a replay of the three shipped
+     * clips (deploy/examples/plant.yaml): the bearing zone's {@code Max C} moves through the heating
+     * and cooling the motor clip holds, each change at least the deadband, every value within the
+     * clip's range, the last one the rule's last reading; the belt's counting line's count and rate;
+     * every part verdict of the event log as one DDATA (verdict, part, id, defect count) with the ok
+     * and nok counts adding up.
      */
     @Test
-    void aHostSeesTheThermalZonesMaxMoveAsDataOnChange() throws Exception {
+    void aHostSeesMeasuresCountsAndVerdictsAsDataOnChange() throws Exception {
         String zoneMax = "Rules/bearing-heating-fast/Max C";
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector host = MqttCollector.persistent(broker.url(), "scada-host", "spBv1.0/#")) {
-            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, broker.url()));
+            LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfigOf(PLANT, dir, broker.url()));
             config = config.withSinks(config.sinks().withSparkplug(new SparkplugConfig(true, null, null, 200L, 1, null)));
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.asFastAsPossible()));
             double[] last = new double[4];
@@ -126,15 +129,9 @@ class SparkplugEdgeNodeTest {
             pipeline.ruleReadings().get("motor", "bearing-heating-fast").read(last);
             await().atMost(Duration.ofSeconds(20)).until(() -> host.topics().contains(PREFIX + "NDEATH/box1"));
             List<JsonNode> messages = SparkplugDecoder.decode(host.topics(), host.rawPayloads(), dir);
-            List<String> ruleMetrics = new ArrayList<>();
-            for (String rule : List.of("motor-overheat", "bearing-heating-fast")) {
-                for (String m : List.of("Active", "Value", "Seq", "Value C", "Max C", "Avg C", "Min C")) {
-                    ruleMetrics.add("Rules/" + rule + "/" + m);
-                }
-            }
-            checkBirthsAndSequence(messages, ruleMetrics);
-            List<Double> maxC = messages.stream().filter(m -> m.get("topic").asText().equals(PREFIX + "DDATA/box1/motor"))
-                    .map(m -> metric(m, zoneMax)).filter(m -> m != null).map(m -> m.get("value").asDouble()).toList();
+            checkBirthsAndSequence(messages, plantBirths());
+
+            List<Double> maxC = values(messages, "motor", zoneMax).stream().map(JsonNode::asDouble).toList();
             assertThat(maxC).as("the bearing zone's max as the host got it, degrees C (45 to 86 in the clip)")
                     .hasSizeGreaterThan(5).allMatch(c -> c > 40 && c < 90);
             assertThat(maxC.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
@@ -146,7 +143,75 @@ class SparkplugEdgeNodeTest {
             }
             assertThat(maxC.get(maxC.size() - 1)).as("the rule's last reading").isCloseTo(last[1],
                     org.assertj.core.data.Offset.offset(SparkplugNode.DEADBAND_C));
+
+            long counted = pipeline.stats().get(0).lineCrossings.values().stream().mapToLong(n -> n.get()).sum();
+            assertThat(counted).as("products counted at the belt's line").isPositive();
+            assertThat(values(messages, "conveyor", "Counters/belt-middle/Count")).last()
+                    .extracting(JsonNode::asLong).isEqualTo(counted);
+            assertThat(values(messages, "conveyor", "Counters/belt-middle/Rate Per Minute"))
+                    .anyMatch(r -> r.asDouble() > 0);
+            checkVerdicts(messages);
         }
+    }
+
+    /** Each verdict of the event log, in order, is a DDATA of the inspection camera; ok and nok add up. */
+    private void checkVerdicts(List<JsonNode> messages) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> verdicts = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            JsonNode e = json.readTree(line);
+            if ("linewatch.verdict.v1".equals(e.path("schema").asText())) {
+                verdicts.add(e);
+            }
+        }
+        List<JsonNode> data = messages.stream()
+                .filter(m -> m.get("topic").asText().equals(PREFIX + "DDATA/box1/inspection"))
+                .filter(m -> metric(m, "Parts/Last Id") != null && !historical(m)).toList();
+        assertThat(verdicts).as("verdicts in the log").hasSizeGreaterThan(3);
+        assertThat(data.stream().map(m -> metric(m, "Parts/Last Id").get("value").asText()).distinct().toList())
+                .as("verdict ids as the host got them").isEqualTo(verdicts.stream().map(v -> v.get("id").asText()).toList());
+        long ok = 0;
+        long nok = 0;
+        for (int i = 0; i < verdicts.size(); i++) {
+            JsonNode v = verdicts.get(i);
+            JsonNode m = data.stream().filter(d -> metric(d, "Parts/Last Id").get("value").asText()
+                    .equals(v.get("id").asText())).findFirst().orElseThrow();
+            ok += v.get("verdict").asText().equals("ok") ? 1 : 0;
+            nok += v.get("verdict").asText().equals("nok") ? 1 : 0;
+            assertThat(metric(m, "Parts/Last Verdict").get("value").asText()).isEqualTo(v.get("verdict").asText());
+            assertThat(metric(m, "Parts/Last Part").get("value").asLong()).isEqualTo(v.get("part").asLong());
+            assertThat(metric(m, "Parts/Last Defect Count").get("value").asLong()).isEqualTo(v.get("defects").size());
+            assertThat(metric(m, "Parts/Ok").get("value").asLong()).as("ok after verdict %d", i).isEqualTo(ok);
+            assertThat(metric(m, "Parts/Nok").get("value").asLong()).as("nok after verdict %d", i).isEqualTo(nok);
+        }
+        assertThat(ok).as("ok parts").isPositive();
+        assertThat(nok).as("nok parts").isPositive();
+    }
+
+    /** The metrics of each camera's DBIRTH in deploy/examples/plant.yaml, beyond the common ones. */
+    private static Map<String, List<String>> plantBirths() {
+        List<String> motor = new ArrayList<>();
+        for (String rule : List.of("motor-overheat", "bearing-heating-fast")) {
+            for (String m : List.of("Active", "Value", "Seq", "Value C", "Max C", "Avg C", "Min C")) {
+                motor.add("Rules/" + rule + "/" + m);
+            }
+        }
+        List<String> inspection = new ArrayList<>(List.of("Parts/Last Verdict", "Parts/Last Part", "Parts/Last Id",
+                "Parts/Last Defect Count", "Parts/Ok", "Parts/Nok"));
+        for (String rule : List.of("scratch", "stain", "dent", "crack")) {
+            for (String m : List.of("Active", "Value", "Seq", "Defect Count")) {
+                inspection.add("Rules/" + rule + "/" + m);
+            }
+        }
+        return Map.of("conveyor", List.of("Counters/belt-middle/Count", "Counters/belt-middle/Rate Per Minute",
+                RULE + "Active", RULE + "Value", RULE + "Seq", RULE + "Object Count"), "motor", motor,
+                "inspection", inspection);
+    }
+
+    /** The values of a metric in the camera's DDATA, in order. */
+    private static List<JsonNode> values(List<JsonNode> messages, String camera, String name) {
+        return messages.stream().filter(m -> m.get("topic").asText().equals(PREFIX + "DDATA/box1/" + camera))
+                .map(m -> metric(m, name)).filter(m -> m != null).map(m -> m.get("value")).toList();
     }
 
     /**
@@ -156,12 +221,13 @@ class SparkplugEdgeNodeTest {
      * is skipped.
      */
     private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages) {
-        return checkBirthsAndSequence(messages, List.of("Counters/belt-end/Count", "Counters/belt-end/Rate Per Minute",
-                RULE + "Active", RULE + "Value", RULE + "Seq", RULE + "Object Count"));
+        return checkBirthsAndSequence(messages, Map.of("conveyor", List.of("Counters/belt-end/Count",
+                "Counters/belt-end/Rate Per Minute", RULE + "Active", RULE + "Value", RULE + "Seq", RULE + "Object Count")));
     }
 
-    /** As above, the cameras' DBIRTH carrying the common metrics and {@code cameraMetrics}. */
-    private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages, List<String> cameraMetrics) {
+    /** As above, each camera's DBIRTH carrying the common metrics and its own, by camera. */
+    private static List<List<JsonNode>> checkBirthsAndSequence(List<JsonNode> messages,
+                                                               Map<String, List<String>> cameraMetrics) {
         assertThat(messages.get(0).get("topic").asText()).isEqualTo(PREFIX + "NBIRTH/box1");
         List<List<JsonNode>> sessions = new ArrayList<>();
         Map<String, Set<String>> declared = new HashMap<>();
@@ -199,7 +265,7 @@ class SparkplugEdgeNodeTest {
                 List<String> birth = new ArrayList<>(List.of("State", "FPS", "Frames/In", "Frames/Inferred",
                         "Drops/Ring Full", "Drops/Backlog", "Drops/Too Large", "Drops/Too Old", "Drops/Decode Error",
                         "Drops/Failed"));
-                birth.addAll(cameraMetrics);
+                birth.addAll(cameraMetrics.get(device));
                 assertThat(names(m)).as("DBIRTH metrics").containsExactlyInAnyOrderElementsOf(birth);
             }
         }
