@@ -154,6 +154,62 @@ class SparkplugEdgeNodeTest {
         }
     }
 
+    /**
+     * A rule a reload adds to a running camera brings new births: the host gets an NBIRTH and the
+     * camera's DBIRTH again, now declaring the new rule's metrics with their values (what it measures
+     * included); the births before the reload did not declare it; {@code seq} stays without a gap.
+     */
+    @Test
+    void aRuleAddedByAReloadComesWithNewBirths() throws Exception {
+        String added = "Rules/motor-warm/";
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector host = MqttCollector.persistent(broker.url(), "scada-host", "spBv1.0/#")) {
+            Path file = Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, broker.url(), "    pacing: realtime\n",
+                    "    pacing: realtime\n    loop: true\n");
+            LinewatchConfig config = ConfigLoader.load(file);
+            config = config.withSinks(config.sinks().withSparkplug(new SparkplugConfig(true, null, null, 200L, 1, null)));
+            Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+            try {
+                SparkplugNode node = pipeline.sparkplug();
+                await().atMost(Duration.ofSeconds(60)).until(() -> node.births.get() >= 1);
+                Files.writeString(file, Files.readString(file).replace("temperature_alarms:\n", "temperature_alarms:\n"
+                        + "  - {name: motor-warm, cameras: [motor], measure: avg, raise_at_c: 20.0, clear_at_c: 15.0}\n"));
+                LinewatchConfig next = ConfigLoader.load(file);
+                pipeline.reload(next.withSinks(next.sinks().withSparkplug(config.sinks().sparkplug())));
+                await().atMost(Duration.ofSeconds(60)).until(() -> node.births.get() >= 2);
+                await().atMost(Duration.ofSeconds(30)).until(() -> host.topics().stream().filter(
+                        t -> t.equals(PREFIX + "DDATA/box1/motor")).count() > 0);
+            } finally {
+                pipeline.close();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> host.topics().contains(PREFIX + "NDEATH/box1"));
+            List<JsonNode> messages = SparkplugDecoder.decode(host.topics(), host.rawPayloads(), dir);
+            List<List<String>> motorBirths = messages.stream()
+                    .filter(m -> m.get("topic").asText().equals(PREFIX + "DBIRTH/box1/motor")).map(m -> names(m)).toList();
+            assertThat(motorBirths).as("the camera's births: at start, then after the reload").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(motorBirths.get(0)).as("before the reload").noneMatch(n -> n.startsWith(added));
+            assertThat(motorBirths.get(motorBirths.size() - 1)).as("after the reload")
+                    .contains(added + "Active", added + "Value", added + "Seq", added + "Avg C", added + "Max C");
+            JsonNode lastBirth = messages.stream().filter(m -> m.get("topic").asText().equals(PREFIX + "DBIRTH/box1/motor"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(metric(lastBirth, added + "Avg C").get("value").asDouble())
+                    .as("the new rule's measure in its birth: the scene's average, about 26 degrees C").isBetween(20.0, 35.0);
+            long expected = 0;
+            Set<String> seen = new HashSet<>();
+            for (JsonNode m : messages) {
+                String type = m.get("topic").asText().split("/")[2];
+                if (type.equals("NBIRTH")) {
+                    expected = 0;
+                    seen.clear();
+                } else if (type.equals("NDEATH") || !seen.add(m.toString())) {
+                    continue; // no seq; a QoS 1 repeat
+                }
+                assertThat(m.get("seq").asLong()).as("seq of %s", m.get("topic").asText()).isEqualTo(expected);
+                expected = (expected + 1) % 256;
+            }
+        }
+    }
+
     /** Each verdict of the event log, in order, is a DDATA of the inspection camera; ok and nok add up. */
     private void checkVerdicts(List<JsonNode> messages) throws Exception {
         ObjectMapper json = new ObjectMapper();
