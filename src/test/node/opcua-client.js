@@ -3,6 +3,7 @@
 // mode "connect": open a Basic256Sha256 SignAndEncrypt session and close it.
 // mode "session": also browse, read, subscribe to values and to alarm events, acknowledge the first
 // raised alarm and wait for it to clear.
+// mode "values": subscribe to the variables {root}/{paths[i]} (sampling 100 ms) for {seconds}, then read them.
 // Prints one JSON object a line: {"kind": "connected" | "refused" | "browse" | "read" | "value" |
 // "event" | "ack" | "done", ...}.
 "use strict";
@@ -49,9 +50,29 @@ async function main() {
     out({kind: "connected", user: args.user || "anonymous"});
     if (args.mode === "session") {
         await explore(session);
+    } else if (args.mode === "values") {
+        await watch(session);
     }
     await session.close();
     await client.disconnect();
+}
+
+async function watch(session) {
+    const ns = (await session.readNamespaceArray()).indexOf(args.namespace);
+    const id = (path) => coerceNodeId(`ns=${ns};s=${args.root}/${path}`);
+    const subscription = await session.createSubscription2({requestedPublishingInterval: 100,
+        requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, publishingEnabled: true});
+    for (const path of args.paths) {
+        const item = ClientMonitoredItem.create(subscription, {nodeId: id(path), attributeId: AttributeIds.Value},
+            {samplingInterval: 100, queueSize: 100}, TimestampsToReturn.Both);
+        item.on("changed", (dv) => out({kind: "value", path, status: dv.statusCode.name, value: plain(dv.value.value)}));
+    }
+    await sleep(args.seconds * 1000);
+    await subscription.terminate();
+    for (const path of args.paths) {
+        const dv = await session.read({nodeId: id(path), attributeId: AttributeIds.Value});
+        out({kind: "read", path, status: dv.statusCode.name, value: plain(dv.value.value)});
+    }
 }
 
 async function children(session, nodeId) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** {@code linewatch passwd}: adds a console user to a users file, or changes their role and password. */
 @Command(name = "passwd", mixinStandardHelpOptions = true,
         description = "Adds a user of the console (or replaces their role and password) in the users file that"
-                + " http.users names. The password is asked for on the terminal, or read as the first line of"
+                + " http.users (or opcua.users_file) names. The password is asked for on the terminal, or read as the first line of"
                 + " standard input; only its bcrypt hash is stored.")
 final class PasswdCommand implements Callable<Integer> {
 

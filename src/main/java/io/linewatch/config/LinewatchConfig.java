@@ -93,6 +93,12 @@ public record LinewatchConfig(
     }
 
     /** Returns a copy with another HTTP endpoint. */
+    /** True when {@code camera} judges parts: a segmentation camera with {@code inspection.parts}. */
+    public boolean judgesParts(CameraConfig camera) {
+        ModelConfig model = models.get(camera.model());
+        return camera.inspection().parts() != null && model != null && model.task() == ModelConfig.Task.SEGMENTATION;
+    }
+
     public LinewatchConfig withHttp(HttpConfig newHttp) {
         return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, newHttp, logging, temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
     }

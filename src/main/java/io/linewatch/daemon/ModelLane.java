@@ -44,7 +44,8 @@ final class ModelLane {
     /** What every lane's stages share: counters, latencies, the sinks and the run's listener. */
     record Shared(LinewatchConfig config, List<CameraStats> stats, LatencyStats latency,
                   LatencyStats ageAtInference, Sinks sinks, AlarmSinkHandler.AlarmListener listener,
-                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend) {
+                  long[] maxAgeNanos, long[] lastSeq, LiveFrames live, ThermalTrend trend,
+                  io.linewatch.pipeline.RuleReadings readings, io.linewatch.pipeline.PartVerdicts verdicts) {
     }
 
     private final String model;
@@ -78,7 +79,8 @@ final class ModelLane {
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
                 shared.sinks().frameLines(), shared.sinks().mqtt());
-        AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
+        AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
+                shared.readings());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
                         factory.outputArenas(), model.batchSize(), imagesPerSlot, shared.stats(), freshness,
@@ -173,7 +175,7 @@ final class ModelLane {
         }
         if (task.partsByCamera() != null) {
             sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),
-                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s))));
+                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s, shared.verdicts()))));
         }
         sinks.add(new Lane.Stage(LiveFrameTap.NAME, new LiveFrameTap(name, shared.live(), task.snapshots().get())));
         if (model.task() == ModelConfig.Task.THERMAL) {
@@ -188,16 +190,26 @@ final class ModelLane {
         return sinks.toArray(Lane.Stage[]::new);
     }
 
-    /** A verdict goes to the outbox (when MQTT is on), then the event log. */
-    private static java.util.function.BiConsumer<String, String> verdictPublisher(Sinks s) {
+    /**
+     * A verdict goes to the outbox (when MQTT is on), then the event log, then it is the camera's
+     * last verdict (for OPC UA) and goes to the Sparkplug edge node (when on).
+     */
+    private static java.util.function.BiConsumer<io.linewatch.sinks.VerdictJson.Verdict, String> verdictPublisher(
+            Sinks s, io.linewatch.pipeline.PartVerdicts verdicts) {
         MqttPublisher mqtt = s.mqtt();
         io.linewatch.sinks.EventLog log = s.eventLog();
-        return (camera, json) -> {
+        SparkplugNode sparkplug = s.sparkplug();
+        return (v, json) -> {
             if (mqtt != null) {
-                mqtt.acceptVerdict(camera, json);
+                mqtt.acceptVerdict(v.camera(), json);
             }
             if (log != null) {
                 log.append(json);
+            }
+            io.linewatch.pipeline.PartVerdicts.Verdict last = verdicts.record(v.camera(), v.part(), v.id(), v.nok(),
+                    v.defects().size(), v.timeMillis());
+            if (sparkplug != null) {
+                sparkplug.onVerdict(last);
             }
         };
     }

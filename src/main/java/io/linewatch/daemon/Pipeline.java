@@ -20,6 +20,8 @@ import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.pipeline.StageStats;
 import io.linewatch.postprocess.AlarmRule;
+import io.linewatch.pipeline.PartVerdicts;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.MqttPublisher;
@@ -112,6 +114,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private final AlarmFeed alarmFeed = new AlarmFeed();
     private LiveFrames live;
     private ThermalTrend thermalTrend;
+    private final RuleReadings ruleReadings = new RuleReadings();
+    private final PartVerdicts partVerdicts = new PartVerdicts();
     private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
@@ -147,7 +151,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         }
         ModelLane.Shared shared = new ModelLane.Shared(config, stats, latency, ageAtInference, sinks,
                 sinks.alarmListener(this::feedAlarm), maxFrameAgeNanos(config, options.playback()),
-                sinks.lastSequenceNumbers(config), live, thermalTrend);
+                sinks.lastSequenceNumbers(config), live, thermalTrend, ruleReadings, partVerdicts);
         for (Map.Entry<String, List<Camera>> lane : byModel.entrySet()) {
             startLane(config, lane.getKey(), lane.getValue(), shared, options.failFast());
         }
@@ -155,7 +159,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             throw new StartupException("no camera could start", null);
         }
         promoteSlotBuffers();
-        sinks.startSparkplug(ruleNames(config));
+        sinks.startSparkplug(ruleNames(config), ruleReadings);
         for (ModelLane lane : lanes) {
             for (int i : lane.cameras()) {
                 cameras.get(i).start(lane.ring(), options.playback());
@@ -361,6 +365,16 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public ThermalTrend thermalTrend() {
         return thermalTrend;
+    }
+
+    @Override
+    public RuleReadings ruleReadings() {
+        return ruleReadings;
+    }
+
+    @Override
+    public PartVerdicts partVerdicts() {
+        return partVerdicts;
     }
 
     @Override

@@ -54,6 +54,16 @@ public interface PipelineView {
         return null;
     }
 
+    /** Each alarm rule's latest measure, per camera, as of its last inferred frame; null when the pipeline has none. */
+    default io.linewatch.pipeline.RuleReadings ruleReadings() {
+        return null;
+    }
+
+    /** Each inspection camera's last part verdict; null when the pipeline has none. */
+    default io.linewatch.pipeline.PartVerdicts partVerdicts() {
+        return null;
+    }
+
     /** Every accepted alarm event, pushed as it is accepted; null when the pipeline has none. */
     default io.linewatch.pipeline.AlarmFeed alarmFeed() {
         return null;

@@ -98,20 +98,25 @@ final class Sinks implements AutoCloseable {
                 ? Path.of(config.mqtt().outbox().dir(), "sparkplug").toString() : config.sinks().sparkplug().outboxDir();
         Map<String, List<String>> counters = new LinkedHashMap<>();
         config.cameras().forEach(c -> counters.put(c.id(), c.counters().stream().map(k -> k.name()).toList()));
+        java.util.Set<String> inspections = new java.util.LinkedHashSet<>();
+        config.cameras().stream().filter(config::judgesParts).forEach(c -> inspections.add(c.id()));
         try {
             sparkplugOutbox = Outbox.open(Path.of(dir), config.mqtt().outbox().maxBytes());
             sparkplug = SparkplugNode.open(config.sinks().sparkplug(), config.mqtt(), config.identity(),
-                    sparkplugOutbox, stats, counters);
+                    sparkplugOutbox, stats, counters, inspections);
         } catch (SinkException e) {
             throw new StartupException("sinks.sparkplug: " + e.getMessage(), e);
         }
         cameraStates.subscribe(sparkplug);
     }
 
-    /** Starts the edge node (when on) once the lanes know each camera's rules, by camera id. */
-    void startSparkplug(Map<String, List<String>> rules) {
+    /**
+     * Starts the edge node (when on) once the lanes know each camera's rules, by camera id, and
+     * their alarm stages made the rules' readings.
+     */
+    void startSparkplug(Map<String, List<String>> rules, io.linewatch.pipeline.RuleReadings readings) {
         if (sparkplug != null) {
-            sparkplug.start(rules);
+            sparkplug.start(rules, readings);
         }
     }
 

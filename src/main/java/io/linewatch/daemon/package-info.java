@@ -12,7 +12,7 @@
  *                        |                      adds the count, object-event and verdict stages, the
  *                        |                      live picture (LiveFrameTap) and, in thermal lanes, the trend
  *                        v                                 v
- *                 shared by every lane's sinks       Sinks.startSparkplug (each camera's rule names)
+ *                 shared by every lane's sinks       Sinks.startSparkplug (rule names, RuleReadings)
  *                                                          Camera.start (capture threads, last)
  *
  *  Pipeline.close:  captures stop -&gt; lanes drain every accepted frame -&gt; sinks close -&gt; engines close

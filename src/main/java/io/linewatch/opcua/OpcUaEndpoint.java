@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The OPC UA server of a running daemon (Eclipse Milo), started by the command line from the
- * read-only {@link PipelineView}: the address space of {@link SiteModel}, its values copied from the
- * view once a second by the {@code opcua-values} thread, its alarm conditions fed by {@link
- * AlarmFeed}. One endpoint, {@code opc.tcp://HOST:PORT/linewatch}, Basic256Sha256 sign and encrypt
+ * read-only {@link PipelineView}: the address space of {@link SiteModel}, its counters copied from
+ * the view once a second and the rules' latest measures ({@link io.linewatch.pipeline.RuleReadings})
+ * every 100 ms by the {@code opcua-values} thread, its alarm conditions fed by {@link AlarmFeed}. One endpoint, {@code opc.tcp://HOST:PORT/linewatch}, Basic256Sha256 sign and encrypt
  * only ({@link ServerSecurity}); GetEndpoints also answers unsecured, as OPC UA discovery needs. The
  * pipeline does not know it exists: closing it changes nothing there.
  */
@@ -41,6 +41,8 @@ public final class OpcUaEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpcUaEndpoint.class);
     static final String PATH = "/linewatch";
     private static final long POLL_MILLIS = 1_000;
+    /** How often the rules' latest measures are copied: a client may sample them this fast. */
+    static final long READINGS_MILLIS = 100;
 
     private final OpcUaServer server;
     private final ServerSecurity security;
@@ -84,6 +86,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
                 return t;
             });
             poller.scheduleWithFixedDelay(() -> poll(model, view), 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            if (view.ruleReadings() != null) {
+                double[] values = new double[4];
+                poller.scheduleWithFixedDelay(() -> pollReadings(model, view, values), 0, READINGS_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            }
             String url = "opc.tcp://" + opcua.bind() + ":" + opcua.port() + PATH;
             LOG.info("OPC UA server on {} (Basic256Sha256 sign and encrypt; {}; trust list {})", url,
                     opcua.loopback() ? "anonymous allowed on loopback" : "users of " + opcua.usersFile(),
@@ -104,6 +111,14 @@ public final class OpcUaEndpoint implements AutoCloseable {
             model.poll(view, System.nanoTime());
         } catch (RuntimeException e) {
             LOG.warn("OPC UA: values not updated: {}", e.toString());
+        }
+    }
+
+    private static void pollReadings(SiteModel model, PipelineView view, double[] values) {
+        try {
+            model.pollReadings(view.ruleReadings(), values);
+        } catch (RuntimeException e) {
+            LOG.warn("OPC UA: rule readings not updated: {}", e.toString());
         }
     }
 

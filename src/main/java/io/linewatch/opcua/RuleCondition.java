@@ -105,11 +105,6 @@ final class RuleCondition {
         fire(event.time().toEpochMilli(), rule + " on " + camera + " " + what + describe(event));
     }
 
-    /** Active tracks of a per-object rule (1 for a per-frame rule that is raised). */
-    synchronized int activeCount() {
-        return activeTracks.size();
-    }
-
     /**
      * An operator's {@code Acknowledge} of the event {@code eventId} (the latest this condition
      * fired): the condition is acknowledged and fires; returns what to publish.

@@ -7,6 +7,8 @@ import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.PartVerdicts;
+import io.linewatch.pipeline.RuleReadings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +31,17 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
  *   Cameras/&lt;camera&gt;/              State, Fps, FramesIn, Inferred, AlarmsRaised
  *     Dropped/                      RingFull, Backlog, TooLarge, TooOld, DecodeError, Failed
  *     Counters/&lt;line&gt;/             Count, RatePerMinute
- *     Rules/&lt;rule&gt;                 the rule's alarm condition, with its deciding values:
+ *     Parts/                        LastVerdict, LastPart, LastPartId, LastDefectCount, LastTime, Ok, Nok
+ *                                   (inspection cameras that judge parts)
+ *     Rules/&lt;rule&gt;                 the rule's alarm condition, with what it measures now:
  *                                   MaxC, AvgC, MinC, ValueC (temperature), DefectCount (defect),
- *                                   ObjectCount, Score (detection)
+ *                                   ObjectCount (detection); and Score (detection: the last change's)
  *   Models/&lt;model&gt;/                Engine, Health
  * </pre>
  *
- * {@link #poll} copies the view's counters (the poller's thread); {@link #apply} takes an alarm event
- * (the alarm feed's thread). Neither runs on a pipeline thread.
+ * {@link #poll} copies the view's counters (the poller's thread), {@link #pollReadings} the rules'
+ * latest measures (the readings' thread); {@link #apply} takes an alarm event (the alarm feed's
+ * thread). None runs on a pipeline thread.
  */
 final class SiteModel {
 
@@ -110,6 +115,16 @@ final class SiteModel {
                 ns.variable(l, line + "/RatePerMinute", "RatePerMinute", NodeIds.Double, 0.0);
             }
         }
+        if (config.judgesParts(camera)) {
+            UaFolderNode parts = ns.folder(c, at + "/Parts", "Parts");
+            ns.variable(parts, at + "/Parts/LastVerdict", "LastVerdict", NodeIds.String, "");
+            ns.variable(parts, at + "/Parts/LastPart", "LastPart", NodeIds.Int32, 0);
+            ns.variable(parts, at + "/Parts/LastPartId", "LastPartId", NodeIds.String, "");
+            ns.variable(parts, at + "/Parts/LastDefectCount", "LastDefectCount", NodeIds.Int32, 0);
+            ns.variable(parts, at + "/Parts/LastTime", "LastTime", NodeIds.DateTime, DateTime.MIN_VALUE);
+            ns.variable(parts, at + "/Parts/Ok", "Ok", NodeIds.Int64, 0L);
+            ns.variable(parts, at + "/Parts/Nok", "Nok", NodeIds.Int64, 0L);
+        }
         List<RuleScopes.Scope> scopes = RuleScopes.of(config, camera);
         if (!scopes.isEmpty()) {
             UaFolderNode rules = ns.folder(c, at + "/Rules", "Rules");
@@ -166,18 +181,27 @@ final class SiteModel {
             return;
         }
         condition.apply(event);
-        String at = root + "/Cameras/" + event.camera() + "/Rules/" + event.rule();
-        if (event.detail() instanceof AlarmEvent.ThermalDetail t) {
-            double offset = "kelvin".equals(t.unit()) ? -273.15 : 0.0;
-            ns.set(at + "/MaxC", t.max() + offset);
-            ns.set(at + "/AvgC", t.avg() + offset);
-            ns.set(at + "/MinC", t.min() + offset);
-            ns.set(at + "/ValueC", t.value() + offset);
-        } else if (event.detail() instanceof AlarmEvent.DefectDetail d) {
-            ns.set(at + "/DefectCount", event.type() == AlarmEvent.Type.RAISED ? d.count() : 0);
-        } else if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
-            ns.set(at + "/ObjectCount", condition.activeCount());
-            ns.set(at + "/Score", (double) d.score());
+        if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
+            ns.set(root + "/Cameras/" + event.camera() + "/Rules/" + event.rule() + "/Score", (double) d.score());
+        }
+    }
+
+    /**
+     * Copies each rule's latest measure into its variables ({@code MaxC}, {@code DefectCount}, ...);
+     * a rule without nodes (a reload added it) is skipped. {@code values} holds four.
+     */
+    void pollReadings(RuleReadings readings, double[] values) {
+        for (RuleReadings.Reading r : readings.all()) {
+            if (r.read(values) == 0) {
+                continue;
+            }
+            List<String> names = r.kind().names();
+            for (int i = 0; i < names.size(); i++) {
+                String path = root + "/Cameras/" + r.camera() + "/Rules/" + r.rule() + "/" + names.get(i);
+                if (ns.has(path)) {
+                    ns.set(path, r.kind() == RuleReadings.Kind.TEMPERATURE ? (Object) values[i] : (int) values[i]);
+                }
+            }
         }
     }
 
@@ -199,11 +223,26 @@ final class SiteModel {
                 ns.set(at + "/Dropped/" + DROPS[i], drops[i]);
             }
             pollCounters(s, at, nowNanos);
+            pollVerdict(view.partVerdicts(), s.cameraId, at);
         }
         for (PipelineView.ModelState m : view.models()) {
             ns.set(root + "/Models/" + m.model() + "/Engine", m.engine());
             ns.set(root + "/Models/" + m.model() + "/Health", m.health());
         }
+    }
+
+    private void pollVerdict(PartVerdicts verdicts, String camera, String at) {
+        PartVerdicts.Verdict v = verdicts == null ? null : verdicts.latest(camera);
+        if (v == null || !ns.has(at + "/Parts/LastVerdict")) {
+            return;
+        }
+        ns.set(at + "/Parts/LastVerdict", v.verdict());
+        ns.set(at + "/Parts/LastPart", v.part());
+        ns.set(at + "/Parts/LastPartId", v.id());
+        ns.set(at + "/Parts/LastDefectCount", v.defectCount());
+        ns.set(at + "/Parts/LastTime", new DateTime(java.time.Instant.ofEpochMilli(v.timeMillis())));
+        ns.set(at + "/Parts/Ok", v.okCount());
+        ns.set(at + "/Parts/Nok", v.nokCount());
     }
 
     private double fps(CameraStats s, long nowNanos) {

@@ -85,6 +85,11 @@ final class SiteNamespace extends ManagedNamespaceWithLifecycle {
         return node;
     }
 
+    /** True when there is a variable at {@code path}. */
+    boolean has(String path) {
+        return variables.containsKey(path);
+    }
+
     /** Sets the value of the variable at {@code path}, when it changed (a subscription sees changes only). */
     void set(String path, Object value) {
         UaVariableNode node = variables.get(path);

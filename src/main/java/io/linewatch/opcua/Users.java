@@ -5,28 +5,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
- * The OPC UA users: {@code opcua.users_file}, one {@code name:password} a line ({@code #} comments
- * and blank lines skipped), read once at start. Passwords are compared in constant time.
+ * The OPC UA users: {@code opcua.users_file}, the console's format, one {@code name:role:bcrypt-hash}
+ * a line as {@code linewatch passwd} writes it ({@code #} comments and blank lines skipped; the role
+ * is not used here), read once at start. A password in the clear is refused: only its bcrypt hash may
+ * be stored. Checks run on the server's session threads; bcrypt takes as long for an unknown name.
  */
 final class Users {
 
-    private final Map<String, byte[]> passwords;
+    private static final String DUMMY_HASH = BCrypt.hashpw("linewatch", BCrypt.gensalt(12));
 
-    private Users(Map<String, byte[]> passwords) {
-        this.passwords = passwords;
+    private final Map<String, String> hashes;
+
+    private Users(Map<String, String> hashes) {
+        this.hashes = hashes;
     }
 
     static Users none() {
         return new Users(Map.of());
     }
 
-    /** Reads {@code file}; a missing file or a bad line is one line naming the file and line. */
+    /** Reads {@code file}; a missing file, a bad line or a plaintext password is one line naming the file and line. */
     static Users read(Path file) throws OpcUaStartException {
         List<String> lines;
         try {
@@ -36,19 +40,24 @@ final class Users {
         } catch (IOException e) {
             throw new OpcUaStartException("opcua.users_file: " + file + ": cannot read: " + e.getMessage());
         }
-        Map<String, byte[]> users = new LinkedHashMap<>();
+        Map<String, String> users = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            int colon = line.indexOf(':');
             String at = "opcua.users_file: " + file + ":" + (i + 1) + ": ";
-            if (colon <= 0 || colon == line.length() - 1) {
-                throw new OpcUaStartException(at + "expected name:password");
+            String[] parts = line.split(":", 3);
+            if (parts.length < 2 || parts[0].isEmpty()) {
+                throw new OpcUaStartException(at + "expected name:role:bcrypt-hash (linewatch passwd writes it)");
             }
-            if (users.put(line.substring(0, colon), line.substring(colon + 1).getBytes(StandardCharsets.UTF_8)) != null) {
-                throw new OpcUaStartException(at + "user '" + line.substring(0, colon) + "' is listed twice");
+            String hash = parts[parts.length - 1];
+            if (parts.length != 3 || !hash.matches("\\$2[aby]?\\$\\d\\d\\$.{53}")) {
+                throw new OpcUaStartException(at + "user '" + parts[0] + "' has a password in the clear; store its"
+                        + " bcrypt hash: linewatch passwd --users " + file + " " + parts[0]);
+            }
+            if (users.put(parts[0], hash) != null) {
+                throw new OpcUaStartException(at + "user '" + parts[0] + "' is listed twice");
             }
         }
         if (users.isEmpty()) {
@@ -58,8 +67,15 @@ final class Users {
     }
 
     boolean check(String name, String password) {
-        byte[] expected = name == null ? null : passwords.get(name);
-        return expected != null && password != null
-                && MessageDigest.isEqual(expected, password.getBytes(StandardCharsets.UTF_8));
+        String hash = name == null ? null : hashes.get(name);
+        if (hash == null || password == null) {
+            BCrypt.checkpw(password == null ? "" : password, DUMMY_HASH); // as long as for a wrong password
+            return false;
+        }
+        try {
+            return BCrypt.checkpw(password, hash);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

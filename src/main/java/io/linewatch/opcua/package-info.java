@@ -5,6 +5,7 @@
  *
  * <pre>
  *   PipelineView --poll 1 s--> SiteModel variables --subscriptions--> OPC UA clients
+ *     (counters, states, part verdicts; the rules' RuleReadings every 100 ms)
  *   sink threads --AlarmFeed (queue)--> RuleCondition events --------> OPC UA clients
  *   OPC UA Acknowledge --> RuleCondition --> MQTT outbox + event log ("acknowledged")
  * </pre>

@@ -5,6 +5,7 @@ import io.linewatch.config.Identity;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The alarm stage of one lane, on its own thread: feeds each decoded frame to the rules of its
  * camera (detection, temperature or defect rules, whatever the lane's task) and turns their
  * transitions into {@link AlarmEvent}s with a unique id and a per-camera sequence number. Reads the
- * slot's camera and times (the rules read their task's results); writes the slot's alarm list.
+ * slot's camera and times (the rules read their task's results); writes the slot's alarm list, and
+ * each rule's latest measure into its {@link RuleReadings} (no lock, no allocation).
  *
  * <p>A reload hands it new rules from another thread ({@link #replaceRules}); this thread takes
  * them at a frame of its own, so no rule is ever used by two threads. A rule instance in both the
@@ -37,6 +39,9 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
     private AlarmRule[][] rulesByCamera;
     private final long[] lastSeqByCamera;
     private final List<CameraStats> stats;
+    private final RuleReadings readings;
+    /** Each rule's reading, as {@link #rulesByCamera} (null: the rule measures nothing). */
+    private RuleReadings.Reading[][] readingsByCamera;
     /** Alarms raised and not cleared, by rule (identity); a per-object rule may hold several. */
     private final Map<AlarmRule, Integer> raised = new IdentityHashMap<>();
     /** Turns the transitions of the frame being fed into events in its slot. */
@@ -54,10 +59,18 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
      * @param lastSeqByCamera the last sequence number each camera used (0 for none); advanced here
      */
     public AlarmHandler(Identity identity, AlarmRule[][] rulesByCamera, long[] lastSeqByCamera, List<CameraStats> stats) {
+        this(identity, rulesByCamera, lastSeqByCamera, stats, new RuleReadings());
+    }
+
+    /** As above, each rule's latest measure written into {@code readings}. */
+    public AlarmHandler(Identity identity, AlarmRule[][] rulesByCamera, long[] lastSeqByCamera, List<CameraStats> stats,
+                        RuleReadings readings) {
         this.identity = identity;
         this.rulesByCamera = rulesByCamera;
         this.lastSeqByCamera = lastSeqByCamera;
         this.stats = stats;
+        this.readings = readings;
+        this.readingsByCamera = readingsOf(rulesByCamera);
         this.toClear = new ArrayList<>(rulesByCamera.length);
         for (int i = 0; i < rulesByCamera.length; i++) {
             toClear.add(new ArrayList<>(0));
@@ -101,10 +114,29 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
             }
             clears.clear();
         }
-        for (AlarmRule rule : rulesOf(event.cameraIndex)) {
-            rule.onFrame(event, collector);
+        AlarmRule[] rules = rulesOf(event.cameraIndex);
+        RuleReadings.Reading[] measures = readingsByCamera[event.cameraIndex];
+        for (int i = 0; i < rules.length; i++) {
+            rules[i].onFrame(event, collector);
+            if (measures[i] != null) {
+                rules[i].read(measures[i]);
+            }
         }
         collector.frame = null;
+    }
+
+    /** The reading of each rule that measures something, by camera index as the rules. */
+    private RuleReadings.Reading[][] readingsOf(AlarmRule[][] rules) {
+        RuleReadings.Reading[][] byCamera = new RuleReadings.Reading[rules.length][];
+        for (int camera = 0; camera < rules.length; camera++) {
+            AlarmRule[] r = rules[camera] == null ? NONE : rules[camera];
+            byCamera[camera] = new RuleReadings.Reading[r.length];
+            for (int i = 0; i < r.length; i++) {
+                RuleReadings.Kind kind = r[i].readingKind();
+                byCamera[camera][i] = kind == null ? null : readings.of(stats.get(camera).cameraId, r[i].name(), kind);
+            }
+        }
+        return byCamera;
     }
 
     /** Adds each transition of a rule to the frame's alarms. */
@@ -133,6 +165,7 @@ public final class AlarmHandler implements EventHandler<FrameEvent> {
             }
         }
         rulesByCamera = newRules;
+        readingsByCamera = readingsOf(newRules);
     }
 
     private AlarmRule[] rulesOf(int camera) {

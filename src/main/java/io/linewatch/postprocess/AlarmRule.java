@@ -2,6 +2,7 @@ package io.linewatch.postprocess;
 
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 
 /**
  * One alarm rule on one camera: a state machine fed that camera's frames one at a time, by the
@@ -55,6 +56,18 @@ public interface AlarmRule {
 
     /** The task's part of the event for the transition {@link #onFrame} just returned. */
     AlarmEvent.Detail detail();
+
+    /** What the rule measures on each frame ({@link #read} writes it); null: nothing (the default). */
+    default RuleReadings.Kind readingKind() {
+        return null;
+    }
+
+    /**
+     * Writes what the last frame fed measured into {@code out} (of {@link #readingKind}): called by
+     * the alarm stage right after {@link #onFrame(FrameEvent, Transitions)}; allocates nothing.
+     */
+    default void read(RuleReadings.Reading out) {
+    }
 
     /**
      * What decides the rule's behaviour on its camera, as a value with {@code equals} (a record of

@@ -4,6 +4,7 @@ import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.DefectRegions;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,7 @@ public final class DefectRule implements AlarmRule {
     private final DefectRegions lastHit;
 
     private int hitsInRow;
+    private int lastCount;
 
     /** A rule's config without its camera list, the class id it watches and the model's classes. */
     private record Settings(DefectAlarmConfig config, int classId, List<String> classNames, int maxRegions) {
@@ -66,7 +68,8 @@ public final class DefectRule implements AlarmRule {
 
     /** Feeds one frame's regions (source pixels, mm^2) taken at {@code mediaMicros}. */
     public Transition onFrame(DefectRegions d, long mediaMicros) {
-        boolean hit = countHits(d) >= minCount;
+        lastCount = countHits(d);
+        boolean hit = lastCount >= minCount;
         if (hit) {
             remember(d);
         }
@@ -99,6 +102,17 @@ public final class DefectRule implements AlarmRule {
                 lastHit.addFrom(d, i);
             }
         }
+    }
+
+    @Override
+    public RuleReadings.Kind readingKind() {
+        return RuleReadings.Kind.DEFECTS;
+    }
+
+    /** The defects of the latest frame that count for the rule (class, area). */
+    @Override
+    public void read(RuleReadings.Reading out) {
+        out.write(lastCount);
     }
 
     /** The regions of the latest hit (the frame that raised, or the last hit before a clear). */

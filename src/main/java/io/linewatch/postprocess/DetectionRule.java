@@ -4,6 +4,7 @@ import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Detections;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 
 /**
  * A detection alarm rule on one camera, fed one frame at a time: raised when {@code raiseHits} of
@@ -30,6 +31,7 @@ public final class DetectionRule implements AlarmRule {
 
     private long window;
     private float lastScore;
+    private int lastCount;
     private int lastTrack;
     private final float[] lastBox = new float[4];
 
@@ -53,6 +55,17 @@ public final class DetectionRule implements AlarmRule {
     @Override
     public Transition onFrame(FrameEvent frame) {
         return onFrame(frame.detections, frame.tracks.id, frame.mediaMicros);
+    }
+
+    @Override
+    public RuleReadings.Kind readingKind() {
+        return RuleReadings.Kind.OBJECTS;
+    }
+
+    /** The objects of the latest frame that count for the rule (class, confidence, zone). */
+    @Override
+    public void read(RuleReadings.Reading out) {
+        out.write(lastCount);
     }
 
     /** The class, score and box of the latest hit (the one that raised, or the last before a clear). */
@@ -83,11 +96,14 @@ public final class DetectionRule implements AlarmRule {
 
     private int bestHit(Detections d) {
         int best = -1;
+        lastCount = 0;
         for (int i = 0; i < d.count(); i++) {
             if (d.classId[i] == classId && d.score[i] >= minConfidence
-                    && zone.contains((d.x1[i] + d.x2[i]) * 0.5f, (d.y1[i] + d.y2[i]) * 0.5f)
-                    && (best < 0 || d.score[i] > d.score[best])) {
-                best = i;
+                    && zone.contains((d.x1[i] + d.x2[i]) * 0.5f, (d.y1[i] + d.y2[i]) * 0.5f)) {
+                lastCount++;
+                if (best < 0 || d.score[i] > d.score[best]) {
+                    best = i;
+                }
             }
         }
         return best;

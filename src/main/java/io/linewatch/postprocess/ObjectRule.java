@@ -4,6 +4,7 @@ import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Detections;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.Tracks;
 
 /**
@@ -63,6 +64,17 @@ public final class ObjectRule implements AlarmRule {
         done = new boolean[maxTracks];
         lastScore = new float[maxTracks];
         lastBox = new float[4 * maxTracks];
+    }
+
+    @Override
+    public RuleReadings.Kind readingKind() {
+        return RuleReadings.Kind.OBJECTS;
+    }
+
+    /** The objects the rule follows now: seen in its zone, their tracks not ended (raised or not yet). */
+    @Override
+    public void read(RuleReadings.Reading out) {
+        out.write(count);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.linewatch.config.TemperatureAlarmConfig;
 import io.linewatch.config.ThermalCameraConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.FrameEvent;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalCalibration;
 import io.linewatch.pipeline.ThermalResult;
 import java.util.List;
@@ -173,6 +174,22 @@ public final class TemperatureRule implements AlarmRule {
             slopeKnown = true;
         }
         return slope;
+    }
+
+    @Override
+    public RuleReadings.Kind readingKind() {
+        return RuleReadings.Kind.TEMPERATURE;
+    }
+
+    /** The latest frame's measure, max, avg and min, degrees Celsius (NaN: a zone outside the frame). */
+    @Override
+    public void read(RuleReadings.Reading out) {
+        out.write(celsius(value), celsius(max), celsius(avg), celsius(min));
+    }
+
+    /** Kelvin to degrees Celsius, to 0.01 (a float reading's noise left out). */
+    private static double celsius(double kelvin) {
+        return Double.isNaN(kelvin) ? kelvin : Math.round((kelvin - ThermalCalibration.ZERO_CELSIUS_K) * 100) / 100.0;
     }
 
     /** The readings of the frame that raised or cleared, in the camera's unit. */

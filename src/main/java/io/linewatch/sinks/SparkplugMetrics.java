@@ -47,6 +47,12 @@ final class SparkplugMetrics {
         return now;
     }
 
+    /** The metric's last value, or null when it has none. */
+    Object value(String device, String name) {
+        Metric m = devices.getOrDefault(device, Map.of()).get(name);
+        return m == null ? null : m.value();
+    }
+
     /** True when a birth declared the metric (it was not first seen by {@link #set} since the last births). */
     boolean knows(String device, String name) {
         return devices.getOrDefault(device, Map.of()).containsKey(name) && !fresh.contains(device + "\n" + name);

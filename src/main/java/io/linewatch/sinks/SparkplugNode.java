@@ -6,6 +6,8 @@ import io.linewatch.config.SparkplugConfig;
 import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.Backoff;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.PartVerdicts;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.pipeline.SourceStateListener;
 import io.linewatch.sinks.SparkplugPayload.DataType;
@@ -32,14 +34,20 @@ import org.slf4j.LoggerFactory;
  * the node, one device per camera. Metrics: per camera {@code State}, {@code FPS}, {@code Frames/In},
  * {@code Frames/Inferred} and {@code Drops/<reason>}; per rule of the camera
  * {@code Rules/<rule>/Active}, {@code /Value} (what decided its last change: a detection's score, a
- * thermal measure in the rule's unit, a defect count) and {@code /Seq} (that event's {@code seq});
- * per counting line {@code Counters/<line>/Count} and {@code /Rate Per Minute}; on the node
+ * thermal measure in the rule's unit, a defect count) and {@code /Seq} (that event's {@code seq}),
+ * and what it measures now ({@code /Value C}, {@code /Max C}, {@code /Avg C}, {@code /Min C} of a
+ * thermal rule, {@code /Defect Count}, {@code /Object Count}: its {@link RuleReadings});
+ * per counting line {@code Counters/<line>/Count} and {@code /Rate Per Minute}; per inspection camera
+ * its last part's {@code Parts/Last Verdict}, {@code /Last Part}, {@code /Last Id}, {@code /Last Defect
+ * Count} and the {@code Parts/Ok} and {@code /Nok} counts; on the node
  * {@code bdSeq}, {@code Node Control/Rebirth}, {@code Properties/Version} and {@code Heartbeat}.
  *
  * <p>Changes become DDATA (NDATA for the heartbeat), journaled in the node's own {@link Outbox} by
  * the thread that saw them: alarm changes by the alarm sink's thread ({@link #onAlarm}), counts by
- * the count stage ({@link #onCount}), source states by capture ({@link #onStateChange}), and the
- * cameras' counters by a sampler thread ({@code lw-sparkplug-sample}) every {@code sample_millis}.
+ * the count stage ({@link #onCount}), verdicts by the verdict sink ({@link #onVerdict}), source
+ * states by capture ({@link #onStateChange}), and the
+ * cameras' counters and the rules' readings by a sampler thread ({@code lw-sparkplug-sample}) every
+ * {@code sample_millis} (a temperature only when it moved by {@link #DEADBAND_C} or more).
  * A delivery thread ({@code lw-sparkplug}) connects with the NDEATH (and its {@code bdSeq}) as the
  * will, publishes NBIRTH and every DBIRTH from the values last journaled, then what waits in the
  * outbox in order, numbering each message's {@code seq} as it sends it. What was journaled before
@@ -47,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * values). A lost connection or a failed publish ends the session; the next one starts with births
  * at {@code seq} 0. An NCMD {@code Node Control/Rebirth} = true publishes the births again.
  *
- * <p>Messages go at QoS 1 (Sparkplug asks QoS 0 for births and data): the outbox retires a message
- * only once the broker has acknowledged it.
+ * <p>Messages go at QoS 1, the NDEATH will too (Sparkplug 3.0 asks QoS 0 for births and data, QoS 1
+ * for the will): the outbox retires a message only once the broker has acknowledged it, and births go
+ * at the data's QoS since MQTT orders a client's messages only within one QoS (README, "Sparkplug B").
  */
 public final class SparkplugNode implements SourceStateListener, AutoCloseable {
 
@@ -58,6 +67,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private static final int WINDOW = 64;
     private static final long IDLE_WAIT_MILLIS = 250;
     private static final long DRAIN_TIMEOUT_MILLIS = 10_000;
+    /** A rule's temperature goes out when it moved by this much since it last went (sensor noise stays home). */
+    public static final double DEADBAND_C = 0.1;
 
     private final SparkplugConfig config;
     private final Outbox outbox;
@@ -74,6 +85,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private final Thread thread;
     private final ScheduledExecutorService sampler;
     private final long[] lastFramesIn;
+    private final double[] reading = new double[4];
+    private RuleReadings readings;
     private long lastSampleNanos;
     private long heartbeatDueNanos;
     private volatile boolean running = true;
@@ -126,19 +139,20 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
      * Checks the broker's credentials and TLS files (one-line errors) and declares the node's and the
      * cameras' metrics; nothing is sent before {@link #start}.
      *
-     * @param counters each camera's counting lines, by camera id
+     * @param counters    each camera's counting lines, by camera id
+     * @param inspections the cameras that judge parts
      */
     public static SparkplugNode open(SparkplugConfig config, MqttConfig mqtt, Identity identity, Outbox outbox,
-                                     List<CameraStats> stats, Map<String, List<String>> counters)
-            throws SinkException {
+                                     List<CameraStats> stats, Map<String, List<String>> counters,
+                                     java.util.Set<String> inspections) throws SinkException {
         String password = MqttConnection.password(mqtt);
         SSLSocketFactory tls = mqtt.url().startsWith("ssl://") ? MqttTls.socketFactory(mqtt.tls()) : null;
         SparkplugNode node = new SparkplugNode(config, mqtt, identity, outbox, stats, password, tls);
-        node.declare(counters);
+        node.declare(counters, inspections);
         return node;
     }
 
-    private void declare(Map<String, List<String>> counters) {
+    private void declare(Map<String, List<String>> counters, java.util.Set<String> inspections) {
         long now = System.currentTimeMillis();
         String version = SparkplugNode.class.getPackage().getImplementationVersion();
         synchronized (metrics) {
@@ -155,16 +169,20 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                     metrics.declare(s.cameraId, "Counters/" + line + "/Count", DataType.INT64, 0L, now);
                     metrics.declare(s.cameraId, "Counters/" + line + "/Rate Per Minute", DataType.DOUBLE, 0.0, now);
                 }
+                if (inspections.contains(s.cameraId)) {
+                    verdictMetrics(null, now).forEach(m -> metrics.declare(s.cameraId, m.name(), m.type(), m.value(), now));
+                }
             }
         }
     }
 
     /**
-     * Declares each camera's rules and starts sampling and delivering.
+     * Declares each camera's rules and what they measure, and starts sampling and delivering.
      *
-     * @param rules the names of each camera's alarm rules, by camera id
+     * @param rules    the names of each camera's alarm rules, by camera id
+     * @param readings the rules' latest measures, sampled every {@code sample_millis}
      */
-    public void start(Map<String, List<String>> rules) {
+    public void start(Map<String, List<String>> rules, RuleReadings readings) {
         long now = System.currentTimeMillis();
         synchronized (metrics) {
             rules.forEach((camera, names) -> names.forEach(rule -> {
@@ -172,6 +190,12 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 metrics.declare(camera, "Rules/" + rule + "/Value", DataType.DOUBLE, Double.NaN, now);
                 metrics.declare(camera, "Rules/" + rule + "/Seq", DataType.INT64, 0L, now);
             }));
+            for (RuleReadings.Reading r : readings.all()) {
+                for (String name : r.kind().names()) {
+                    metrics.declare(r.camera(), readingMetric(r, name), readingType(r), readingValue(r, Double.NaN), now);
+                }
+            }
+            this.readings = readings;
         }
         lastSampleNanos = System.nanoTime();
         heartbeatDueNanos = lastSampleNanos + config.heartbeatSeconds() * 1_000_000_000L;
@@ -218,6 +242,35 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                     timeMillis));
             journal("DDATA", camera, changed, timeMillis);
         }
+    }
+
+    /**
+     * A part was judged: its verdict, number, id and defect count and the camera's ok and nok counts
+     * go out as one DDATA. On the verdict sink's thread.
+     */
+    public void onVerdict(PartVerdicts.Verdict v) {
+        List<Metric> verdict = verdictMetrics(v, v.timeMillis());
+        synchronized (metrics) {
+            boolean declared = true;
+            for (Metric m : verdict) {
+                declared &= metrics.set(v.camera(), m.name(), m.type(), m.value(), v.timeMillis()) != null
+                        || metrics.knows(v.camera(), m.name());
+            }
+            if (declared) {
+                journal("DDATA", v.camera(), verdict, v.timeMillis()); // all: a verdict is news even when a value repeats
+            }
+        }
+    }
+
+    /** The metrics of a verdict; before the first ({@code v} null): no verdict, part 0, counts 0. */
+    private static List<Metric> verdictMetrics(PartVerdicts.Verdict v, long time) {
+        return List.of(
+                new Metric("Parts/Last Verdict", DataType.STRING, time, v == null ? "" : v.verdict()),
+                new Metric("Parts/Last Part", DataType.INT64, time, v == null ? 0L : (long) v.part()),
+                new Metric("Parts/Last Id", DataType.STRING, time, v == null ? "" : v.id()),
+                new Metric("Parts/Last Defect Count", DataType.INT64, time, v == null ? 0L : (long) v.defectCount()),
+                new Metric("Parts/Ok", DataType.INT64, time, v == null ? 0L : v.okCount()),
+                new Metric("Parts/Nok", DataType.INT64, time, v == null ? 0L : v.nokCount()));
     }
 
     /** A camera's source state changed: DDATA of its {@code State}. On the thread that changed it. */
@@ -272,6 +325,7 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 }
                 journal("DDATA", s.cameraId, changed, now);
             }
+            sampleReadings(now);
             if (nanos - heartbeatDueNanos >= 0) {
                 heartbeatDueNanos = nanos + config.heartbeatSeconds() * 1_000_000_000L;
                 List<Metric> beat = new ArrayList<>(1);
@@ -283,6 +337,57 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 wake();
             }
         }
+    }
+
+    /**
+     * Each rule's measure that moved since it last went out (a temperature by {@link #DEADBAND_C} or
+     * more, a count at all): one DDATA per camera. Called holding the metrics' lock.
+     */
+    private void sampleReadings(long now) {
+        Map<String, List<Metric>> byCamera = new java.util.LinkedHashMap<>();
+        for (RuleReadings.Reading r : readings.all()) {
+            if (r.read(reading) == 0) {
+                continue;
+            }
+            List<String> names = r.kind().names();
+            for (int i = 0; i < names.size(); i++) {
+                String name = readingMetric(r, names.get(i));
+                if (moved(metrics.value(r.camera(), name), reading[i], r.kind())) {
+                    Metric m = metrics.set(r.camera(), name, readingType(r), readingValue(r, reading[i]), now);
+                    if (m != null) {
+                        byCamera.computeIfAbsent(r.camera(), c -> new ArrayList<>()).add(m);
+                    }
+                }
+            }
+        }
+        byCamera.forEach((camera, changed) -> journal("DDATA", camera, changed, now));
+    }
+
+    private static boolean moved(Object last, double now, RuleReadings.Kind kind) {
+        if (!(last instanceof Number n)) {
+            return true;
+        }
+        double before = n.doubleValue();
+        if (Double.isNaN(before) || Double.isNaN(now)) {
+            return Double.isNaN(before) != Double.isNaN(now);
+        }
+        return kind == RuleReadings.Kind.TEMPERATURE ? Math.abs(now - before) >= DEADBAND_C - 1e-9 : now != before;
+    }
+
+    /** {@code Rules/<rule>/Max C} for the reading's {@code MaxC}, {@code /Defect Count} for {@code DefectCount}. */
+    private static String readingMetric(RuleReadings.Reading r, String name) {
+        return "Rules/" + r.rule() + "/" + name.replaceAll("(?<=[a-z])(?=[A-Z])", " ");
+    }
+
+    private static DataType readingType(RuleReadings.Reading r) {
+        return r.kind() == RuleReadings.Kind.TEMPERATURE ? DataType.DOUBLE : DataType.INT64;
+    }
+
+    private static Object readingValue(RuleReadings.Reading r, double value) {
+        if (r.kind() == RuleReadings.Kind.TEMPERATURE) {
+            return value;
+        }
+        return Double.isNaN(value) ? 0L : (long) value;
     }
 
     private static List<Metric> cameraCounters(CameraStats s, long now) {

@@ -43,7 +43,7 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
     private final DefectSnapshot renderer;
     private final SnapshotWriter writer;
     private final Path snapshotsDir;
-    private final BiConsumer<String, String> publish;
+    private final BiConsumer<VerdictJson.Verdict, String> publish;
 
     private static final class Table {
         int count;
@@ -94,10 +94,10 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
 
     /**
      * @param partsByCamera each camera's parts config by camera index (null: no parts)
-     * @param publish       takes each verdict's camera and JSON (the outbox and the event log)
+     * @param publish       takes each verdict and its JSON (the outbox, the event log, the servers' last verdict)
      */
     public VerdictHandler(Identity identity, List<String> classNames, PartsConfig[] partsByCamera,
-                          DefectSnapshot renderer, Path snapshotsDir, BiConsumer<String, String> publish) {
+                          DefectSnapshot renderer, Path snapshotsDir, BiConsumer<VerdictJson.Verdict, String> publish) {
         this.identity = identity;
         this.classNames = List.copyOf(classNames);
         this.configs = partsByCamera.clone();
@@ -253,9 +253,10 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
                     d.inSnapshot, d.frames));
         }
         boolean nok = nok(configs[e.cameraIndex].nok(), defects);
-        publish.accept(e.cameraId, VerdictJson.verdict(new VerdictJson.Verdict(x.id, identity.site(), identity.node(), e.cameraId,
+        VerdictJson.Verdict verdict = new VerdictJson.Verdict(x.id, identity.site(), identity.node(), e.cameraId,
                 x.track, nok, ended, e.captureEpochMillis, x.firstMillis, x.lastMillis, x.firstFrame, x.lastFrame,
-                x.frames, x.bestBox.clone(), x.snapshot, e.width, e.height, defects)));
+                x.frames, x.bestBox.clone(), x.snapshot, e.width, e.height, defects);
+        publish.accept(verdict, VerdictJson.verdict(verdict));
     }
 
     /** True when any rule holds (any defect, without rules). */

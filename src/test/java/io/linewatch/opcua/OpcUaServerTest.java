@@ -43,26 +43,17 @@ class OpcUaServerTest {
     @Test
     void aTrustedOperatorBrowsesSubscribesAndAcknowledgesAnAlarm() throws Exception {
         int port = Mosquitto.freePort();
-        Files.writeString(dir.resolve("users"), "# OPC UA users\noperator:s3cret\n");
+        io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector mqtt = new MqttCollector(broker.url(), "linewatch/#")) {
             Path file = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true"); // until the client is done
-            Files.writeString(file, Files.readString(file) + "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: "
-                    + port + "\n  state_dir: " + dir.resolve("opcua") + "\n  users_file: users\n");
+            Files.writeString(file, Files.readString(file) + opcuaSection(port));
             LinewatchConfig config = ConfigLoader.load(file);
             Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
             OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
             try {
                 Path pki = dir.resolve("client-pki");
-                Map<String, Object> args = args(port, pki, "s3cret", "connect");
-
-                assertThat(NodeOpcua.of(NodeOpcua.run(args, 60), "refused")).as("first contact: not trusted").hasSize(1);
-                Path rejected = dir.resolve("opcua/pki/rejected/certs");
-                List<Path> certs = list(rejected);
-                assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
-                Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> !NodeOpcua.of(NodeOpcua.run(args, 60), "connected").isEmpty());
+                trust(args(port, pki, "s3cret", "connect"));
 
                 List<JsonNode> wrong = NodeOpcua.run(args(port, pki, "guess", "connect"), 60);
                 assertThat(NodeOpcua.of(wrong, "connected")).as("a wrong password").isEmpty();
@@ -87,6 +78,91 @@ class OpcUaServerTest {
             assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).anyMatch(l -> l.contains("\"acknowledged\"")
                     && l.contains("\"user\":\"operator\""));
         }
+    }
+
+    /**
+     * What the pipeline produces reaches a client as it is produced, not only when an alarm changes,
+     * while the three shipped clips (deploy/examples/plant.yaml) play in real time: a subscription sees
+     * the bearing zone's MaxC move (the bearing heats and cools by tens of degrees) within what the
+     * clip allows for the zone; the belt's counting line's Count rise and its RatePerMinute; the
+     * inspection camera's last part verdict change, the last one read being a verdict of the event
+     * log (verdict, part, defect count), with the ok and nok counts.
+     */
+    @Test
+    void subscriptionsSeeMeasuresCountsAndPartVerdictsDuringAReplay() throws Exception {
+        int port = Mosquitto.freePort();
+        io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        Path file = Shipped.exampleConfigOf(Path.of("deploy/examples/plant.yaml").toAbsolutePath(), dir, null,
+                "    pacing: realtime\n", "    pacing: realtime\n    loop: true\n");
+        Files.writeString(file, Files.readString(file) + opcuaSection(port));
+        LinewatchConfig config = ConfigLoader.load(file);
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+        OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
+        String zoneMax = "Cameras/motor/Rules/bearing-heating-fast/MaxC";
+        String count = "Cameras/conveyor/Counters/belt-middle/Count";
+        String parts = "Cameras/inspection/Parts/";
+        List<JsonNode> lines;
+        try {
+            Path pki = dir.resolve("client-pki");
+            trust(args(port, pki, "s3cret", "connect"));
+            Map<String, Object> args = args(port, pki, "s3cret", "values");
+            args.put("paths", List.of(zoneMax, count, "Cameras/conveyor/Counters/belt-middle/RatePerMinute",
+                    parts + "LastPartId", parts + "LastVerdict", parts + "LastPart", parts + "LastDefectCount",
+                    parts + "Ok", parts + "Nok"));
+            args.put("seconds", 10);
+            lines = NodeOpcua.run(args, 150);
+        } finally {
+            server.close();
+            pipeline.close();
+        }
+        assertThat(NodeOpcua.of(lines, "error")).as("client errors").isEmpty();
+        List<Double> maxC = seen(lines, zoneMax).stream().map(JsonNode::asDouble).toList();
+        assertThat(maxC.stream().distinct().count()).as("distinct zone maxima seen: %s", maxC).isGreaterThan(5);
+        assertThat(maxC).as("the bearing zone's max, degrees C (45 to 86 in the clip, noise aside)")
+                .allMatch(c -> c > 40 && c < 90);
+        assertThat(maxC.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                - maxC.stream().mapToDouble(Double::doubleValue).min().orElseThrow()).as("how far it moved")
+                .isGreaterThan(1.0);
+        List<Long> counts = seen(lines, count).stream().map(JsonNode::asLong).toList();
+        assertThat(counts).as("the line's count as the subscription saw it").isSorted();
+        assertThat(counts.get(counts.size() - 1)).as("products counted").isPositive();
+        assertThat(seen(lines, "Cameras/conveyor/Counters/belt-middle/RatePerMinute")).anyMatch(r -> r.asDouble() > 0);
+
+        Map<String, JsonNode> reads = new HashMap<>();
+        NodeOpcua.of(lines, "read").forEach(r -> reads.put(r.path("path").asText(), r.path("value")));
+        assertThat(seen(lines, parts + "LastPartId").stream().map(JsonNode::asText).filter(id -> !id.isEmpty())
+                .distinct().count()).as("verdicts seen as they came").isGreaterThanOrEqualTo(2);
+        JsonNode verdict = JSON.readTree(Files.readAllLines(dir.resolve("events.jsonl")).stream()
+                .filter(l -> l.contains("\"id\":\"" + reads.get(parts + "LastPartId").asText() + "\""))
+                .findFirst().orElseThrow());
+        assertThat(reads.get(parts + "LastVerdict").asText()).isEqualTo(verdict.path("verdict").asText());
+        assertThat(reads.get(parts + "LastPart").asInt()).isEqualTo(verdict.path("part").asInt());
+        assertThat(reads.get(parts + "LastDefectCount").asInt()).isEqualTo(verdict.path("defects").size());
+        long judged = Files.readAllLines(dir.resolve("events.jsonl")).stream()
+                .filter(l -> l.contains("linewatch.verdict.v1")).count();
+        assertThat(reads.get(parts + "Ok").asLong() + reads.get(parts + "Nok").asLong()).as("ok + nok")
+                .isPositive().isLessThanOrEqualTo(judged);
+    }
+
+    /** The values a subscription saw of {@code path}, in order. */
+    private static List<JsonNode> seen(List<JsonNode> lines, String path) {
+        return NodeOpcua.of(lines, "value").stream().filter(v -> v.path("path").asText().equals(path))
+                .map(v -> v.path("value")).toList();
+    }
+
+    private String opcuaSection(int port) {
+        return "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: " + port + "\n  state_dir: " + dir.resolve("opcua")
+                + "\n  users_file: users\n";
+    }
+
+    /** First contact is refused; the admin moves the rejected certificate to the trusted folder; then it connects. */
+    private void trust(Map<String, Object> connect) throws Exception {
+        assertThat(NodeOpcua.of(NodeOpcua.run(connect, 150), "refused")).as("first contact: not trusted").hasSize(1);
+        List<Path> certs = list(dir.resolve("opcua/pki/rejected/certs"));
+        assertThat(certs).as("the client's certificate, put aside for the admin").hasSize(1);
+        Files.move(certs.get(0), dir.resolve("opcua/pki/trusted/certs").resolve(certs.get(0).getFileName()));
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !NodeOpcua.of(NodeOpcua.run(connect, 150), "connected").isEmpty());
     }
 
     private static void assertSession(List<JsonNode> lines) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.linewatch.config.TemperatureAlarmConfig;
 import io.linewatch.config.ThermalCameraConfig;
 import io.linewatch.config.ThermalModelConfig;
+import io.linewatch.config.Identity;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
@@ -16,9 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The thermal stages allocate nothing per frame once warm: preprocess, decode and a zone rule
- * with a rate of rise, fed thousands of frames on this thread, measured by the JVM's
- * per-thread allocation counter.
+ * The thermal stages allocate nothing per frame once warm: preprocess, decode and the alarm stage
+ * with a zone rule with a rate of rise, writing the rule's reading for OPC UA and Sparkplug, fed
+ * thousands of frames on this thread, measured by the JVM's per-thread allocation counter.
  */
 class ThermalStagesAllocationTest {
 
@@ -36,6 +38,9 @@ class ThermalStagesAllocationTest {
         FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 160 * 120, new int[] {3, 4800}, 1).thermal(8)
                 .newInstance();
         e.cameraId = "ir";
+        RuleReadings readings = new RuleReadings();
+        AlarmHandler alarms = new AlarmHandler(new Identity("plant1", "box1"), new AlarmRule[][] {{rule}}, new long[1],
+                List.of(new CameraStats("ir")), readings);
         e.width = 160;
         e.height = 120;
         e.pixelFormat = FrameEvent.PixelFormat.GRAY16;
@@ -60,11 +65,15 @@ class ThermalStagesAllocationTest {
             e.mediaMicros = f * 111_111L;
             preprocess.onEvent(e, f, true);
             decode.onEvent(e, f, true);
-            rule.onFrame(e);
+            alarms.onEvent(e, f, true);
         }
         long perFrame = (threads.getThreadAllocatedBytes(thread) - before) / frames;
         assertThat(e.thermal.hotspotCount()).isEqualTo(8);
         assertThat(rule.valueK()).isGreaterThan(290);
         assertThat(perFrame).as("bytes allocated per frame").isLessThan(16);
+        double[] reading = new double[4];
+        assertThat(readings.get("ir", "r").read(reading)).as("frames the reading was written for").isEqualTo(2L * frames);
+        assertThat(reading[0]).as("the rule's measure, degrees C").isCloseTo(rule.valueK() - 273.15,
+                org.assertj.core.data.Offset.offset(0.006));
     }
 }
