@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * would otherwise scale 8-bit video up to 16 bits without a word. A file that ends well before the
  * length it declares (truncated) is reported in one log line. Demuxed and decoded by linewatch
  * ({@link PacketDemuxer}): each packet is read once, kept for clips when asked ({@link #keepPackets}),
- * and sent to the decoder. A frame larger than the size the file opened at is scaled to fit it.
+ * and sent to the decoder; an image sequence, which has no packets a clip could hold, has its frames
+ * encoded once instead ({@link FrameEncoder}). A frame larger than the size the file opened at is
+ * scaled to fit it.
  */
 public final class FileFrameSource implements FrameSource {
 
@@ -39,6 +41,7 @@ public final class FileFrameSource implements FrameSource {
     private final FrameEvent.PixelFormat format;
     private final Double sequenceFrameRate;
     private PacketDemuxer demuxer;
+    private FrameEncoder encoder;
     private PacketRing packets;
     private int width;
     private int height;
@@ -100,9 +103,34 @@ public final class FileFrameSource implements FrameSource {
         demuxer.decodeTo(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
                 : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(), this::grown);
         if (packets != null) {
+            keepPacketsOrEncode();
+        }
+    }
+
+    /**
+     * A video file's own packets go into the ring; an image sequence has none a clip could hold, so
+     * its frames are encoded once ({@link FrameEncoder}: FFV1 for 16-bit gray, else H.264).
+     */
+    private void keepPacketsOrEncode() throws CaptureException {
+        if (!isSequence()) {
             packets.begin(demuxer.stream());
             demuxer.keepPackets(packets);
+            return;
         }
+        try {
+            encoder = FrameEncoder.open(cameraId, width, height, format == FrameEvent.PixelFormat.GRAY16,
+                    demuxer.timeBase(), demuxer.frameRate(), packets);
+        } catch (PacketDemuxer.Failure e) {
+            close();
+            throw new CaptureException(e.getMessage(), null);
+        }
+        packets.begin(encoder.stream());
+        demuxer.encodeFrames(encoder);
+    }
+
+    /** The stream the ring's packets belong to: the file's own, or the encoder's. */
+    private PacketRing.Stream keptStream() {
+        return encoder != null ? encoder.stream() : demuxer.stream();
     }
 
     /**
@@ -185,7 +213,7 @@ public final class FileFrameSource implements FrameSource {
             if (frame == null && loop) {
                 demuxer.rewind();
                 if (packets != null) {
-                    packets.begin(demuxer.stream(), loopOffsetMicros());
+                    packets.begin(keptStream(), loopOffsetMicros());
                 }
                 frame = demuxer.next();
             }
@@ -219,6 +247,10 @@ public final class FileFrameSource implements FrameSource {
         if (demuxer != null) {
             demuxer.close();
             demuxer = null;
+        }
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
         }
     }
 }

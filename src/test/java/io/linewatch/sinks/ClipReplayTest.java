@@ -262,7 +262,7 @@ class ClipReplayTest {
         }
     }
 
-    private static List<JsonNode> read(Path log) throws IOException {
+    static List<JsonNode> read(Path log) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
             out.add(JSON.readTree(line));
@@ -270,7 +270,7 @@ class ClipReplayTest {
         return out;
     }
 
-    private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+    static List<JsonNode> ofType(List<JsonNode> events, String type) {
         return events.stream().filter(e -> e.get("type").asText().equals(type)).toList();
     }
 
@@ -299,21 +299,21 @@ class ClipReplayTest {
     }
 
     /** Each decoded frame's MD5 as 16-bit little-endian gray. */
-    private static List<String> frameHashes(Path file) throws Exception {
+    static List<String> frameHashes(Path file) throws Exception {
         String out = run("ffmpeg", "-v", "error", "-i", file.toString(), "-map", "0:v", "-pix_fmt", "gray16le",
                 "-f", "framemd5", "-");
         return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).strip())
                 .toList();
     }
 
-    private static String ffprobe(Path file, String... args) throws Exception {
+    static String ffprobe(Path file, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         cmd.addAll(List.of(args));
         cmd.add(file.toString());
         return run(cmd.toArray(String[]::new));
     }
 
-    private static String run(String... cmd) throws Exception {
+    static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
