@@ -42,6 +42,8 @@ public final class FileFrameSource implements FrameSource {
     private final Double sequenceFrameRate;
     private PacketDemuxer demuxer;
     private FrameEncoder encoder;
+    /** Whether this source has taken its ring over (its first frame was read). */
+    private boolean ringBegun;
     private PacketRing packets;
     private int width;
     private int height;
@@ -109,11 +111,12 @@ public final class FileFrameSource implements FrameSource {
 
     /**
      * A video file's own packets go into the ring; an image sequence has none a clip could hold, so
-     * its frames are encoded once ({@link FrameEncoder}: FFV1 for 16-bit gray, else H.264).
+     * its frames are encoded once ({@link FrameEncoder}: FFV1 for 16-bit gray, else H.264). The ring
+     * begins with the first frame read ({@link #next()}), on the capture thread: a camera prepared by a
+     * reload takes the ring over only when it runs, never while the camera it replaces still fills it.
      */
     private void keepPacketsOrEncode() throws CaptureException {
         if (!isSequence()) {
-            packets.begin(demuxer.stream());
             demuxer.keepPackets(packets);
             return;
         }
@@ -124,7 +127,6 @@ public final class FileFrameSource implements FrameSource {
             close();
             throw new CaptureException(e.getMessage(), null);
         }
-        packets.begin(encoder.stream());
         demuxer.encodeFrames(encoder);
     }
 
@@ -206,6 +208,10 @@ public final class FileFrameSource implements FrameSource {
     @Override
     public Frame next() throws CaptureException {
         try {
+            if (packets != null && !ringBegun) {
+                packets.begin(keptStream());
+                ringBegun = true;
+            }
             Frame frame = demuxer.next();
             if (frame == null) {
                 reportIfTruncated();
@@ -221,7 +227,7 @@ public final class FileFrameSource implements FrameSource {
                 lastTimestampMicros = frame.timestamp;
             }
             if (frame == null && packets != null) {
-                packets.end();
+                packets.end(keptStream());
             }
             framesRead++;
             return frame;
@@ -241,8 +247,8 @@ public final class FileFrameSource implements FrameSource {
 
     @Override
     public void close() {
-        if (packets != null) {
-            packets.end();
+        if (packets != null && ringBegun && demuxer != null) {
+            packets.end(keptStream());
         }
         if (demuxer != null) {
             demuxer.close();

@@ -118,7 +118,7 @@ final class FrameEncoder implements AutoCloseable {
                 return;
             }
             check(ret);
-            ring.add(packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
+            ring.add(stream, packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
                     (packet.flags() & AV_PKT_FLAG_KEY) != 0);
             av_packet_unref(packet);
         }

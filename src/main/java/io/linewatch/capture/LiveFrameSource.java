@@ -276,7 +276,7 @@ public final class LiveFrameSource implements FrameSource {
     @Override
     public void close() {
         if (demuxer != null) {
-            packets.end();
+            packets.end(encoder != null ? encoder.stream() : demuxer.stream());
             demuxer.close();
             demuxer = null;
         }

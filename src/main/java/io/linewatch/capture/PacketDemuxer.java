@@ -275,7 +275,7 @@ final class PacketDemuxer implements AutoCloseable {
                 continue;
             }
             if (ring != null) {
-                ring.add(packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
+                ring.add(ringStream, packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
                         (packet.flags() & AV_PKT_FLAG_KEY) != 0);
             }
             // A packet the decoder refuses costs its frame only; the next ones go on (as JavaCV did).
