@@ -42,6 +42,7 @@ public final class FileFrameSource implements FrameSource {
     private final Double sequenceFrameRate;
     private PacketDemuxer demuxer;
     private FrameEncoder encoder;
+    private java.util.function.Consumer<String> notes = this::logNote;
     /** Whether this source has taken its ring over (its first frame was read). */
     private boolean ringBegun;
     private PacketRing packets;
@@ -146,11 +147,23 @@ public final class FileFrameSource implements FrameSource {
         return packetOffsetMicros;
     }
 
-    /** One line for each new size larger than the opened one: its frames are scaled to fit. */
+    /**
+     * One line for each new size larger than the opened one, its frames scaled to fit: to the state
+     * notes (the camera's state message and log line), else the log.
+     */
     private void grown(int newWidth, int newHeight, int scaledWidth, int scaledHeight) {
-        LOG.warn("camera {}: from frame {} the source delivers {}x{}, more than it opened at ({}x{}); such frames"
-                + " are scaled to {}x{}", cameraId, framesRead, newWidth, newHeight, width, height, scaledWidth,
-                scaledHeight);
+        notes.accept(String.format(Locale.ROOT, "from frame %d the source delivers %dx%d, more than it opened at"
+                + " (%dx%d); such frames are scaled to %dx%d", framesRead, newWidth, newHeight, width, height,
+                scaledWidth, scaledHeight));
+    }
+
+    private void logNote(String line) {
+        LOG.warn("camera {}: {}", cameraId, line);
+    }
+
+    @Override
+    public void stateNotes(java.util.function.Consumer<String> stateNotes) {
+        this.notes = stateNotes;
     }
 
     private boolean isSequence() {

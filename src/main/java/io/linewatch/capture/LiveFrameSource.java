@@ -51,6 +51,7 @@ public final class LiveFrameSource implements FrameSource {
     private LongSupplier mediaClock = () -> System.nanoTime() / 1000;
     private PacketDemuxer demuxer;
     private FrameEncoder encoder;
+    private java.util.function.Consumer<String> notes = this::logNote;
     private long offsetMicros;
 
     /** A camera decoded into BGR frames. */
@@ -76,6 +77,15 @@ public final class LiveFrameSource implements FrameSource {
      */
     public void keepPackets(PacketRing ring) {
         this.packets = ring;
+    }
+
+    private void logNote(String line) {
+        LOG.warn("camera {}: {}", camera.id(), line);
+    }
+
+    @Override
+    public void stateNotes(java.util.function.Consumer<String> stateNotes) {
+        this.notes = stateNotes;
     }
 
     /** The camera's media clock (microseconds), which kept packets' times are moved onto. */
@@ -159,8 +169,8 @@ public final class LiveFrameSource implements FrameSource {
                     + ", not Y16 (gray16le); a thermal camera needs its 16-bit radiometric frames", null);
         }
         demuxer.decodeTo(gray16 ? avutil.AV_PIX_FMT_GRAY16LE : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(),
-                (w, h, sw, sh) -> LOG.warn("camera {}: {} delivers {}x{}, more than it opened at; such frames are"
-                        + " scaled to {}x{}", camera.id(), where(), w, h, sw, sh));
+                (w, h, sw, sh) -> notes.accept(String.format(Locale.ROOT, "%s delivers %dx%d, more than it opened"
+                        + " at; such frames are scaled to %dx%d", where(), w, h, sw, sh)));
         offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();
         if (demuxer.rawPictures()) {
             encodeFrames(gray16);
