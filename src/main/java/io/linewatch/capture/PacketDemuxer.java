@@ -26,8 +26,10 @@ import org.bytedeco.javacv.Frame;
 
 /**
  * One file's video stream in linewatch's hands: reads each packet once (av_read_frame), hands a copy
- * to a {@link PacketRing} when asked, sends it to the decoder and converts what comes out (packed BGR
- * or 16-bit gray, scaled down to the opened size when the stream grows). Errors are FFmpeg's own
+ * to a {@link PacketRing} when asked (or, for a source whose packets a clip cannot hold, has each
+ * decoded frame encoded once by a {@link FrameEncoder}), sends it to the decoder and converts what
+ * comes out (packed BGR or 16-bit gray, scaled down to the opened size when the stream grows). A
+ * non-blocking source (V4L2) with no frame yet is waited for in short sleeps. Errors are FFmpeg's own
  * words ({@code av_strerror}). One thread; the {@link Frame} returned is reused by the next call.
  * Owns its native objects and frees them in reverse order in {@link #close()}.
  */
