@@ -83,7 +83,12 @@ public final class Camera {
         return prepare(index, config, format, stats, states, watchdog, null);
     }
 
-    private static Camera prepare(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
+    /**
+     * {@link #prepare}, keeping the new source's packets in {@code packets} for clips (null: none
+     * kept). The source takes the ring over when its capture reads its first frame, so the camera it
+     * replaces keeps filling it until then, and goes on doing so if this one is discarded.
+     */
+    public static Camera prepare(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,
                                   SourceStateListener states, SourceWatchdog watchdog, PacketRing packets)
             throws CaptureException {
         if (config.kind().live()) {

@@ -52,6 +52,7 @@ public final class CaptureLoop implements Runnable {
         this.stats = stats;
         this.mediaClock = new MediaClock(source.frameRate());
         this.state = state;
+        source.stateNotes(state::note);
     }
 
     @Override

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * would otherwise scale 8-bit video up to 16 bits without a word. A file that ends well before the
  * length it declares (truncated) is reported in one log line. Demuxed and decoded by linewatch
  * ({@link PacketDemuxer}): each packet is read once, kept for clips when asked ({@link #keepPackets}),
- * and sent to the decoder. A frame larger than the size the file opened at is scaled to fit it.
+ * and sent to the decoder; an image sequence, which has no packets a clip could hold, has its frames
+ * encoded once instead ({@link FrameEncoder}). A frame larger than the size the file opened at is
+ * scaled to fit it.
  */
 public final class FileFrameSource implements FrameSource {
 
@@ -39,6 +41,10 @@ public final class FileFrameSource implements FrameSource {
     private final FrameEvent.PixelFormat format;
     private final Double sequenceFrameRate;
     private PacketDemuxer demuxer;
+    private FrameEncoder encoder;
+    private java.util.function.Consumer<String> notes = this::logNote;
+    /** Whether this source has taken its ring over (its first frame was read). */
+    private boolean ringBegun;
     private PacketRing packets;
     private int width;
     private int height;
@@ -100,9 +106,34 @@ public final class FileFrameSource implements FrameSource {
         demuxer.decodeTo(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
                 : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(), this::grown);
         if (packets != null) {
-            packets.begin(demuxer.stream());
-            demuxer.keepPackets(packets);
+            keepPacketsOrEncode();
         }
+    }
+
+    /**
+     * A video file's own packets go into the ring; an image sequence has none a clip could hold, so
+     * its frames are encoded once ({@link FrameEncoder}: FFV1 for 16-bit gray, else H.264). The ring
+     * begins with the first frame read ({@link #next()}), on the capture thread: a camera prepared by a
+     * reload takes the ring over only when it runs, never while the camera it replaces still fills it.
+     */
+    private void keepPacketsOrEncode() throws CaptureException {
+        if (!isSequence()) {
+            demuxer.keepPackets(packets);
+            return;
+        }
+        try {
+            encoder = FrameEncoder.open(cameraId, width, height, format == FrameEvent.PixelFormat.GRAY16,
+                    demuxer.timeBase(), demuxer.frameRate(), packets);
+        } catch (PacketDemuxer.Failure e) {
+            close();
+            throw new CaptureException(e.getMessage(), null);
+        }
+        demuxer.encodeFrames(encoder);
+    }
+
+    /** The stream the ring's packets belong to: the file's own, or the encoder's. */
+    private PacketRing.Stream keptStream() {
+        return encoder != null ? encoder.stream() : demuxer.stream();
     }
 
     /**
@@ -116,11 +147,23 @@ public final class FileFrameSource implements FrameSource {
         return packetOffsetMicros;
     }
 
-    /** One line for each new size larger than the opened one: its frames are scaled to fit. */
+    /**
+     * One line for each new size larger than the opened one, its frames scaled to fit: to the state
+     * notes (the camera's state message and log line), else the log.
+     */
     private void grown(int newWidth, int newHeight, int scaledWidth, int scaledHeight) {
-        LOG.warn("camera {}: from frame {} the source delivers {}x{}, more than it opened at ({}x{}); such frames"
-                + " are scaled to {}x{}", cameraId, framesRead, newWidth, newHeight, width, height, scaledWidth,
-                scaledHeight);
+        notes.accept(String.format(Locale.ROOT, "from frame %d the source delivers %dx%d, more than it opened at"
+                + " (%dx%d); such frames are scaled to %dx%d", framesRead, newWidth, newHeight, width, height,
+                scaledWidth, scaledHeight));
+    }
+
+    private void logNote(String line) {
+        LOG.warn("camera {}: {}", cameraId, line);
+    }
+
+    @Override
+    public void stateNotes(java.util.function.Consumer<String> stateNotes) {
+        this.notes = stateNotes;
     }
 
     private boolean isSequence() {
@@ -178,6 +221,10 @@ public final class FileFrameSource implements FrameSource {
     @Override
     public Frame next() throws CaptureException {
         try {
+            if (packets != null && !ringBegun) {
+                packets.begin(keptStream());
+                ringBegun = true;
+            }
             Frame frame = demuxer.next();
             if (frame == null) {
                 reportIfTruncated();
@@ -185,7 +232,7 @@ public final class FileFrameSource implements FrameSource {
             if (frame == null && loop) {
                 demuxer.rewind();
                 if (packets != null) {
-                    packets.begin(demuxer.stream(), loopOffsetMicros());
+                    packets.begin(keptStream(), loopOffsetMicros());
                 }
                 frame = demuxer.next();
             }
@@ -193,7 +240,7 @@ public final class FileFrameSource implements FrameSource {
                 lastTimestampMicros = frame.timestamp;
             }
             if (frame == null && packets != null) {
-                packets.end();
+                packets.end(keptStream());
             }
             framesRead++;
             return frame;
@@ -213,12 +260,16 @@ public final class FileFrameSource implements FrameSource {
 
     @Override
     public void close() {
-        if (packets != null) {
-            packets.end();
+        if (packets != null && ringBegun && demuxer != null) {
+            packets.end(keptStream());
         }
         if (demuxer != null) {
             demuxer.close();
             demuxer = null;
+        }
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
         }
     }
 }

@@ -25,6 +25,13 @@ public interface FrameSource extends AutoCloseable {
      */
     Frame next() throws CaptureException;
 
+    /**
+     * Where the source says what changed within its state (it grew: its frames are scaled from
+     * now on), as one line; by default it logs the line. Set before the capture starts.
+     */
+    default void stateNotes(java.util.function.Consumer<String> notes) {
+    }
+
     /** The layout of the frames {@link #next()} returns. */
     default FrameEvent.PixelFormat pixelFormat() {
         return FrameEvent.PixelFormat.BGR24;

@@ -58,6 +58,7 @@ public final class LiveCapture implements Runnable {
         this.backoff = new Backoff(camera.reconnectMinMs(), camera.reconnectMaxMs(), ThreadLocalRandom.current());
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(camera.stallTimeoutMs());
         source.mediaClock(this::mediaMicros);
+        source.stateNotes(state::note);
     }
 
     @Override

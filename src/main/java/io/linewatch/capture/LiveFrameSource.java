@@ -29,11 +29,13 @@ import org.bytedeco.javacv.FrameGrabber;
  * non-blocking V4L2 reads, an interrupt of the capture thread. The grabber is started and released
  * without JavaCV's global lock, so a camera that hangs while connecting holds up no other camera.
  *
- * <p>An RTSP camera that keeps its packets for clips ({@link #keepPackets}) is demuxed and decoded by
+ * <p>A camera that keeps its packets for clips ({@link #keepPackets}) is demuxed and decoded by
  * linewatch instead ({@link PacketDemuxer}, the same options and abort flag): each packet is read
  * once, a copy goes into the ring (its times moved onto the camera's media clock when the connection
  * opens), then to the decoder; its frames' media times are their own timestamps on that clock
- * ({@link #mediaMicros}), so the clip and the alarm agree to the frame.
+ * ({@link #mediaMicros}), so the clip and the alarm agree to the frame. A V4L2 camera in a raw format
+ * (YUYV, Y16, ...) has no packets a clip could hold: its frames are encoded once instead, by the
+ * encoder image sequences use ({@link FrameEncoder}; no device here to test this path with).
  */
 public final class LiveFrameSource implements FrameSource {
 
@@ -48,6 +50,8 @@ public final class LiveFrameSource implements FrameSource {
     private PacketRing packets;
     private LongSupplier mediaClock = () -> System.nanoTime() / 1000;
     private PacketDemuxer demuxer;
+    private FrameEncoder encoder;
+    private java.util.function.Consumer<String> notes = this::logNote;
     private long offsetMicros;
 
     /** A camera decoded into BGR frames. */
@@ -68,11 +72,20 @@ public final class LiveFrameSource implements FrameSource {
     }
 
     /**
-     * Keeps every packet of an RTSP camera in {@code ring} (for clips), from the next {@link #open()}
-     * on; null: none kept. Other live sources (V4L2) keep none yet.
+     * Keeps every packet of the camera in {@code ring} (for clips), or for a raw V4L2 format its
+     * frames encoded once, from the next {@link #open()} on; null: none kept.
      */
     public void keepPackets(PacketRing ring) {
-        this.packets = camera.kind() == SourceKind.RTSP ? ring : null;
+        this.packets = ring;
+    }
+
+    private void logNote(String line) {
+        LOG.warn("camera {}: {}", camera.id(), line);
+    }
+
+    @Override
+    public void stateNotes(java.util.function.Consumer<String> stateNotes) {
+        this.notes = stateNotes;
     }
 
     /** The camera's media clock (microseconds), which kept packets' times are moved onto. */
@@ -135,19 +148,72 @@ public final class LiveFrameSource implements FrameSource {
     }
 
     private void openDemuxer() throws CaptureException {
+        boolean v4l2 = camera.kind() == SourceKind.V4L2;
+        if (v4l2 && !Files.exists(Path.of(camera.source()))) {
+            throw new CaptureException("camera " + camera.id() + ": cannot open " + camera.source()
+                    + ": no such device", null);
+        }
         FFmpegQuiet.install();
-        Map<String, String> options = Map.of("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT),
-                "timeout", Long.toString(camera.connectTimeoutMs() * 1000L), "allowed_media_types", "video");
         try {
-            demuxer = PacketDemuxer.open(camera.source(), options, abortFlag);
+            demuxer = PacketDemuxer.open(camera.source(), v4l2 ? "video4linux2" : null,
+                    v4l2 ? v4l2Options() : rtspOptions(), abortFlag);
         } catch (PacketDemuxer.Failure e) {
             throw new CaptureException("camera " + camera.id() + ": cannot open " + where() + ": " + e.getMessage(), null);
         }
-        demuxer.decodeTo(avutil.AV_PIX_FMT_BGR24, 3, (w, h, sw, sh) -> LOG.warn("camera {}: {} delivers {}x{}, more"
-                + " than it opened at; such frames are scaled to {}x{}", camera.id(), where(), w, h, sw, sh));
+        boolean gray16 = format == FrameEvent.PixelFormat.GRAY16;
+        if (gray16 && demuxer.sourcePixelFormat() != avutil.AV_PIX_FMT_GRAY16LE) {
+            int delivered = demuxer.sourcePixelFormat();
+            close();
+            throw new CaptureException("camera " + camera.id() + ": " + where() + " delivers "
+                    + (delivered < 0 ? "an unknown format" : avutil.av_get_pix_fmt_name(delivered).getString())
+                    + ", not Y16 (gray16le); a thermal camera needs its 16-bit radiometric frames", null);
+        }
+        demuxer.decodeTo(gray16 ? avutil.AV_PIX_FMT_GRAY16LE : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(),
+                (w, h, sw, sh) -> notes.accept(String.format(Locale.ROOT, "%s delivers %dx%d, more than it opened"
+                        + " at; such frames are scaled to %dx%d", where(), w, h, sw, sh)));
         offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();
-        packets.begin(demuxer.stream(), offsetMicros);
-        demuxer.keepPackets(packets);
+        if (demuxer.rawPictures()) {
+            encodeFrames(gray16);
+        } else {
+            packets.begin(demuxer.stream(), offsetMicros);
+            demuxer.keepPackets(packets);
+        }
+    }
+
+    /** A raw format's frames, encoded once for clips (FFV1 for Y16, else H.264). */
+    private void encodeFrames(boolean gray16) throws CaptureException {
+        try {
+            encoder = FrameEncoder.open(camera.id(), demuxer.width(), demuxer.height(), gray16, demuxer.timeBase(),
+                    demuxer.frameRate(), packets);
+        } catch (PacketDemuxer.Failure e) {
+            close();
+            throw new CaptureException(e.getMessage(), null);
+        }
+        packets.begin(encoder.stream(), offsetMicros);
+        demuxer.encodeFrames(encoder);
+    }
+
+    private Map<String, String> rtspOptions() {
+        return Map.of("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT),
+                "timeout", Long.toString(camera.connectTimeoutMs() * 1000L), "allowed_media_types", "video");
+    }
+
+    /** The options {@link #configureV4l2} gives JavaCV, for the demuxer. */
+    private Map<String, String> v4l2Options() {
+        Map<String, String> options = new java.util.HashMap<>();
+        options.put("fflags", "nonblock");
+        if (camera.width() != null) {
+            options.put("video_size", camera.width() + "x" + camera.height());
+        }
+        if (camera.frameRate() != null) {
+            options.put("framerate", Double.toString(camera.frameRate()));
+        }
+        if (format == FrameEvent.PixelFormat.GRAY16) {
+            options.put("input_format", V4L2_Y16);
+        } else if (camera.inputFormat() != null) {
+            options.put("input_format", camera.inputFormat());
+        }
+        return options;
     }
 
     private void configureRtsp(FFmpegFrameGrabber g) {
@@ -220,9 +286,13 @@ public final class LiveFrameSource implements FrameSource {
     @Override
     public void close() {
         if (demuxer != null) {
-            packets.end();
+            packets.end(encoder != null ? encoder.stream() : demuxer.stream());
             demuxer.close();
             demuxer = null;
+        }
+        if (encoder != null) {
+            encoder.close();
+            encoder = null;
         }
         if (grabber != null) {
             try {

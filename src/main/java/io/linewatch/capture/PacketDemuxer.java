@@ -26,8 +26,10 @@ import org.bytedeco.javacv.Frame;
 
 /**
  * One file's video stream in linewatch's hands: reads each packet once (av_read_frame), hands a copy
- * to a {@link PacketRing} when asked, sends it to the decoder and converts what comes out (packed BGR
- * or 16-bit gray, scaled down to the opened size when the stream grows). Errors are FFmpeg's own
+ * to a {@link PacketRing} when asked (or, for a source whose packets a clip cannot hold, has each
+ * decoded frame encoded once by a {@link FrameEncoder}), sends it to the decoder and converts what
+ * comes out (packed BGR or 16-bit gray, scaled down to the opened size when the stream grows). A
+ * non-blocking source (V4L2) with no frame yet is waited for in short sleeps. Errors are FFmpeg's own
  * words ({@code av_strerror}). One thread; the {@link Frame} returned is reused by the next call.
  * Owns its native objects and frees them in reverse order in {@link #close()}.
  */
@@ -49,6 +51,7 @@ final class PacketDemuxer implements AutoCloseable {
         void grown(int width, int height, int scaledWidth, int scaledHeight);
     }
 
+    private static final long NON_BLOCKING_WAIT_MILLIS = 5;
     private AVFormatContext format;
     private AVCodecContext decoder;
     private AVPacket packet;
@@ -66,6 +69,7 @@ final class PacketDemuxer implements AutoCloseable {
     private GrowthListener growth;
     private long lastGrownSize = -1;
     private PacketRing ring;
+    private FrameEncoder encoder;
     private boolean draining;
     private final Frame frame = new Frame();
     private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
@@ -81,18 +85,20 @@ final class PacketDemuxer implements AutoCloseable {
      * @param sequenceRate frames per second of an image sequence, or null
      */
     static PacketDemuxer open(String url, Double sequenceRate) throws Failure {
-        return open(url, sequenceRate == null ? java.util.Map.of() : java.util.Map.of("framerate",
+        return open(url, null, sequenceRate == null ? java.util.Map.of() : java.util.Map.of("framerate",
                 String.valueOf(sequenceRate)), null);
     }
 
     /**
-     * Opens {@code url} (a live stream) with FFmpeg's {@code options}; {@code abort}, when not null,
-     * can end a blocking open or read from another thread.
+     * Opens {@code url} (a live stream) with FFmpeg's {@code options}; {@code inputFormat} names the
+     * demuxer (video4linux2) or is null to let FFmpeg probe; {@code abort}, when not null, can end a
+     * blocking open or read from another thread.
      */
-    static PacketDemuxer open(String url, java.util.Map<String, String> options, AbortFlag abort) throws Failure {
+    static PacketDemuxer open(String url, String inputFormat, java.util.Map<String, String> options, AbortFlag abort)
+            throws Failure {
         PacketDemuxer d = new PacketDemuxer();
         try {
-            d.openInput(url, options, abort);
+            d.openInput(url, inputFormat, options, abort);
             return d;
         } catch (Failure e) {
             d.close();
@@ -100,14 +106,16 @@ final class PacketDemuxer implements AutoCloseable {
         }
     }
 
-    private void openInput(String url, java.util.Map<String, String> settings, AbortFlag abort) throws Failure {
+    private void openInput(String url, String inputFormat, java.util.Map<String, String> settings, AbortFlag abort)
+            throws Failure {
         format = avformat_alloc_context();
         if (abort != null) {
             abort.attach(format);
         }
         AVDictionary options = new AVDictionary(null);
         settings.forEach((k, v) -> av_dict_set(options, k, v, 0));
-        int ret = avformat_open_input(format, url, null, options);
+        int ret = avformat_open_input(format, url, inputFormat == null ? null : av_find_input_format(inputFormat),
+                options);
         av_dict_free(options);
         if (ret < 0) {
             format = null;
@@ -163,6 +171,19 @@ final class PacketDemuxer implements AutoCloseable {
         this.ring = packets;
     }
 
+    /**
+     * Every frame decoded from now on is also encoded by {@code frames} (a source whose own packets
+     * a clip cannot hold). An encoder that fails is dropped with one log line; the frames go on.
+     */
+    void encodeFrames(FrameEncoder frames) {
+        this.encoder = frames;
+    }
+
+    /** The stream's time base (the frames' timestamps). */
+    AVRational timeBase() {
+        return stream.time_base();
+    }
+
     /** The stream's codec parameters and time base, for clips (kept for the demuxer's life). */
     PacketRing.Stream stream() {
         return ringStream;
@@ -208,6 +229,7 @@ final class PacketDemuxer implements AutoCloseable {
         while (true) {
             int ret = avcodec_receive_frame(decoder, picture);
             if (ret >= 0) {
+                encode();
                 return convert();
             }
             if (ret == AVERROR_EOF()) {
@@ -223,10 +245,27 @@ final class PacketDemuxer implements AutoCloseable {
         }
     }
 
+    private void encode() {
+        if (encoder == null) {
+            return;
+        }
+        try {
+            encoder.encode(picture, picture.best_effort_timestamp());
+        } catch (Failure e) {
+            org.slf4j.LoggerFactory.getLogger(PacketDemuxer.class).warn("{}; no more clips from it until it opens"
+                    + " again", e.getMessage());
+            encoder.close();
+            encoder = null;
+        }
+    }
+
     /** Reads the next video packet, keeps it, sends it to the decoder; at the end, flushes the decoder. */
     private void sendNextPacket() {
         while (true) {
             int ret = av_read_frame(format, packet);
+            if (ret == AVERROR_EAGAIN() && waitForNonBlockingSource()) {
+                continue;
+            }
             if (ret < 0) {
                 // The end, or a read error: either way the decoder gives what it holds (as JavaCV did).
                 avcodec_send_packet(decoder, null);
@@ -238,7 +277,7 @@ final class PacketDemuxer implements AutoCloseable {
                 continue;
             }
             if (ring != null) {
-                ring.add(packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
+                ring.add(ringStream, packet.data(), packet.size(), packet.pts(), packet.dts(), packet.duration(),
                         (packet.flags() & AV_PKT_FLAG_KEY) != 0);
             }
             // A packet the decoder refuses costs its frame only; the next ones go on (as JavaCV did).
@@ -246,6 +285,22 @@ final class PacketDemuxer implements AutoCloseable {
             av_packet_unref(packet);
             return;
         }
+    }
+
+    /** A non-blocking source (V4L2) has no frame yet: waits a little; false when interrupted (stop). */
+    private static boolean waitForNonBlockingSource() {
+        try {
+            Thread.sleep(NON_BLOCKING_WAIT_MILLIS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Whether the stream's packets are raw pictures (a raw V4L2 format), which a clip cannot hold. */
+    boolean rawPictures() {
+        return stream.codecpar().codec_id() == AV_CODEC_ID_RAWVIDEO;
     }
 
     private Frame convert() {

@@ -54,6 +54,19 @@ public final class SourceStateMachine {
         return true;
     }
 
+    /**
+     * Tells the listener of a change within the current state (a stream that grew: its frames are
+     * scaled from now on): the state again with {@code reason}, and one warning line. Nothing before
+     * the first move.
+     */
+    public synchronized void note(String reason) {
+        if (state == null) {
+            return;
+        }
+        LOG.warn("camera {}: {}", cameraId, reason);
+        listener.onStateChange(cameraId, state, reason);
+    }
+
     /** Moves to {@code next} only from {@code expected}; false when the state was another. */
     public synchronized boolean moveIf(SourceState expected, SourceState next, String reason) {
         return state == expected && moveTo(next, reason);

@@ -20,6 +20,7 @@ final class Baselines {
 
     static final Path SEED_PIPELINE = Path.of("bench/seed_pipeline.py");
     private static final Pattern RTIME = Pattern.compile("rtime=([0-9.]+)s");
+    private static final Pattern CPU_TIME = Pattern.compile("utime=([0-9.]+)s stime=([0-9.]+)s");
 
     private Baselines() {
     }
@@ -63,22 +64,35 @@ final class Baselines {
         return command;
     }
 
-    /** Frames per second of the FFmpeg command line decoding {@code clip} to BGR on one thread. */
-    static double ffmpegDecodeFps(Path clip, long frames) throws IOException, InterruptedException {
+    /**
+     * The FFmpeg command line's decode of {@code clip} to BGR on one decoder thread: frames per
+     * second of wall time and per second of its CPU time (user + system, all its threads).
+     */
+    static double[] ffmpegDecodeRates(Path clip, long frames) throws IOException, InterruptedException {
         String out = run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", "1", "-i",
                 clip.toString(), "-pix_fmt", "bgr24", "-f", "null", "-"), 300);
-        Matcher m = RTIME.matcher(out);
-        if (!m.find()) {
+        Matcher wall = RTIME.matcher(out);
+        Matcher cpu = CPU_TIME.matcher(out);
+        if (!wall.find() || !cpu.find()) {
             throw new IOException("ffmpeg printed no benchmark line");
         }
-        return frames / Double.parseDouble(m.group(1));
+        return new double[] {frames / Double.parseDouble(wall.group(1)),
+                frames / (Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2)))};
     }
 
-    /** Frames per second of linewatch's own decode (FFmpeg through JavaCV, one thread, BGR). */
-    static double[] ourDecodeFps(Path clip) throws CaptureException {
+    /**
+     * Frames per second of linewatch's own decode (capture's demuxer and decoder, one thread, BGR),
+     * and the frames; {@code keepPackets}: each packet also copied into a packet ring, as with clips on.
+     */
+    static double[] ourDecodeFps(Path clip, boolean keepPackets) throws CaptureException {
         FileFrameSource source = new FileFrameSource("bench", clip, false);
+        if (keepPackets) {
+            source.keepPackets(new io.linewatch.pipeline.PacketRing("bench", 15_000_000L, 32L << 20));
+        }
         source.open();
         long frames = 0;
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         try {
             while (source.next() != null) {
@@ -87,7 +101,9 @@ final class Baselines {
         } finally {
             source.close();
         }
-        return new double[] {frames / ((System.nanoTime() - start) / 1e9), frames};
+        double wallSeconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        return new double[] {frames / wallSeconds, frames, frames / cpuSeconds};
     }
 
     private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {

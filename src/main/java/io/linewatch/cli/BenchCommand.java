@@ -77,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
             + " off and on (alternating rounds): fps, bytes allocated and CPU per frame, clips written.")
     boolean clipsCost;
 
+    @Option(names = "--decode", description = "Only compare capture's decode of the first camera's clip (one"
+            + " thread, to BGR; packets kept for clips and not) with the FFmpeg command line, per round.")
+    boolean decodeOnly;
+
     private JvmProbes probes;
     private LinewatchConfig base;
     private ModelConfig model;
@@ -96,6 +100,10 @@ final class BenchCommand implements Callable<Integer> {
             header(clip);
             if (clipsCost) {
                 clipsCost(out);
+                return 0;
+            }
+            if (decodeOnly) {
+                decodeCeiling(clip);
                 return 0;
             }
             Map<Integer, PipelineRun> efficiency = efficiency();
@@ -282,18 +290,34 @@ final class BenchCommand implements Callable<Integer> {
 
     private void decodeCeiling(Path clip) {
         System.out.println();
-        System.out.println("## decode: linewatch (FFmpeg via JavaCV, 1 thread, to BGR) against the FFmpeg command line"
-                + " (-threads 1 -pix_fmt bgr24 -f null), median of " + rounds);
+        System.out.println("## decode: linewatch (capture/PacketDemuxer, 1 thread, to BGR; packets kept and not) against"
+                + " the FFmpeg command line (-threads 1 -pix_fmt bgr24 -f null), one warm-up, median of " + rounds);
         List<Double> ours = new ArrayList<>();
+        List<Double> kept = new ArrayList<>();
         List<Double> cli = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        List<Double> keptCpuRatios = new ArrayList<>();
         try {
+            Baselines.ourDecodeFps(clip, false);
             for (int r = 0; r < rounds; r++) {
-                double[] decoded = Baselines.ourDecodeFps(clip);
+                double[] decoded = Baselines.ourDecodeFps(clip, false);
+                double[] keeping = Baselines.ourDecodeFps(clip, true);
+                double[] ffmpeg = Baselines.ffmpegDecodeRates(clip, (long) decoded[1]);
                 ours.add(decoded[0]);
-                cli.add(Baselines.ffmpegDecodeFps(clip, (long) decoded[1]));
+                kept.add(keeping[0]);
+                cli.add(ffmpeg[0]);
+                ratios.add(decoded[0] / ffmpeg[0]);
+                cpuRatios.add(decoded[2] / ffmpeg[1]);
+                keptCpuRatios.add(keeping[2] / ffmpeg[1]);
+                System.out.printf(Locale.ROOT, "decode round %d: wall fps linewatch %.0f, packets kept %.0f, ffmpeg %.0f;"
+                        + " frames per CPU second linewatch %.0f, packets kept %.0f, ffmpeg %.0f%n", r + 1, decoded[0],
+                        keeping[0], ffmpeg[0], decoded[2], keeping[2], ffmpeg[1]);
             }
-            System.out.printf(Locale.ROOT, "decode: linewatch %.0f fps, ffmpeg %.0f fps, linewatch / ffmpeg %.3f%n",
-                    median(ours), median(cli), median(ours) / median(cli));
+            System.out.printf(Locale.ROOT, "decode: wall fps linewatch %.0f, packets kept %.0f, ffmpeg %.0f (median ratio"
+                    + " %.3f); per CPU second linewatch / ffmpeg %.3f, packets kept / ffmpeg %.3f (medians of the rounds'"
+                    + " ratios)%n", median(ours), median(kept), median(cli), median(ratios), median(cpuRatios),
+                    median(keptCpuRatios));
         } catch (Exception e) {
             System.out.println("decode: skipped: " + e.getMessage());
         }

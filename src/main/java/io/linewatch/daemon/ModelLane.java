@@ -171,7 +171,7 @@ final class ModelLane {
             }
             sinks.add(new Lane.Stage(ObjectEventHandler.NAME, new ObjectEventHandler(shared.config().identity(),
                     model.classes(), published, model.tracker().updateSeconds(), model.tracker().maxTracks(),
-                    shared.config().cameras().size(), cameras, s.mqtt(), snapshots)));
+                    shared.config().cameras().size(), cameras, s.mqtt(), snapshots, s.clips())));
         }
         if (task.partsByCamera() != null) {
             sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),

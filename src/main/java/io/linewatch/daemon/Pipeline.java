@@ -166,7 +166,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             }
         }
         reloads = new PipelineReload(config, options.playback(), lanes, cameras, modelFiles, stats, cameraStates,
-                watchdog);
+                watchdog, sinks::packetRing);
     }
 
     /** The names of each camera's alarm rules as the lanes installed them, by camera id. */

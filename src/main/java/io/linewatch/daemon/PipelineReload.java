@@ -8,10 +8,12 @@ import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
+import io.linewatch.pipeline.PacketRing;
 import io.linewatch.postprocess.AlarmRule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +34,18 @@ final class PipelineReload {
     private final List<CameraStats> stats;
     private final CameraStates cameraStates;
     private final SourceWatchdog watchdog;
+    private final Function<CameraConfig, PacketRing> packetRings;
     private LinewatchConfig config;
 
     /**
-     * @param config  the config the pipeline started with
-     * @param cameras the running cameras by index, replaced here when a camera restarts
+     * @param config      the config the pipeline started with
+     * @param cameras     the running cameras by index, replaced here when a camera restarts
+     * @param packetRings the ring a camera keeps its packets in for clips (null when none), as at the start
      */
     PipelineReload(LinewatchConfig config, Playback playback, List<ModelLane> lanes, Map<Integer, Camera> cameras,
-                   ModelFiles modelFiles, List<CameraStats> stats, CameraStates cameraStates, SourceWatchdog watchdog) {
+                   ModelFiles modelFiles, List<CameraStats> stats, CameraStates cameraStates, SourceWatchdog watchdog,
+                   Function<CameraConfig, PacketRing> packetRings) {
+        this.packetRings = packetRings;
         this.config = config;
         this.playback = playback;
         this.lanes = lanes;
@@ -108,7 +114,7 @@ final class PipelineReload {
             Camera prepared;
             try {
                 prepared = Camera.prepare(i, camera, TaskStages.pixelFormat(next.models().get(camera.model())),
-                        stats.get(i), cameraStates, watchdog);
+                        stats.get(i), cameraStates, watchdog, packetRings.apply(camera));
             } catch (CaptureException e) {
                 throw new StartupException(e.getMessage(), e);
             }

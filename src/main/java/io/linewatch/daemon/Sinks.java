@@ -2,7 +2,6 @@ package io.linewatch.daemon;
 
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.LinewatchConfig;
-import io.linewatch.config.SourceKind;
 import io.linewatch.pipeline.PacketRing;
 import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
@@ -166,11 +165,11 @@ final class Sinks implements AutoCloseable {
     }
 
     /**
-     * The ring a camera's capture keeps its packets in for clips: files and RTSP cameras; null when
-     * clips are off or the camera keeps none (V4L2).
+     * The ring a camera's capture keeps its packets (or its frames encoded once) in for clips; null
+     * when clips are off.
      */
     PacketRing packetRing(CameraConfig camera) {
-        return clips == null || camera.kind() == SourceKind.V4L2 ? null : clips.ring(camera.id());
+        return clips == null ? null : clips.ring(camera.id());
     }
 
     /** Has the publisher report the cameras' states and alarms on the daemon's retained status topic. */

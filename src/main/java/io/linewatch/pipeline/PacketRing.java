@@ -108,17 +108,26 @@ public final class PacketRing {
         bytes = 0;
     }
 
-    /** The source ended (or closed): a clip being written ends with the last packet. */
-    public synchronized void end() {
-        ended = true;
+    /**
+     * The source of {@code which} ended (or closed): a clip being written ends with the last packet.
+     * Nothing when another stream has begun since (a camera replaced by a reload: the old capture
+     * closing after the new one began).
+     */
+    public synchronized void end(Stream which) {
+        if (which == stream) {
+            ended = true;
+        }
     }
 
     /**
-     * Keeps a copy of one packet of the stream given to {@link #begin}. Called by capture only. A
-     * missing decode time (RTP carries presentation times only) is taken to be the presentation time.
+     * Keeps a copy of one packet of {@code from}, the stream given to {@link #begin}; a packet of
+     * another stream (an old capture still running after its replacement began) is not kept. Called
+     * by capture only. A missing decode time (RTP carries presentation times only) is taken to be the
+     * presentation time.
      */
-    public synchronized void add(BytePointer data, int size, long pts, long dts, long duration, boolean key) {
-        if (stream == null) {
+    public synchronized void add(Stream from, BytePointer data, int size, long pts, long dts, long duration,
+                                 boolean key) {
+        if (stream == null || from != stream) {
             return;
         }
         if (dts == NO_TIME) {

@@ -31,12 +31,8 @@ public final class AlarmJson {
         if (clip == null) {
             part = "\"clip\":null";
         } else {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("path", clip.path().toString());
-            c.put("start", clip.start().toString());
-            c.put("end", clip.end().toString());
             try {
-                part = "\"clip\":" + JSON.writeValueAsString(c);
+                part = "\"clip\":" + JSON.writeValueAsString(clip.fields());
             } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }

@@ -35,17 +35,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the evidence clip of each raised alarm, on a thread of its own ({@code lw-clips}): the
- * camera's packets from the key frame at or before {@code pre_seconds} ahead of the alarm to
- * {@code post_seconds} after it, remuxed without re-encoding (MP4 for H.264/H.265, Matroska for
- * FFV1 and the rest). An alarm raised while its camera's clip is still open extends that clip.
+ * Writes the evidence clip of each raised alarm and each new object ({@link Served}), on a thread of
+ * its own ({@code lw-clips}): the camera's packets from the key frame at or before {@code pre_seconds}
+ * ahead of the event to {@code post_seconds} after it, remuxed without re-encoding (MP4 for
+ * H.264/H.265, Matroska for FFV1 and the rest). An event on a camera whose clip is still open extends
+ * that clip.
  * Beside each clip, its sidecar ({@code <clip>.frames.json}, schema {@code docs/schema/clip-frames.v1.json}):
  * every frame's results line in the clip's span, as the results stages gave them to {@link #frames()},
  * with the frame's time in the clip. Both are written under temporary names and forced to disk; the
  * sidecar is renamed first, then the clip, so a clip under its final name always has its sidecar;
- * then each of the clip's alarms gets a {@code clip} message ({@link Completion}). A clip that cannot
- * be written (a full disk) is logged and announced as failed; it never holds up an alarm.
- * {@link #request} is called by sink threads.
+ * then each event the clip serves gets a {@code clip} message ({@link Completion}). A clip that
+ * cannot be written (a full disk) is logged and announced as failed; it never holds up an alarm.
+ * {@link #request} is called by sink threads (the alarm sink's and the object events').
  */
 public final class ClipWriter implements AutoCloseable {
 
@@ -61,10 +62,33 @@ public final class ClipWriter implements AutoCloseable {
     /** How long a clip whose packets are written waits for the results of its last frames. */
     private static final long FRAMES_WAIT_MILLIS = 3_000;
 
-    /** Told when a clip is complete (or failed): the {@code clip} message of one of its alarms. */
+    /** Told when a clip is complete (or failed): the {@code clip} message of one of the events it serves. */
     @FunctionalInterface
     public interface Completion {
         void clipDone(String camera, String json);
+    }
+
+    /**
+     * An event a clip serves, as its {@code clip} message names it: a raised alarm (its {@code seq}
+     * and {@code rule}) or an object's {@code new} (its {@code track} and {@code className}).
+     */
+    public record Served(String id, String site, String node, String camera, Instant time, long seq, String rule,
+                         int track, String className) {
+
+        public static Served alarm(AlarmEvent a) {
+            return new Served(a.id(), a.site(), a.node(), a.camera(), a.time(), a.seq(), a.rule(), 0, null);
+        }
+
+        public static Served object(String id, String site, String node, String camera, Instant time, int track,
+                                    String className) {
+            return new Served(id, site, node, camera, time, 0, null, track, className);
+        }
+
+        /** The clip's file name when this event opens it: {@code 000012-ab12cd34} or {@code obj7-ab12cd34}. */
+        String fileStem() {
+            return rule != null ? String.format(Locale.ROOT, "%06d-%s", seq, id.substring(0, 8))
+                    : "obj" + track + "-" + id.substring(0, 8);
+        }
     }
 
     /**
@@ -72,6 +96,15 @@ public final class ClipWriter implements AutoCloseable {
      * (as times of the event's clock).
      */
     public record Planned(Path path, Instant start, Instant end) {
+
+        /** The event's {@code clip} field: path, start and end. */
+        public Map<String, Object> fields() {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("path", path.toString());
+            c.put("start", start.toString());
+            c.put("end", end.toString());
+            return c;
+        }
     }
 
     private final ClipsConfig config;
@@ -124,31 +157,36 @@ public final class ClipWriter implements AutoCloseable {
         return store;
     }
 
+    /** {@link #request(Served, long)} for a raised alarm. */
+    public Planned request(AlarmEvent alarm, long eventMicros) {
+        return request(Served.alarm(alarm), eventMicros);
+    }
+
     /**
-     * Plans the clip of a raised alarm decided by the frame at {@code eventMicros} of media time, or
-     * extends its camera's open clip; null when the camera keeps no packets (yet).
+     * Plans the clip of an event (a raised alarm, a new object) of the frame at {@code eventMicros}
+     * of media time, or extends its camera's open clip; null when the camera keeps no packets (yet).
      */
-    public synchronized Planned request(AlarmEvent alarm, long eventMicros) {
-        PacketRing ring = rings.get(alarm.camera());
+    public synchronized Planned request(Served event, long eventMicros) {
+        PacketRing ring = rings.get(event.camera());
         if (ring == null) {
             return null;
         }
         long pre = Math.round(config.preSeconds() * 1e6);
         long post = Math.round(config.postSeconds() * 1e6);
-        Clip clip = open.get(alarm.camera());
+        Clip clip = open.get(event.camera());
         if (clip == null || clip.closing || eventMicros - pre > clip.endMicros) {
             long start = ring.startIndex(eventMicros - pre);
             if (start < 0) {
                 return null;
             }
-            clip = new Clip(ring, alarm, start, eventMicros + post);
-            open.put(alarm.camera(), clip);
+            clip = new Clip(ring, event, start, eventMicros + post);
+            open.put(event.camera(), clip);
         } else {
             clip.endMicros = Math.max(clip.endMicros, eventMicros + post);
         }
-        clip.alarms.add(alarm);
-        clip.eventMicros.put(alarm.id(), eventMicros);
-        Instant t = alarm.time();
+        clip.events.add(event);
+        clip.eventMicros.put(event.id(), eventMicros);
+        Instant t = event.time();
         return new Planned(clip.path, t.plusNanos((clip.startMicros - eventMicros) * 1000),
                 t.plusNanos(post * 1000));
     }
@@ -212,7 +250,7 @@ public final class ClipWriter implements AutoCloseable {
         }
     }
 
-    /** The clip takes no more packets or alarms; it waits among the finishing ones for its frames. */
+    /** The clip takes no more packets or events; it waits among the finishing ones for its frames. */
     private synchronized void packetsEnded(Clip clip, String how) {
         clip.ended = how;
         clip.endedAtMillis = System.currentTimeMillis();
@@ -247,15 +285,15 @@ public final class ClipWriter implements AutoCloseable {
         written.incrementAndGet();
         long bytes = Files.size(clip.path);
         store.enforce(clip.path);
-        for (AlarmEvent alarm : clip.alarms) {
+        for (Served event : clip.events) {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("path", clip.path.toString());
-            detail.put("start", alarm.time().plusNanos((clip.startMicros - clip.eventMicros(alarm)) * 1000).toString());
-            detail.put("end", alarm.time().plusNanos((clip.lastMicros - clip.eventMicros(alarm)) * 1000).toString());
+            detail.put("start", event.time().plusNanos((clip.startMicros - clip.eventMicros(event)) * 1000).toString());
+            detail.put("end", event.time().plusNanos((clip.lastMicros - clip.eventMicros(event)) * 1000).toString());
             detail.put("packets", clip.packets);
             detail.put("bytes", bytes);
             detail.put("ended", how);
-            completion.clipDone(alarm.camera(), message(alarm, detail));
+            completion.clipDone(event.camera(), message(event, detail));
         }
     }
 
@@ -282,17 +320,20 @@ public final class ClipWriter implements AutoCloseable {
             // the next start removes it
         }
         failed.incrementAndGet();
-        LOG.error("camera {}: clip {} not written (the alarm stands without it): {}", clip.camera, clip.path, why);
-        for (AlarmEvent alarm : clip.alarms) {
+        LOG.error("camera {}: clip {} not written (the event stands without it): {}", clip.camera, clip.path, why);
+        for (Served event : clip.events) {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("path", null);
             detail.put("error", why);
-            completion.clipDone(alarm.camera(), message(alarm, detail));
+            completion.clipDone(event.camera(), message(event, detail));
         }
     }
 
-    /** The {@code clip} message: its own id, the event's id, and the clip as written (or why not). */
-    private static String message(AlarmEvent alarm, Map<String, Object> clip) {
+    /**
+     * The {@code clip} message: its own id, the event's id, the alarm's {@code seq} and {@code rule}
+     * or the object's {@code track} and {@code class}, and the clip as written (or why not).
+     */
+    private static String message(Served alarm, Map<String, Object> clip) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", AlarmJson.SCHEMA);
         m.put("id", UUID.randomUUID().toString());
@@ -301,9 +342,16 @@ public final class ClipWriter implements AutoCloseable {
         m.put("site", alarm.site());
         m.put("node", alarm.node());
         m.put("camera", alarm.camera());
-        m.put("seq", alarm.seq());
+        if (alarm.rule() != null) {
+            m.put("seq", alarm.seq());
+        }
         m.put("time", Instant.now().toString());
-        m.put("rule", alarm.rule());
+        if (alarm.rule() != null) {
+            m.put("rule", alarm.rule());
+        } else {
+            m.put("track", alarm.track());
+            m.put("class", alarm.className());
+        }
         m.put("clip", clip);
         try {
             return JSON.writeValueAsString(m);
@@ -331,7 +379,7 @@ public final class ClipWriter implements AutoCloseable {
         }
     }
 
-    /** One clip being written: its packets so far, the alarms it serves, its native muxer. */
+    /** One clip being written: its packets so far, the events it serves, its native muxer. */
     private final class Clip {
         final String camera;
         final PacketRing ring;
@@ -340,7 +388,7 @@ public final class ClipWriter implements AutoCloseable {
         final Path temp;
         final Path sidecar;
         final Path sidecarTemp;
-        final List<AlarmEvent> alarms = new ArrayList<>();
+        final List<Served> events = new ArrayList<>();
         final Map<String, Long> eventMicros = new LinkedHashMap<>();
         final PacketRing.Packet scratch = new PacketRing.Packet();
         long next;
@@ -360,7 +408,7 @@ public final class ClipWriter implements AutoCloseable {
         private AVRational outTimeBase;
         private long offset;
 
-        Clip(PacketRing ring, AlarmEvent first, long startIndex, long endMicros) {
+        Clip(PacketRing ring, Served first, long startIndex, long endMicros) {
             this.camera = first.camera();
             this.ring = ring;
             this.next = startIndex;
@@ -370,8 +418,7 @@ public final class ClipWriter implements AutoCloseable {
             this.startMicros = r == PacketRing.Read.COPIED ? scratch.ptsMicros : 0;
             String codec = stream == null ? "" : stream.codecName();
             String ext = codec.equals("h264") || codec.equals("hevc") ? ".mp4" : ".mkv";
-            this.path = store.dir().resolve(camera).resolve(String.format(Locale.ROOT, "%06d-%s%s", first.seq(),
-                    first.id().substring(0, 8), ext));
+            this.path = store.dir().resolve(camera).resolve(first.fileStem() + ext);
             this.temp = path.resolveSibling(path.getFileName() + ClipStore.PART);
             this.sidecar = ClipStore.sidecarOf(path);
             this.sidecarTemp = sidecar.resolveSibling(sidecar.getFileName() + ClipStore.PART);
@@ -413,7 +460,7 @@ public final class ClipWriter implements AutoCloseable {
 
         /** Ends the sidecar with the events the clip serves and its span. */
         void closeSidecar() throws IOException {
-            List<String> ids = alarms.stream().map(AlarmEvent::id).toList();
+            List<String> ids = events.stream().map(Served::id).toList();
             sidecarOut.write("\n],\"events\":" + JSON.writeValueAsString(ids) + ",\"first_pts\":"
                     + String.format(Locale.ROOT, "%.6f", startMicros / 1e6) + ",\"last_pts\":"
                     + String.format(Locale.ROOT, "%.6f", lastMicros / 1e6) + "}\n");
@@ -428,7 +475,7 @@ public final class ClipWriter implements AutoCloseable {
             }
         }
 
-        long eventMicros(AlarmEvent alarm) {
+        long eventMicros(Served alarm) {
             return eventMicros.getOrDefault(alarm.id(), startMicros);
         }
 

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * 10 %, the snapshot replaced by that frame's) or its best score rose by 0.05, at most once per
  * {@code update_seconds} of media time, {@code end} when the track ends. Mere motion sends nothing: a
  * belt of moving products would otherwise send an update per product per second, all queued in the
- * outbox ahead of the alarms. Reads the slot's camera, times, pixels, detections and track ids. State per
+ * outbox ahead of the alarms. With clips on, a {@code new} asks the clip writer for the object's
+ * evidence clip (or extends the camera's open one) and names it. Reads the slot's camera, times,
+ * media time, pixels, detections and track ids. State per
  * object lives in tables sized for the tracker's most tracks; a frame that publishes nothing
  * allocates nothing. Used from its own thread.
  */
@@ -40,6 +42,7 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
     private final Path snapshotsDir;
     private final long updateMicros;
     private final Table[] tables;
+    private final ClipWriter clips;
 
     /** The objects of one camera, dense in [0, count). */
     private static final class Table {
@@ -84,6 +87,14 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
     public ObjectEventHandler(Identity identity, List<String> classNames, boolean[] published, double updateSeconds,
                               int maxTracks, int cameraCount, List<Integer> cameras, MqttPublisher mqtt,
                               Path snapshotsDir) {
+        this(identity, classNames, published, updateSeconds, maxTracks, cameraCount, cameras, mqtt, snapshotsDir, null);
+    }
+
+    /** @param clips writes each new object's clip, named in its {@code new}; null for none */
+    public ObjectEventHandler(Identity identity, List<String> classNames, boolean[] published, double updateSeconds,
+                              int maxTracks, int cameraCount, List<Integer> cameras, MqttPublisher mqtt,
+                              Path snapshotsDir, ClipWriter clips) {
+        this.clips = clips;
         this.identity = identity;
         this.classNames = classNames;
         this.published = published.clone();
@@ -190,10 +201,14 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
     private void send(Entry x, String type, FrameEvent e) {
         x.sentMicros = e.mediaMicros;
         x.sentBestScore = x.bestScore;
+        boolean withClip = clips != null && type.equals("new");
+        ClipWriter.Planned clip = withClip ? clips.request(ClipWriter.Served.object(x.id, identity.site(),
+                identity.node(), e.cameraId, Instant.ofEpochMilli(e.captureEpochMillis), x.track,
+                classNames.get(x.cls)), e.mediaMicros) : null;
         mqtt.acceptObject(e.cameraId, ObjectJson.object(new ObjectJson.ObjectMessage(x.id, type, identity.site(), identity.node(), e.cameraId,
                 x.track, classNames.get(x.cls), e.captureEpochMillis, e.frameNumber, x.firstMillis, x.lastMillis,
                 x.firstFrame, x.lastFrame, x.frames, x.score, x.box, x.bestScore, x.bestBox, x.bestMillis, x.snapshot,
-                e.width, e.height)));
+                e.width, e.height), withClip, clip));
     }
 
     private static int find(Table table, int track) {

@@ -30,6 +30,14 @@ public final class ObjectJson {
     }
 
     public static String object(ObjectMessage o) {
+        return object(o, false, null);
+    }
+
+    /**
+     * The message with a {@code clip} field when {@code withClip} (a {@code new} message with clips
+     * on): where its clip will be and the span planned, or null when the camera keeps no packets.
+     */
+    public static String object(ObjectMessage o, boolean withClip, ClipWriter.Planned clip) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", OBJECT_SCHEMA);
         m.put("id", o.id());
@@ -53,6 +61,9 @@ public final class ObjectJson {
         m.put("best_time", Instant.ofEpochMilli(o.bestMillis()).toString());
         m.put("snapshot", o.snapshot());
         m.put("frame_size", List.of(o.width(), o.height()));
+        if (withClip) {
+            m.put("clip", clip == null ? null : clip.fields());
+        }
         return write(m);
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evidence clips against the shipped clips, checked with the FFmpeg command line: every raised event
- * names a clip that exists, starts at most one GOP before pre_seconds ahead of the event, lasts
+ * and every new object names a clip that exists (an object's alarm extends the object's clip), starts at most one GOP before pre_seconds ahead of the event, lasts
  * through post_seconds (or the source's end), holds the source's own packets byte for byte, and is
  * followed by a clip message on MQTT and in the log, with a sidecar of every frame's results; thermal
  * clips keep their 16-bit counts, and their export draws the sidecar's hotspots; the disk budget holds
@@ -43,6 +43,8 @@ class ClipReplayTest {
     private static final double PRE = 3.0;
     private static final double POST = 2.0;
     private static final Schema FRAMES_SCHEMA = frameSchema();
+    private static final String TRACKER_MIN_HITS =
+            "      min_hits: 3                        # matched frames before a track is confirmed and gets its id";
 
     @TempDir
     Path dir;
@@ -52,11 +54,13 @@ class ClipReplayTest {
     }
 
     @Test
-    void everyRaisedAlarmOfTheConveyorHasAClipOfTheSourcesOwnPackets() throws Exception {
+    void everyRaisedAlarmAndNewObjectOfTheConveyorHasAClipOfTheSourcesOwnPackets() throws Exception {
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
-             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events");
+             MqttCollector objects = new MqttCollector(broker.url(), "linewatch/+/+/+/objects")) {
             Path config = Shipped.exampleConfig(dir, broker.url(), "snapshots_dir: " + dir.resolve("snapshots"),
-                    "snapshots_dir: " + dir.resolve("snapshots") + clips(dir.resolve("clips"), 1L << 30));
+                    "snapshots_dir: " + dir.resolve("snapshots") + clips(dir.resolve("clips"), 1L << 30),
+                    TRACKER_MIN_HITS, TRACKER_MIN_HITS + "\n      events: [foreign_object]");
             Path detections = dir.resolve("detections.jsonl");
             Cli.Result r = Cli.run("replay", "--config", config.toString(), "--detections", detections.toString(),
                     Shipped.CLIP.toString());
@@ -70,11 +74,29 @@ class ClipReplayTest {
             List<JsonNode> raised = ofType(events, "raised");
             List<JsonNode> clipMessages = ofType(events, "clip");
             assertThat(raised).hasSizeGreaterThanOrEqualTo(5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> objects.payloads().size() >= raised.size());
+            List<JsonNode> fresh = new ArrayList<>();
+            for (String payload : objects.payloads().stream().distinct().toList()) {
+                JsonNode m = JSON.readTree(payload);
+                if (m.get("type").asText().equals("new")) {
+                    fresh.add(m);
+                }
+            }
+            assertThat(fresh).as("new foreign objects").hasSizeGreaterThanOrEqualTo(5);
             List<Pkt> source = packets(Shipped.CLIP);
             double gop = longestGop(source);
             List<Double> framePts = source.stream().map(Pkt::pts).sorted().toList();
             double sourceEnd = framePts.get(framePts.size() - 1);
-            for (JsonNode e : raised) {
+            // A clip is opened by the first event it serves; the later ones (overlapping) extend it.
+            Map<String, Double> firstEventPts = new HashMap<>();
+            List<JsonNode> served = new ArrayList<>(raised);
+            served.addAll(fresh);
+            for (JsonNode e : served) {
+                assertThat(e.get("clip").isObject()).as("clip of %s", e).isTrue();
+                firstEventPts.merge(e.get("clip").get("path").asText(), framePts.get(e.get("frame").asInt()),
+                        Math::min);
+            }
+            for (JsonNode e : served) {
                 Path clip = Path.of(e.get("clip").get("path").asText());
                 assertThat(clip).as("clip of %s", e).exists().hasExtension("mp4");
                 List<Pkt> got = packets(clip);
@@ -84,10 +106,10 @@ class ClipReplayTest {
                         .isGreaterThanOrEqualTo(0);
                 assertThat(got.get(0).key()).isTrue();
                 double eventPts = framePts.get(e.get("frame").asInt());
+                double opened = firstEventPts.get(clip.toString());
                 double first = source.get(at).pts();
                 assertThat(first).as("clip %s starts (s)", clip).isLessThanOrEqualTo(eventPts - PRE + 1e-6)
-                        .isGreaterThanOrEqualTo(Math.min(eventPts - PRE, 0) > -PRE ? Math.max(0, eventPts - PRE - gop)
-                                : 0);
+                        .isGreaterThanOrEqualTo(Math.max(0, opened - PRE - gop));
                 double last = source.subList(at, at + got.size()).stream().mapToDouble(Pkt::pts).max().orElseThrow();
                 assertThat(last).as("clip %s ends (s)", clip).isGreaterThanOrEqualTo(Math.min(eventPts + POST,
                         sourceEnd) - 0.041);
@@ -96,6 +118,13 @@ class ClipReplayTest {
                         .anyMatch(m -> m.get("event_id").asText().equals(e.get("id").asText())
                                 && m.get("clip").get("path").asText().equals(clip.toString()));
             }
+            for (JsonNode alarm : raised) {
+                JsonNode object = fresh.stream().filter(o -> o.get("track").asInt() == alarm.get("track").asInt())
+                        .findFirst().orElseThrow();
+                assertThat(alarm.get("clip").get("path")).as("the alarm of object %s extends the object's clip",
+                        object.get("id")).isEqualTo(object.get("clip").get("path"));
+            }
+            assertThat(firstEventPts).as("one clip per stretch of overlapping events").hasSizeLessThan(served.size());
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
@@ -233,7 +262,7 @@ class ClipReplayTest {
         }
     }
 
-    private static List<JsonNode> read(Path log) throws IOException {
+    static List<JsonNode> read(Path log) throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
             out.add(JSON.readTree(line));
@@ -241,7 +270,7 @@ class ClipReplayTest {
         return out;
     }
 
-    private static List<JsonNode> ofType(List<JsonNode> events, String type) {
+    static List<JsonNode> ofType(List<JsonNode> events, String type) {
         return events.stream().filter(e -> e.get("type").asText().equals(type)).toList();
     }
 
@@ -270,21 +299,21 @@ class ClipReplayTest {
     }
 
     /** Each decoded frame's MD5 as 16-bit little-endian gray. */
-    private static List<String> frameHashes(Path file) throws Exception {
+    static List<String> frameHashes(Path file) throws Exception {
         String out = run("ffmpeg", "-v", "error", "-i", file.toString(), "-map", "0:v", "-pix_fmt", "gray16le",
                 "-f", "framemd5", "-");
         return out.lines().filter(l -> !l.startsWith("#")).map(l -> l.substring(l.lastIndexOf(',') + 1).strip())
                 .toList();
     }
 
-    private static String ffprobe(Path file, String... args) throws Exception {
+    static String ffprobe(Path file, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         cmd.addAll(List.of(args));
         cmd.add(file.toString());
         return run(cmd.toArray(String[]::new));
     }
 
-    private static String run(String... cmd) throws Exception {
+    static String run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
