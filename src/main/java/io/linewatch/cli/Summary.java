@@ -30,6 +30,10 @@ final class Summary {
                     + " decode error %d, failed %d), failed after inference %d%n", s.cameraId, s.dropped(),
                     s.droppedRingFull.get(), s.droppedBacklog.get(), s.droppedTooLarge.get(), s.droppedTooOld.get(), s.droppedDecodeError.get(), s.failed.get(),
                     s.failedAfterInference.get());
+            if (s.skipped() > 0) {
+                out.printf(Locale.ROOT, "  camera %s: skipped %d (rate %d, still %d)%n", s.cameraId, s.skipped(),
+                        s.skippedRate.get(), s.skippedStill.get());
+            }
             if (!s.lineCrossings.isEmpty()) {
                 out.printf(Locale.ROOT, "  camera %s: counted %s%n", s.cameraId, s.lineCrossings.entrySet().stream()
                         .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator

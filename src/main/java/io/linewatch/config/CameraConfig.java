@@ -32,6 +32,10 @@ import java.util.List;
  * @param inspection       cameras of a segmentation model: the surface scale
  * @param counters         cameras of a detection model: counting lines
  * @param classification   cameras of a classification model: the regions classified
+ * @param inferFps         frames inferred per second of the source's clock (every frame is still
+ *                         decoded and kept for clips), or null for every frame
+ * @param motionGate       skip inference on frames that barely differ from the last inferred one,
+ *                         or null for no gate
  */
 public record CameraConfig(
         String id,
@@ -52,7 +56,9 @@ public record CameraConfig(
         ThermalCameraConfig thermal,
         InspectionCameraConfig inspection,
         List<CounterConfig> counters,
-        ClassificationCameraConfig classification) {
+        ClassificationCameraConfig classification,
+        Double inferFps,
+        MotionGateConfig motionGate) {
 
     /** Slot size for a live camera that does not name its frame size: 1080p. */
     public static final int DEFAULT_LIVE_WIDTH = 1920;
@@ -79,6 +85,18 @@ public record CameraConfig(
         if (maxFrameAgeMs != null && maxFrameAgeMs < 0) {
             throw new IllegalArgumentException("max_frame_age_ms must be >= 0 (0: no limit), got " + maxFrameAgeMs);
         }
+    }
+
+    /** A camera that infers every frame. */
+    public CameraConfig(String id, String source, String model, Pacing pacing, Boolean loop,
+                        RtspTransport rtspTransport, Integer connectTimeoutMs, Integer stallTimeoutMs,
+                        Integer reconnectMinMs, Integer reconnectMaxMs, Integer width, Integer height,
+                        Double frameRate, String inputFormat, Integer maxFrameAgeMs, ThermalCameraConfig thermal,
+                        InspectionCameraConfig inspection, List<CounterConfig> counters,
+                        ClassificationCameraConfig classification) {
+        this(id, source, model, pacing, loop, rtspTransport, connectTimeoutMs, stallTimeoutMs, reconnectMinMs,
+                reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs, thermal, inspection, counters,
+                classification, null, null);
     }
 
     /** A camera without classification regions. */
@@ -135,7 +153,7 @@ public record CameraConfig(
     public CameraConfig withSource(String newId, String newSource, Pacing newPacing) {
         return new CameraConfig(newId, newSource, model, newPacing, loop, rtspTransport, connectTimeoutMs,
                 stallTimeoutMs, reconnectMinMs, reconnectMaxMs, width, height, frameRate, inputFormat, maxFrameAgeMs,
-                thermal, inspection, counters, classification);
+                thermal, inspection, counters, classification, inferFps, motionGate);
     }
 
     /** A copy that does (or does not) restart its file at the end. */

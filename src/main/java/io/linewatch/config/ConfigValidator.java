@@ -39,6 +39,7 @@ final class ConfigValidator {
             require(config.models().containsKey(camera.model()), at + ".model: no model named '"
                     + camera.model() + "' (models: " + config.models().keySet() + ")");
             validateLive(at, camera);
+            validateInferenceGate(at, camera);
             validateThermalCamera(at, camera, config.models().get(camera.model()));
             validateCounters(at, camera, config.models().get(camera.model()));
             validateParts(at, camera, config.models().get(camera.model()));
@@ -301,6 +302,18 @@ final class ConfigValidator {
         require(camera.height() == null || camera.height() >= 2, at + ".height: must be >= 2, got " + camera.height());
         require(camera.frameRate() == null || camera.frameRate() > 0,
                 at + ".frame_rate: must be > 0, got " + camera.frameRate());
+    }
+
+    private static void validateInferenceGate(String at, CameraConfig camera) throws ConfigException {
+        require(camera.inferFps() == null || (camera.inferFps() > 0 && !camera.inferFps().isInfinite()),
+                at + ".infer_fps: must be > 0 (frames inferred a second; leave it out to infer every frame), got "
+                        + camera.inferFps());
+        MotionGateConfig gate = camera.motionGate();
+        if (gate != null) {
+            require(gate.threshold() >= 0 && !gate.threshold().isInfinite(), at + ".motion_gate.threshold: must be >= 0"
+                    + " (largest tile's mean absolute difference, grey levels), got " + gate.threshold());
+            require(gate.maxSkipMs() >= 1, at + ".motion_gate.max_skip_ms: must be >= 1, got " + gate.maxSkipMs());
+        }
     }
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {

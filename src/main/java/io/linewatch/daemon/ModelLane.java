@@ -13,6 +13,7 @@ import io.linewatch.pipeline.CountListener;
 import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
+import io.linewatch.pipeline.InferenceGate;
 import io.linewatch.pipeline.LatencyStats;
 import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.pipeline.ThermalTrend;
@@ -76,7 +77,9 @@ final class ModelLane {
         int imagesPerSlot = ClassificationStages.imagesPerSlot(config, model, indexes);
         FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity, imagesPerSlot);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
-        Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
+        Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize))
+                .withInferenceGate(new InferenceGate(config.cameras().stream().map(InferenceGate.Rule::of)
+                        .toArray(InferenceGate.Rule[]::new), shared.stats()));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
                 shared.sinks().frameLines(), shared.sinks().mqtt());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),

@@ -18,7 +18,7 @@ import java.util.function.Function;
  *       levels change in place;</li>
  *   <li>a camera whose source, pacing, loop or live keys changed has its capture restarted;</li>
  *   <li>anything else (site, pipeline, models or their files, mqtt, sinks, http, opcua, cameras added,
- *       removed or moved, a camera's model, task settings, counting lines or frame age budget) needs the daemon
+ *       removed or moved, a camera's model, task settings, counting lines, inference gate or frame age budget) needs the daemon
  *       restarted: {@link #restartReasons} says why, and nothing is changed in place.</li>
  * </ul>
  *
@@ -148,6 +148,8 @@ record ReloadPlan(List<String> restartReasons, List<Integer> camerasToRestart, L
                 restart.add(at + "counting lines changed");
             } else if (!a.classification().equals(b.classification())) {
                 restart.add(at + "classification regions changed");
+            } else if (!Objects.equals(a.inferFps(), b.inferFps()) || !Objects.equals(a.motionGate(), b.motionGate())) {
+                restart.add(at + "inference gate changed (infer_fps or motion_gate)");
             } else if (runningMaxAge[i] != nextMaxAge[i]) {
                 restart.add(at + "frame age budget changed (max_frame_age_ms or pacing)");
             } else if (!a.equals(b)) {

@@ -46,7 +46,7 @@ final class PipelineMetrics {
         counter(t, stats, "linewatch_frames_in_total", "Frames read from the camera's source.", s -> s.framesIn);
         counter(t, stats, "linewatch_frames_inferred_total", "Frames that went through inference.", s -> s.inferred);
         t.family("linewatch_frames_dropped_total", "counter",
-                "Frames dropped before inference, by reason; frames in = inferred + dropped.");
+                "Frames dropped before inference, by reason; frames in = inferred + skipped + dropped.");
         for (CameraStats s : stats) {
             drop(t, s, "ring_full", s.droppedRingFull);
             drop(t, s, "backlog", s.droppedBacklog);
@@ -54,6 +54,12 @@ final class PipelineMetrics {
             drop(t, s, "too_old", s.droppedTooOld);
             drop(t, s, "decode_error", s.droppedDecodeError);
             drop(t, s, "failed", s.failed);
+        }
+        t.family("linewatch_frames_skipped_total", "counter",
+                "Frames decoded but not inferred by the camera's choice, by reason: rate (infer_fps), still (motion gate).");
+        for (CameraStats s : stats) {
+            t.sample("linewatch_frames_skipped_total", s.skippedRate.get(), "camera", s.cameraId, "reason", "rate");
+            t.sample("linewatch_frames_skipped_total", s.skippedStill.get(), "camera", s.cameraId, "reason", "still");
         }
         counter(t, stats, "linewatch_frames_failed_after_inference_total",
                 "Inferred frames a later stage failed on.", s -> s.failedAfterInference);

@@ -94,7 +94,7 @@ public final class ServiceWatchdog implements AutoCloseable {
         long progress = 0;
         long waiting = 0;
         for (CameraStats s : stats) {
-            long taken = s.inferred.get() + s.droppedTooOld.get() + s.droppedBacklog.get() + s.failed.get();
+            long taken = s.inferred.get() + s.skipped() + s.droppedTooOld.get() + s.droppedBacklog.get() + s.failed.get();
             long queued = s.framesIn.get() - s.droppedRingFull.get() - s.droppedTooLarge.get()
                     - s.droppedDecodeError.get();
             progress += taken;

@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counters of one camera, written by the stages, read by summaries and metrics from any thread.
- * Every frame read from the source is either inferred or dropped for exactly one reason, so once
- * the lanes are drained {@code framesIn == inferred + dropped()}.
+ * Every frame read from the source is either inferred, skipped by the camera's inference gate, or
+ * dropped for exactly one reason, so once the lanes are drained
+ * {@code framesIn == inferred + skipped() + dropped()}.
  */
 public final class CameraStats {
 
@@ -22,6 +23,10 @@ public final class CameraStats {
     public final AtomicLong droppedTooOld = new AtomicLong();
     /** Frames the source could not decode. */
     public final AtomicLong droppedDecodeError = new AtomicLong();
+    /** Frames decoded but not inferred by the camera's {@code infer_fps} (between two ticks of the rate). */
+    public final AtomicLong skippedRate = new AtomicLong();
+    /** Frames not inferred by the camera's motion gate: they barely differed from the last inferred one. */
+    public final AtomicLong skippedStill = new AtomicLong();
     /** Frames preprocess or inference failed on. */
     public final AtomicLong failed = new AtomicLong();
     /** Frames inferred, then failed on by a later stage (their detections or alarms are lost; not a drop). */
@@ -60,7 +65,12 @@ public final class CameraStats {
         this.detectionsLabel = detectionsLabel;
     }
 
-    /** Frames that never reached inference, whatever the reason. */
+    /** Frames the camera's inference gate chose not to infer (not a loss: see {@link #dropped()}). */
+    public long skipped() {
+        return skippedRate.get() + skippedStill.get();
+    }
+
+    /** Frames that never reached inference for want of time or room, or failed, whatever the reason. */
     public long dropped() {
         return droppedRingFull.get() + droppedBacklog.get() + droppedTooLarge.get() + droppedTooOld.get() + droppedDecodeError.get()
                 + failed.get();

@@ -49,7 +49,10 @@ public final class FrameEvent {
     public volatile String failedStage;
 
     // --- written by preprocess or inference when it drops the frame (counted where dropped) ----
-    /** True when the frame was dropped before inference (too old, or shed under overload). */
+    /**
+     * True when the frame was dropped before inference (too old, or shed under overload), or not
+     * inferred by its camera's {@link InferenceGate} ({@code infer_fps}, motion gate).
+     */
     public boolean dropped;
 
     // --- written by preprocess ---------------------------------------------------------------

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * ({@code backlog}: capture then still finds room in the ring for the newest). A camera read as
  * fast as the pipeline takes it (an unpaced replay) is not live: its frames are never dropped here.
  * Inference asks again, with {@link #tooOldAt}, at the moment its engine starts on a batch.
- * Immutable; runs on the calling stage's thread and writes only the frame's drop mark and its
- * camera's counters.
+ * Immutable but for the {@link InferenceGate} it carries for the first stage; runs on the calling
+ * stage's thread and writes only the frame's drop mark and its camera's counters.
  */
 public final class Freshness {
 
@@ -26,6 +26,7 @@ public final class Freshness {
     private final Cursored capture;
     private final long maxBacklog;
     private final LongSupplier nanoClock;
+    private final InferenceGate gate;
 
     /**
      * @param maxAgeNanosByCamera the budget of each camera by index; {@link #UNLIMITED} for one that is not live
@@ -39,11 +40,22 @@ public final class Freshness {
     /** As above, with the clock that frames' {@code captureNanos} are read against (tests pass their own). */
     public Freshness(long[] maxAgeNanosByCamera, List<CameraStats> stats, Cursored capture, long maxBacklog,
                      LongSupplier nanoClock) {
+        this(maxAgeNanosByCamera, stats, capture, maxBacklog, nanoClock, InferenceGate.everyFrame(stats));
+    }
+
+    private Freshness(long[] maxAgeNanosByCamera, List<CameraStats> stats, Cursored capture, long maxBacklog,
+                      LongSupplier nanoClock, InferenceGate gate) {
         this.maxAgeNanosByCamera = maxAgeNanosByCamera.clone();
         this.stats = stats;
         this.capture = capture;
         this.maxBacklog = maxBacklog;
         this.nanoClock = nanoClock;
+        this.gate = gate;
+    }
+
+    /** This gate, with the lane's inference gate put before preprocess ({@link #skipBeforePreprocess}). */
+    public Freshness withInferenceGate(InferenceGate inferenceGate) {
+        return new Freshness(maxAgeNanosByCamera, stats, capture, maxBacklog, nanoClock, inferenceGate);
     }
 
     /** The gate's clock now, in the time base of {@code captureNanos}. */
@@ -75,6 +87,15 @@ public final class Freshness {
             return true;
         }
         return tooOldAt(event, nowNanos());
+    }
+
+    /**
+     * {@link #skip}, then the camera's {@link InferenceGate} (a frame it does not infer is marked
+     * and counted as skipped). For the lane's first stage only, on its one thread: the gate keeps
+     * each camera's last inferred frame.
+     */
+    public boolean skipBeforePreprocess(FrameEvent event, long sequence) {
+        return skip(event, sequence) || gate.skip(event);
     }
 
     /**

@@ -45,7 +45,7 @@ public final class ClassifyPreprocessHandler implements EventHandler<FrameEvent>
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (freshness.skip(event, sequence)) {
+        if (freshness.skipBeforePreprocess(event, sequence)) {
             return;
         }
         ClassificationCameraConfig camera = regions[event.cameraIndex];

@@ -8,7 +8,7 @@ import io.linewatch.pipeline.Freshness;
  * The preprocess stage of one lane, on its own thread. Reads the slot's BGR pixels and size; writes
  * the slot's model input (letterboxed, normalised CHW floats) and its letterbox transform. Skips
  * frames an earlier stage failed on, and drops (marks and counts) what the lane's {@link Freshness}
- * gate says is stale, so no time is spent on it.
+ * gate says is stale or its inference gate does not infer, so no time is spent on it.
  */
 public final class PreprocessHandler implements EventHandler<FrameEvent> {
 
@@ -24,7 +24,7 @@ public final class PreprocessHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (freshness.skip(event, sequence)) {
+        if (freshness.skipBeforePreprocess(event, sequence)) {
             return;
         }
         LetterboxGeometry g = resampler.apply(event.pixels, event.width, event.height, event.input, 0);

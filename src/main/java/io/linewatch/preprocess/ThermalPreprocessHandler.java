@@ -44,7 +44,7 @@ public final class ThermalPreprocessHandler implements EventHandler<FrameEvent> 
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
-        if (freshness.skip(event, sequence)) {
+        if (freshness.skipBeforePreprocess(event, sequence)) {
             return;
         }
         if (event.pixelFormat != FrameEvent.PixelFormat.GRAY16) {

@@ -65,6 +65,14 @@ public final class AlarmSinkHandler implements EventHandler<FrameEvent> {
         }
     }
 
+    /** Frees the snapshot encoder's native memory, on the sink thread that used it. */
+    @Override
+    public void onShutdown() {
+        if (snapshots != null) {
+            snapshots.close();
+        }
+    }
+
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) {
         if (event.skipped() && !event.sourceEnded) {

@@ -5,11 +5,10 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.LiveFrames;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * lane's {@link SnapshotRenderer}, its own instance) and copies the picture into the free one of two
  * images. A thread of its own ({@code lw-<lane>-jpeg}) encodes that image as JPEG and publishes it,
  * so the ring waits for a drawing, never for an encoder; while it still encodes the last picture, a
- * new one is skipped. Reads the slot; writes nothing into it.
+ * new one is skipped. The encoder ({@link JpegEncoder}) works in reused native memory: a picture's
+ * only garbage is the published JPEG itself. Reads the slot; writes nothing into it.
  */
 public final class LiveFrameTap implements EventHandler<FrameEvent>, AutoCloseable {
 
@@ -32,7 +32,8 @@ public final class LiveFrameTap implements EventHandler<FrameEvent>, AutoCloseab
     private final BufferedImage[] images = new BufferedImage[2];
     private final AtomicBoolean encoding = new AtomicBoolean();
     private final Thread encoder;
-    private final ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1 << 16);
+    /** Used on the encoder thread only, which frees it when it ends. */
+    private final JpegEncoder jpeg = new JpegEncoder();
     private int next;
     private volatile Pending pending;
     private volatile boolean closed;
@@ -86,15 +87,16 @@ public final class LiveFrameTap implements EventHandler<FrameEvent>, AutoCloseab
             }
             pending = null;
             try {
-                jpeg.reset();
-                ImageIO.write(p.image(), "jpg", jpeg);
-                live.publish(p.camera(), new LiveFrames.Picture(jpeg.toByteArray(), p.frameNumber(), System.nanoTime()));
+                int size = jpeg.encode(p.image());
+                live.publish(p.camera(), new LiveFrames.Picture(Arrays.copyOf(jpeg.bytes(), size), p.frameNumber(),
+                        System.nanoTime()));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("live picture of camera index {} not encoded: {}", p.camera(), e.getMessage());
             } finally {
                 encoding.set(false);
             }
         }
+        jpeg.close();
     }
 
     @Override
@@ -102,7 +104,7 @@ public final class LiveFrameTap implements EventHandler<FrameEvent>, AutoCloseab
         close();
     }
 
-    /** Stops the encoder thread. */
+    /** Stops the encoder thread, which then frees its encoder. */
     @Override
     public void close() {
         closed = true;

@@ -109,6 +109,12 @@ public final class ObjectEventHandler implements EventHandler<FrameEvent> {
         }
     }
 
+    /** Frees the snapshot encoder's native memory, on the thread that used it. */
+    @Override
+    public void onShutdown() {
+        writer.close();
+    }
+
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
         if (e.skipped() && !e.sourceEnded) {

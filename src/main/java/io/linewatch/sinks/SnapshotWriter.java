@@ -5,25 +5,23 @@ import io.linewatch.pipeline.FrameEvent;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Writes the JPEG of an alarm, drawn by the lane's {@link SnapshotRenderer}, to
- * {@code DIR/CAMERA/SEQ-ID.jpg}. Used from one thread (a lane's sink stage). The JPEG encoder still
- * allocates about a frame's worth per snapshot.
+ * {@code DIR/CAMERA/SEQ-ID.jpg}. Used from one thread (a lane's sink stage), which closes it. Encodes
+ * with its own {@link JpegEncoder} into reused native memory, so a snapshot leaves next to no garbage.
  */
-public final class SnapshotWriter {
+public final class SnapshotWriter implements AutoCloseable {
 
     private final Path dir;
     private final SnapshotRenderer renderer;
-    /** The encoded JPEG, its buffer reused from alarm to alarm. */
-    private final ByteArrayOutputStream jpeg = new ByteArrayOutputStream(1 << 16);
+    /** The encoder and its buffers, reused from alarm to alarm. */
+    private final JpegEncoder jpeg = new JpegEncoder();
 
     public SnapshotWriter(Path dir, SnapshotRenderer renderer) {
         this.dir = dir;
@@ -31,8 +29,8 @@ public final class SnapshotWriter {
     }
 
     /**
-     * Encodes a small JPEG in memory, so that the first alarm does not pay for loading the image
-     * classes and the JPEG codec (over 100 ms, which would stall the frames behind it).
+     * Draws and encodes a small JPEG in memory, so that the first alarm does not pay for loading the
+     * drawing classes, fonts and FFmpeg's encoder (over 100 ms, which would stall the frames behind it).
      */
     public void warmUp() {
         BufferedImage probe = new BufferedImage(64, 32, BufferedImage.TYPE_3BYTE_BGR);
@@ -45,7 +43,7 @@ public final class SnapshotWriter {
             g.dispose();
         }
         try {
-            ImageIO.write(probe, "jpg", new ByteArrayOutputStream());
+            jpeg.encode(probe);
         } catch (IOException e) {
             // the first real snapshot will report it
         }
@@ -62,10 +60,7 @@ public final class SnapshotWriter {
 
     /** Encodes {@code image} as a JPEG to {@code file} (replacing it whole, or leaving it as it was). */
     public void write(BufferedImage image, Path file) throws IOException {
-        jpeg.reset();
-        if (!ImageIO.write(image, "jpg", jpeg)) {
-            throw new IOException("no JPEG writer available");
-        }
+        jpeg.encode(image);
         // Encoded in memory first, so that a full or read-only disk fails with the system's own reason
         // ("No space left on device") and leaves no partial file behind.
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -79,5 +74,11 @@ public final class SnapshotWriter {
             Files.deleteIfExists(tmp);
             throw e;
         }
+    }
+
+    /** Frees the encoder's native memory; a later snapshot allocates it again. */
+    @Override
+    public void close() {
+        jpeg.close();
     }
 }

@@ -113,6 +113,12 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
         }
     }
 
+    /** Frees the snapshot encoder's native memory, on the thread that used it. */
+    @Override
+    public void onShutdown() {
+        writer.close();
+    }
+
     @Override
     public void onEvent(FrameEvent e, long sequence, boolean endOfBatch) {
         Table table = tables[e.cameraIndex];

@@ -63,7 +63,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeyIsNamedWithItsPath() {
         String m = error(MINIMAL.replace("model: det", "model: det\n    fps: 25"));
-        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: ").contains(" id, input_format, inspection, loop, max_frame_age_ms, model, pacing, ");
+        assertThat(m).contains("cameras[0]: unknown key 'fps'").contains("known keys: ").contains(" id, infer_fps, input_format, inspection, loop, max_frame_age_ms, model, motion_gate, pacing, ");
     }
 
     @Test
@@ -181,5 +181,26 @@ class ConfigLoaderTest {
     @Test
     void httpPortOutOfRangeIsOneLine() {
         assertThat(error(MINIMAL + "http:\n  port: 70000\n")).contains("http: port must be 0 (off) or 1..65535, got 70000");
+    }
+
+    @Test
+    void inferFpsAndMotionGateAreReadWithDefaultsAndBadValuesAreOneLine() throws Exception {
+        CameraConfig plain = load(MINIMAL).cameras().get(0);
+        assertThat(plain.inferFps()).isNull();
+        assertThat(plain.motionGate()).isNull();
+        CameraConfig gated = load(MINIMAL.replace("    model: det", "    model: det\n    infer_fps: 2.5\n    motion_gate: {}"))
+                .cameras().get(0);
+        assertThat(gated.inferFps()).isEqualTo(2.5);
+        assertThat(gated.motionGate()).isEqualTo(new MotionGateConfig(2.0, 1000));
+        assertThat(error(MINIMAL.replace("    model: det", "    model: det\n    infer_fps: 0")))
+                .endsWith("cameras[0].infer_fps: must be > 0 (frames inferred a second; leave it out to infer every frame), got 0.0")
+                .doesNotContain("\n");
+        assertThat(error(MINIMAL.replace("    model: det", "    model: det\n    motion_gate: {threshold: -1}")))
+                .endsWith("cameras[0].motion_gate.threshold: must be >= 0 (largest tile's mean absolute difference,"
+                        + " grey levels), got -1.0");
+        assertThat(error(MINIMAL.replace("    model: det", "    model: det\n    motion_gate: {max_skip_ms: 0}")))
+                .endsWith("cameras[0].motion_gate.max_skip_ms: must be >= 1, got 0");
+        assertThat(error(MINIMAL.replace("    model: det", "    model: det\n    motion_gate: {treshold: 3}")))
+                .contains("treshold");
     }
 }

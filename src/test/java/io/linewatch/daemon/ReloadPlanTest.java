@@ -123,6 +123,11 @@ class ReloadPlanTest {
         // realtime to fast: the file's frames get no age budget any more (Freshness is built with it)
         assertThat(changed("    loop: true\n", "    loop: true\n    pacing: fast\n").restartReasons())
                 .containsExactly("camera belt: frame age budget changed (max_frame_age_ms or pacing)");
+        // the inference gate is built with the lane, as Freshness is
+        assertThat(changed("    loop: true\n", "    loop: true\n    infer_fps: 5\n").restartReasons())
+                .containsExactly("camera belt: inference gate changed (infer_fps or motion_gate)");
+        assertThat(changed("    loop: true\n", "    loop: true\n    motion_gate: {threshold: 3}\n").restartReasons())
+                .containsExactly("camera belt: inference gate changed (infer_fps or motion_gate)");
     }
 
     @Test

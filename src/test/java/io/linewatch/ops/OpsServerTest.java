@@ -81,8 +81,11 @@ class OpsServerTest {
                 double inferred = value(samples, "linewatch_frames_inferred_total", Map.of("camera", "conveyor"));
                 double dropped = samples.stream().filter(s -> s.path("name").asText().equals("linewatch_frames_dropped_total"))
                         .mapToDouble(s -> s.path("value").asDouble()).sum();
+                double skipped = value(samples, "linewatch_frames_skipped_total", Map.of("camera", "conveyor", "reason", "rate"))
+                        + value(samples, "linewatch_frames_skipped_total", Map.of("camera", "conveyor", "reason", "still"));
                 assertThat(in).isEqualTo((double) FRAMES);
-                assertThat(inferred + dropped).isEqualTo(in);
+                assertThat(skipped).as("no inference gate configured").isZero();
+                assertThat(inferred + skipped + dropped).isEqualTo(in);
                 assertThat(value(samples, "linewatch_camera_state", Map.of("camera", "conveyor", "state", "stopped")))
                         .isEqualTo(1);
                 double raised = value(samples, "linewatch_alarms_raised_total", Map.of("camera", "conveyor"));
