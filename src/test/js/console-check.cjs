@@ -66,7 +66,36 @@ async function look(page, seen) {
     await page.$eval(video, (v) => { v.muted = true; return v.play(); });
     await page.waitForFunction((sel) => document.querySelector(sel).currentTime > 0.3, video, { timeout: 30000 });
     seen.clip = await page.$eval(video, (v) => ({ currentTime: v.currentTime, duration: v.duration,
-      width: v.videoWidth, height: v.videoHeight }));
+      width: v.videoWidth, height: v.videoHeight, src: v.currentSrc }));
+    // The sidecar's overlays over the clip, in step with it: seeked to the time of a sidecar frame
+    // with shapes, the canvas shows that frame (the page's count of shapes, and the canvas's own pixels,
+    // not transparent where it drew).
+    const overlay = `#${await playable.jsonValue()} canvas.overlay`;
+    seen.sidecar = await page.evaluate(async (src) => {
+      const s = await (await fetch(src.split('?')[0].replace(/\.[a-z0-9]+$/, '.frames.json'))).json();
+      const shaped = s.frames.filter((f) => (f.detections || []).length + (f.regions || []).length
+        + (f.hotspots || []).length > 0);
+      return { frames: s.frames.length, shaped: shaped.length, shapedT: shaped.length ? shaped[0].t : null,
+        shapedFrame: shaped.length ? shaped[0].frame : null };
+    }, seen.clip.src);
+    await page.$eval(video, (v, t) => new Promise((ok) => {
+      v.pause();
+      v.addEventListener('seeked', ok, { once: true });
+      v.currentTime = t + 0.01;
+    }), seen.sidecar.shapedT || 0);
+    await sleep(300);
+    seen.overlay = await page.$eval(overlay, (c) => {
+      const v = c.parentElement.querySelector('video');
+      const pixels = c.width ? c.getContext('2d').getImageData(0, 0, c.width, c.height).data : [];
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+      return { shapes: Number(c.dataset.shapes), frame: Number(c.dataset.frame), frameT: Number(c.dataset.t),
+        videoT: v.currentTime, width: c.width, height: c.height, painted, error: c.dataset.error || '' };
+    });
+    // Seeking needs byte ranges: the clip answers one with 206 and just those bytes.
+    const ranged = await page.request.get(seen.clip.src, { headers: { Range: 'bytes=100-199' } });
+    seen.range = { status: ranged.status(), contentRange: ranged.headers()['content-range'] || '',
+      length: (await ranged.body()).length };
     // The thermal chart: the hottest pixel rose past the raise line (the motor clip heats past 80 °C).
     await page.waitForFunction(() => {
       const chart = document.querySelector('.chart.thermal');

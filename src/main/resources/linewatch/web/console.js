@@ -2,6 +2,7 @@
 // camera's live picture about 5 times a second while the page is open, and listens to the pushed
 // alarm stream (server-sent events).
 import uPlot from '/lib/uPlot.esm.js';
+import { attachOverlay, sidecarUrl } from '/overlay.js';
 
 const LIVE_PERIOD_MS = 200;
 const $ = (sel) => document.querySelector(sel);
@@ -153,14 +154,19 @@ function addAlarm(a, acked, via) {
   applyFilters();
 }
 
-// The clip is written after the alarm (its post seconds): retry until it is there.
+// The clip is written after the alarm (its post seconds): retry until it is there. Its sidecar is
+// renamed before the clip, so once the clip loads its overlays can be fetched and drawn over it.
 function clipPlayer(a) {
   const video = el('video', { class: 'clip', controls: '', muted: '', preload: 'metadata', playsinline: '' });
+  const canvas = el('canvas', { class: 'overlay', 'data-shapes': '0' });
   const src = evidenceUrl('clips', a.camera, a.clip.path);
   let tries = 0;
   video.addEventListener('error', () => { if (tries++ < 60) setTimeout(() => { video.src = src + '?try=' + tries; }, 2000); });
+  video.addEventListener('loadedmetadata', () => {
+    attachOverlay(video, canvas, sidecarUrl(src)).catch((e) => { canvas.dataset.error = String(e); });
+  }, { once: true });
   video.src = src;
-  return video;
+  return el('div', { class: 'clip-box' }, video, canvas);
 }
 
 async function acknowledge(id) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
- * message; its clip plays; the thermal chart shows the motor's rise past its raise line; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the thermal chart shows the motor's rise past its raise line; anonymous requests for the page and {@code /reload} get 401; a viewer's
  * reload gets 403. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
@@ -87,6 +87,20 @@ class ConsoleBrowserTest {
             JsonNode clip = seen.path("clip");
             assertThat(clip.path("currentTime").asDouble()).as("the clip plays").isGreaterThan(0.3);
             assertThat(clip.path("width").asInt()).as("the clip has pictures").isPositive();
+            JsonNode overlay = seen.path("overlay");
+            assertThat(overlay.path("error").asText()).as("the clip's sidecar loaded").isEmpty();
+            assertThat(overlay.path("width").asInt()).as("the overlay has the clip's pixels").isEqualTo(clip.path("width").asInt());
+            JsonNode sidecar = seen.path("sidecar");
+            assertThat(sidecar.path("shaped").asInt()).as("the clip's sidecar has frames with shapes: " + sidecar)
+                    .isPositive();
+            assertThat(overlay.path("frame").asLong()).as("seeked to a sidecar frame's time, the overlay shows that"
+                    + " frame: " + overlay).isEqualTo(sidecar.path("shapedFrame").asLong());
+            assertThat(overlay.path("shapes").asInt()).as("overlays drawn: " + overlay).isPositive();
+            assertThat(overlay.path("painted").asInt()).as("overlay pixels painted: " + overlay).isPositive();
+            JsonNode range = seen.path("range");
+            assertThat(range.path("status").asInt()).as("a byte range of the clip").isEqualTo(206);
+            assertThat(range.path("contentRange").asText()).startsWith("bytes 100-199/");
+            assertThat(range.path("length").asInt()).isEqualTo(100);
             JsonNode thermal = seen.path("thermal");
             assertThat(thermal.path("id").asText()).isEqualTo("thermal-motor");
             assertThat(thermal.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
