@@ -96,13 +96,22 @@ async function look(page, seen) {
     const ranged = await page.request.get(seen.clip.src, { headers: { Range: 'bytes=100-199' } });
     seen.range = { status: ranged.status(), contentRange: ranged.headers()['content-range'] || '',
       length: (await ranged.body()).length };
-    // The thermal chart: the hottest pixel rose past the raise line (the motor clip heats past 80 °C).
+    // The trends: the motor's overheat rule's measure rose past its raise line; the bearing zone is
+    // drawn; the belt's counting line counted; parts were judged; latency was measured.
     await page.waitForFunction(() => {
-      const chart = document.querySelector('.chart.thermal');
-      return chart && chart.dataset.raiseC && Number(chart.dataset.maxC) > Number(chart.dataset.raiseC);
-    }, null, { timeout: 90000 });
-    seen.thermal = await page.$eval('.chart.thermal', (c) => ({ id: c.id, maxC: Number(c.dataset.maxC),
-      raiseC: Number(c.dataset.raiseC), paths: c.querySelectorAll('canvas').length }));
+      const z = document.querySelector('.chart.zone[data-rule=motor-overheat]');
+      const counts = document.querySelector('#chart-counts');
+      const parts = document.querySelector('.chart.parts');
+      return z && Number(z.dataset.maxC) > Number(z.dataset.raiseC) && counts && Number(counts.dataset.max) > 0
+        && parts && Number(parts.dataset.ok) + Number(parts.dataset.nok) > 0;
+    }, null, { timeout: 90000, polling: 500 }).catch(() => {});
+    seen.zones = await page.$$eval('.chart.zone', (all) => all.map((c) => ({ id: c.id, camera: c.dataset.camera,
+      rule: c.dataset.rule, zone: c.dataset.zone, maxC: Number(c.dataset.maxC), raiseC: c.dataset.raiseC,
+      canvases: c.querySelectorAll('canvas').length })));
+    seen.thermal = await page.$$eval('.chart.thermal', (all) => all.map((c) => ({ id: c.id, maxC: Number(c.dataset.maxC) })));
+    seen.charts = await page.$$eval('.chart.per-minute, .chart.latency, .chart.parts', (all) => all.map((c) => ({
+      id: c.id, max: c.dataset.max, ok: c.dataset.ok, nok: c.dataset.nok,
+      labels: [...c.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent) })));
     await page.$eval(video, (v) => v.scrollIntoView());
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);

@@ -52,8 +52,11 @@ final class ModelLane {
     private final List<Integer> cameras;
     private final AlarmHandler alarms;
     private AlarmRule[][] installed;
+    private final ThermalTrend trend;
 
-    private ModelLane(String model, Lane lane, List<Integer> cameras, AlarmHandler alarms, AlarmRule[][] installed) {
+    private ModelLane(String model, Lane lane, List<Integer> cameras, AlarmHandler alarms, AlarmRule[][] installed,
+                      ThermalTrend trend) {
+        this.trend = trend;
         this.model = model;
         this.lane = lane;
         this.cameras = cameras;
@@ -77,7 +80,7 @@ final class ModelLane {
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
         Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
-                shared.sinks().frameLines(), shared.sinks().mqtt());
+                shared.sinks().frameLines(), shared.sinks().mqtt(), shared.trend());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats());
         lane.then(task.preprocess())
                 .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
@@ -98,7 +101,7 @@ final class ModelLane {
             lane.then(alarmStage);
         }
         lane.then(sinkStages(name, task, shared, model, indexes));
-        ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
+        ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules(), shared.trend());
         try {
             lane.start();
         } catch (InterruptedException e) {
@@ -173,7 +176,7 @@ final class ModelLane {
         }
         if (task.partsByCamera() != null) {
             sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),
-                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s))));
+                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s), shared.stats())));
         }
         sinks.add(new Lane.Stage(LiveFrameTap.NAME, new LiveFrameTap(name, shared.live(), task.snapshots().get())));
         if (model.task() == ModelConfig.Task.THERMAL) {
@@ -229,6 +232,11 @@ final class ModelLane {
     }
 
     /** The rules the alarm stage was last given, by camera index. */
+    /** The thermal trend its temperature rules draw on (rebuilt rules too), or null. */
+    ThermalTrend trend() {
+        return trend;
+    }
+
     AlarmRule[][] installedRules() {
         return installed;
     }

@@ -31,6 +31,7 @@ public final class Console extends Handler.Abstract {
     private final StaticFiles files = new StaticFiles();
     private final EvidenceFiles evidence;
     private final AlarmStream alarms;
+    private final Trends trends;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
     private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
@@ -39,6 +40,7 @@ public final class Console extends Handler.Abstract {
         this.site = config.site();
         this.evidence = evidence;
         this.alarms = new AlarmStream(view.alarmFeed());
+        this.trends = new Trends(config, view);
     }
 
     /** The console of {@code view}, a pipeline running {@code config}. */
@@ -60,7 +62,7 @@ public final class Console extends Handler.Abstract {
             reply(response, callback, 200, "application/json", StatusJson.render(view, site, user(request),
                     mayWrite(request)));
         } else if (get && path.equals("/api/trends")) {
-            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend()));
+            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend(), trends));
         } else if (get && path.equals("/api/alarms")) {
             reply(response, callback, 200, "application/json", recentAlarms());
         } else if (get && path.equals("/api/alarms/stream")) {
@@ -150,6 +152,7 @@ public final class Console extends Handler.Abstract {
     @Override
     protected void doStop() throws Exception {
         alarms.close();
+        trends.close();
         super.doStop();
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
- * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the thermal chart shows the motor's rise past its raise line; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; anonymous requests for the page and {@code /reload} get 401; a viewer's
  * reload gets 403. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
@@ -101,12 +101,40 @@ class ConsoleBrowserTest {
             assertThat(range.path("status").asInt()).as("a byte range of the clip").isEqualTo(206);
             assertThat(range.path("contentRange").asText()).startsWith("bytes 100-199/");
             assertThat(range.path("length").asInt()).isEqualTo(100);
-            JsonNode thermal = seen.path("thermal");
-            assertThat(thermal.path("id").asText()).isEqualTo("thermal-motor");
-            assertThat(thermal.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
-            assertThat(thermal.path("maxC").asDouble()).as("the motor's rise past it").isGreaterThan(80.0);
+            trendsAreDrawn(seen);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
+    }
+
+    /**
+     * The trends: the motor's hottest pixel; each temperature rule's zone (motor-overheat on the whole
+     * frame, bearing-heating-fast on its bearing zone), the overheat rule's measure past its raise line;
+     * the belt's counts per minute; the inspection parts per hour; the latency chart.
+     */
+    private static void trendsAreDrawn(JsonNode seen) {
+        assertThat(seen.path("thermal").findValuesAsText("id")).as("hottest-pixel charts").containsExactly("thermal-motor");
+        JsonNode overheat = null;
+        JsonNode bearing = null;
+        for (JsonNode zone : seen.path("zones")) {
+            overheat = zone.path("rule").asText().equals("motor-overheat") ? zone : overheat;
+            bearing = zone.path("rule").asText().equals("bearing-heating-fast") ? zone : bearing;
+        }
+        assertThat(overheat).as("motor-overheat's zone chart: " + seen.path("zones")).isNotNull();
+        assertThat(overheat.path("zone").asText()).isEqualTo("frame");
+        assertThat(overheat.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
+        assertThat(overheat.path("maxC").asDouble()).as("the motor's rise past it").isGreaterThan(80.0);
+        assertThat(bearing).as("the bearing zone's chart: " + seen.path("zones")).isNotNull();
+        assertThat(bearing.path("zone").asText()).isEqualTo("bearing");
+        assertThat(bearing.path("maxC").asDouble()).as("the bearing zone's temperature").isGreaterThan(20.0);
+        java.util.Map<String, JsonNode> charts = new java.util.HashMap<>();
+        seen.path("charts").forEach(c -> charts.put(c.path("id").asText(), c));
+        assertThat(charts).as("trend charts").containsKeys("chart-counts", "chart-drops", "chart-latency", "parts-inspection");
+        assertThat(charts.get("chart-counts").path("labels").toString()).contains("conveyor belt-middle");
+        assertThat(charts.get("chart-counts").path("max").asDouble()).as("the belt's line counted").isPositive();
+        assertThat(charts.get("chart-latency").path("max").asDouble()).as("latency measured").isPositive();
+        JsonNode parts = charts.get("parts-inspection");
+        assertThat(parts.path("ok").asInt() + parts.path("nok").asInt()).as("parts judged this hour: " + parts)
+                .isPositive();
     }
 
     /** Every alarm pushed to the page arrived there within 1 s of its MQTT message (one clock: this host's). */
