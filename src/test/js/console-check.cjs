@@ -112,6 +112,9 @@ async function look(page, seen) {
     seen.charts = await page.$$eval('.chart.per-minute, .chart.latency, .chart.parts', (all) => all.map((c) => ({
       id: c.id, max: c.dataset.max, ok: c.dataset.ok, nok: c.dataset.nok,
       labels: [...c.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent) })));
+    // The health panel: its rows as the page shows them.
+    seen.health = await page.$$eval('#health tr', (rows) => Object.fromEntries(rows.map((r) => [r.id,
+      { text: r.querySelector('td').textContent, ok: r.classList.contains('ok') }])));
     await page.$eval(video, (v) => v.scrollIntoView());
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);

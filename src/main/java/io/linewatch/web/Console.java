@@ -32,6 +32,7 @@ public final class Console extends Handler.Abstract {
     private final EvidenceFiles evidence;
     private final AlarmStream alarms;
     private final Trends trends;
+    private final DiskUse snapshots;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
     private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
@@ -41,6 +42,7 @@ public final class Console extends Handler.Abstract {
         this.evidence = evidence;
         this.alarms = new AlarmStream(view.alarmFeed());
         this.trends = new Trends(config, view);
+        this.snapshots = new DiskUse(Path.of(config.sinks().snapshotsDir()));
     }
 
     /** The console of {@code view}, a pipeline running {@code config}. */
@@ -59,7 +61,7 @@ public final class Console extends Handler.Abstract {
             return true;
         }
         if (get && path.equals("/api/status")) {
-            reply(response, callback, 200, "application/json", StatusJson.render(view, site, user(request),
+            reply(response, callback, 200, "application/json", StatusJson.render(view, snapshots, site, user(request),
                     mayWrite(request)));
         } else if (get && path.equals("/api/trends")) {
             reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend(), trends));

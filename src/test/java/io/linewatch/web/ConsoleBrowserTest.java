@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
- * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; the health panel shows the broker, the outbox, each model's engine and the disk used by snapshots and clips; anonymous requests for the page and {@code /reload} get 401; a viewer's
  * reload gets 403. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
@@ -102,6 +102,7 @@ class ConsoleBrowserTest {
             assertThat(range.path("contentRange").asText()).startsWith("bytes 100-199/");
             assertThat(range.path("length").asInt()).isEqualTo(100);
             trendsAreDrawn(seen);
+            healthIsShown(seen.path("health"), config);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
     }
@@ -135,6 +136,24 @@ class ConsoleBrowserTest {
         JsonNode parts = charts.get("parts-inspection");
         assertThat(parts.path("ok").asInt() + parts.path("nok").asInt()).as("parts judged this hour: " + parts)
                 .isPositive();
+    }
+
+    /**
+     * The health panel: the broker connected, the outbox, each model's engine (ONNX Runtime on this
+     * CPU-only machine) running, and the snapshots and clips the run wrote counted on disk.
+     */
+    private static void healthIsShown(JsonNode health, LinewatchConfig config) {
+        assertThat(health.path("health-broker").path("text").asText()).as(health.toString()).isEqualTo("connected");
+        assertThat(health.path("health-outbox").path("text").asText()).as(health.toString()).contains("waiting");
+        for (String model : config.models().keySet()) {
+            JsonNode row = health.path("health-model-" + model);
+            assertThat(row.path("text").asText()).as("model " + model + ": " + health).contains("onnxruntime")
+                    .contains("running");
+            assertThat(row.path("ok").asBoolean()).isTrue();
+        }
+        assertThat(health.path("health-snapshots").path("text").asText()).as(health.toString()).endsWith(" MB")
+                .isNotEqualTo("0.0 MB");
+        assertThat(health.path("health-clips").path("text").asText()).as(health.toString()).contains(" MB of ");
     }
 
     /** Every alarm pushed to the page arrived there within 1 s of its MQTT message (one clock: this host's). */
