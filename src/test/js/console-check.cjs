@@ -33,6 +33,23 @@ async function main() {
       await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
       throw e;
     }
+    // The login form instead of Basic: a session cookie, and a logout that ends it.
+    const fresh = await browser.newContext();
+    const login = await fresh.newPage();
+    await login.goto(`${base}/login`);
+    const [user, password] = [creds(operator).username, creds(operator).password];
+    await login.fill('input[name=user]', user);
+    await login.fill('input[name=password]', password);
+    await Promise.all([login.waitForURL(`${base}/`), login.click('button[type=submit]')]);
+    await login.waitForSelector('#who form.logout button', { timeout: 30000 });
+    seen.session = { who: await login.$eval('#who', (w) => w.dataset.user),
+      status: (await login.request.get(`${base}/api/status`)).status() };
+    await Promise.all([login.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 30000 }),
+      login.$eval('#who form.logout', (f) => f.requestSubmit())]);
+    seen.session.urlAfterLogout = login.url();
+    seen.session.afterLogout = (await login.request.get(`${base}/api/status`)).status();
+    seen.session.cookies = (await fresh.cookies()).map((c) => c.name);
+    await fresh.close();
   } finally {
     await browser.close();
   }

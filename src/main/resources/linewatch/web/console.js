@@ -51,7 +51,12 @@ async function pullLive(id, cam) {
 
 function showStatus(s) {
   $('#site').textContent = s.site;
-  $('#who').textContent = s.user ? `${s.user}${s.mayWrite ? '' : ' (viewer)'}` : '';
+  if (!$('#who').dataset.user) {
+    $('#who').dataset.user = s.user;
+    $('#who').append(s.user ? `${s.user}${s.mayWrite ? '' : ' (viewer)'}` : '');
+    // A login session can end here; HTTP Basic cannot (the browser keeps sending it until it closes).
+    if (s.session) $('#who').append(' ', el('form', { method: 'post', action: '/logout', class: 'logout' }, el('button', {}, 'log out')));
+  }
   mayWrite = s.mayWrite;
   for (const c of s.cameras) {
     const cam = cameras.get(c.id) || cameraCard(c.id);

@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The console's requests, on Jetty's threads, after the daemon's endpoint has checked who asks (its
- * request attributes {@code linewatch.user} and {@code linewatch.role}) and refused cross-site and
+ * request attributes {@code linewatch.user}, {@code linewatch.role} and {@code linewatch.session}) and refused cross-site and
  * viewers' writes. Reads the pipeline through its view; its only write is an acknowledgement, which
  * it keeps and pushes to every page (the pipeline does not know of it). Unknown paths, cameras and
  * files are 404s.
@@ -62,7 +62,7 @@ public final class Console extends Handler.Abstract {
         }
         if (get && path.equals("/api/status")) {
             reply(response, callback, 200, "application/json", StatusJson.render(view, snapshots, site, user(request),
-                    mayWrite(request)));
+                    mayWrite(request), Boolean.TRUE.equals(request.getAttribute("linewatch.session"))));
         } else if (get && path.equals("/api/trends")) {
             reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend(), trends));
         } else if (get && path.equals("/api/alarms")) {

@@ -13,7 +13,7 @@ import java.util.Locale;
  * camera its state (and why), frames in, inferred, dropped and alarms raised (the page turns
  * successive counts into fps); health: the broker, the outbox's depth, each model's engine and
  * health, each lane's ring, the latency, the snapshots' and clips' disk use; the user and whether
- * they may write.
+ * they may write, and whether they came with a login session (the page then offers a logout).
  */
 final class StatusJson {
 
@@ -22,11 +22,13 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String render(PipelineView view, DiskUse snapshots, String site, String user, boolean mayWrite) {
+    static String render(PipelineView view, DiskUse snapshots, String site, String user, boolean mayWrite,
+                         boolean session) {
         ObjectNode root = JSON.createObjectNode();
         root.put("site", site);
         root.put("user", user);
         root.put("mayWrite", mayWrite);
+        root.put("session", session);
         root.put("nowMillis", System.currentTimeMillis());
         ArrayNode cameras = root.putArray("cameras");
         for (CameraStats s : view.stats()) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
  * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; the health panel shows the broker, the outbox, each model's engine and the disk used by snapshots and clips; anonymous requests for the page and {@code /reload} get 401; a viewer's
- * reload gets 403. The screenshot is kept in target/console/.
+ * reload gets 403; a browser logs in with the form (a session cookie) and out again. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
 
@@ -101,6 +101,11 @@ class ConsoleBrowserTest {
             assertThat(range.path("status").asInt()).as("a byte range of the clip").isEqualTo(206);
             assertThat(range.path("contentRange").asText()).startsWith("bytes 100-199/");
             assertThat(range.path("length").asInt()).isEqualTo(100);
+            JsonNode session = seen.path("session");
+            assertThat(session.path("who").asText()).as("logged in with the form: " + session).isEqualTo("otto");
+            assertThat(session.path("status").asInt()).isEqualTo(200);
+            assertThat(session.path("urlAfterLogout").asText()).as("logged out: " + session).endsWith("/login");
+            assertThat(session.path("afterLogout").asInt()).as("logged out: " + session).isEqualTo(401);
             trendsAreDrawn(seen);
             healthIsShown(seen.path("health"), config);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
