@@ -33,6 +33,23 @@ async function main() {
       await page.screenshot({ path: `${outDir}/failure.png` }).catch(() => {});
       throw e;
     }
+    // The login form instead of Basic: a session cookie, and a logout that ends it.
+    const fresh = await browser.newContext();
+    const login = await fresh.newPage();
+    await login.goto(`${base}/login`);
+    const [user, password] = [creds(operator).username, creds(operator).password];
+    await login.fill('input[name=user]', user);
+    await login.fill('input[name=password]', password);
+    await Promise.all([login.waitForURL(`${base}/`), login.click('button[type=submit]')]);
+    await login.waitForSelector('#who form.logout button', { timeout: 30000 });
+    seen.session = { who: await login.$eval('#who', (w) => w.dataset.user),
+      status: (await login.request.get(`${base}/api/status`)).status() };
+    await Promise.all([login.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 30000 }),
+      login.$eval('#who form.logout', (f) => f.requestSubmit())]);
+    seen.session.urlAfterLogout = login.url();
+    seen.session.afterLogout = (await login.request.get(`${base}/api/status`)).status();
+    seen.session.cookies = (await fresh.cookies()).map((c) => c.name);
+    await fresh.close();
   } finally {
     await browser.close();
   }
@@ -66,14 +83,55 @@ async function look(page, seen) {
     await page.$eval(video, (v) => { v.muted = true; return v.play(); });
     await page.waitForFunction((sel) => document.querySelector(sel).currentTime > 0.3, video, { timeout: 30000 });
     seen.clip = await page.$eval(video, (v) => ({ currentTime: v.currentTime, duration: v.duration,
-      width: v.videoWidth, height: v.videoHeight }));
-    // The thermal chart: the hottest pixel rose past the raise line (the motor clip heats past 80 °C).
+      width: v.videoWidth, height: v.videoHeight, src: v.currentSrc }));
+    // The sidecar's overlays over the clip, in step with it: seeked to the time of a sidecar frame
+    // with shapes, the canvas shows that frame (the page's count of shapes, and the canvas's own pixels,
+    // not transparent where it drew).
+    const overlay = `#${await playable.jsonValue()} canvas.overlay`;
+    seen.sidecar = await page.evaluate(async (src) => {
+      const s = await (await fetch(src.split('?')[0].replace(/\.[a-z0-9]+$/, '.frames.json'))).json();
+      const shaped = s.frames.filter((f) => (f.detections || []).length + (f.regions || []).length
+        + (f.hotspots || []).length > 0);
+      return { frames: s.frames.length, shaped: shaped.length, shapedT: shaped.length ? shaped[0].t : null,
+        shapedFrame: shaped.length ? shaped[0].frame : null };
+    }, seen.clip.src);
+    await page.$eval(video, (v, t) => new Promise((ok) => {
+      v.pause();
+      v.addEventListener('seeked', ok, { once: true });
+      v.currentTime = t + 0.01;
+    }), seen.sidecar.shapedT || 0);
+    await sleep(300);
+    seen.overlay = await page.$eval(overlay, (c) => {
+      const v = c.parentElement.querySelector('video');
+      const pixels = c.width ? c.getContext('2d').getImageData(0, 0, c.width, c.height).data : [];
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+      return { shapes: Number(c.dataset.shapes), frame: Number(c.dataset.frame), frameT: Number(c.dataset.t),
+        videoT: v.currentTime, width: c.width, height: c.height, painted, error: c.dataset.error || '' };
+    });
+    // Seeking needs byte ranges: the clip answers one with 206 and just those bytes.
+    const ranged = await page.request.get(seen.clip.src, { headers: { Range: 'bytes=100-199' } });
+    seen.range = { status: ranged.status(), contentRange: ranged.headers()['content-range'] || '',
+      length: (await ranged.body()).length };
+    // The trends: the motor's overheat rule's measure rose past its raise line; the bearing zone is
+    // drawn; the belt's counting line counted; parts were judged; latency was measured.
     await page.waitForFunction(() => {
-      const chart = document.querySelector('.chart.thermal');
-      return chart && chart.dataset.raiseC && Number(chart.dataset.maxC) > Number(chart.dataset.raiseC);
-    }, null, { timeout: 90000 });
-    seen.thermal = await page.$eval('.chart.thermal', (c) => ({ id: c.id, maxC: Number(c.dataset.maxC),
-      raiseC: Number(c.dataset.raiseC), paths: c.querySelectorAll('canvas').length }));
+      const z = document.querySelector('.chart.zone[data-rule=motor-overheat]');
+      const counts = document.querySelector('#chart-counts');
+      const parts = document.querySelector('.chart.parts');
+      return z && Number(z.dataset.maxC) > Number(z.dataset.raiseC) && counts && Number(counts.dataset.max) > 0
+        && parts && Number(parts.dataset.ok) + Number(parts.dataset.nok) > 0;
+    }, null, { timeout: 90000, polling: 500 }).catch(() => {});
+    seen.zones = await page.$$eval('.chart.zone', (all) => all.map((c) => ({ id: c.id, camera: c.dataset.camera,
+      rule: c.dataset.rule, zone: c.dataset.zone, maxC: Number(c.dataset.maxC), raiseC: c.dataset.raiseC,
+      canvases: c.querySelectorAll('canvas').length })));
+    seen.thermal = await page.$$eval('.chart.thermal', (all) => all.map((c) => ({ id: c.id, maxC: Number(c.dataset.maxC) })));
+    seen.charts = await page.$$eval('.chart.per-minute, .chart.latency, .chart.parts', (all) => all.map((c) => ({
+      id: c.id, max: c.dataset.max, ok: c.dataset.ok, nok: c.dataset.nok,
+      labels: [...c.querySelectorAll('.u-legend .u-label')].map((l) => l.textContent) })));
+    // The health panel: its rows as the page shows them.
+    seen.health = await page.$$eval('#health tr', (rows) => Object.fromEntries(rows.map((r) => [r.id,
+      { text: r.querySelector('td').textContent, ok: r.classList.contains('ok') }])));
     await page.$eval(video, (v) => v.scrollIntoView());
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);

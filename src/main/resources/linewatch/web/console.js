@@ -2,8 +2,10 @@
 // camera's live picture about 5 times a second while the page is open, and listens to the pushed
 // alarm stream (server-sent events).
 import uPlot from '/lib/uPlot.esm.js';
+import { attachOverlay, sidecarUrl } from '/overlay.js';
 
 const LIVE_PERIOD_MS = 200;
+const COLOURS = ['#6cf', '#fc6', '#c6f', '#6fc', '#f6c', '#cf6'];
 const $ = (sel) => document.querySelector(sel);
 const cameras = new Map();      // id -> {card, img, last: {framesIn, at}}
 const alarms = new Map();       // id -> element
@@ -49,7 +51,12 @@ async function pullLive(id, cam) {
 
 function showStatus(s) {
   $('#site').textContent = s.site;
-  $('#who').textContent = s.user ? `${s.user}${s.mayWrite ? '' : ' (viewer)'}` : '';
+  if (!$('#who').dataset.user) {
+    $('#who').dataset.user = s.user;
+    $('#who').append(s.user ? `${s.user}${s.mayWrite ? '' : ' (viewer)'}` : '');
+    // A login session can end here; HTTP Basic cannot (the browser keeps sending it until it closes).
+    if (s.session) $('#who').append(' ', el('form', { method: 'post', action: '/logout', class: 'logout' }, el('button', {}, 'log out')));
+  }
   mayWrite = s.mayWrite;
   for (const c of s.cameras) {
     const cam = cameras.get(c.id) || cameraCard(c.id);
@@ -61,61 +68,92 @@ function showStatus(s) {
     cam.stats.innerHTML = '';
     cam.stats.append(el('span', { class: `state state-${c.state}` }, c.state), ` · ${fps} fps · in ${c.framesIn}`
       + ` · inferred ${c.inferred} · dropped ${c.dropped} · alarms ${c.alarms}`);
-    trend('latency', 'capture→publish p99 (ms)', s.nowMillis, s.health.latencyP99Millis);
-    trend(`drops-${c.id}`, `${c.id}: dropped frames`, s.nowMillis, c.dropped);
   }
-  const h = s.health;
-  const parts = [el('span', { class: h.broker === 'connected' || h.broker === 'off' ? '' : 'bad', id: 'broker' }, `broker ${h.broker}`)];
-  if (h.outboxMessages !== undefined) parts.push(el('span', { id: 'outbox' }, `outbox ${h.outboxMessages} waiting`));
-  if (h.clipsBytes !== undefined) parts.push(el('span', {}, `clips ${(h.clipsBytes / 1e6).toFixed(1)} MB`));
-  for (const l of h.lanes) parts.push(el('span', {}, `${l.lane} ring ${l.depth}/${l.slots}`));
-  $('#health').replaceChildren(...parts);
+  showHealth(s.health);
 }
 
-const charts = new Map();       // name -> {plot, data}
-function trend(name, title, atMillis, value) {
-  let c = charts.get(name);
+const megabytes = (bytes) => (bytes < 0 ? 'unreadable' : `${(bytes / 1e6).toFixed(1)} MB`);
+
+// The health panel: one row each, with an id the test (and a curious operator) can find.
+function showHealth(h) {
+  const rows = [];
+  const row = (id, name, value, good) => rows.push(el('tr', { id, class: good ? 'ok' : 'bad' }, el('th', {}, name), el('td', {}, value)));
+  row('health-broker', 'broker', h.broker, h.broker === 'connected' || h.broker === 'off');
+  if (h.outboxMessages !== undefined) {
+    row('health-outbox', 'outbox', `${h.outboxMessages} waiting (${megabytes(h.outboxBytes)})${h.outboxError ? ' · ' + h.outboxError : ''}`,
+      !h.outboxError);
+  }
+  for (const m of h.models) row(`health-model-${m.model}`, `model ${m.model}`, `${m.engine} · ${m.health}`, m.health === 'running');
+  for (const l of h.lanes) row(`health-lane-${l.lane}`, `${l.lane} ring`, `${l.depth}/${l.slots}`, l.depth < l.slots);
+  row('health-latency', 'latency p50 / p99', `${h.latencyP50Millis.toFixed(0)} / ${h.latencyP99Millis.toFixed(0)} ms`, true);
+  row('health-snapshots', 'snapshots on disk', megabytes(h.snapshotsBytes), h.snapshotsBytes >= 0);
+  if (h.clipsBytes !== undefined) {
+    row('health-clips', 'clips on disk', `${megabytes(h.clipsBytes)} of ${megabytes(h.clipsMaxBytes)}`, h.clipsBytes <= h.clipsMaxBytes);
+  }
+  $('#health').replaceChildren(...rows);
+}
+
+// Charts by id: made at the first data, refilled after; made again when their series change.
+const charts = new Map();       // id -> {plot, div, key}
+function chart(id, cls, title, series, data, extra = {}) {
+  const key = JSON.stringify(series.map((x) => x.label));
+  let c = charts.get(id);
+  if (c && c.key !== key) { c.plot.destroy(); c.div.remove(); c = null; }
   if (!c) {
-    const div = el('div', { class: 'chart', id: `chart-${name}` });
+    const div = el('div', { class: `chart ${cls}`, id });
     $('#charts').append(div);
-    const data = [[], []];
-    const plot = new uPlot({ title, width: 420, height: 160, series: [{}, { label: title, stroke: '#6cf' }] }, data, div);
-    c = { plot, data };
-    charts.set(name, c);
+    const plot = new uPlot({ title, width: 460, height: 180, series: [{}, ...series], ...extra }, data, div);
+    c = { plot, div, key };
+    charts.set(id, c);
+  } else {
+    c.plot.setData(data);
   }
-  c.data[0].push(atMillis / 1000);
-  c.data[1].push(value);
-  const hour = atMillis / 1000 - 3600;
-  while (c.data[0].length && c.data[0][0] < hour) { c.data[0].shift(); c.data[1].shift(); }
-  c.plot.setData(c.data);
+  return c.div;
 }
 
-// Thermal trends: the hottest pixel over the last hour with each rule's raise (red) and clear (green) level.
-const thermalCharts = new Map();   // camera -> {plot, div}
+const finite = (values) => values.filter((v) => v !== null && Number.isFinite(v));
+const most = (values) => Math.max(0, ...finite(values));
+const RAISE = { stroke: '#f44', dash: [6, 4] };
+const CLEAR = { stroke: '#4c4', dash: [2, 4] };
+
+// The last hour: each thermal camera's hottest pixel; each temperature rule's measure of its zone
+// with its raise (red) and clear (green) levels; counts and drops per minute; latency; parts per hour.
 function showTrends(t) {
   for (const cam of t.thermal) {
-    const times = cam.epochSeconds;
-    const series = [times, cam.celsius];
-    const opts = [{}, { label: `${cam.camera} hottest °C`, stroke: '#fa4' }];
-    for (const r of cam.rules) {
-      series.push(times.map(() => r.raiseC), times.map(() => r.clearC));
-      const zone = r.zone ? ` (zone ${r.zone})` : '';
-      opts.push({ label: `${r.rule} raise${zone}`, stroke: '#f44', dash: [6, 4] },
-        { label: `${r.rule} clear${zone}`, stroke: '#4c4', dash: [2, 4] });
+    const div = chart(`thermal-${cam.camera}`, 'thermal', `${cam.camera}: hottest pixel °C, last hour`,
+      [{ label: 'hottest °C', stroke: '#fa4' }], [cam.epochSeconds, cam.celsius]);
+    div.dataset.maxC = String(most(cam.celsius));
+  }
+  for (const z of t.zones) {
+    const series = [{ label: `${z.zone} ${z.measure} °C`, stroke: '#fa4' }];
+    const data = [z.epochSeconds, z.celsius];
+    if (z.raiseC !== undefined) {
+      series.push({ label: 'raise', ...RAISE }, { label: 'clear', ...CLEAR });
+      data.push(z.epochSeconds.map(() => z.raiseC), z.epochSeconds.map(() => z.clearC));
     }
-    let c = thermalCharts.get(cam.camera);
-    if (!c) {
-      const div = el('div', { class: 'chart thermal', id: `thermal-${cam.camera}` });
-      $('#charts').prepend(div);
-      const plot = new uPlot({ title: `${cam.camera}: temperature, last hour`, width: 620, height: 220, series: opts },
-        series, div);
-      c = { plot, div };
-      thermalCharts.set(cam.camera, c);
-    } else {
-      c.plot.setData(series);
-    }
-    c.div.dataset.maxC = String(Math.max(...cam.celsius));
-    c.div.dataset.raiseC = cam.rules.length ? String(Math.min(...cam.rules.map((r) => r.raiseC))) : '';
+    const div = chart(`zone-${z.camera}-${z.rule}`, 'zone', `${z.camera} · zone ${z.zone} (${z.rule}), last hour`,
+      series, data);
+    Object.assign(div.dataset, { camera: z.camera, rule: z.rule, zone: z.zone, maxC: String(most(z.celsius)),
+      raiseC: z.raiseC === undefined ? '' : String(z.raiseC) });
+  }
+  const perMinute = (kind, id, title) => {
+    const chosen = t.perMinute.filter((p) => p.kind === kind);
+    if (!chosen.length) return;
+    const div = chart(id, 'per-minute', title, chosen.map((p, i) => ({ label: p.name, stroke: COLOURS[i % COLOURS.length] })),
+      [t.samples, ...chosen.map((p) => p.values)]);
+    div.dataset.max = String(Math.max(...chosen.map((p) => most(p.values))));
+  };
+  perMinute('count', 'chart-counts', 'counts per minute');
+  perMinute('drops', 'chart-drops', 'dropped frames per minute');
+  chart('chart-latency', 'latency', 'capture→publish p99 (ms)', [{ label: 'p99 ms', stroke: '#6cf' }],
+    [t.samples, t.latencyP99Millis]).dataset.max = String(most(t.latencyP99Millis));
+  for (const p of t.partsPerHour) {
+    const bars = uPlot.paths.bars({ size: [0.4, 40] });
+    const div = chart(`parts-${p.camera}`, 'parts', `${p.camera}: parts per hour`,
+      [{ label: 'ok', stroke: '#4c4', fill: '#4c48', paths: bars }, { label: 'nok', stroke: '#f44', fill: '#f448', paths: bars }],
+      [p.hourStarts, p.ok, p.nok]);
+    div.dataset.ok = String(p.ok.reduce((a, b) => a + b, 0));
+    div.dataset.nok = String(p.nok.reduce((a, b) => a + b, 0));
   }
 }
 
@@ -153,14 +191,19 @@ function addAlarm(a, acked, via) {
   applyFilters();
 }
 
-// The clip is written after the alarm (its post seconds): retry until it is there.
+// The clip is written after the alarm (its post seconds): retry until it is there. Its sidecar is
+// renamed before the clip, so once the clip loads its overlays can be fetched and drawn over it.
 function clipPlayer(a) {
   const video = el('video', { class: 'clip', controls: '', muted: '', preload: 'metadata', playsinline: '' });
+  const canvas = el('canvas', { class: 'overlay', 'data-shapes': '0' });
   const src = evidenceUrl('clips', a.camera, a.clip.path);
   let tries = 0;
   video.addEventListener('error', () => { if (tries++ < 60) setTimeout(() => { video.src = src + '?try=' + tries; }, 2000); });
+  video.addEventListener('loadedmetadata', () => {
+    attachOverlay(video, canvas, sidecarUrl(src)).catch((e) => { canvas.dataset.error = String(e); });
+  }, { once: true });
   video.src = src;
-  return video;
+  return el('div', { class: 'clip-box' }, video, canvas);
 }
 
 async function acknowledge(id) {

@@ -54,8 +54,11 @@ final class ModelLane {
     private final List<Integer> cameras;
     private final AlarmHandler alarms;
     private AlarmRule[][] installed;
+    private final ThermalTrend trend;
 
-    private ModelLane(String model, Lane lane, List<Integer> cameras, AlarmHandler alarms, AlarmRule[][] installed) {
+    private ModelLane(String model, Lane lane, List<Integer> cameras, AlarmHandler alarms, AlarmRule[][] installed,
+                      ThermalTrend trend) {
+        this.trend = trend;
         this.model = model;
         this.lane = lane;
         this.cameras = cameras;
@@ -81,7 +84,7 @@ final class ModelLane {
                 .withInferenceGate(new InferenceGate(config.cameras().stream().map(InferenceGate.Rule::of)
                         .toArray(InferenceGate.Rule[]::new), shared.stats()));
         TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
-                shared.sinks().frameLines(), shared.sinks().mqtt());
+                shared.sinks().frameLines(), shared.sinks().mqtt(), shared.trend());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
                 shared.readings());
         lane.then(task.preprocess())
@@ -103,7 +106,7 @@ final class ModelLane {
             lane.then(alarmStage);
         }
         lane.then(sinkStages(name, task, shared, model, indexes));
-        ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules());
+        ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules(), shared.trend());
         try {
             lane.start();
         } catch (InterruptedException e) {
@@ -178,7 +181,8 @@ final class ModelLane {
         }
         if (task.partsByCamera() != null) {
             sinks.add(new Lane.Stage(VerdictHandler.NAME, new VerdictHandler(shared.config().identity(), model.classes(),
-                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s, shared.verdicts()))));
+                    task.partsByCamera(), task.partSnapshots(), snapshots, verdictPublisher(s, shared.verdicts()),
+                    shared.stats())));
         }
         sinks.add(new Lane.Stage(LiveFrameTap.NAME, new LiveFrameTap(name, shared.live(), task.snapshots().get())));
         if (model.task() == ModelConfig.Task.THERMAL) {
@@ -244,6 +248,11 @@ final class ModelLane {
     }
 
     /** The rules the alarm stage was last given, by camera index. */
+    /** The thermal trend its temperature rules draw on (rebuilt rules too), or null. */
+    ThermalTrend trend() {
+        return trend;
+    }
+
     AlarmRule[][] installedRules() {
         return installed;
     }

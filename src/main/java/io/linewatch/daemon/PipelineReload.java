@@ -74,7 +74,7 @@ final class PipelineReload {
             restart = prepareCameras(next, plan.camerasToRestart(), restarted);
             for (ModelLane lane : lanes) {
                 rules.put(lane, ReloadPlan.keepUnchanged(lane.installedRules(),
-                        TaskStages.laneRules(next, next.models().get(lane.model()), lane.cameras()), lane.cameras(),
+                        TaskStages.laneRules(next, next.models().get(lane.model()), lane.cameras(), lane.trend()), lane.cameras(),
                         restarted.keySet()));
             }
         } catch (StartupException | RuntimeException e) {

@@ -16,6 +16,7 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.ThermalCalibration;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.DefectRegionFinder;
 import io.linewatch.postprocess.DefectRule;
@@ -78,10 +79,10 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      */
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, ModelMetadata metadata,
                          List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
-                         FrameLines log, MqttPublisher mqtt) throws StartupException {
+                         FrameLines log, MqttPublisher mqtt, ThermalTrend trend) throws StartupException {
         return switch (model.task()) {
             case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
-            case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log);
+            case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log, trend);
             case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, freshness, stats, log);
             case CLASSIFICATION -> ClassificationStages.of(config, model, sig, cameras, freshness, log, mqtt);
         };
@@ -327,7 +328,8 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * rules of each camera, false-colour snapshots.
      */
     private static TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                            List<Integer> cameras, Freshness freshness, FrameLines log) throws StartupException {
+                                            List<Integer> cameras, Freshness freshness, FrameLines log,
+                                            ThermalTrend trend) throws StartupException {
         requireChannels(model, sig, 1);
         ThermalHeads heads;
         try {
@@ -343,7 +345,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                 new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
                         calibrations)),
                 null,
-                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations),
+                TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations, trend),
                 () -> new ThermalSnapshot(calibrations),
                 log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)),
                 null, null, null);
@@ -376,10 +378,15 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * rules at the start with the same builder as here.
      */
     static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras) {
+        return laneRules(config, model, cameras, null);
+    }
+
+    /** As above, temperature rules drawing on their lines of {@code trend} (null: none). */
+    static AlarmRule[][] laneRules(LinewatchConfig config, ModelConfig model, List<Integer> cameras, ThermalTrend trend) {
         return switch (model.task()) {
             case DETECTION -> detectionRules(config, cameras);
             case THERMAL -> TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras,
-                    thermalCalibrations(config, cameras));
+                    thermalCalibrations(config, cameras), trend);
             case SEGMENTATION -> defectRules(config, cameras);
             case CLASSIFICATION -> ClassificationStages.rules(config, cameras);
         };

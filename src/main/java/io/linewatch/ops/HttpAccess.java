@@ -1,10 +1,14 @@
 package io.linewatch.ops;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,8 +21,10 @@ import org.eclipse.jetty.util.Callback;
  * needs an operator or admin (403 for a viewer). Without users (loopback only, see the config's
  * validation) everyone is admin. Cross-site writes are refused either way (403): a browser names the
  * page a request comes from in {@code Origin} and {@code Sec-Fetch-Site}, and a write from another
- * site's page is a forgery; clients that are not browsers send neither. The user and role go to the
- * handlers as request attributes {@link #USER} and {@link #ROLE}.
+ * site's page is a forgery; clients that are not browsers send neither. Browsers may log in with the
+ * form at {@code /login} instead of Basic: a session cookie ({@link Sessions}), ended by
+ * {@code POST /logout}. The user and role go to the handlers as request attributes {@link #USER} and
+ * {@link #ROLE}, and {@link #SESSION} says whether a session cookie brought them.
  */
 final class HttpAccess extends Handler.Wrapper {
 
@@ -26,10 +32,15 @@ final class HttpAccess extends Handler.Wrapper {
     static final String USER = "linewatch.user";
     /** Request attribute: the user's role, as its label ({@code viewer}, {@code operator}, {@code admin}). */
     static final String ROLE = "linewatch.role";
+    /** Request attribute: true when the user came with a session cookie (the page offers a logout). */
+    static final String SESSION = "linewatch.session";
+    /** The most bytes a login form may post. */
+    private static final int MAX_FORM_BYTES = 4096;
     private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/metrics");
     private static final String REALM = "Basic realm=\"linewatch\", charset=\"UTF-8\"";
 
     private final Users users;
+    private final Sessions sessions = new Sessions();
 
     /** @param users who may come in, or null to let everyone in as admin */
     HttpAccess(Handler next, Users users) {
@@ -49,10 +60,22 @@ final class HttpAccess extends Handler.Wrapper {
                     + request.getHeaders().get(HttpHeader.ORIGIN) + ")\n");
             return true;
         }
-        Users.User user = users == null ? new Users.User("", Users.Role.ADMIN, "") : user(request);
+        if (users != null && path.equals("/login")) {
+            login(request, response, callback, write);
+            return true;
+        }
+        String token = Sessions.token(request.getHeaders().get(HttpHeader.COOKIE));
+        if (users != null && path.equals("/logout") && write) {
+            sessions.close(token);
+            response.getHeaders().put(HttpHeader.SET_COOKIE, Sessions.cookie(null, request.isSecure()));
+            redirect(response, callback, "/login");
+            return true;
+        }
+        Users.User basic = users == null ? new Users.User("", Users.Role.ADMIN, "") : user(request);
+        Users.User user = basic != null ? basic : sessions.user(token);
         if (user == null) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM);
-            OpsServer.reply(response, callback, 401, "unauthorized: a user of the console's users file is needed\n");
+            OpsServer.reply(response, callback, 401, "unauthorized: a user of the console's users file is needed (HTTP Basic, or log in at /login)\n");
             return true;
         }
         if (write && !user.role().writes()) {
@@ -62,7 +85,60 @@ final class HttpAccess extends Handler.Wrapper {
         }
         request.setAttribute(USER, user.name());
         request.setAttribute(ROLE, user.role().label());
+        request.setAttribute(SESSION, basic == null);
         return super.handle(request, response, callback);
+    }
+
+    /** {@code GET /login}: the form; {@code POST /login}: checks it, and opens a session (303 to the page). */
+    private void login(Request request, Response response, Callback callback, boolean post) throws Exception {
+        if (!post) {
+            reply(response, callback, 200, "text/html; charset=utf-8", LoginPage.html(false));
+            return;
+        }
+        long length = request.getLength();
+        if (length < 0 || length > MAX_FORM_BYTES) {
+            OpsServer.reply(response, callback, 413, "a login form is at most " + MAX_FORM_BYTES
+                    + " bytes, with its Content-Length\n");
+            return;
+        }
+        Map<String, String> form = form(Content.Source.asString(request, StandardCharsets.UTF_8));
+        Users.User user = users.authenticate(form.getOrDefault("user", ""), form.getOrDefault("password", ""));
+        if (user == null) {
+            reply(response, callback, 401, "text/html; charset=utf-8", LoginPage.html(true));
+            return;
+        }
+        response.getHeaders().put(HttpHeader.SET_COOKIE, Sessions.cookie(sessions.open(user), request.isSecure()));
+        redirect(response, callback, "/");
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                try {
+                    fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    // a malformed field is left out
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static void redirect(Response response, Callback callback, String location) {
+        response.setStatus(303);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, "", callback);
+    }
+
+    private static void reply(Response response, Callback callback, int status, String type, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, body, callback);
     }
 
     /** The user named by valid Basic credentials, or null. */

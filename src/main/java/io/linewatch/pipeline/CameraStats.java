@@ -43,6 +43,9 @@ public final class CameraStats {
     public final AtomicLong stalls = new AtomicLong();
     /** Live cameras: connection attempts after the first (each follows a back-off). */
     public final AtomicLong reconnects = new AtomicLong();
+    /** Parts judged ok and nok (inspection cameras with parts). */
+    public final AtomicLong partsOk = new AtomicLong();
+    public final AtomicLong partsNok = new AtomicLong();
     /** Tracks counted by each counting line of the camera, by line and class. */
     public final java.util.Map<LineClass, AtomicLong> lineCrossings = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -7,6 +7,7 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalCalibration;
 import io.linewatch.pipeline.ThermalResult;
+import io.linewatch.pipeline.ThermalTrend;
 import java.util.List;
 import java.util.Locale;
 
@@ -25,8 +26,9 @@ import java.util.Locale;
  * {@code rate_window_seconds} of media time, known once samples cover the window. Raising at one
  * level and clearing below a lower one (hysteresis) keeps a temperature that hovers at the limit
  * from flapping; the delays count media time, so a replay raises the same alarms at any speed. A
- * frame whose measure is unknown (a zone outside the frame) changes nothing. Not thread-safe:
- * driven by the alarm stage's thread.
+ * frame whose measure is unknown (a zone outside the frame) changes nothing. Each known measure also
+ * goes to the rule's trend line (wall-clock seconds, degrees Celsius), when it has one. Not
+ * thread-safe: driven by the alarm stage's thread.
  */
 public final class TemperatureRule implements AlarmRule {
 
@@ -44,6 +46,7 @@ public final class TemperatureRule implements AlarmRule {
     private final long offDelayMicros;
     private final long cooldownMicros;
     private final RateOfRise rate;
+    private final ThermalTrend.Line trend;
 
     private boolean raised;
     private long conditionSinceMicros = NEVER;
@@ -68,6 +71,12 @@ public final class TemperatureRule implements AlarmRule {
      *                    event
      */
     public TemperatureRule(TemperatureAlarmConfig config, ThermalCalibration calibration) {
+        this(config, calibration, null);
+    }
+
+    /** @param trend where each known measure goes for the console's trend, or null */
+    public TemperatureRule(TemperatureAlarmConfig config, ThermalCalibration calibration, ThermalTrend.Line trend) {
+        this.trend = trend;
         this.settings = new Settings(new TemperatureAlarmConfig(config.name(), null, config.zone(),
                 config.zoned() ? config.zoneName() : null, config.measure(), config.raiseAtC(), config.clearAtC(),
                 config.rateOfRiseKPerMin(), config.rateWindowSeconds(), config.onDelaySeconds(),
@@ -124,6 +133,9 @@ public final class TemperatureRule implements AlarmRule {
         };
         if (Double.isNaN(value)) {
             return Transition.NONE;
+        }
+        if (trend != null) {
+            trend.record(System.currentTimeMillis() / 1000, (float) (value - ThermalCalibration.ZERO_CELSIUS_K));
         }
         rate.add(mediaMicros, value);
         slopeKnown = false;

@@ -3,6 +3,7 @@ package io.linewatch.postprocess;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.TemperatureAlarmConfig;
 import io.linewatch.pipeline.ThermalCalibration;
+import io.linewatch.pipeline.ThermalTrend;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,12 +23,25 @@ public final class TemperatureRules {
      */
     public static AlarmRule[][] build(List<TemperatureAlarmConfig> alarms, List<CameraConfig> cameras,
                                       List<Integer> laneCameras, ThermalCalibration[] calibrations) {
+        return build(alarms, cameras, laneCameras, calibrations, null);
+    }
+
+    /**
+     * As above, each rule drawing its measure on its line of {@code trend} (the same line a rule of
+     * that name on that camera had before a reload).
+     *
+     * @param trend the console's thermal trend, or null for none
+     */
+    public static AlarmRule[][] build(List<TemperatureAlarmConfig> alarms, List<CameraConfig> cameras,
+                                      List<Integer> laneCameras, ThermalCalibration[] calibrations,
+                                      ThermalTrend trend) {
         AlarmRule[][] rules = new AlarmRule[cameras.size()][];
         for (int i : laneCameras) {
             List<AlarmRule> forCamera = new ArrayList<>();
             for (TemperatureAlarmConfig rule : alarms) {
                 if (rule.cameras().isEmpty() || rule.cameras().contains(cameras.get(i).id())) {
-                    forCamera.add(new TemperatureRule(rule, calibrations[i]));
+                    forCamera.add(new TemperatureRule(rule, calibrations[i],
+                            trend == null ? null : trend.line(i, rule.name())));
                 }
             }
             rules[i] = forCamera.toArray(AlarmRule[]::new);

@@ -3,6 +3,7 @@ package io.linewatch.sinks;
 import com.lmax.disruptor.EventHandler;
 import io.linewatch.config.Identity;
 import io.linewatch.config.PartsConfig;
+import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.DefectRegions;
 import io.linewatch.pipeline.Detections;
 import io.linewatch.pipeline.FrameEvent;
@@ -37,6 +38,7 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
     private static final int MAX_DEFECTS_PER_PART = 32;
 
     private final Identity identity;
+    private final List<CameraStats> stats;
     private final List<String> classNames;
     private final PartsConfig[] configs;
     private final Table[] tables;
@@ -98,6 +100,14 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
      */
     public VerdictHandler(Identity identity, List<String> classNames, PartsConfig[] partsByCamera,
                           DefectSnapshot renderer, Path snapshotsDir, BiConsumer<VerdictJson.Verdict, String> publish) {
+        this(identity, classNames, partsByCamera, renderer, snapshotsDir, publish, null);
+    }
+
+    /** As above, counting each camera's ok and nok parts in {@code stats} (by camera index; null: not counted). */
+    public VerdictHandler(Identity identity, List<String> classNames, PartsConfig[] partsByCamera,
+                          DefectSnapshot renderer, Path snapshotsDir, BiConsumer<VerdictJson.Verdict, String> publish,
+                          List<CameraStats> stats) {
+        this.stats = stats;
         this.identity = identity;
         this.classNames = List.copyOf(classNames);
         this.configs = partsByCamera.clone();
@@ -259,6 +269,9 @@ public final class VerdictHandler implements EventHandler<FrameEvent> {
                     d.inSnapshot, d.frames));
         }
         boolean nok = nok(configs[e.cameraIndex].nok(), defects);
+        if (stats != null) {
+            (nok ? stats.get(e.cameraIndex).partsNok : stats.get(e.cameraIndex).partsOk).incrementAndGet();
+        }
         VerdictJson.Verdict verdict = new VerdictJson.Verdict(x.id, identity.site(), identity.node(), e.cameraId,
                 x.track, nok, ended, e.captureEpochMillis, x.firstMillis, x.lastMillis, x.firstFrame, x.lastFrame,
                 x.frames, x.bestBox.clone(), x.snapshot, e.width, e.height, defects);

@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The console's requests, on Jetty's threads, after the daemon's endpoint has checked who asks (its
- * request attributes {@code linewatch.user} and {@code linewatch.role}) and refused cross-site and
+ * request attributes {@code linewatch.user}, {@code linewatch.role} and {@code linewatch.session}) and refused cross-site and
  * viewers' writes. Reads the pipeline through its view; its only write is an acknowledgement, which
  * it keeps and pushes to every page (the pipeline does not know of it). Unknown paths, cameras and
  * files are 404s.
@@ -31,6 +31,8 @@ public final class Console extends Handler.Abstract {
     private final StaticFiles files = new StaticFiles();
     private final EvidenceFiles evidence;
     private final AlarmStream alarms;
+    private final Trends trends;
+    private final DiskUse snapshots;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
     private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
@@ -39,6 +41,8 @@ public final class Console extends Handler.Abstract {
         this.site = config.site();
         this.evidence = evidence;
         this.alarms = new AlarmStream(view.alarmFeed());
+        this.trends = new Trends(config, view);
+        this.snapshots = new DiskUse(Path.of(config.sinks().snapshotsDir()));
     }
 
     /** The console of {@code view}, a pipeline running {@code config}. */
@@ -57,10 +61,10 @@ public final class Console extends Handler.Abstract {
             return true;
         }
         if (get && path.equals("/api/status")) {
-            reply(response, callback, 200, "application/json", StatusJson.render(view, site, user(request),
-                    mayWrite(request)));
+            reply(response, callback, 200, "application/json", StatusJson.render(view, snapshots, site, user(request),
+                    mayWrite(request), Boolean.TRUE.equals(request.getAttribute("linewatch.session"))));
         } else if (get && path.equals("/api/trends")) {
-            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend()));
+            reply(response, callback, 200, "application/json", TrendJson.render(config, view.thermalTrend(), trends));
         } else if (get && path.equals("/api/alarms")) {
             reply(response, callback, 200, "application/json", recentAlarms());
         } else if (get && path.equals("/api/alarms/stream")) {
@@ -150,6 +154,7 @@ public final class Console extends Handler.Abstract {
     @Override
     protected void doStop() throws Exception {
         alarms.close();
+        trends.close();
         super.doStop();
     }
 }

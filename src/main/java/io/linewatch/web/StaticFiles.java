@@ -20,6 +20,7 @@ final class StaticFiles {
     private static final Map<String, String[]> FILES = Map.of(
             "/", new String[] {"linewatch/web/index.html", "text/html; charset=utf-8"},
             "/console.js", new String[] {"linewatch/web/console.js", "text/javascript; charset=utf-8"},
+            "/overlay.js", new String[] {"linewatch/web/overlay.js", "text/javascript; charset=utf-8"},
             "/console.css", new String[] {"linewatch/web/console.css", "text/css; charset=utf-8"},
             "/lib/uPlot.esm.js", new String[] {UPLOT + "uPlot.esm.js", "text/javascript; charset=utf-8"},
             "/lib/uPlot.min.css", new String[] {UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});

@@ -11,8 +11,9 @@ import java.util.Locale;
 /**
  * {@code GET /api/status}: what the page shows beside the pictures, read from the view now. Per
  * camera its state (and why), frames in, inferred, dropped and alarms raised (the page turns
- * successive counts into fps); health: the broker, the outbox's depth, each lane's ring and
- * inference time, the clips' disk use; the user and whether they may write.
+ * successive counts into fps); health: the broker, the outbox's depth, each model's engine and
+ * health, each lane's ring, the latency, the snapshots' and clips' disk use; the user and whether
+ * they may write, and whether they came with a login session (the page then offers a logout).
  */
 final class StatusJson {
 
@@ -21,11 +22,13 @@ final class StatusJson {
     private StatusJson() {
     }
 
-    static String render(PipelineView view, String site, String user, boolean mayWrite) {
+    static String render(PipelineView view, DiskUse snapshots, String site, String user, boolean mayWrite,
+                         boolean session) {
         ObjectNode root = JSON.createObjectNode();
         root.put("site", site);
         root.put("user", user);
         root.put("mayWrite", mayWrite);
+        root.put("session", session);
         root.put("nowMillis", System.currentTimeMillis());
         ArrayNode cameras = root.putArray("cameras");
         for (CameraStats s : view.stats()) {
@@ -39,11 +42,11 @@ final class StatusJson {
             c.put("dropped", s.dropped());
             c.put("alarms", s.alarmsRaised.get());
         }
-        health(root.putObject("health"), view);
+        health(root.putObject("health"), view, snapshots);
         return root.toString();
     }
 
-    private static void health(ObjectNode h, PipelineView view) {
+    private static void health(ObjectNode h, PipelineView view, DiskUse snapshots) {
         if (view.mqtt() == null) {
             h.put("broker", "off");
         } else {
@@ -58,6 +61,11 @@ final class StatusJson {
         if (view.clips() != null) {
             h.put("clipsBytes", view.clips().store().usedBytes.get());
             h.put("clipsMaxBytes", view.clips().store().maxBytes());
+        }
+        h.put("snapshotsBytes", snapshots.bytes());
+        ArrayNode models = h.putArray("models");
+        for (PipelineView.ModelState m : view.models()) {
+            models.addObject().put("model", m.model()).put("engine", m.engine()).put("health", m.health());
         }
         ArrayNode lanes = h.putArray("lanes");
         for (PipelineView.RingDepth ring : view.ringDepths()) {

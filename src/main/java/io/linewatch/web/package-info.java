@@ -8,10 +8,12 @@
  *
  * <pre>
  *   browser --GET /, /console.js, /lib/uPlot.*--> {@link io.linewatch.web.StaticFiles} (page, WebJar)
- *           --GET /api/status------------------> {@link io.linewatch.web.StatusJson} (cameras, health)
+ *           --GET /api/status------------------> {@link io.linewatch.web.StatusJson} (cameras, health; {@link io.linewatch.web.DiskUse})
+ *           --GET /api/trends------------------> {@link io.linewatch.web.TrendJson} (PipelineView.thermalTrend(), {@link io.linewatch.web.Trends})
  *           --GET /api/cameras/ID/live.jpg-----> PipelineView.liveFrames() (watch + latest JPEG)
  *           --GET /api/alarms/stream-----------> {@link io.linewatch.web.AlarmStream} (PipelineView.alarmFeed())
- *           --GET /evidence/{snapshots,clips}/CAMERA/FILE--> {@link io.linewatch.web.EvidenceFiles}
+ *           --GET /evidence/{snapshots,clips}/CAMERA/FILE--> {@link io.linewatch.web.EvidenceFiles} (byte ranges;
+ *                                                 the page draws a clip's FILE.frames.json over it: overlay.js)
  * </pre>
  */
 package io.linewatch.web;

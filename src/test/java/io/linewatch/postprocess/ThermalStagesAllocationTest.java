@@ -12,6 +12,7 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.Freshness;
 import io.linewatch.pipeline.ThermalCalibration;
+import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.preprocess.ThermalPreprocessHandler;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -33,8 +34,9 @@ class ThermalStagesAllocationTest {
         List<List<Double>> points = List.of(List.of(20.0, 20.0), List.of(60.0, 20.0), List.of(60.0, 60.0));
         ThermalDecodeHandler decode = new ThermalDecodeHandler(ThermalHeads.find(List.of("temps", "heatmap"),
                 List.of(new long[] {3}, new long[] {1, 60, 80}), 160, 120), model, cals);
+        ThermalTrend trend = new ThermalTrend(1);
         TemperatureRule rule = new TemperatureRule(new TemperatureAlarmConfig("r", null, points, null, null, 80.0, 70.0,
-                30.0, 5.0, 0.0, 0.0, 0.0), cals[0]);
+                30.0, 5.0, 0.0, 0.0, 0.0), cals[0], trend.line(0, "r"));
         FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 160 * 120, new int[] {3, 4800}, 1).thermal(8)
                 .newInstance();
         e.cameraId = "ir";
@@ -75,5 +77,7 @@ class ThermalStagesAllocationTest {
         assertThat(readings.get("ir", "r").read(reading)).as("frames the reading was written for").isEqualTo(2L * frames);
         assertThat(reading[0]).as("the rule's measure, degrees C").isCloseTo(rule.valueK() - 273.15,
                 org.assertj.core.data.Offset.offset(0.006));
+        assertThat(trend.lines()).as("the rule drew its zone's measure on its trend line").hasSize(1);
+        assertThat(trend.lines().get(0).series().celsius()[0]).isGreaterThan(290 - 273.15f);
     }
 }

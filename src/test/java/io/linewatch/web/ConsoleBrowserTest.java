@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
- * message; its clip plays; the thermal chart shows the motor's rise past its raise line; anonymous requests for the page and {@code /reload} get 401; a viewer's
- * reload gets 403. The screenshot is kept in target/console/.
+ * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; the health panel shows the broker, the outbox, each model's engine and the disk used by snapshots and clips; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * reload gets 403; a browser logs in with the form (a session cookie) and out again. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
 
@@ -87,12 +87,78 @@ class ConsoleBrowserTest {
             JsonNode clip = seen.path("clip");
             assertThat(clip.path("currentTime").asDouble()).as("the clip plays").isGreaterThan(0.3);
             assertThat(clip.path("width").asInt()).as("the clip has pictures").isPositive();
-            JsonNode thermal = seen.path("thermal");
-            assertThat(thermal.path("id").asText()).isEqualTo("thermal-motor");
-            assertThat(thermal.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
-            assertThat(thermal.path("maxC").asDouble()).as("the motor's rise past it").isGreaterThan(80.0);
+            JsonNode overlay = seen.path("overlay");
+            assertThat(overlay.path("error").asText()).as("the clip's sidecar loaded").isEmpty();
+            assertThat(overlay.path("width").asInt()).as("the overlay has the clip's pixels").isEqualTo(clip.path("width").asInt());
+            JsonNode sidecar = seen.path("sidecar");
+            assertThat(sidecar.path("shaped").asInt()).as("the clip's sidecar has frames with shapes: " + sidecar)
+                    .isPositive();
+            assertThat(overlay.path("frame").asLong()).as("seeked to a sidecar frame's time, the overlay shows that"
+                    + " frame: " + overlay).isEqualTo(sidecar.path("shapedFrame").asLong());
+            assertThat(overlay.path("shapes").asInt()).as("overlays drawn: " + overlay).isPositive();
+            assertThat(overlay.path("painted").asInt()).as("overlay pixels painted: " + overlay).isPositive();
+            JsonNode range = seen.path("range");
+            assertThat(range.path("status").asInt()).as("a byte range of the clip").isEqualTo(206);
+            assertThat(range.path("contentRange").asText()).startsWith("bytes 100-199/");
+            assertThat(range.path("length").asInt()).isEqualTo(100);
+            JsonNode session = seen.path("session");
+            assertThat(session.path("who").asText()).as("logged in with the form: " + session).isEqualTo("otto");
+            assertThat(session.path("status").asInt()).isEqualTo(200);
+            assertThat(session.path("urlAfterLogout").asText()).as("logged out: " + session).endsWith("/login");
+            assertThat(session.path("afterLogout").asInt()).as("logged out: " + session).isEqualTo(401);
+            trendsAreDrawn(seen);
+            healthIsShown(seen.path("health"), config);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
+    }
+
+    /**
+     * The trends: the motor's hottest pixel; each temperature rule's zone (motor-overheat on the whole
+     * frame, bearing-heating-fast on its bearing zone), the overheat rule's measure past its raise line;
+     * the belt's counts per minute; the inspection parts per hour; the latency chart.
+     */
+    private static void trendsAreDrawn(JsonNode seen) {
+        assertThat(seen.path("thermal").findValuesAsText("id")).as("hottest-pixel charts").containsExactly("thermal-motor");
+        JsonNode overheat = null;
+        JsonNode bearing = null;
+        for (JsonNode zone : seen.path("zones")) {
+            overheat = zone.path("rule").asText().equals("motor-overheat") ? zone : overheat;
+            bearing = zone.path("rule").asText().equals("bearing-heating-fast") ? zone : bearing;
+        }
+        assertThat(overheat).as("motor-overheat's zone chart: " + seen.path("zones")).isNotNull();
+        assertThat(overheat.path("zone").asText()).isEqualTo("frame");
+        assertThat(overheat.path("raiseC").asDouble()).as("motor-overheat's raise line").isEqualTo(80.0);
+        assertThat(overheat.path("maxC").asDouble()).as("the motor's rise past it").isGreaterThan(80.0);
+        assertThat(bearing).as("the bearing zone's chart: " + seen.path("zones")).isNotNull();
+        assertThat(bearing.path("zone").asText()).isEqualTo("bearing");
+        assertThat(bearing.path("maxC").asDouble()).as("the bearing zone's temperature").isGreaterThan(20.0);
+        java.util.Map<String, JsonNode> charts = new java.util.HashMap<>();
+        seen.path("charts").forEach(c -> charts.put(c.path("id").asText(), c));
+        assertThat(charts).as("trend charts").containsKeys("chart-counts", "chart-drops", "chart-latency", "parts-inspection");
+        assertThat(charts.get("chart-counts").path("labels").toString()).contains("conveyor belt-middle");
+        assertThat(charts.get("chart-counts").path("max").asDouble()).as("the belt's line counted").isPositive();
+        assertThat(charts.get("chart-latency").path("max").asDouble()).as("latency measured").isPositive();
+        JsonNode parts = charts.get("parts-inspection");
+        assertThat(parts.path("ok").asInt() + parts.path("nok").asInt()).as("parts judged this hour: " + parts)
+                .isPositive();
+    }
+
+    /**
+     * The health panel: the broker connected, the outbox, each model's engine (ONNX Runtime on this
+     * CPU-only machine) running, and the snapshots and clips the run wrote counted on disk.
+     */
+    private static void healthIsShown(JsonNode health, LinewatchConfig config) {
+        assertThat(health.path("health-broker").path("text").asText()).as(health.toString()).isEqualTo("connected");
+        assertThat(health.path("health-outbox").path("text").asText()).as(health.toString()).contains("waiting");
+        for (String model : config.models().keySet()) {
+            JsonNode row = health.path("health-model-" + model);
+            assertThat(row.path("text").asText()).as("model " + model + ": " + health).contains("onnxruntime")
+                    .contains("running");
+            assertThat(row.path("ok").asBoolean()).isTrue();
+        }
+        assertThat(health.path("health-snapshots").path("text").asText()).as(health.toString()).endsWith(" MB")
+                .isNotEqualTo("0.0 MB");
+        assertThat(health.path("health-clips").path("text").asText()).as(health.toString()).contains(" MB of ");
     }
 
     /** Every alarm pushed to the page arrived there within 1 s of its MQTT message (one clock: this host's). */

@@ -169,6 +169,54 @@ class ConsoleSecurityTest {
         assertThatThrownBy(() -> Users.load(file)).hasMessageContaining("line 1: role 'chief' is not viewer");
     }
 
+    /**
+     * A browser may log in with the form instead of Basic: a session cookie (HttpOnly, SameSite=Strict,
+     * Secure over TLS) that lets it in as that user, until it logs out; after that the same cookie is
+     * refused. A login from another site's page, a wrong password and an oversized form are refused.
+     */
+    @Test
+    void theLoginFormOpensASessionAndLogoutEndsIt() throws Exception {
+        HttpResponse<String> form = send("GET", "/login", null);
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("<form method=\"post\" action=\"/login\">", "name=\"password\"");
+        HttpResponse<String> wrong = post("/login", "user=otto&password=wrong", "Origin", base);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(post("/login", "user=otto&password=operator-secret-1", "Origin", "https://evil.example").statusCode())
+                .as("a login from another site's page").isEqualTo(403);
+        assertThat(post("/login", "user=otto&password=" + "x".repeat(5000), "Origin", base).statusCode()).isEqualTo(413);
+
+        HttpResponse<String> in = post("/login", "user=otto&password=operator-secret-1", "Origin", base);
+        assertThat(in.statusCode()).isEqualTo(303);
+        assertThat(in.headers().firstValue("Location")).hasValue("/");
+        String setCookie = in.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("lw_session=").contains("; HttpOnly", "; SameSite=Strict", "; Secure", "; Path=/");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(cookie.length()).as("a 256-bit token").isGreaterThan("lw_session=".length() + 40);
+        HttpResponse<String> status = send("GET", "/api/status", null, "Cookie", cookie);
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).contains("\"user\":\"otto\"", "\"mayWrite\":true", "\"session\":true");
+        assertThat(send("POST", "/api/alarms/0123456789abcdef/ack", null, "Cookie", cookie, "Origin", base).statusCode())
+                .as("an operator's write, past the door").isEqualTo(404);
+        assertThat(send("GET", "/api/status", null, "Cookie", "lw_session=forged-token").statusCode()).isEqualTo(401);
+
+        HttpResponse<String> out = send("POST", "/logout", null, "Cookie", cookie, "Origin", base);
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Location")).hasValue("/login");
+        assertThat(out.headers().firstValue("Set-Cookie")).hasValueSatisfying(v -> assertThat(v).contains("Max-Age=0"));
+        assertThat(send("GET", "/api/status", null, "Cookie", cookie).statusCode()).as("the session is over").isEqualTo(401);
+    }
+
+    private HttpResponse<String> post(String path, String form, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(String method, String path, String user, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, HttpRequest.BodyPublishers.noBody());
