@@ -2,7 +2,8 @@
 // Usage: node opcua-client.js '<json>' with {url, pki, user, password, mode, root, comment, seconds}.
 // mode "connect": open a Basic256Sha256 SignAndEncrypt session and close it.
 // mode "session": also browse, read, subscribe to values and to alarm events, acknowledge the first
-// raised alarm and wait for it to clear.
+// raised alarm and wait for it to clear; with {viewer, viewerPassword}, a viewer's session first tries
+// to acknowledge it ("ack-viewer").
 // mode "values": subscribe to the variables {root}/{paths[i]} (sampling 100 ms) for {seconds}, then read them.
 // Prints one JSON object a line: {"kind": "connected" | "refused" | "browse" | "read" | "value" |
 // "event" | "ack" | "done", ...}.
@@ -26,6 +27,8 @@ const plain = (v) => (v === null || v === undefined ? null
 const FIELDS = ["EventId", "EventType", "SourceName", "Time", "Message", "Severity", "ConditionName",
     "ActiveState.Id", "AckedState.Id", "Retain", "ConditionId"];
 
+let theClient;
+
 async function main() {
     const certificateManager = new OPCUACertificateManager({rootFolder: args.pki,
         automaticallyAcceptUnknownCertificate: true});
@@ -36,6 +39,7 @@ async function main() {
         endpointMustExist: false, connectionStrategy: {maxRetry: 0, initialDelay: 100, maxDelay: 200},
         requestedSessionTimeout: 60000,
     });
+    theClient = client;
     let session;
     try {
         await client.connect(args.url);
@@ -119,6 +123,18 @@ async function explore(session) {
         }
         if (!acked && e["ActiveState.Id"] === true && e["AckedState.Id"] === false) {
             acked = e.ConditionId;
+            if (args.viewer) {
+                // A viewer's session may read but not acknowledge.
+                const viewer = await theClient.createSession({type: UserTokenType.UserName,
+                    userName: args.viewer, password: args.viewerPassword});
+                const denied = await viewer.call({
+                    objectId: coerceNodeId(e.ConditionId), methodId: coerceNodeId("i=9111"),
+                    inputArguments: [new Variant({dataType: DataType.ByteString, value: fields[0].value}),
+                        new Variant({dataType: DataType.LocalizedText, value: {text: "a viewer tries"}})],
+                });
+                out({kind: "ack-viewer", status: denied.statusCode.name});
+                await viewer.close();
+            }
             const result = await session.call({
                 objectId: coerceNodeId(e.ConditionId), methodId: coerceNodeId("i=9111"),
                 inputArguments: [new Variant({dataType: DataType.ByteString, value: fields[0].value}),

@@ -12,6 +12,7 @@ import org.eclipse.milo.opcua.sdk.server.methods.AbstractMethodInvocationHandler
 import org.eclipse.milo.opcua.sdk.server.methods.MethodInvocationHandler;
 import org.eclipse.milo.opcua.sdk.server.model.objects.AcknowledgeableConditionType;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.UaException;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ByteString;
 import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * OPC UA's {@code Acknowledge} on a condition: the condition is acknowledged, and an {@code
  * acknowledged} message (who, their comment, the alarm it refers to) goes into the MQTT outbox on
- * the camera's alarm topic and into the event log. Runs on the server's method-call thread.
+ * the camera's alarm topic and into the event log. Only an operator or admin of the users file may
+ * acknowledge (others get {@code Bad_UserAccessDenied}). Runs on the server's method-call thread.
  */
 final class Acknowledgements implements SiteModel.Acknowledger {
 
@@ -29,10 +31,12 @@ final class Acknowledgements implements SiteModel.Acknowledger {
 
     private final Identity identity;
     private final PipelineView view;
+    private final Users users;
 
-    Acknowledgements(Identity identity, PipelineView view) {
+    Acknowledgements(Identity identity, PipelineView view, Users users) {
         this.identity = identity;
         this.view = view;
+        this.users = users;
     }
 
     @Override
@@ -41,7 +45,13 @@ final class Acknowledgements implements SiteModel.Acknowledger {
             @Override
             protected void invoke(AbstractMethodInvocationHandler.InvocationContext context, ByteString eventId,
                                   LocalizedText comment) throws UaException {
-                String user = context.getSession().map(Acknowledgements::user).orElse("anonymous");
+                String named = context.getSession().map(Acknowledgements::user).orElse(null);
+                if (!users.mayAcknowledge(named)) {
+                    LOG.warn("OPC UA: {} may not acknowledge {} (needs the operator or admin role)",
+                            named == null ? "an anonymous session" : "user " + named, condition.rule());
+                    throw new UaException(StatusCodes.Bad_UserAccessDenied);
+                }
+                String user = named == null ? "anonymous" : named;
                 String text = comment == null || comment.text() == null ? "" : comment.text();
                 publish(condition.acknowledge(eventId, user, text));
             }
@@ -62,6 +72,6 @@ final class Acknowledgements implements SiteModel.Acknowledger {
     }
 
     private static String user(Session session) {
-        return session.getIdentity() instanceof UsernameIdentity named ? named.getUsername() : "anonymous";
+        return session.getIdentity() instanceof UsernameIdentity named ? named.getUsername() : null;
     }
 }

@@ -74,7 +74,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
                     profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
             SiteNamespace ns = new SiteNamespace(server, "urn:linewatch:" + config.site() + ":" + config.node());
             ns.startup();
-            SiteModel model = SiteModel.build(ns, server, config, view, new Acknowledgements(config.identity(), view));
+            SiteModel model = SiteModel.build(ns, server, config, view, new Acknowledgements(config.identity(), view, users));
             server.startup().get();
             ((ServerTypeNode) server.getAddressSpaceManager().getManagedNode(NodeIds.Server).orElseThrow())
                     .setEventNotifier(ubyte(1));

@@ -85,6 +85,11 @@ final class RuleCondition {
         node.setReceiveTime(DateTime.now());
     }
 
+    /** The rule this condition stands for. */
+    String rule() {
+        return rule;
+    }
+
     /** Applies a raised or cleared event of the rule and fires the condition. */
     synchronized void apply(AlarmEvent event) {
         int track = event.detail() instanceof AlarmEvent.DetectionDetail d ? d.trackId() : 0;

@@ -12,22 +12,27 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
  * The OPC UA users: {@code opcua.users_file}, the console's format, one {@code name:role:bcrypt-hash}
- * a line as {@code linewatch passwd} writes it ({@code #} comments and blank lines skipped; the role
- * is not used here), read once at start. A password in the clear is refused: only its bcrypt hash may
+ * a line as {@code linewatch passwd} writes it ({@code #} comments and blank lines skipped), read once
+ * at start. The role decides the write actions: only an {@code operator} or {@code admin} may
+ * acknowledge an alarm. A password in the clear is refused: only its bcrypt hash may
  * be stored. Checks run on the server's session threads; bcrypt takes as long for an unknown name.
  */
 final class Users {
 
     private static final String DUMMY_HASH = BCrypt.hashpw("linewatch", BCrypt.gensalt(12));
 
-    private final Map<String, String> hashes;
+    private static final List<String> ROLES = List.of("viewer", "operator", "admin");
 
-    private Users(Map<String, String> hashes) {
+    private final Map<String, String> hashes;
+    private final Map<String, String> roles;
+
+    private Users(Map<String, String> hashes, Map<String, String> roles) {
         this.hashes = hashes;
+        this.roles = roles;
     }
 
     static Users none() {
-        return new Users(Map.of());
+        return new Users(Map.of(), Map.of());
     }
 
     /** Reads {@code file}; a missing file, a bad line or a plaintext password is one line naming the file and line. */
@@ -41,6 +46,7 @@ final class Users {
             throw new OpcUaStartException("opcua.users_file: " + file + ": cannot read: " + e.getMessage());
         }
         Map<String, String> users = new LinkedHashMap<>();
+        Map<String, String> roles = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -56,6 +62,11 @@ final class Users {
                 throw new OpcUaStartException(at + "user '" + parts[0] + "' has a password in the clear; store its"
                         + " bcrypt hash: linewatch passwd --users " + file + " " + parts[0]);
             }
+            if (!ROLES.contains(parts[1])) {
+                throw new OpcUaStartException(at + "user '" + parts[0] + "' has role '" + parts[1] + "'; expected one of "
+                        + String.join(", ", ROLES));
+            }
+            roles.put(parts[0], parts[1]);
             if (users.put(parts[0], hash) != null) {
                 throw new OpcUaStartException(at + "user '" + parts[0] + "' is listed twice");
             }
@@ -63,7 +74,19 @@ final class Users {
         if (users.isEmpty()) {
             throw new OpcUaStartException("opcua.users_file: " + file + ": no users in it");
         }
-        return new Users(users);
+        return new Users(users, roles);
+    }
+
+    /**
+     * True when {@code name} (null: an anonymous session) may acknowledge alarms: an operator or admin
+     * of the file; anyone when there is no file (anonymous sessions are then bound to loopback).
+     */
+    boolean mayAcknowledge(String name) {
+        if (hashes.isEmpty()) {
+            return true;
+        }
+        String role = name == null ? null : roles.get(name);
+        return "operator".equals(role) || "admin".equals(role);
     }
 
     boolean check(String name, String password) {

@@ -417,8 +417,9 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
 
         @Override
         public void onSuccess(IMqttToken token) {
-            outbox.done(number);
-            acknowledged.incrementAndGet();
+            if (outbox.done(number)) { // Paho may report a message resent after a reconnect twice
+                acknowledged.incrementAndGet();
+            }
             inFlight.remove(number, sentGeneration);
             wake();
         }

@@ -260,18 +260,25 @@ public final class Outbox implements AutoCloseable {
         return m;
     }
 
-    /** The broker acknowledged message {@code number}: it leaves the outbox. Unknown numbers are ignored. */
-    public synchronized void done(long number) {
+    /**
+     * The broker acknowledged message {@code number}: it leaves the outbox. Unknown numbers (already
+     * retired: a message sent on two connections is acknowledged twice) are ignored.
+     *
+     * @return true when this call retired the message, false when it was not waiting
+     */
+    public synchronized boolean done(long number) {
         if (!waiting.containsKey(number)) {
-            return;
+            return false;
         }
         try {
             retire(number);
             acknowledged.incrementAndGet();
             compactIfWorthIt();
+            return true;
         } catch (IOException e) {
             // The message is delivered; at worst it is delivered again after a restart.
             LOG.warn("outbox {}: cannot record a delivery: {}", journal, e.getMessage());
+            return true;
         }
     }
 

@@ -616,8 +616,9 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
         @Override
         public void onSuccess(IMqttToken token) {
             if (number >= 0) {
-                outbox.done(number);
-                acknowledged.incrementAndGet();
+                if (outbox.done(number)) { // Paho may report a message resent after a reconnect twice
+                    acknowledged.incrementAndGet();
+                }
                 inFlight.remove(number, sentGeneration);
             }
             wake();

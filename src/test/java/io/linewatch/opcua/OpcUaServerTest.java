@@ -44,6 +44,7 @@ class OpcUaServerTest {
     void aTrustedOperatorBrowsesSubscribesAndAcknowledgesAnAlarm() throws Exception {
         int port = Mosquitto.freePort();
         io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        io.linewatch.ops.Users.put(dir.resolve("users"), "watcher", io.linewatch.ops.Users.Role.VIEWER, "look");
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector mqtt = new MqttCollector(broker.url(), "linewatch/#")) {
             Path file = Shipped.exampleConfig(dir, broker.url(), "loop: false", "loop: true"); // until the client is done
@@ -59,8 +60,13 @@ class OpcUaServerTest {
                 assertThat(NodeOpcua.of(wrong, "connected")).as("a wrong password").isEmpty();
                 assertThat(NodeOpcua.of(wrong, "refused").get(0).path("error").asText()).contains("BadUserAccessDenied");
 
-                List<JsonNode> session = NodeOpcua.run(args(port, pki, "s3cret", "session"), 90);
+                Map<String, Object> operator = args(port, pki, "s3cret", "session");
+                operator.put("viewer", "watcher");
+                operator.put("viewerPassword", "look");
+                List<JsonNode> session = NodeOpcua.run(operator, 90);
                 assertSession(session);
+                assertThat(NodeOpcua.of(session, "ack-viewer").get(0).path("status").asText())
+                        .as("a viewer may not acknowledge").isEqualTo("BadUserAccessDenied");
             } finally {
                 server.close();
                 pipeline.close();
@@ -77,6 +83,8 @@ class OpcUaServerTest {
                     p.contains("\"id\":\"" + ack.path("alarm_id").asText() + "\"") && p.contains("\"raised\""));
             assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).anyMatch(l -> l.contains("\"acknowledged\"")
                     && l.contains("\"user\":\"operator\""));
+            assertThat(mqtt.payloads()).as("the viewer's try acknowledged nothing")
+                    .noneMatch(p -> p.contains("\"acknowledged\"") && p.contains("\"user\":\"watcher\""));
         }
     }
 
