@@ -83,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkCounts();
         LinewatchConfig c = Main.loadConfig(config);
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
@@ -102,12 +103,18 @@ final class BenchCommand implements Callable<Integer> {
             int capacityCameras = efficiency.containsKey(latencyCameras) ? latencyCameras
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
             stageCosts(efficiency.get(capacityCameras), capacityCameras);
-            latency(efficiency.get(capacityCameras).fps());
-            if (!noBaselines && model.task() == io.linewatch.config.ModelConfig.Task.DETECTION) {
+            if (latencyCameras > 0) {
+                latency(efficiency.get(capacityCameras).fps());
+            } else {
+                System.out.printf("%n## latency: skipped: --latency-cameras is 0%n");
+            }
+            if (noBaselines) {
+                System.out.printf("%n## baselines: skipped: --no-baselines%n");
+            } else if (model.task() == io.linewatch.config.ModelConfig.Task.DETECTION) {
                 seedBaseline(clip, efficiency);
                 decodeCeiling(clip);
-            } else if (!noBaselines) {
-                System.out.printf("%nbaselines: skipped: the seed-style Python pipeline is a detection pipeline,"
+            } else {
+                System.out.printf("%n## baselines: skipped: the seed-style Python pipeline is a detection pipeline,"
                         + " and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
             }
             if (soakMinutes > 0) {
@@ -117,6 +124,18 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end%n",
                 rssStart / 1048576.0, ProcessMemory.residentBytes() / 1048576.0);
         return 0;
+    }
+
+    /** One-line errors for counts no run can use (a bench of 0 cameras would stop at "no camera could start"). */
+    private void checkCounts() {
+        if (cameraCounts.isEmpty() || cameraCounts.stream().anyMatch(n -> n < 1)) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --cameras needs camera counts of at least 1, got "
+                    + cameraCounts);
+        }
+        if (latencyCameras < 0 || framesPerCamera < 1 || rounds < 1) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --latency-cameras must be 0 or more, --frames and --rounds"
+                    + " at least 1; got " + latencyCameras + ", " + framesPerCamera + " and " + rounds);
+        }
     }
 
     private void header(Path clip) {
@@ -248,9 +267,10 @@ final class BenchCommand implements Callable<Integer> {
                 + " PyTorch; %s), same model, clip, batch and threads%n", Baselines.SEED_PIPELINE);
         System.out.println("| cameras | PyTorch model | Python fps | linewatch fps | linewatch / Python |");
         System.out.println("|---|---|---|---|---|");
-        for (int cameras : new int[] {1, latencyCameras}) {
+        for (int cameras : seedCameraCounts(latencyCameras)) {
             PipelineRun ours = efficiency.get(cameras);
             if (ours == null) {
+                System.out.println(seedSkipped(cameras, efficiency.keySet()));
                 continue;
             }
             for (boolean freeze : new boolean[] {false, true}) {
@@ -266,6 +286,18 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The camera counts the seed comparison runs: one camera, and the latency runs' count when it is another. */
+    static int[] seedCameraCounts(int latencyCameras) {
+        return latencyCameras > 1 ? new int[] {1, latencyCameras} : new int[] {1};
+    }
+
+    /** The seed table's row for a camera count the efficiency runs did not measure: why it is empty. */
+    static String seedSkipped(int cameras, java.util.Collection<Integer> measured) {
+        return "| " + cameras + " | skipped: no efficiency run with " + cameras + " camera" + (cameras == 1 ? "" : "s")
+                + " to compare with (--cameras " + measured.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")) + ") | | | |";
     }
 
     private void decodeCeiling(Path clip) {

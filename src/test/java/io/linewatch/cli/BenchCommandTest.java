@@ -41,4 +41,31 @@ class BenchCommandTest {
                 .containsPattern("clips on / off: fps [0-9.]+")
                 .containsPattern("\\| clips \\| 0 \\| [0-9]+ \\|");
     }
+
+    /**
+     * No latency cameras and no one-camera run: the bench still finishes, and every table it cannot
+     * fill says why (the seed comparison's one-camera row, the latency section) instead of staying empty.
+     */
+    @Test
+    void aComparisonItCannotRunSaysWhy() {
+        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("\\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .contains("## latency: skipped: --latency-cameras is 0")
+                .contains("## against the seed-style Python pipeline")
+                .contains("| 1 | skipped: no efficiency run with 1 camera to compare with (--cameras 2) | | | |")
+                .contains("## decode:");
+    }
+
+    @Test
+    void noBaselinesSaysSoAndZeroCamerasIsAOneLineError() {
+        assertThat(BenchCommand.seedCameraCounts(0)).containsExactly(1);
+        assertThat(BenchCommand.seedCameraCounts(1)).containsExactly(1);
+        assertThat(BenchCommand.seedCameraCounts(4)).containsExactly(1, 4);
+        Cli.Result r = Cli.run("bench", "--cameras", "0,2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errorLines()).containsExactly(
+                "linewatch: error: bench: --cameras needs camera counts of at least 1, got [0, 2]");
+    }
 }
