@@ -77,6 +77,19 @@ final class BenchCommand implements Callable<Integer> {
             + " off and on (alternating rounds): fps, bytes allocated and CPU per frame, clips written.")
     boolean clipsCost;
 
+    @Option(names = "--source-heights", split = ",", defaultValue = "1080,2160",
+            description = "Large sources (the clip scaled up to 1920x1080, 3840x2160) whose decode + preprocess is"
+                    + " compared with the FFmpeg command line; 0 skips them (default: ${DEFAULT-VALUE}).")
+    List<Integer> sourceHeights;
+
+    @Option(names = "--source-frames", defaultValue = "150",
+            description = "Frames of each large source (default: ${DEFAULT-VALUE}).")
+    int sourceFrames;
+
+    @Option(names = "--sources-only", description = "Only compare the large sources' decode + preprocess with the"
+            + " FFmpeg command line (see --source-heights).")
+    boolean sourcesOnly;
+
     private JvmProbes probes;
     private LinewatchConfig base;
     private ModelConfig model;
@@ -99,6 +112,10 @@ final class BenchCommand implements Callable<Integer> {
                 clipsCost(out);
                 return 0;
             }
+            if (sourcesOnly) {
+                largeSources(clip);
+                return 0;
+            }
             Map<Integer, PipelineRun> efficiency = efficiency();
             int capacityCameras = efficiency.containsKey(latencyCameras) ? latencyCameras
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
@@ -117,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("%n## baselines: skipped: the seed-style Python pipeline is a detection pipeline,"
                         + " and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
             }
+            largeSources(clip);
             if (soakMinutes > 0) {
                 soak();
             }
@@ -135,6 +153,14 @@ final class BenchCommand implements Callable<Integer> {
         if (latencyCameras < 0 || framesPerCamera < 1 || rounds < 1) {
             throw new CliException(Main.EXIT_CONFIG, "bench: --latency-cameras must be 0 or more, --frames and --rounds"
                     + " at least 1; got " + latencyCameras + ", " + framesPerCamera + " and " + rounds);
+        }
+        for (int h : sourceHeights) {
+            if (h != 0 && h != 1080 && h != 2160) {
+                throw new CliException(Main.EXIT_CONFIG, "bench: --source-heights takes 1080, 2160 or 0 (none), got " + h);
+            }
+        }
+        if (sourceFrames < 2) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --source-frames must be at least 2, got " + sourceFrames);
         }
     }
 
@@ -317,6 +343,26 @@ final class BenchCommand implements Callable<Integer> {
         } catch (Exception e) {
             System.out.println("decode: skipped: " + e.getMessage());
         }
+    }
+
+    /** Decode + preprocess of the clip scaled up to camera sizes, against the FFmpeg command line. */
+    private void largeSources(Path clip) throws EngineException {
+        List<Integer> heights = sourceHeights.stream().filter(h -> h > 0).toList();
+        if (heights.isEmpty()) {
+            System.out.printf("%n## large sources: skipped: --source-heights 0%n");
+            return;
+        }
+        if (model.task() != ModelConfig.Task.DETECTION && model.task() != ModelConfig.Task.SEGMENTATION) {
+            System.out.printf("%n## large sources: skipped: they are colour video, and this model's task is %s%n",
+                    model.task().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        io.linewatch.inference.ModelSignature sig;
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
+            sig = engine.signature();
+        }
+        SourceSizes.print(clip, model, sig.width(), sig.height(), heights, sourceFrames, rounds,
+                List.of(io.linewatch.pipeline.FrameEvent.PixelFormat.BGR24));
     }
 
     private void soak() throws Exception {

@@ -115,6 +115,11 @@ public final class FrameEvent {
         public int bytesPerPixel() {
             return bytesPerPixel;
         }
+
+        /** Bytes a {@code width x height} frame takes in a slot. */
+        public int frameBytes(int width, int height) {
+            return width * height * bytesPerPixel;
+        }
     }
 
     FrameEvent(int slotIndex, int pixelCapacity, FloatBuffer input, FloatBuffer[] outputs, int maxDetections,

@@ -14,7 +14,7 @@ class BenchCommandTest {
     @Test
     void aTinyBenchPrintsEverySection() {
         Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "1,2", "--frames", "40", "--latency-cameras", "1",
-                "--no-baselines");
+                "--no-baselines", "--source-heights", "0");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("## efficiency")
@@ -26,6 +26,8 @@ class BenchCommandTest {
                 .contains("## latency")
                 .containsPattern("\\| 50% \\| [0-9.]+ \\|")
                 .containsPattern("\\| 90% \\| [0-9.]+ \\|")
+                .contains("## baselines: skipped: --no-baselines")
+                .contains("## large sources: skipped: --source-heights 0")
                 .contains("memory: resident");
     }
 
@@ -48,14 +50,17 @@ class BenchCommandTest {
      */
     @Test
     void aComparisonItCannotRunSaysWhy() {
-        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0");
+        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0",
+                "--source-heights", "1080", "--source-frames", "12");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out())
                 .containsPattern("\\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
                 .contains("## latency: skipped: --latency-cameras is 0")
                 .contains("## against the seed-style Python pipeline")
                 .contains("| 1 | skipped: no efficiency run with 1 camera to compare with (--cameras 2) | | | |")
-                .contains("## decode:");
+                .contains("## decode:")
+                .contains("## large sources")
+                .containsPattern("\\| 1920x1080 \\| bgr24 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
     }
 
     @Test
