@@ -362,7 +362,7 @@ final class BenchCommand implements Callable<Integer> {
             sig = engine.signature();
         }
         SourceSizes.print(clip, model, sig.width(), sig.height(), heights, sourceFrames, rounds,
-                List.of(io.linewatch.pipeline.FrameEvent.PixelFormat.BGR24));
+                List.of(io.linewatch.pipeline.FrameEvent.PixelFormat.BGR24, io.linewatch.pipeline.FrameEvent.PixelFormat.I420));
     }
 
     private void soak() throws Exception {
