@@ -62,24 +62,32 @@ final class SourceSizes {
                 System.out.println("| " + w + "x" + h + " | skipped: " + e.getMessage() + " | | | | | |");
                 continue;
             }
-            for (FrameEvent.PixelFormat layout : layouts) {
-                try {
-                    List<double[]> ours = new ArrayList<>();
-                    List<Double> ceiling = new ArrayList<>();
-                    for (int r = 0; r < rounds; r++) {
-                        ours.add(decodeAndPreprocess(big, model, width, height, layout));
-                        ceiling.add(1000 / Baselines.ffmpegNullFps(big, (long) ours.get(r)[2]));
+            try {
+                // Each round measures every layout and the ceiling in turn, so the machine's load hits all alike.
+                List<List<double[]>> ours = new ArrayList<>();
+                List<List<Double>> ceiling = new ArrayList<>();
+                layouts.forEach(l -> {
+                    ours.add(new ArrayList<>());
+                    ceiling.add(new ArrayList<>());
+                });
+                for (int r = 0; r < rounds; r++) {
+                    for (int l = 0; l < layouts.size(); l++) {
+                        double[] run = decodeAndPreprocess(big, model, width, height, layouts.get(l));
+                        ours.get(l).add(run);
+                        ceiling.get(l).add(1000 / Baselines.ffmpegNullFps(big, (long) run[2]));
                     }
-                    double decode = BenchCommand.median(ours.stream().map(x -> x[0]).toList());
-                    double pre = BenchCommand.median(ours.stream().map(x -> x[1]).toList());
-                    double sum = BenchCommand.median(ours.stream().map(x -> x[0] + x[1]).toList());
-                    double ff = BenchCommand.median(ceiling);
-                    System.out.printf(Locale.ROOT, "| %dx%d | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", w, h,
-                            layout.name().toLowerCase(Locale.ROOT), decode, pre, sum, ff, sum / ff);
-                } catch (Exception e) {
-                    System.out.println("| " + w + "x" + h + " | " + layout.name().toLowerCase(Locale.ROOT)
-                            + " | skipped: " + e.getMessage() + " | | | | |");
                 }
+                for (int l = 0; l < layouts.size(); l++) {
+                    List<double[]> o = ours.get(l);
+                    double decode = BenchCommand.median(o.stream().map(x -> x[0]).toList());
+                    double pre = BenchCommand.median(o.stream().map(x -> x[1]).toList());
+                    double sum = BenchCommand.median(o.stream().map(x -> x[0] + x[1]).toList());
+                    double ff = BenchCommand.median(ceiling.get(l));
+                    System.out.printf(Locale.ROOT, "| %dx%d | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", w, h,
+                            layouts.get(l).name().toLowerCase(Locale.ROOT), decode, pre, sum, ff, sum / ff);
+                }
+            } catch (Exception e) {
+                System.out.println("| " + w + "x" + h + " | skipped: " + e.getMessage() + " | | | | | |");
             }
         }
     }

@@ -17,6 +17,15 @@ public final class I420 {
     private static final int CVG = -852492;
     private static final int CVR = 1673527;
 
+    /** Per sample value: the terms of the fixed-point sums, and a clamp by lookup (no branches). */
+    private static final int[] LUMA = table(y -> Math.max(0, y - 16) * CY + HALF);
+    private static final int[] U_BLUE = table(u -> CUB * (u - 128));
+    private static final int[] U_GREEN = table(u -> CUG * (u - 128));
+    private static final int[] V_GREEN = table(v -> CVG * (v - 128));
+    private static final int[] V_RED = table(v -> CVR * (v - 128));
+    private static final int CLAMP_ZERO = 1024;
+    private static final int[] CLAMP = clampTable();
+
     private I420() {
     }
 
@@ -40,28 +49,41 @@ public final class I420 {
         return width * height + chromaWidth(width) * ((height + 1) / 2);
     }
 
-    /** The luma term of a Y sample, shared by the three channels. */
+    /** The luma term of a Y sample, shared by the three channels (rounding included). */
     public static int luma(int y) {
-        return Math.max(0, y - 16) * CY;
+        return LUMA[y];
     }
 
     /** Blue, 0..255, of a pixel with luma term {@code l} (see {@link #luma}) and chroma {@code u}. */
     public static int blue(int l, int u) {
-        return clamp((l + HALF + CUB * (u - 128)) >> SHIFT);
+        return CLAMP[((l + U_BLUE[u]) >> SHIFT) + CLAMP_ZERO];
     }
 
     /** Green, 0..255. */
     public static int green(int l, int u, int v) {
-        return clamp((l + HALF + CUG * (u - 128) + CVG * (v - 128)) >> SHIFT);
+        return CLAMP[((l + U_GREEN[u] + V_GREEN[v]) >> SHIFT) + CLAMP_ZERO];
     }
 
     /** Red, 0..255. */
     public static int red(int l, int v) {
-        return clamp((l + HALF + CVR * (v - 128)) >> SHIFT);
+        return CLAMP[((l + V_RED[v]) >> SHIFT) + CLAMP_ZERO];
     }
 
-    private static int clamp(int c) {
-        return c < 0 ? 0 : Math.min(c, 255);
+    private static int[] table(java.util.function.IntUnaryOperator f) {
+        int[] t = new int[256];
+        for (int i = 0; i < 256; i++) {
+            t[i] = f.applyAsInt(i);
+        }
+        return t;
+    }
+
+    /** 0..255 at index {@code c + CLAMP_ZERO}, for every {@code c} a pixel can reach before clamping. */
+    private static int[] clampTable() {
+        int[] t = new int[2 * CLAMP_ZERO];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = Math.max(0, Math.min(255, i - CLAMP_ZERO));
+        }
+        return t;
     }
 
     /**
