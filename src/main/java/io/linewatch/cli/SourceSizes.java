@@ -49,7 +49,7 @@ final class SourceSizes {
                       int rounds, List<FrameEvent.PixelFormat> layouts) {
         System.out.printf(Locale.ROOT, "%n## large sources: the clip scaled up by ffmpeg (H.264, libx264 veryfast, crf 20,"
                 + " %d frames, in %s), decode + preprocess on one thread against `ffmpeg -threads 1 -i clip -f null -`"
-                + " (the ceiling), median of %d%n", frames, CACHE, rounds);
+                + " (the ceiling), medians of %d (the ratio: of each round's own)%n", frames, CACHE, rounds);
         System.out.println("| source | slot layout | decode ms / frame | preprocess ms / frame | decode + preprocess"
                 + " | ffmpeg -f null ms / frame | (decode + preprocess) / ffmpeg |");
         System.out.println("|---|---|---|---|---|---|---|");
@@ -83,8 +83,13 @@ final class SourceSizes {
                     double pre = BenchCommand.median(o.stream().map(x -> x[1]).toList());
                     double sum = BenchCommand.median(o.stream().map(x -> x[0] + x[1]).toList());
                     double ff = BenchCommand.median(ceiling.get(l));
+                    List<Double> ratios = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) { // each round's own ratio: the load changes between rounds
+                        ratios.add((o.get(r)[0] + o.get(r)[1]) / ceiling.get(l).get(r));
+                    }
                     System.out.printf(Locale.ROOT, "| %dx%d | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", w, h,
-                            layouts.get(l).name().toLowerCase(Locale.ROOT), decode, pre, sum, ff, sum / ff);
+                            layouts.get(l).name().toLowerCase(Locale.ROOT), decode, pre, sum, ff,
+                            BenchCommand.median(ratios));
                 }
             } catch (Exception e) {
                 System.out.println("| " + w + "x" + h + " | skipped: " + e.getMessage() + " | | | | | |");
