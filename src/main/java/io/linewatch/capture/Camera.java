@@ -113,8 +113,8 @@ public final class Camera {
 
     /** Bytes the camera's frames need in a slot: a file's own size, a live camera's configured one. */
     public int slotPixelBytes() {
-        int pixels = config.kind().live() ? config.slotWidth() * config.slotHeight() : source.width() * source.height();
-        return pixels * source.pixelFormat().bytesPerPixel();
+        return config.kind().live() ? source.pixelFormat().frameBytes(config.slotWidth(), config.slotHeight())
+                : source.pixelFormat().frameBytes(source.width(), source.height());
     }
 
     /** Starts the capture thread, which writes the camera's frames into {@code ring}. Once. */

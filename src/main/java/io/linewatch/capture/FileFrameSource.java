@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A recorded video file decoded by FFmpeg, optionally looped: into BGR frames, or, for a thermal
- * camera, into 16-bit little-endian gray samples (radiometric counts). A 16-bit source must be 16-bit
+ * A recorded video file decoded by FFmpeg, optionally looped: into BGR frames, into I420 planes (a
+ * yuv420p stream's planes as decoded; other formats such as 10-bit, full-range or NV12 converted to
+ * them by FFmpeg's scaler), or, for a thermal camera, into 16-bit little-endian gray samples
+ * (radiometric counts). A 16-bit source must be 16-bit
  * gray already (gray16le/gray16be: FFV1 or raw video, or a 16-bit PGM/TIFF sequence named by an
  * image2 pattern such as {@code frames/%05d.pgm}); anything else is refused at open, since FFmpeg
  * would otherwise scale 8-bit video up to 16 bits without a word. A file that ends well before the
@@ -59,7 +61,7 @@ public final class FileFrameSource implements FrameSource {
     }
 
     /**
-     * @param format            BGR24, or GRAY16 for a radiometric (thermal) camera
+     * @param format            BGR24, I420, or GRAY16 for a radiometric (thermal) camera
      * @param sequenceFrameRate frames per second of an image sequence (FFmpeg's default is 25), or
      *                          null; a video file keeps its own rate
      */
@@ -103,8 +105,11 @@ public final class FileFrameSource implements FrameSource {
         }
         width = demuxer.width();
         height = demuxer.height();
-        demuxer.decodeTo(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
-                : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(), this::grown);
+        demuxer.decodeTo(switch (format) {
+            case GRAY16 -> avutil.AV_PIX_FMT_GRAY16LE;
+            case I420 -> avutil.AV_PIX_FMT_YUV420P;
+            case BGR24 -> avutil.AV_PIX_FMT_BGR24;
+        }, format.bytesPerPixel(), this::grown);
         if (packets != null) {
             keepPacketsOrEncode();
         }

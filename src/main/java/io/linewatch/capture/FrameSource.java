@@ -20,8 +20,9 @@ public interface FrameSource extends AutoCloseable {
     double frameRate();
 
     /**
-     * The next frame in {@link #pixelFormat()} (packed BGR, or 16-bit little-endian gray samples),
-     * or {@code null} at the end of a finite source.
+     * The next frame in {@link #pixelFormat()} (packed BGR, 16-bit little-endian gray samples, or
+     * I420 planes packed one after the other in {@code image[0]}), or {@code null} at the end of a
+     * finite source.
      */
     Frame next() throws CaptureException;
 

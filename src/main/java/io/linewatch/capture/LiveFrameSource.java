@@ -59,7 +59,10 @@ public final class LiveFrameSource implements FrameSource {
         this(camera, FrameEvent.PixelFormat.BGR24);
     }
 
-    /** @param format BGR24, or GRAY16 for a radiometric V4L2 camera (Y16) */
+    /**
+     * @param format BGR24, or GRAY16 for a radiometric V4L2 camera (Y16); I420 is delivered as BGR24
+     *               (a live camera's frames stay packed BGR, see {@link #pixelFormat()})
+     */
     public LiveFrameSource(CameraConfig camera, FrameEvent.PixelFormat format) {
         if (!camera.kind().live()) {
             throw new IllegalArgumentException("not a live source: " + camera.source());
@@ -68,7 +71,7 @@ public final class LiveFrameSource implements FrameSource {
             throw new IllegalArgumentException("16-bit frames come from V4L2 devices only: " + camera.source());
         }
         this.camera = camera;
-        this.format = format;
+        this.format = format == FrameEvent.PixelFormat.I420 ? FrameEvent.PixelFormat.BGR24 : format;
     }
 
     /**

@@ -28,8 +28,9 @@ import org.bytedeco.javacv.Frame;
  * One file's video stream in linewatch's hands: reads each packet once (av_read_frame), hands a copy
  * to a {@link PacketRing} when asked (or, for a source whose packets a clip cannot hold, has each
  * decoded frame encoded once by a {@link FrameEncoder}), sends it to the decoder and converts what
- * comes out (packed BGR or 16-bit gray, scaled down to the opened size when the stream grows). A
- * non-blocking source (V4L2) with no frame yet is waited for in short sleeps. Errors are FFmpeg's own
+ * comes out (packed BGR, 16-bit gray, or yuv420p planes copied as the decoder gave them; scaled down
+ * to the opened size when the stream grows). A non-blocking source (V4L2) with no frame yet is waited
+ * for in short sleeps. Errors are FFmpeg's own
  * words ({@code av_strerror}). One thread; the {@link Frame} returned is reused by the next call.
  * Owns its native objects and frees them in reverse order in {@link #close()}.
  */
@@ -152,17 +153,20 @@ final class PacketDemuxer implements AutoCloseable {
                 avcodec_get_name(par.codec_id()).getString());
     }
 
-    /** Sets what {@link #next()} converts to: {@code pixelFormat} of {@code bytesPerPixel}. */
+    /**
+     * Sets what {@link #next()} delivers: {@code pixelFormat} (packed BGR, 16-bit gray, or planar
+     * yuv420p, which a yuv420p decoder's planes are copied into without conversion).
+     */
     void decodeTo(int pixelFormat, int bytesPerPixel, GrowthListener growth) {
         this.outFormat = pixelFormat;
         this.bytesPerPixel = bytesPerPixel;
         this.growth = growth;
-        pixels = new BytePointer(av_malloc((long) width * height * bytesPerPixel)).capacity((long) width * height
-                * bytesPerPixel);
+        int bytes = av_image_get_buffer_size(pixelFormat, width, height, 1);
+        pixels = new BytePointer(av_malloc(bytes)).capacity(bytes);
         pixelView = pixels.asByteBuffer();
         frame.image = new java.nio.Buffer[] {pixelView};
         frame.imageDepth = bytesPerPixel == 2 ? Frame.DEPTH_USHORT : Frame.DEPTH_UBYTE;
-        frame.imageChannels = bytesPerPixel == 2 ? 1 : 3;
+        frame.imageChannels = pixelFormat == AV_PIX_FMT_BGR24 ? 3 : 1;
         frame.type = Frame.Type.VIDEO;
     }
 
@@ -318,11 +322,16 @@ final class PacketDemuxer implements AutoCloseable {
                 growth.grown(w, h, outW, outH);
             }
         }
-        scaler = sws_getCachedContext(scaler, w, h, picture.format(), outW, outH, outFormat, SWS_BILINEAR, null,
-                null, (DoublePointer) null);
-        dstData.put(0, pixels);
-        dstStride.put(0, outW * bytesPerPixel);
-        sws_scale(scaler, picture.data(), picture.linesize(), 0, h, dstData, dstStride);
+        if (outFormat == AV_PIX_FMT_YUV420P && picture.format() == AV_PIX_FMT_YUV420P && outW == w && outH == h) {
+            // The decoder's own planes, packed: no colour conversion, no scaler.
+            av_image_copy_to_buffer(pixels, (int) pixels.capacity(), picture.data(), picture.linesize(), outFormat, w,
+                    h, 1);
+        } else {
+            scaler = sws_getCachedContext(scaler, w, h, picture.format(), outW, outH, outFormat, SWS_BILINEAR, null,
+                    null, (DoublePointer) null);
+            av_image_fill_arrays(dstData, dstStride, pixels, outFormat, outW, outH, 1);
+            sws_scale(scaler, picture.data(), picture.linesize(), 0, h, dstData, dstStride);
+        }
         long pts = picture.best_effort_timestamp();
         AVRational tb = stream.time_base();
         frame.timestamp = pts == AV_NOPTS_VALUE ? 0 : 1_000_000L * pts * tb.num() / tb.den();

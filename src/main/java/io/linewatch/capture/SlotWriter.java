@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies one camera's decoded frames into claimed ring slots: camera, frame number, capture and
  * media time, pixel format and packed pixels (3 bytes a pixel for BGR, 2 for 16-bit gray, rows
- * without padding). Writes only the capture fields of a slot. Used by the camera's
+ * without padding; I420 planes as the source packed them). Writes only the capture fields of a slot. Used by the camera's
  * capture thread; {@link #stop()} from any thread.
  */
 final class SlotWriter {
@@ -57,10 +57,11 @@ final class SlotWriter {
 
     /** Publishes a frame, or drops and counts it (larger than a slot, or ring full). */
     void publish(Frame frame, long frameNumber, long mediaMicros) {
-        // The source delivers BGR24 or GRAY16LE. JavaCV derives imageChannels from the padded row
+        // The source delivers BGR24, GRAY16LE or packed I420. JavaCV derives imageChannels from the padded row
         // stride (bytes), so it can read 4 for a 3-channel frame: the width and stride are what count.
         int rowBytes = frame.imageWidth * bytesPerPixel;
-        if (frame.imageStride < rowBytes || (long) rowBytes * frame.imageHeight > ring.get(0).pixels.length) {
+        long frameBytes = format.frameBytes(frame.imageWidth, frame.imageHeight);
+        if (frame.imageStride < rowBytes || frameBytes > ring.get(0).pixels.length) {
             stats.droppedTooLarge.incrementAndGet();
             logTooLarge(frame, frameNumber);
             return;
@@ -74,7 +75,11 @@ final class SlotWriter {
             lastWidth = frame.imageWidth;
             lastHeight = frame.imageHeight;
             event.pixelFormat = format;
-            copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
+            if (format == FrameEvent.PixelFormat.I420) { // planes packed by the source, no row padding
+                ((ByteBuffer) frame.image[0]).get(0, event.pixels, 0, (int) frameBytes);
+            } else {
+                copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);
+            }
         } finally {
             ring.publish(sequence);
         }

@@ -81,6 +81,20 @@ final class Baselines {
     }
 
     /**
+     * Frames per second of the FFmpeg command line decoding {@code clip} to nothing on one thread
+     * (no conversion: the ceiling of any decode).
+     */
+    static double ffmpegNullFps(Path clip, long frames) throws IOException, InterruptedException {
+        String out = run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", "1", "-i",
+                clip.toString(), "-f", "null", "-"), 300);
+        Matcher m = RTIME.matcher(out);
+        if (!m.find()) {
+            throw new IOException("ffmpeg printed no benchmark line");
+        }
+        return frames / Double.parseDouble(m.group(1));
+    }
+
+    /**
      * Frames per second of linewatch's own decode (capture's demuxer and decoder, one thread, BGR),
      * and the frames; {@code keepPackets}: each packet also copied into a packet ring, as with clips on.
      */

@@ -81,12 +81,26 @@ final class BenchCommand implements Callable<Integer> {
             + " thread, to BGR; packets kept for clips and not) with the FFmpeg command line, per round.")
     boolean decodeOnly;
 
+    @Option(names = "--source-heights", split = ",", defaultValue = "1080,2160",
+            description = "Large sources (the clip scaled up to 1920x1080, 3840x2160) whose decode + preprocess is"
+                    + " compared with the FFmpeg command line; 0 skips them (default: ${DEFAULT-VALUE}).")
+    List<Integer> sourceHeights;
+
+    @Option(names = "--source-frames", defaultValue = "150",
+            description = "Frames of each large source (default: ${DEFAULT-VALUE}).")
+    int sourceFrames;
+
+    @Option(names = "--sources-only", description = "Only compare the large sources' decode + preprocess with the"
+            + " FFmpeg command line (see --source-heights).")
+    boolean sourcesOnly;
+
     private JvmProbes probes;
     private LinewatchConfig base;
     private ModelConfig model;
 
     @Override
     public Integer call() throws Exception {
+        checkCounts();
         LinewatchConfig c = Main.loadConfig(config);
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
@@ -106,19 +120,29 @@ final class BenchCommand implements Callable<Integer> {
                 decodeCeiling(clip);
                 return 0;
             }
+            if (sourcesOnly) {
+                largeSources(clip);
+                return 0;
+            }
             Map<Integer, PipelineRun> efficiency = efficiency();
             int capacityCameras = efficiency.containsKey(latencyCameras) ? latencyCameras
                     : efficiency.keySet().stream().max(Integer::compare).orElseThrow();
             stageCosts(efficiency.get(capacityCameras), capacityCameras);
-            latency(efficiency.get(capacityCameras).fps());
-            if (!noBaselines && (model.task() == ModelConfig.Task.DETECTION
-                    || model.task() == ModelConfig.Task.CLASSIFICATION)) {
+            if (latencyCameras > 0) {
+                latency(efficiency.get(capacityCameras).fps());
+            } else {
+                System.out.printf("%n## latency: skipped: --latency-cameras is 0%n");
+            }
+            if (noBaselines) {
+                System.out.printf("%n## baselines: skipped: --no-baselines%n");
+            } else if (model.task() == ModelConfig.Task.DETECTION || model.task() == ModelConfig.Task.CLASSIFICATION) {
                 seedBaseline(clip, efficiency);
                 decodeCeiling(clip);
-            } else if (!noBaselines) {
-                System.out.printf("%nbaselines: skipped: the seed-style Python pipeline runs detection and"
+            } else {
+                System.out.printf("%n## baselines: skipped: the seed-style Python pipeline runs detection and"
                         + " classification, and this model's task is %s%n", model.task().name().toLowerCase(Locale.ROOT));
             }
+            largeSources(clip);
             if (soakMinutes > 0) {
                 soak();
             }
@@ -126,6 +150,26 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end%n",
                 rssStart / 1048576.0, ProcessMemory.residentBytes() / 1048576.0);
         return 0;
+    }
+
+    /** One-line errors for counts no run can use (a bench of 0 cameras would stop at "no camera could start"). */
+    private void checkCounts() {
+        if (cameraCounts.isEmpty() || cameraCounts.stream().anyMatch(n -> n < 1)) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --cameras needs camera counts of at least 1, got "
+                    + cameraCounts);
+        }
+        if (latencyCameras < 0 || framesPerCamera < 1 || rounds < 1) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --latency-cameras must be 0 or more, --frames and --rounds"
+                    + " at least 1; got " + latencyCameras + ", " + framesPerCamera + " and " + rounds);
+        }
+        for (int h : sourceHeights) {
+            if (h != 0 && h != 1080 && h != 2160) {
+                throw new CliException(Main.EXIT_CONFIG, "bench: --source-heights takes 1080, 2160 or 0 (none), got " + h);
+            }
+        }
+        if (sourceFrames < 2) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --source-frames must be at least 2, got " + sourceFrames);
+        }
     }
 
     private void header(Path clip) {
@@ -263,9 +307,10 @@ final class BenchCommand implements Callable<Integer> {
         System.out.println("| cameras | PyTorch model | Python fps | linewatch fps | linewatch / Python |");
         System.out.println("|---|---|---|---|---|");
         Map<Integer, String> pythonStates = new LinkedHashMap<>();
-        for (int cameras : java.util.stream.IntStream.of(1, latencyCameras).distinct().toArray()) {
+        for (int cameras : seedCameraCounts(latencyCameras)) {
             PipelineRun ours = efficiency.get(cameras);
             if (ours == null) {
+                System.out.println(seedSkipped(cameras, efficiency.keySet()));
                 continue;
             }
             for (boolean freeze : new boolean[] {false, true}) {
@@ -286,6 +331,18 @@ final class BenchCommand implements Callable<Integer> {
         }
         pythonStates.forEach((cameras, states) -> System.out.printf(Locale.ROOT,
                 "Python's region-frames by predicted state, %d camera(s): %s%n", cameras, states));
+    }
+
+    /** The camera counts the seed comparison runs: one camera, and the latency runs' count when it is another. */
+    static int[] seedCameraCounts(int latencyCameras) {
+        return latencyCameras > 1 ? new int[] {1, latencyCameras} : new int[] {1};
+    }
+
+    /** The seed table's row for a camera count the efficiency runs did not measure: why it is empty. */
+    static String seedSkipped(int cameras, java.util.Collection<Integer> measured) {
+        return "| " + cameras + " | skipped: no efficiency run with " + cameras + " camera" + (cameras == 1 ? "" : "s")
+                + " to compare with (--cameras " + measured.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")) + ") | | | |";
     }
 
     private void decodeCeiling(Path clip) {
@@ -321,6 +378,26 @@ final class BenchCommand implements Callable<Integer> {
         } catch (Exception e) {
             System.out.println("decode: skipped: " + e.getMessage());
         }
+    }
+
+    /** Decode + preprocess of the clip scaled up to camera sizes, against the FFmpeg command line. */
+    private void largeSources(Path clip) throws EngineException {
+        List<Integer> heights = sourceHeights.stream().filter(h -> h > 0).toList();
+        if (heights.isEmpty()) {
+            System.out.printf("%n## large sources: skipped: --source-heights 0%n");
+            return;
+        }
+        if (model.task() != ModelConfig.Task.DETECTION && model.task() != ModelConfig.Task.SEGMENTATION) {
+            System.out.printf("%n## large sources: skipped: they are colour video, and this model's task is %s%n",
+                    model.task().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        io.linewatch.inference.ModelSignature sig;
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
+            sig = engine.signature();
+        }
+        SourceSizes.print(clip, model, sig.width(), sig.height(), heights, sourceFrames, rounds,
+                List.of(io.linewatch.pipeline.FrameEvent.PixelFormat.BGR24, io.linewatch.pipeline.FrameEvent.PixelFormat.I420));
     }
 
     private void soak() throws Exception {

@@ -110,10 +110,21 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         return factory;
     }
 
-    /** The pixels a camera of {@code model} delivers: 16-bit radiometric counts for thermal, else BGR. */
+    /**
+     * The pixels a camera of {@code model} delivers: 16-bit radiometric counts for thermal; the
+     * decoder's I420 planes for detection (only the letterbox reads every frame, and it converts
+     * colour where it samples; snapshots and live pictures convert on demand); BGR for the tasks
+     * whose stages read full-size colour on every frame (parts, crops).
+     */
     static FrameEvent.PixelFormat pixelFormat(ModelConfig model) {
-        return model != null && model.task() == ModelConfig.Task.THERMAL ? FrameEvent.PixelFormat.GRAY16
-                : FrameEvent.PixelFormat.BGR24;
+        if (model == null) {
+            return FrameEvent.PixelFormat.BGR24;
+        }
+        return switch (model.task()) {
+            case THERMAL -> FrameEvent.PixelFormat.GRAY16;
+            case DETECTION -> FrameEvent.PixelFormat.I420;
+            case SEGMENTATION, CLASSIFICATION -> FrameEvent.PixelFormat.BGR24;
+        };
     }
 
     /** What a camera's {@code detections} counter counts, by its model's task (null: nothing). */

@@ -33,9 +33,9 @@ public final class FrameEvent {
     /** How {@link #pixels} is laid out. */
     public PixelFormat pixelFormat = PixelFormat.BGR24;
     /**
-     * The frame, rows packed: BGR ({@code width * 3} bytes a row) or 16-bit little-endian samples
-     * ({@code width * 2} bytes a row), as {@link #pixelFormat} says; capacity fixed when the ring is
-     * built.
+     * The frame, rows packed: BGR ({@code width * 3} bytes a row), 16-bit little-endian samples
+     * ({@code width * 2} bytes a row) or I420 planes, as {@link #pixelFormat} says; capacity fixed
+     * when the ring is built. {@link #bgr} gives full-size BGR whatever the layout.
      */
     public final byte[] pixels;
     /**
@@ -106,7 +106,12 @@ public final class FrameEvent {
         /** 8-bit blue, green, red. */
         BGR24(3),
         /** One 16-bit little-endian sample a pixel (radiometric counts). */
-        GRAY16(2);
+        GRAY16(2),
+        /**
+         * The decoder's planes, 8-bit: Y, then U and V at half width and height (see {@link I420});
+         * preprocess converts colour only where it samples, and full-size BGR is made on demand.
+         */
+        I420(1);
 
         private final int bytesPerPixel;
 
@@ -114,9 +119,14 @@ public final class FrameEvent {
             this.bytesPerPixel = bytesPerPixel;
         }
 
-        /** Bytes one pixel takes in a slot. */
+        /** Bytes one pixel takes in a slot (the luma plane's for I420). */
         public int bytesPerPixel() {
             return bytesPerPixel;
+        }
+
+        /** Bytes a {@code width x height} frame takes in a slot. */
+        public int frameBytes(int width, int height) {
+            return this == I420 ? io.linewatch.pipeline.I420.frameBytes(width, height) : width * height * bytesPerPixel;
         }
     }
 
@@ -134,6 +144,22 @@ public final class FrameEvent {
         this.thermal = thermal;
         this.parts = new Parts(maxParts, maxParts > 0 ? maxDefectRegions : 0);
         this.classes = classes;
+    }
+
+    /**
+     * The frame as packed BGR: {@link #pixels} itself when it is BGR, else converted into {@code
+     * scratch} (at least {@code width * height * 3} bytes) and returned. For the rare full-size
+     * consumers (snapshots, live pictures); a GRAY16 frame has no colour and is refused.
+     */
+    public byte[] bgr(byte[] scratch) {
+        return switch (pixelFormat) {
+            case BGR24 -> pixels;
+            case I420 -> {
+                io.linewatch.pipeline.I420.toBgr(pixels, width, height, scratch);
+                yield scratch;
+            }
+            case GRAY16 -> throw new IllegalStateException("a GRAY16 frame has no BGR pixels");
+        };
     }
 
     /** True when an earlier stage failed on this frame. */

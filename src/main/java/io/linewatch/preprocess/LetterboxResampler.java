@@ -1,12 +1,14 @@
 package io.linewatch.preprocess;
 
 import io.linewatch.config.PreprocessConfig;
+import io.linewatch.pipeline.I420;
 import java.nio.FloatBuffer;
 
 /**
- * Turns a packed BGR frame into a normalised, letterboxed, planar RGB model input, row by row:
- * bilinear resize with OpenCV's {@code INTER_LINEAR} pixel-centre mapping (a vertical blend of two
- * source rows, then horizontal taps), BGR to RGB,
+ * Turns a packed BGR frame, or a frame's I420 planes, into a normalised, letterboxed, planar RGB model
+ * input, row by row: bilinear resize with OpenCV's {@code INTER_LINEAR} pixel-centre mapping (a
+ * vertical blend of two source rows, then horizontal taps; from planes, the four taps of each input
+ * pixel converted to RGB as OpenCV's {@code COLOR_YUV2BGR_I420} does, and nothing else), BGR to RGB,
  * {@code (pixel * pixelScale - mean) / std}, HWC to CHW, and the pad value around it. Sampling tables
  * are built once per source size; a frame allocates nothing. Not thread-safe: one per preprocess
  * thread.
@@ -24,6 +26,8 @@ public final class LetterboxResampler {
     /** One source row, the two nearest rows blended vertically; grows with the widest source. */
     private float[] blended = new float[0];
     private BilinearTaps tables;
+    /** Taps in pixels (x stride 1), for frames in planes. */
+    private BilinearTaps planeTables;
 
     /**
      * @param pixelScale factor on 0..255 pixels
@@ -70,6 +74,75 @@ public final class LetterboxResampler {
             }
         }
         return g;
+    }
+
+    /**
+     * Writes the input for one I420 frame ({@link I420}'s layout) at {@code input[base ..]}, converting
+     * colour only at the source pixels the taps read, and returns the letterbox used.
+     */
+    public LetterboxGeometry applyI420(byte[] yuv, int width, int height, FloatBuffer input, int base) {
+        BilinearTaps t = planeTablesFor(width, height);
+        LetterboxGeometry g = t.geometry;
+        int plane = inputWidth * inputHeight;
+        fillPadding(input, base, plane, g);
+        for (int y = 0; y < g.newHeight(); y++) {
+            sampleI420Row(yuv, width, height, t, y);
+            int at = base + (y + g.padTop()) * inputWidth + g.padLeft();
+            for (int c = 0; c < 3; c++) {
+                input.put(at + c * plane, row[c], 0, g.newWidth());
+            }
+        }
+        return g;
+    }
+
+    /** One input row from planes: per input pixel, its four taps converted to RGB and blended. */
+    private void sampleI420Row(byte[] yuv, int width, int height, BilinearTaps t, int y) {
+        int r0 = t.y0[y];
+        int r1 = t.y1[y];
+        float wy = t.wy[y];
+        int cw = I420.chromaWidth(width);
+        int u0 = I420.uOffset(width, height) + (r0 >> 1) * cw;
+        int u1 = I420.uOffset(width, height) + (r1 >> 1) * cw;
+        int v0 = I420.vOffset(width, height) + (r0 >> 1) * cw;
+        int v1 = I420.vOffset(width, height) + (r1 >> 1) * cw;
+        int y0 = r0 * width;
+        int y1 = r1 * width;
+        float[] red = row[0];
+        float[] green = row[1];
+        float[] blue = row[2];
+        int n = t.geometry.newWidth();
+        for (int x = 0; x < n; x++) {
+            int a = t.x0[x];
+            int b = t.x1[x];
+            float wx = t.wx[x];
+            int ua = yuv[u0 + (a >> 1)] & 0xff;
+            int va = yuv[v0 + (a >> 1)] & 0xff;
+            int ub = yuv[u0 + (b >> 1)] & 0xff;
+            int vb = yuv[v0 + (b >> 1)] & 0xff;
+            int la = I420.luma(yuv[y0 + a] & 0xff);
+            int lb = I420.luma(yuv[y0 + b] & 0xff);
+            float rr = lerp(I420.red(la, va), I420.red(lb, vb), wx);
+            float gg = lerp(I420.green(la, ua, va), I420.green(lb, ub, vb), wx);
+            float bb = lerp(I420.blue(la, ua), I420.blue(lb, ub), wx);
+            if (wy != 0f) {
+                ua = yuv[u1 + (a >> 1)] & 0xff;
+                va = yuv[v1 + (a >> 1)] & 0xff;
+                ub = yuv[u1 + (b >> 1)] & 0xff;
+                vb = yuv[v1 + (b >> 1)] & 0xff;
+                la = I420.luma(yuv[y1 + a] & 0xff);
+                lb = I420.luma(yuv[y1 + b] & 0xff);
+                rr += (lerp(I420.red(la, va), I420.red(lb, vb), wx) - rr) * wy;
+                gg += (lerp(I420.green(la, ua, va), I420.green(lb, ub, vb), wx) - gg) * wy;
+                bb += (lerp(I420.blue(la, ua), I420.blue(lb, ub), wx) - bb) * wy;
+            }
+            red[x] = rr * gain[0] + offset[0];
+            green[x] = gg * gain[1] + offset[1];
+            blue[x] = bb * gain[2] + offset[2];
+        }
+    }
+
+    private static float lerp(int a, int b, float w) {
+        return a + (b - a) * w;
     }
 
     /** Vertical pass: the two source rows blended into {@link #blended}, all channels at once. */
@@ -120,6 +193,14 @@ public final class LetterboxResampler {
                 }
             }
         }
+    }
+
+    private BilinearTaps planeTablesFor(int width, int height) {
+        if (planeTables == null || planeTables.geometry.sourceWidth() != width
+                || planeTables.geometry.sourceHeight() != height) {
+            planeTables = new BilinearTaps(LetterboxGeometry.of(width, height, inputWidth, inputHeight), 1);
+        }
+        return planeTables;
     }
 
     private BilinearTaps tablesFor(int width, int height) {

@@ -5,7 +5,8 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.Freshness;
 
 /**
- * The preprocess stage of one lane, on its own thread. Reads the slot's BGR pixels and size; writes
+ * The preprocess stage of one lane, on its own thread. Reads the slot's pixels (BGR or I420
+ * planes) and size; writes
  * the slot's model input (letterboxed, normalised CHW floats) and its letterbox transform. Skips
  * frames an earlier stage failed on, and drops (marks and counts) what the lane's {@link Freshness}
  * gate says is stale or its inference gate does not infer, so no time is spent on it.
@@ -27,7 +28,9 @@ public final class PreprocessHandler implements EventHandler<FrameEvent> {
         if (freshness.skipBeforePreprocess(event, sequence)) {
             return;
         }
-        LetterboxGeometry g = resampler.apply(event.pixels, event.width, event.height, event.input, 0);
+        LetterboxGeometry g = event.pixelFormat == FrameEvent.PixelFormat.I420
+                ? resampler.applyI420(event.pixels, event.width, event.height, event.input, 0)
+                : resampler.apply(event.pixels, event.width, event.height, event.input, 0);
         event.letterboxScale = g.scale();
         event.padLeft = g.padLeft();
         event.padTop = g.padTop();

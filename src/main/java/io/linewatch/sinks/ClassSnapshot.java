@@ -46,7 +46,10 @@ public final class ClassSnapshot implements SnapshotRenderer {
             image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
         }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        byte[] bgr = frame.bgr(raster); // an I420 frame is converted straight into the image
+        if (bgr != raster) {
+            System.arraycopy(bgr, 0, raster, 0, frame.width * frame.height * 3);
+        }
         if (alarm == null) {
             drawLive(frame, raster);
         } else {

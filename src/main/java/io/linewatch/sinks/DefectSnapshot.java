@@ -92,7 +92,10 @@ public final class DefectSnapshot implements SnapshotRenderer {
             rows = new float[classNames.size()][frame.width];
         }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        byte[] bgr = frame.bgr(raster); // an I420 frame is converted straight into the image
+        if (bgr != raster) {
+            System.arraycopy(bgr, 0, raster, 0, frame.width * frame.height * 3);
+        }
         overlay(frame, raster);
         return image.createGraphics();
     }

@@ -28,13 +28,16 @@ public final class DetectionSnapshot implements SnapshotRenderer {
         this.classNames = classNames;
     }
 
-    /** The reused image, holding a copy of the frame's pixels (BGR). */
+    /** The reused image, holding the frame as BGR (copied, or converted from I420 planes). */
     private BufferedImage frameImage(FrameEvent frame) {
         if (image == null || image.getWidth() != frame.width || image.getHeight() != frame.height) {
             image = new BufferedImage(frame.width, frame.height, BufferedImage.TYPE_3BYTE_BGR);
         }
         byte[] raster = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        System.arraycopy(frame.pixels, 0, raster, 0, frame.width * frame.height * 3);
+        byte[] bgr = frame.bgr(raster); // an I420 frame is converted straight into the image
+        if (bgr != raster) {
+            System.arraycopy(bgr, 0, raster, 0, frame.width * frame.height * 3);
+        }
         return image;
     }
 

@@ -18,7 +18,7 @@ class BenchCommandTest {
     @Test
     void aTinyBenchPrintsEverySection() {
         Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "1,2", "--frames", "40", "--latency-cameras", "1",
-                "--no-baselines");
+                "--no-baselines", "--source-heights", "0");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("## efficiency")
@@ -30,6 +30,8 @@ class BenchCommandTest {
                 .contains("## latency")
                 .containsPattern("\\| 50% \\| [0-9.]+ \\|")
                 .containsPattern("\\| 90% \\| [0-9.]+ \\|")
+                .contains("## baselines: skipped: --no-baselines")
+                .contains("## large sources: skipped: --source-heights 0")
                 .contains("memory: resident");
     }
 
@@ -62,5 +64,35 @@ class BenchCommandTest {
                 .containsSequence("--task", "classification", "--whole-frame");
         assertThat(Baselines.seedPythonCommand("python3", Path.of("samples/conveyor.mp4"), null, 1, 4, 1, 300, false))
                 .doesNotContain("--task", "--region", "--freeze");
+    }
+
+    /**
+     * No latency cameras and no one-camera run: the bench still finishes, and every table it cannot
+     * fill says why (the seed comparison's one-camera row, the latency section) instead of staying empty.
+     */
+    @Test
+    void aComparisonItCannotRunSaysWhy() {
+        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0",
+                "--source-heights", "1080", "--source-frames", "12");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .containsPattern("\\| 2 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|")
+                .contains("## latency: skipped: --latency-cameras is 0")
+                .contains("## against the seed-style Python pipeline")
+                .contains("| 1 | skipped: no efficiency run with 1 camera to compare with (--cameras 2) | | | |")
+                .contains("## decode:")
+                .contains("## large sources")
+                .containsPattern("\\| 1920x1080 \\| bgr24 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
+    }
+
+    @Test
+    void noBaselinesSaysSoAndZeroCamerasIsAOneLineError() {
+        assertThat(BenchCommand.seedCameraCounts(0)).containsExactly(1);
+        assertThat(BenchCommand.seedCameraCounts(1)).containsExactly(1);
+        assertThat(BenchCommand.seedCameraCounts(4)).containsExactly(1, 4);
+        Cli.Result r = Cli.run("bench", "--cameras", "0,2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.errorLines()).containsExactly(
+                "linewatch: error: bench: --cameras needs camera counts of at least 1, got [0, 2]");
     }
 }

@@ -59,8 +59,9 @@ class PipelineReloadTest {
             Pipeline.Reload tooLarge = pipeline.reload(load(config, yaml.replace("stall_timeout_ms: 500",
                     "stall_timeout_ms: 700").replace(Shipped.CLIP.toString(), large.toString())));
             assertThat(tooLarge.restartNeeded()).isTrue();
-            assertThat(tooLarge.summary()).startsWith("camera conveyor: the new source's frames need 2764800 bytes,"
-                    + " more than its lane's slots hold (691200)");
+            // A detection camera's file fills its slot with I420 planes: 1.5 bytes a pixel.
+            assertThat(tooLarge.summary()).startsWith("camera conveyor: the new source's frames need 1382400 bytes,"
+                    + " more than its lane's slots hold (345600)");
 
             assertThat(captureThread("conveyor")).as("neither touched the file camera").isSameAs(belt);
             long frames = pipeline.stats().get(1).framesIn.get();

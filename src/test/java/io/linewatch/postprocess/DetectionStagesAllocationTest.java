@@ -30,6 +30,18 @@ class DetectionStagesAllocationTest {
 
     @Test
     void preprocessDecodeNmsAndRuleAllocateNothingPerFrame() {
+        allocateNothingPerFrame(FrameEvent.PixelFormat.BGR24);
+    }
+
+    /** The same from a 1920x1080 frame in I420 planes, as a detection camera's capture writes it. */
+    @Test
+    void fromI420PlanesTooAllocateNothingPerFrame() {
+        allocateNothingPerFrame(FrameEvent.PixelFormat.I420);
+    }
+
+    private void allocateNothingPerFrame(FrameEvent.PixelFormat format) {
+        int width = format == FrameEvent.PixelFormat.I420 ? 1920 : 640;
+        int height = format == FrameEvent.PixelFormat.I420 ? 1080 : 360;
         List<CameraStats> stats = List.of(new CameraStats("conveyor"));
         PreprocessHandler preprocess = new PreprocessHandler(LetterboxResampler.of(INPUT_W, INPUT_H,
                 new PreprocessConfig(null, null, null, null)), Freshness.unlimited(stats));
@@ -38,12 +50,12 @@ class DetectionStagesAllocationTest {
                 new float[] {0.25f, 0.3f}, stats);
         DetectionRule rule = new DetectionRule(new AlarmRuleConfig("fo", "foreign_object", 0.5, List.of(), List.of(), 3,
                 5, 10, 0.0), 1);
-        FrameEvent e = new FrameEventFactory(1, 640 * 360 * 3, 3 * INPUT_W * INPUT_H,
+        FrameEvent e = new FrameEventFactory(1, format.frameBytes(width, height), 3 * INPUT_W * INPUT_H,
                 new int[] {(4 + CLASSES) * ANCHORS}, 100).newInstance();
         e.cameraId = "conveyor";
-        e.width = 640;
-        e.height = 360;
-        e.pixelFormat = FrameEvent.PixelFormat.BGR24;
+        e.width = width;
+        e.height = height;
+        e.pixelFormat = format;
         for (int i = 0; i < e.pixels.length; i++) {
             e.pixels[i] = (byte) (i * 31);
         }
