@@ -97,9 +97,8 @@ public final class InferenceGate {
         }
         nextDueMicros[c] = nextDueMicros[c] > Long.MIN_VALUE && nextDueMicros[c] + rule.intervalMicros() > t
                 ? nextDueMicros[c] + rule.intervalMicros() : t + rule.intervalMicros();
-        if (rule.motionGate() && !gridOf(event)) {
-            hasReference[c] = false; // a layout the gate cannot read: inferred
-        } else if (rule.motionGate()) {
+        if (rule.motionGate()) {
+            gridOf(event);
             boolean forced = !hasReference[c] || t - lastInferredMicros[c] >= rule.maxSkipMicros();
             if (!forced && largestTileDifference(grid, reference[c]) < rule.stillThreshold()) {
                 return mark(event, stats.get(c).skippedStill);
@@ -119,12 +118,9 @@ public final class InferenceGate {
         return true;
     }
 
-    /** Shrinks the frame into {@link #grid}; false for a pixel layout it does not know. */
-    private boolean gridOf(FrameEvent e) {
-        boolean bgr = e.pixelFormat == FrameEvent.PixelFormat.BGR24;
-        if (!bgr && e.pixelFormat != FrameEvent.PixelFormat.GRAY16) {
-            return false;
-        }
+    /** Shrinks the frame into {@link #grid} (BGR's grey, I420's luma plane, GRAY16's counts). */
+    private void gridOf(FrameEvent e) {
+        FrameEvent.PixelFormat format = e.pixelFormat;
         int w = e.width;
         int h = e.height;
         byte[] p = e.pixels;
@@ -139,13 +135,16 @@ public final class InferenceGate {
                     int y = Math.min(h - 1, y0 + (2 * sy + 1) * cellH / (2 * SAMPLES));
                     for (int sx = 0; sx < SAMPLES; sx++) {
                         int x = Math.min(w - 1, x0 + (2 * sx + 1) * cellW / (2 * SAMPLES));
-                        sum += bgr ? grey(p, (y * w + x) * 3) : sample16(p, (y * w + x) * 2);
+                        sum += switch (format) {
+                            case BGR24 -> grey(p, (y * w + x) * 3);
+                            case I420 -> p[y * w + x] & 0xff;
+                            case GRAY16 -> sample16(p, (y * w + x) * 2);
+                        };
                     }
                 }
                 grid[gy * GRID_W + gx] = sum / (float) (SAMPLES * SAMPLES);
             }
         }
-        return true;
     }
 
     private static int grey(byte[] p, int i) {
