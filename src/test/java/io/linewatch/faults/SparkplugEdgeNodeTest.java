@@ -259,9 +259,15 @@ class SparkplugEdgeNodeTest {
                 inspection.add("Rules/" + rule + "/" + m);
             }
         }
+        List<String> reactor = new ArrayList<>();
+        for (String rule : List.of("foaming", "low-level", "discoloured")) {
+            for (String m : List.of("Active", "Value", "Seq")) {
+                reactor.add("Rules/" + rule + "/" + m);
+            }
+        }
         return Map.of("conveyor", List.of("Counters/belt-middle/Count", "Counters/belt-middle/Rate Per Minute",
                 RULE + "Active", RULE + "Value", RULE + "Seq", RULE + "Object Count"), "motor", motor,
-                "inspection", inspection);
+                "inspection", inspection, "reactor", reactor);
     }
 
     /** The values of a metric in the camera's DDATA, in order. */
