@@ -44,8 +44,10 @@ async function main() {
     await login.waitForSelector('#who form.logout button', { timeout: 30000 });
     seen.session = { who: await login.$eval('#who', (w) => w.dataset.user),
       status: (await login.request.get(`${base}/api/status`)).status() };
-    await Promise.all([login.waitForNavigation({ waitUntil: 'domcontentloaded', timeout: 30000 }),
-      login.$eval('#who form.logout', (f) => f.requestSubmit())]);
+    // The logout button posts its form; the page then moves to /login. Waited for by polling rather than
+    // by a navigation event, which a busy page (five pictures and a stream in flight) can miss.
+    await login.$eval('#who form.logout', (f) => f.requestSubmit());
+    for (let i = 0; i < 120 && !login.url().endsWith('/login'); i++) await login.waitForTimeout(250);
     seen.session.urlAfterLogout = login.url();
     seen.session.afterLogout = (await login.request.get(`${base}/api/status`)).status();
     seen.session.cookies = (await fresh.cookies()).map((c) => c.name);

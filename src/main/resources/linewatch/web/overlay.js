@@ -61,7 +61,10 @@ function drawAt(video, canvas, frames, time) {
   if (f) {
     shapes += drawMask(g, f.mask, canvas);
     shapes += drawBoxes(g, f.detections, (d) => d.class + (d.track ? ` #${d.track}` : ''));
-    shapes += drawBoxes(g, f.regions, (d) => `${d.class} ${d.area_mm2.toFixed(1)} mm²`);
+    // regions: a segmentation camera's defects (class, area), or a classification camera's fixed
+    // regions (the state decided there).
+    shapes += drawBoxes(g, f.regions, (d) => (d.decided !== undefined ? `${d.region}: ${d.decided}`
+      : `${d.class} ${d.area_mm2.toFixed(1)} mm²`));
     shapes += drawHotspots(g, f.hotspots);
   }
   canvas.dataset.shapes = String(shapes);
@@ -73,13 +76,16 @@ function drawBoxes(g, items, label) {
   if (!items) return 0;
   g.lineWidth = 2;
   g.font = '12px sans-serif';
+  let drawn = 0;
   for (const d of items) {
+    if (!d.box) continue;
     const [x1, y1, x2, y2] = d.box;
-    g.strokeStyle = g.fillStyle = colourOf(d.class);
+    g.strokeStyle = g.fillStyle = colourOf(d.class !== undefined ? d.class : d.decided);
+    drawn++;
     g.strokeRect(x1, y1, x2 - x1, y2 - y1);
     g.fillText(label(d), x1 + 2, Math.max(12, y1 - 3));
   }
-  return items.length;
+  return drawn;
 }
 
 function drawHotspots(g, spots) {

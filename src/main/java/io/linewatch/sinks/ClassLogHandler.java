@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Optional stage beside the alarm sinks of a classification lane: writes every frame's regions as
  * one JSON line, {@code {"camera":..,"frame":..,"regions":[{"region":..,"state":..,"decided":..,
- * "probabilities":{..},"cam_peak":[x,y]|null}]}} (source pixels). A replay tool ({@code replay
+ * "probabilities":{..},"box":[x1,y1,x2,y2],"cam_peak":[x,y]|null}]}} (source pixels). A replay tool ({@code replay
  * --detections}), not a hot-path sink; sends its lines where the other results stages do ({@link FrameLines}).
  */
 public final class ClassLogHandler implements EventHandler<FrameEvent> {
@@ -49,7 +49,9 @@ public final class ClassLogHandler implements EventHandler<FrameEvent> {
                 line.append(s > 0 ? ",\"" : "\"").append(states.get(s)).append("\":")
                         .append(Math.round(c.probability(r, s) * 1e5) / 1e5);
             }
-            line.append("},\"cam_peak\":");
+            line.append("},\"box\":[").append(c.boxX[r]).append(',').append(c.boxY[r]).append(',')
+                    .append(c.boxX[r] + c.boxWidth[r]).append(',').append(c.boxY[r] + c.boxHeight[r])
+                    .append("],\"cam_peak\":");
             if (Float.isNaN(c.peakX[r])) {
                 line.append("null");
             } else {
