@@ -56,6 +56,8 @@ def stats(values):
 def summarise(points):
     out = []
     for n, runs in points.items():
+        if not runs:
+            continue
         row = {"labelled_per_state": n, "runs": len(runs)}
         for init in ("pretrained", "scratch"):
             row[init] = {**stats([r[init]["accuracy"] for r in runs]), "accuracy": [r[init]["accuracy"] for r in runs]}
