@@ -211,7 +211,9 @@ def main():
     lx, ly, _ = render_set(range(0, SHIP_N * len(STATES)))
     log(f"rendered held-out {len(hy)} and labelled {len(ly)} crops in {time.time() - t0:.0f}s")
     backbone = pretrain(args.pretrain_steps, log)
-    torch.save(backbone, os.path.join(os.path.dirname(log_path), ".cache", "pretrained-backbone.pt"))
+    cache = os.path.join(os.path.dirname(log_path), ".cache")
+    os.makedirs(cache, exist_ok=True)   # learning_curve_classifier.py reuses this backbone
+    torch.save(backbone, os.path.join(cache, "pretrained-backbone.pt"))
     curve = []
     shipped = None
     for n in reversed(SIZES):   # the shipped model first, so that it can be exported while the curve runs
