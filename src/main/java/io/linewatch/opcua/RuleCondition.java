@@ -142,6 +142,23 @@ final class RuleCondition {
         server.getEventNotifier().fire(node);
     }
 
+    /**
+     * The rule is gone (a reload removed it): when the condition is active or waits for an
+     * acknowledgement, it fires once more inactive, acknowledged and not retained, so that clients'
+     * alarm lists drop it before its node is deleted.
+     */
+    synchronized void retire() {
+        if (!active && acked) {
+            return;
+        }
+        activeTracks.clear();
+        active = false;
+        acked = true;
+        twoState(node.getActiveStateNode(), false, "Active", "Inactive");
+        twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
+        fire(System.currentTimeMillis(), rule + " on " + camera + " removed by a reload");
+    }
+
     private static String describe(AlarmEvent event) {
         if (event.detail() instanceof AlarmEvent.ThermalDetail t) {
             return String.format(java.util.Locale.ROOT, ": %s %s %.1f", t.zone(), t.measure(), t.value());
@@ -166,6 +183,13 @@ final class RuleCondition {
         byte[] id = new byte[16];
         IDS.nextBytes(id);
         return ByteString.of(id);
+    }
+
+    /** Takes a reloaded temperature rule's {@code raise_at_c} (NaN: none) as the high limit; others have none. */
+    void highLimit(double limitC) {
+        if (!Double.isNaN(limitC)) {
+            highLimit(node, limitC);
+        }
     }
 
     /** Sets a limit alarm's high limit (temperature rules with a level). */
