@@ -156,7 +156,27 @@ final class RuleCondition {
         acked = true;
         twoState(node.getActiveStateNode(), false, "Active", "Inactive");
         twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
+        if (node instanceof NonExclusiveLimitAlarmTypeNode limit && limit.getHighStateNode() != null) {
+            twoState(limit.getHighStateNode(), false, "High", "");
+        }
         fire(System.currentTimeMillis(), rule + " on " + camera + " removed by a reload");
+    }
+
+    /**
+     * A reload changed the rule's settings and the pipeline runs it anew, with nothing raised: an
+     * active condition fires once more inactive; its acknowledged state stays.
+     */
+    synchronized void restart() {
+        if (!active) {
+            return;
+        }
+        activeTracks.clear();
+        active = false;
+        twoState(node.getActiveStateNode(), false, "Active", "Inactive");
+        if (node instanceof NonExclusiveLimitAlarmTypeNode limit && limit.getHighStateNode() != null) {
+            twoState(limit.getHighStateNode(), false, "High", "");
+        }
+        fire(System.currentTimeMillis(), rule + " on " + camera + ": settings changed by a reload, started anew");
     }
 
     private static String describe(AlarmEvent event) {

@@ -195,9 +195,10 @@ final class SiteModel {
      * Makes the address space follow {@code next}, the config of an applied reload (the caller's
      * thread): what {@code next} no longer has is deleted (a removed rule's condition, when active
      * or unacknowledged, first fires once more inactive and not retained); what it adds is built;
-     * what both have keeps its nodes, so clients' subscriptions on them go on, and a rule's
-     * condition keeps its active and acknowledged states (a temperature rule takes its new high
-     * limit; a rule whose kind changed is built anew).
+     * what both have keeps its nodes, so clients' subscriptions on them go on, and an unchanged
+     * rule's condition keeps its active and acknowledged states. A rule whose settings changed keeps
+     * its node but, as the pipeline runs it anew, turns inactive (a temperature rule takes its new
+     * high limit); one whose kind changed is built anew.
      */
     synchronized void follow(LinewatchConfig next) throws UaException {
         LinewatchConfig before = config;
@@ -263,18 +264,22 @@ final class SiteModel {
                              String cameraId) throws UaException {
         Map<String, RuleScopes.Scope> kept = new LinkedHashMap<>();
         next.forEach(s -> kept.put(s.rule(), s));
+        Map<String, RuleScopes.Scope> changed = new LinkedHashMap<>();
         for (RuleScopes.Scope scope : old) {
             RuleScopes.Scope now = kept.get(scope.rule());
             if (now == null || now.kind() != scope.kind()) {
                 removeRule(cameraId, scope.rule());
+            } else if (!now.equals(scope)) {
+                changed.put(now.rule(), now);
             }
         }
         for (RuleScopes.Scope scope : next) {
             RuleCondition condition = conditions.get(cameraId + "/" + scope.rule());
             if (condition == null) {
                 buildRule(camera, cameraId, scope);
-            } else {
+            } else if (changed.containsKey(scope.rule())) {
                 condition.highLimit(scope.highLimitC());
+                condition.restart(); // the pipeline runs the changed rule anew, nothing raised
             }
         }
         if (next.isEmpty()) {
