@@ -5,6 +5,10 @@
 // raised alarm and wait for it to clear; with {viewer, viewerPassword}, a viewer's session first tries
 // to acknowledge it ("ack-viewer").
 // mode "values": subscribe to the variables {root}/{paths[i]} (sampling 100 ms) for {seconds}, then read them.
+// mode "reload": browse the camera's Rules, subscribe to its FramesIn and to alarm events, write the file
+// {readyFile}, then browse the Rules every 250 ms ("browse" on each change) until {added} is there and
+// {removed} gone ("reloaded"), an event of {added} was active and FramesIn changed after "reloaded",
+// or {seconds} pass.
 // Prints one JSON object a line: {"kind": "connected" | "refused" | "browse" | "read" | "value" |
 // "event" | "ack" | "done", ...}.
 "use strict";
@@ -56,6 +60,8 @@ async function main() {
         await explore(session);
     } else if (args.mode === "values") {
         await watch(session);
+    } else if (args.mode === "reload") {
+        await followReload(session);
     }
     await session.close();
     await client.disconnect();
@@ -77,6 +83,50 @@ async function watch(session) {
         const dv = await session.read({nodeId: id(path), attributeId: AttributeIds.Value});
         out({kind: "read", path, status: dv.statusCode.name, value: plain(dv.value.value)});
     }
+}
+
+async function followReload(session) {
+    const ns = (await session.readNamespaceArray()).indexOf(args.namespace);
+    const id = (path) => coerceNodeId(`ns=${ns};s=${args.root}/${path}`);
+    const rulesPath = `Cameras/${args.camera}/Rules`;
+    const rules = async () => (await children(session, id(rulesPath))).map((c) => c.name);
+    let names = await rules();
+    out({kind: "browse", path: rulesPath, names});
+    const subscription = await session.createSubscription2({requestedPublishingInterval: 200,
+        requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20, publishingEnabled: true});
+    let reloaded = false;
+    let framesAfter = 0;
+    let addedActive = false;
+    const frames = ClientMonitoredItem.create(subscription, {nodeId: id(`Cameras/${args.camera}/FramesIn`),
+        attributeId: AttributeIds.Value}, {samplingInterval: 200, queueSize: 10}, TimestampsToReturn.Both);
+    frames.on("changed", (dv) => {
+        out({kind: "value", path: "FramesIn", status: dv.statusCode.name, value: plain(dv.value.value), reloaded});
+        framesAfter += reloaded ? 1 : 0;
+    });
+    const events = ClientMonitoredItem.create(subscription, {nodeId: "i=2253", attributeId: AttributeIds.EventNotifier},
+        {samplingInterval: 0, queueSize: 100, filter: constructEventFilter(FIELDS)}, TimestampsToReturn.Neither);
+    events.on("changed", (fields) => {
+        const e = {};
+        FIELDS.forEach((f, i) => { e[f] = plain(fields[i].value); });
+        out(Object.assign({kind: "event", reloaded}, e));
+        addedActive = addedActive || (e.ConditionName === args.added && e["ActiveState.Id"] === true);
+    });
+    require("fs").writeFileSync(args.readyFile, "subscribed\n");
+    const deadline = Date.now() + args.seconds * 1000;
+    while (Date.now() < deadline && !(reloaded && addedActive && framesAfter >= 2)) {
+        await sleep(250);
+        const now = await rules();
+        if (JSON.stringify(now) !== JSON.stringify(names)) {
+            names = now;
+            out({kind: "browse", path: rulesPath, names});
+        }
+        if (!reloaded && names.includes(args.added) && !names.includes(args.removed)) {
+            reloaded = true;
+            out({kind: "reloaded"});
+        }
+    }
+    await subscription.terminate();
+    out({kind: "done", reloaded, addedActive, framesAfter});
 }
 
 async function children(session, nodeId) {

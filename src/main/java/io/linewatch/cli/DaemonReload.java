@@ -11,7 +11,10 @@ import io.linewatch.ops.Reloader;
 import io.linewatch.ops.SystemdNotifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * here. A config that does not load, names a model file that is not there, or whose new source
  * cannot open is refused and the running one stays. A restart is asked of the run command, which
  * drains and exits {@link RunCommand#EXIT_RESTART}. One log line per reload; systemd is told
- * {@code RELOADING=1}, then {@code READY=1}. One reload at a time, from any thread.
+ * {@code RELOADING=1}, then {@code READY=1}. One reload at a time, from any thread. After a reload
+ * applied in place, the servers that show the config (OPC UA) are handed the new config through
+ * {@link #onApplied}, on the reload's thread; a refused or restarting reload hands them nothing.
  */
 final class DaemonReload implements Reloader {
 
@@ -32,6 +37,7 @@ final class DaemonReload implements Reloader {
     private final Pipeline pipeline;
     private final SystemdNotifier notifier;
     private final Runnable restart;
+    private final List<Consumer<LinewatchConfig>> applied = new CopyOnWriteArrayList<>();
     private LinewatchConfig running;
     private boolean restarting;
 
@@ -45,6 +51,11 @@ final class DaemonReload implements Reloader {
         this.pipeline = pipeline;
         this.notifier = notifier;
         this.restart = restart;
+    }
+
+    /** Calls {@code listener} with the new config after each reload applied in place, on the reload's thread. */
+    void onApplied(Consumer<LinewatchConfig> listener) {
+        applied.add(listener);
     }
 
     @Override
@@ -83,6 +94,13 @@ final class DaemonReload implements Reloader {
         }
         running = next;
         LOG.info("reload ({}): {}", trigger, reload.summary());
+        for (Consumer<LinewatchConfig> listener : applied) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                LOG.error("reload ({}): applied, but a server did not follow it: {}", trigger, e.toString());
+            }
+        }
         return new Answer(Result.APPLIED, reload.summary());
     }
 

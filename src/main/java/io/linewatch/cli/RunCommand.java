@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
             restart.set(true);
             stop.countDown();
         });
+        if (opcua != null) {
+            reload.onApplied(opcua::follow);
+        }
         reloader.set(reload);
         if (ops != null) {
             ops.onReload(reload);

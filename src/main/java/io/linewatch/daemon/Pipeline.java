@@ -280,7 +280,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         if (closed) {
             throw new StartupException("the pipeline is stopping", null);
         }
-        return reloads.apply(next);
+        Reload reload = reloads.apply(next);
+        if (!reload.restartNeeded() && sparkplug() != null) {
+            sparkplug().followRules(ruleNames(next)); // births carry the rules the lanes run now
+        }
+        return reload;
     }
 
     /** Tells every alarm listener of an accepted event (on the sink thread). */

@@ -46,14 +46,16 @@ public final class OpcUaEndpoint implements AutoCloseable {
 
     private final OpcUaServer server;
     private final ServerSecurity security;
+    private final SiteModel model;
     private final AlarmFeed feed;
     private final ScheduledExecutorService poller;
     private final String url;
 
-    private OpcUaEndpoint(OpcUaServer server, ServerSecurity security, AlarmFeed feed,
+    private OpcUaEndpoint(OpcUaServer server, ServerSecurity security, SiteModel model, AlarmFeed feed,
                           ScheduledExecutorService poller, String url) {
         this.server = server;
         this.security = security;
+        this.model = model;
         this.feed = feed;
         this.poller = poller;
         this.url = url;
@@ -95,7 +97,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
             LOG.info("OPC UA server on {} (Basic256Sha256 sign and encrypt; {}; trust list {})", url,
                     opcua.loopback() ? "anonymous allowed on loopback" : "users of " + opcua.usersFile(),
                     Path.of(opcua.stateDir(), "pki", "trusted", "certs"));
-            return new OpcUaEndpoint(server, security, feed, poller, url);
+            return new OpcUaEndpoint(server, security, model, feed, poller, url);
         } catch (java.util.concurrent.ExecutionException e) {
             closeQuietly(security);
             throw new OpcUaStartException("opcua: cannot listen on " + opcua.bind() + ":" + opcua.port() + ": "
@@ -167,6 +169,21 @@ public final class OpcUaEndpoint implements AutoCloseable {
             hosts.add("localhost");
         }
         return hosts;
+    }
+
+    /**
+     * Makes the address space follow {@code next}, the config of a reload the pipeline applied in
+     * place (the command line calls it on the reload's thread): cameras, rules, counting lines and
+     * models it adds get their nodes and conditions, those it removes are deleted, the others keep
+     * their nodes and conditions' states. A failure is logged in one line; the server goes on with
+     * the tree it has.
+     */
+    public void follow(LinewatchConfig next) {
+        try {
+            model.follow(next);
+        } catch (Exception e) {
+            LOG.error("OPC UA: address space did not follow the reload: {}", rootMessage(e));
+        }
     }
 
     /** The endpoint URL, {@code opc.tcp://BIND:PORT/linewatch}. */

@@ -142,6 +142,43 @@ final class RuleCondition {
         server.getEventNotifier().fire(node);
     }
 
+    /**
+     * The rule is gone (a reload removed it): when the condition is active or waits for an
+     * acknowledgement, it fires once more inactive, acknowledged and not retained, so that clients'
+     * alarm lists drop it before its node is deleted.
+     */
+    synchronized void retire() {
+        if (!active && acked) {
+            return;
+        }
+        activeTracks.clear();
+        active = false;
+        acked = true;
+        twoState(node.getActiveStateNode(), false, "Active", "Inactive");
+        twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
+        if (node instanceof NonExclusiveLimitAlarmTypeNode limit && limit.getHighStateNode() != null) {
+            twoState(limit.getHighStateNode(), false, "High", "");
+        }
+        fire(System.currentTimeMillis(), rule + " on " + camera + " removed by a reload");
+    }
+
+    /**
+     * A reload changed the rule's settings and the pipeline runs it anew, with nothing raised: an
+     * active condition fires once more inactive; its acknowledged state stays.
+     */
+    synchronized void restart() {
+        if (!active) {
+            return;
+        }
+        activeTracks.clear();
+        active = false;
+        twoState(node.getActiveStateNode(), false, "Active", "Inactive");
+        if (node instanceof NonExclusiveLimitAlarmTypeNode limit && limit.getHighStateNode() != null) {
+            twoState(limit.getHighStateNode(), false, "High", "");
+        }
+        fire(System.currentTimeMillis(), rule + " on " + camera + ": settings changed by a reload, started anew");
+    }
+
     private static String describe(AlarmEvent event) {
         if (event.detail() instanceof AlarmEvent.ThermalDetail t) {
             return String.format(java.util.Locale.ROOT, ": %s %s %.1f", t.zone(), t.measure(), t.value());
@@ -166,6 +203,13 @@ final class RuleCondition {
         byte[] id = new byte[16];
         IDS.nextBytes(id);
         return ByteString.of(id);
+    }
+
+    /** Takes a reloaded temperature rule's {@code raise_at_c} (NaN: none) as the high limit; others have none. */
+    void highLimit(double limitC) {
+        if (!Double.isNaN(limitC)) {
+            highLimit(node, limitC);
+        }
     }
 
     /** Sets a limit alarm's high limit (temperature rules with a level). */

@@ -16,8 +16,10 @@ final class RuleScopes {
      * One rule on one camera.
      *
      * @param highLimitC a temperature rule's {@code raise_at_c}, or NaN
+     * @param config     the rule's config without its camera list, as the pipeline compares rules: a
+     *                   reload that changes it starts the rule anew
      */
-    record Scope(String rule, RuleCondition.Kind kind, double highLimitC) {
+    record Scope(String rule, RuleCondition.Kind kind, double highLimitC, Object config) {
     }
 
     private RuleScopes() {
@@ -30,7 +32,7 @@ final class RuleScopes {
             case DETECTION -> {
                 for (AlarmRuleConfig r : config.alarms()) {
                     if (watches(r.cameras(), camera) && model.classes().contains(r.className())) {
-                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DETECTION, Double.NaN));
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DETECTION, Double.NaN, r.withoutCameras()));
                     }
                 }
             }
@@ -38,7 +40,9 @@ final class RuleScopes {
                 for (TemperatureAlarmConfig r : config.temperatureAlarms()) {
                     if (watches(r.cameras(), camera)) {
                         scopes.add(new Scope(r.name(), RuleCondition.Kind.THERMAL,
-                                r.raiseAtC() == null ? Double.NaN : r.raiseAtC()));
+                                r.raiseAtC() == null ? Double.NaN : r.raiseAtC(), new TemperatureAlarmConfig(r.name(), null,
+                                r.zone(), r.zoned() ? r.zoneName() : null, r.measure(), r.raiseAtC(), r.clearAtC(), r.rateOfRiseKPerMin(),
+                                r.rateWindowSeconds(), r.onDelaySeconds(), r.offDelaySeconds(), r.cooldownSeconds())));
                     }
                 }
             }
@@ -46,7 +50,9 @@ final class RuleScopes {
                 for (DefectAlarmConfig r : config.defectAlarms()) {
                     if (watches(r.cameras(), camera) && (r.className() == null
                             || model.classes().contains(r.className()))) {
-                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DEFECT, Double.NaN));
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.DEFECT, Double.NaN, new DefectAlarmConfig(
+                                r.name(), r.className(), null, r.minAreaMm2(), r.minCount(), r.raiseFrames(),
+                                r.clearFrames(), r.cooldownSeconds())));
                     }
                 }
             }

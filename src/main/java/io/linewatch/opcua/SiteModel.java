@@ -41,7 +41,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
  *
  * {@link #poll} copies the view's counters (the poller's thread), {@link #pollReadings} the rules'
  * latest measures (the readings' thread); {@link #apply} takes an alarm event (the alarm feed's
- * thread). None runs on a pipeline thread.
+ * thread); {@link #follow} changes the tree after an applied reload (the reload's thread). They
+ * are synchronized on the model, so none sees a tree half changed; none runs on a pipeline thread.
  */
 final class SiteModel {
 
@@ -50,22 +51,26 @@ final class SiteModel {
 
     private final SiteNamespace ns;
     private final String root;
-    private final LinewatchConfig config;
+    private final OpcUaServer server;
+    private final Acknowledger acknowledge;
     private final Map<String, RuleCondition> conditions = new LinkedHashMap<>();
     private final Map<String, long[]> lastFrames = new LinkedHashMap<>();
     private final Map<String, RateWindow> rates = new LinkedHashMap<>();
+    private LinewatchConfig config;
 
-    private SiteModel(SiteNamespace ns, LinewatchConfig config) {
+    private SiteModel(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, Acknowledger acknowledge) {
         this.ns = ns;
+        this.server = server;
         this.config = config;
+        this.acknowledge = acknowledge;
         this.root = config.site();
     }
 
     /** Makes every node; {@code acknowledge} handles each condition's Acknowledge method. */
     static SiteModel build(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, PipelineView view,
                            Acknowledger acknowledge) throws UaException {
-        SiteModel model = new SiteModel(ns, config);
-        model.buildSite(server, view, acknowledge);
+        SiteModel model = new SiteModel(ns, server, config, acknowledge);
+        model.buildSite();
         return model;
     }
 
@@ -75,26 +80,29 @@ final class SiteModel {
                                         RuleCondition condition);
     }
 
-    private void buildSite(OpcUaServer server, PipelineView view, Acknowledger acknowledge) throws UaException {
+    private void buildSite() throws UaException {
         UaFolderNode site = ns.rootFolder(root, root);
         ns.variable(site, root + "/Node", "Node", NodeIds.String, config.node());
         ns.variable(site, root + "/Version", "Version", NodeIds.String, version());
         ns.variable(site, root + "/Heartbeat", "Heartbeat", NodeIds.DateTime, DateTime.now());
         UaFolderNode cameras = ns.folder(site, root + "/Cameras", "Cameras");
         for (CameraConfig camera : config.cameras()) {
-            buildCamera(server, cameras, camera, acknowledge);
+            buildCamera(cameras, camera);
         }
         UaFolderNode models = ns.folder(site, root + "/Models", "Models");
         for (String name : config.models().keySet()) {
-            String at = root + "/Models/" + name;
-            UaFolderNode m = ns.folder(models, at, name);
-            ns.variable(m, at + "/Engine", "Engine", NodeIds.String, "");
-            ns.variable(m, at + "/Health", "Health", NodeIds.String, "not started");
+            buildModel(models, name);
         }
     }
 
-    private void buildCamera(OpcUaServer server, UaFolderNode cameras, CameraConfig camera, Acknowledger acknowledge)
-            throws UaException {
+    private void buildModel(UaFolderNode models, String name) {
+        String at = root + "/Models/" + name;
+        UaFolderNode m = ns.folder(models, at, name);
+        ns.variable(m, at + "/Engine", "Engine", NodeIds.String, "");
+        ns.variable(m, at + "/Health", "Health", NodeIds.String, "not started");
+    }
+
+    private void buildCamera(UaFolderNode cameras, CameraConfig camera) throws UaException {
         String at = root + "/Cameras/" + camera.id();
         UaFolderNode c = ns.folder(cameras, at, camera.id());
         ns.variable(c, at + "/State", "State", NodeIds.String, "");
@@ -106,37 +114,46 @@ final class SiteModel {
         for (String reason : DROPS) {
             ns.variable(dropped, at + "/Dropped/" + reason, reason, NodeIds.Int64, 0L);
         }
-        if (!camera.counters().isEmpty()) {
-            UaFolderNode counters = ns.folder(c, at + "/Counters", "Counters");
-            for (CounterConfig counter : camera.counters()) {
-                String line = at + "/Counters/" + counter.name();
-                UaFolderNode l = ns.folder(counters, line, counter.name());
-                ns.variable(l, line + "/Count", "Count", NodeIds.Int64, 0L);
-                ns.variable(l, line + "/RatePerMinute", "RatePerMinute", NodeIds.Double, 0.0);
-            }
+        for (CounterConfig counter : camera.counters()) {
+            buildCounter(c, at, counter.name());
         }
         if (config.judgesParts(camera)) {
-            UaFolderNode parts = ns.folder(c, at + "/Parts", "Parts");
-            ns.variable(parts, at + "/Parts/LastVerdict", "LastVerdict", NodeIds.String, "");
-            ns.variable(parts, at + "/Parts/LastPart", "LastPart", NodeIds.Int32, 0);
-            ns.variable(parts, at + "/Parts/LastPartId", "LastPartId", NodeIds.String, "");
-            ns.variable(parts, at + "/Parts/LastDefectCount", "LastDefectCount", NodeIds.Int32, 0);
-            ns.variable(parts, at + "/Parts/LastTime", "LastTime", NodeIds.DateTime, DateTime.MIN_VALUE);
-            ns.variable(parts, at + "/Parts/Ok", "Ok", NodeIds.Int64, 0L);
-            ns.variable(parts, at + "/Parts/Nok", "Nok", NodeIds.Int64, 0L);
+            buildParts(c, at);
         }
-        List<RuleScopes.Scope> scopes = RuleScopes.of(config, camera);
-        if (!scopes.isEmpty()) {
-            UaFolderNode rules = ns.folder(c, at + "/Rules", "Rules");
-            for (RuleScopes.Scope scope : scopes) {
-                buildRule(server, c, rules, camera.id(), scope, acknowledge);
-            }
+        for (RuleScopes.Scope scope : RuleScopes.of(config, camera)) {
+            buildRule(c, camera.id(), scope);
         }
     }
 
-    private void buildRule(OpcUaServer server, UaFolderNode camera, UaFolderNode rules, String cameraId,
-                           RuleScopes.Scope scope, Acknowledger acknowledge) throws UaException {
-        String at = root + "/Cameras/" + cameraId + "/Rules/" + scope.rule();
+    private void buildCounter(UaFolderNode camera, String at, String name) {
+        UaFolderNode counters = ns.folderAt(at + "/Counters");
+        if (counters == null) {
+            counters = ns.folder(camera, at + "/Counters", "Counters");
+        }
+        String line = at + "/Counters/" + name;
+        UaFolderNode l = ns.folder(counters, line, name);
+        ns.variable(l, line + "/Count", "Count", NodeIds.Int64, 0L);
+        ns.variable(l, line + "/RatePerMinute", "RatePerMinute", NodeIds.Double, 0.0);
+    }
+
+    private void buildParts(UaFolderNode camera, String at) {
+        UaFolderNode parts = ns.folder(camera, at + "/Parts", "Parts");
+        ns.variable(parts, at + "/Parts/LastVerdict", "LastVerdict", NodeIds.String, "");
+        ns.variable(parts, at + "/Parts/LastPart", "LastPart", NodeIds.Int32, 0);
+        ns.variable(parts, at + "/Parts/LastPartId", "LastPartId", NodeIds.String, "");
+        ns.variable(parts, at + "/Parts/LastDefectCount", "LastDefectCount", NodeIds.Int32, 0);
+        ns.variable(parts, at + "/Parts/LastTime", "LastTime", NodeIds.DateTime, DateTime.MIN_VALUE);
+        ns.variable(parts, at + "/Parts/Ok", "Ok", NodeIds.Int64, 0L);
+        ns.variable(parts, at + "/Parts/Nok", "Nok", NodeIds.Int64, 0L);
+    }
+
+    private void buildRule(UaFolderNode camera, String cameraId, RuleScopes.Scope scope) throws UaException {
+        String rulesAt = root + "/Cameras/" + cameraId + "/Rules";
+        UaFolderNode rules = ns.folderAt(rulesAt);
+        if (rules == null) {
+            rules = ns.folder(camera, rulesAt, "Rules");
+        }
+        String at = rulesAt + "/" + scope.rule();
         boolean limit = scope.kind() == RuleCondition.Kind.THERMAL;
         NodeId type = limit ? NodeIds.NonExclusiveLevelAlarmType : NodeIds.OffNormalAlarmType;
         AlarmConditionTypeNode node = (AlarmConditionTypeNode) new NodeFactory(ns.getNodeContext())
@@ -174,15 +191,130 @@ final class SiteModel {
         conditions.put(cameraId + "/" + scope.rule(), condition);
     }
 
+    /**
+     * Makes the address space follow {@code next}, the config of an applied reload (the caller's
+     * thread): what {@code next} no longer has is deleted (a removed rule's condition, when active
+     * or unacknowledged, first fires once more inactive and not retained); what it adds is built;
+     * what both have keeps its nodes, so clients' subscriptions on them go on, and an unchanged
+     * rule's condition keeps its active and acknowledged states. A rule whose settings changed keeps
+     * its node but, as the pipeline runs it anew, turns inactive (a temperature rule takes its new
+     * high limit); one whose kind changed is built anew.
+     */
+    synchronized void follow(LinewatchConfig next) throws UaException {
+        LinewatchConfig before = config;
+        config = next;
+        Map<String, CameraConfig> was = new LinkedHashMap<>();
+        before.cameras().forEach(c -> was.put(c.id(), c));
+        java.util.Set<String> now = new java.util.HashSet<>();
+        next.cameras().forEach(c -> now.add(c.id()));
+        for (String id : was.keySet()) {
+            if (!now.contains(id)) {
+                removeCamera(id);
+            }
+        }
+        for (CameraConfig camera : next.cameras()) {
+            CameraConfig old = was.get(camera.id());
+            if (old == null) {
+                buildCamera(ns.folderAt(root + "/Cameras"), camera);
+            } else {
+                followCamera(before, old, camera);
+            }
+        }
+        for (String model : before.models().keySet()) {
+            if (!next.models().containsKey(model)) {
+                ns.delete(root + "/Models/" + model);
+            }
+        }
+        for (String model : next.models().keySet()) {
+            if (!before.models().containsKey(model)) {
+                buildModel(ns.folderAt(root + "/Models"), model);
+            }
+        }
+    }
+
+    private void followCamera(LinewatchConfig before, CameraConfig old, CameraConfig camera) throws UaException {
+        String at = root + "/Cameras/" + camera.id();
+        UaFolderNode c = ns.folderAt(at);
+        List<String> oldLines = old.counters().stream().map(CounterConfig::name).toList();
+        List<String> lines = camera.counters().stream().map(CounterConfig::name).toList();
+        for (String line : oldLines) {
+            if (!lines.contains(line)) {
+                ns.delete(at + "/Counters/" + line);
+                rates.remove(at + "/Counters/" + line);
+            }
+        }
+        for (String line : lines) {
+            if (!oldLines.contains(line)) {
+                buildCounter(c, at, line);
+            }
+        }
+        if (lines.isEmpty()) {
+            ns.delete(at + "/Counters");
+        }
+        boolean judged = before.judgesParts(old);
+        if (judged && !config.judgesParts(camera)) {
+            ns.delete(at + "/Parts");
+        } else if (!judged && config.judgesParts(camera)) {
+            buildParts(c, at);
+        }
+        followRules(c, RuleScopes.of(before, old), RuleScopes.of(config, camera), camera.id());
+    }
+
+    private void followRules(UaFolderNode camera, List<RuleScopes.Scope> old, List<RuleScopes.Scope> next,
+                             String cameraId) throws UaException {
+        Map<String, RuleScopes.Scope> kept = new LinkedHashMap<>();
+        next.forEach(s -> kept.put(s.rule(), s));
+        Map<String, RuleScopes.Scope> changed = new LinkedHashMap<>();
+        for (RuleScopes.Scope scope : old) {
+            RuleScopes.Scope now = kept.get(scope.rule());
+            if (now == null || now.kind() != scope.kind()) {
+                removeRule(cameraId, scope.rule());
+            } else if (!now.equals(scope)) {
+                changed.put(now.rule(), now);
+            }
+        }
+        for (RuleScopes.Scope scope : next) {
+            RuleCondition condition = conditions.get(cameraId + "/" + scope.rule());
+            if (condition == null) {
+                buildRule(camera, cameraId, scope);
+            } else if (changed.containsKey(scope.rule())) {
+                condition.highLimit(scope.highLimitC());
+                condition.restart(); // the pipeline runs the changed rule anew, nothing raised
+            }
+        }
+        if (next.isEmpty()) {
+            ns.delete(root + "/Cameras/" + cameraId + "/Rules");
+        }
+    }
+
+    private void removeRule(String cameraId, String rule) {
+        RuleCondition condition = conditions.remove(cameraId + "/" + rule);
+        if (condition != null) {
+            condition.retire();
+        }
+        ns.delete(root + "/Cameras/" + cameraId + "/Rules/" + rule);
+    }
+
+    private void removeCamera(String cameraId) {
+        List<String> rules = conditions.keySet().stream().filter(k -> k.startsWith(cameraId + "/"))
+                .map(k -> k.substring(cameraId.length() + 1)).toList();
+        rules.forEach(rule -> removeRule(cameraId, rule));
+        String at = root + "/Cameras/" + cameraId;
+        ns.delete(at);
+        lastFrames.remove(cameraId);
+        rates.keySet().removeIf(line -> line.startsWith(at + "/"));
+    }
+
     /** Applies an alarm event to its rule's condition and deciding values; events of unknown rules are skipped. */
-    void apply(AlarmEvent event) {
+    synchronized void apply(AlarmEvent event) {
         RuleCondition condition = conditions.get(event.camera() + "/" + event.rule());
         if (condition == null) {
             return;
         }
         condition.apply(event);
         if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
-            ns.set(root + "/Cameras/" + event.camera() + "/Rules/" + event.rule() + "/Score", (double) d.score());
+            ns.setIfPresent(root + "/Cameras/" + event.camera() + "/Rules/" + event.rule() + "/Score",
+                    (double) d.score());
         }
     }
 
@@ -190,7 +322,7 @@ final class SiteModel {
      * Copies each rule's latest measure into its variables ({@code MaxC}, {@code DefectCount}, ...);
      * a rule without nodes (a reload added it) is skipped. {@code values} holds four.
      */
-    void pollReadings(RuleReadings readings, double[] values) {
+    synchronized void pollReadings(RuleReadings readings, double[] values) {
         for (RuleReadings.Reading r : readings.all()) {
             if (r.read(values) == 0) {
                 continue;
@@ -206,7 +338,7 @@ final class SiteModel {
     }
 
     /** Copies the view's counters, states and models into the variables. */
-    void poll(PipelineView view, long nowNanos) {
+    synchronized void poll(PipelineView view, long nowNanos) {
         ns.set(root + "/Heartbeat", DateTime.now());
         CameraStates states = view.cameraStates();
         for (CameraStats s : view.stats()) {

@@ -23,8 +23,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 /**
  * linewatch's namespace ({@code urn:linewatch:<site>:<node>}): folders, objects and read-only
  * variables whose node ids are their paths ({@code <site>/Cameras/<camera>/Fps}). Nodes are made by
- * {@link SiteModel} on the OPC UA server's start-up; values are set by {@link #set} from the
- * server's own threads (the poller, the alarm feed), never from a pipeline thread. Subscriptions
+ * {@link SiteModel} on the OPC UA server's start-up and after a reload (which also {@link #delete}s
+ * what the new config no longer has); values are set by {@link #set} from the server's own threads
+ * (the poller, the alarm feed), never from a pipeline thread. Subscriptions
  * sample the values at the client's interval (Milo's {@link SubscriptionModel}).
  */
 final class SiteNamespace extends ManagedNamespaceWithLifecycle {
@@ -85,6 +86,28 @@ final class SiteNamespace extends ManagedNamespaceWithLifecycle {
         return node;
     }
 
+    /** The folder at {@code path}, or null. */
+    UaFolderNode folderAt(String path) {
+        return getNodeManager().getNode(newNodeId(path)).filter(UaFolderNode.class::isInstance)
+                .map(UaFolderNode.class::cast).orElse(null);
+    }
+
+    /**
+     * Deletes the node at {@code path} and every node under it (ids {@code path/...}), with their
+     * references both ways: its parent no longer organises it, a client browsing finds it gone and
+     * a client's monitored item on it reports it bad.
+     */
+    void delete(String path) {
+        String under = path + "/";
+        for (UaNode node : getNodeManager().getNodes()) {
+            if (node.getNodeId().getIdentifier() instanceof String id && (id.equals(path) || id.startsWith(under))
+                    && getNodeManager().containsNode(node.getNodeId())) {
+                node.delete();
+            }
+        }
+        variables.keySet().removeIf(p -> p.equals(path) || p.startsWith(under));
+    }
+
     /** True when there is a variable at {@code path}. */
     boolean has(String path) {
         return variables.containsKey(path);
@@ -96,6 +119,18 @@ final class SiteNamespace extends ManagedNamespaceWithLifecycle {
         if (node == null) {
             throw new IllegalArgumentException("no variable " + path);
         }
+        setValue(node, value);
+    }
+
+    /** Sets the variable at {@code path} when there is one (a reload may have removed it). */
+    void setIfPresent(String path, Object value) {
+        UaVariableNode node = variables.get(path);
+        if (node != null) {
+            setValue(node, value);
+        }
+    }
+
+    private static void setValue(UaVariableNode node, Object value) {
         Object old = node.getValue().getValue().getValue();
         if (!value.equals(old)) {
             node.setValue(new DataValue(new Variant(value)));

@@ -8,6 +8,7 @@
  *     (counters, states, part verdicts; the rules' RuleReadings every 100 ms)
  *   sink threads --AlarmFeed (queue)--> RuleCondition events --------> OPC UA clients
  *   OPC UA Acknowledge --> RuleCondition --> MQTT outbox + event log ("acknowledged")
+ *   applied reload (cli's DaemonReload) --OpcUaEndpoint.follow--> SiteModel adds / deletes nodes
  * </pre>
  *
  * {@link io.linewatch.opcua.OpcUaEndpoint} is the entry; security (certificate, trust list, users)

@@ -47,6 +47,16 @@ final class SparkplugMetrics {
         return now;
     }
 
+    /** Drops the metrics of {@code device} whose names {@code gone} accepts; true when there were any. */
+    boolean forget(String device, java.util.function.Predicate<String> gone) {
+        Map<String, Metric> metrics = devices.get(device);
+        if (metrics == null || !metrics.keySet().removeIf(gone)) {
+            return false;
+        }
+        fresh.removeIf(key -> key.startsWith(device + "\n") && gone.test(key.substring(device.length() + 1)));
+        return true;
+    }
+
     /** The metric's last value, or null when it has none. */
     Object value(String device, String name) {
         Metric m = devices.getOrDefault(device, Map.of()).get(name);

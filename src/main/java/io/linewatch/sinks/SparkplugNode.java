@@ -93,6 +93,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private volatile boolean started;
     private volatile boolean broken;
     private volatile boolean rebirth;
+    /** Each camera's rules, as the lanes run them; guarded by the metrics' lock. */
+    private Map<String, java.util.Set<String>> rules = Map.of();
     private volatile long drainDeadlineNanos;
     /** Outbox messages numbered up to this were journaled before the session's births: sent as historical. */
     private long birthNumber;
@@ -185,11 +187,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     public void start(Map<String, List<String>> rules, RuleReadings readings) {
         long now = System.currentTimeMillis();
         synchronized (metrics) {
-            rules.forEach((camera, names) -> names.forEach(rule -> {
-                metrics.declare(camera, "Rules/" + rule + "/Active", DataType.BOOLEAN, false, now);
-                metrics.declare(camera, "Rules/" + rule + "/Value", DataType.DOUBLE, Double.NaN, now);
-                metrics.declare(camera, "Rules/" + rule + "/Seq", DataType.INT64, 0L, now);
-            }));
+            rules.forEach((camera, names) -> names.forEach(rule -> declareRule(camera, rule, now)));
+            this.rules = copyOf(rules);
             for (RuleReadings.Reading r : readings.all()) {
                 for (String name : r.kind().names()) {
                     metrics.declare(r.camera(), readingMetric(r, name), readingType(r), readingValue(r, Double.NaN), now);
@@ -203,6 +202,53 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
         thread.start();
         sampler.scheduleAtFixedRate(this::sampleLogged, config.sampleMillis(), config.sampleMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    private void declareRule(String camera, String rule, long now) {
+        metrics.declare(camera, "Rules/" + rule + "/Active", DataType.BOOLEAN, false, now);
+        metrics.declare(camera, "Rules/" + rule + "/Value", DataType.DOUBLE, Double.NaN, now);
+        metrics.declare(camera, "Rules/" + rule + "/Seq", DataType.INT64, 0L, now);
+    }
+
+    private static Map<String, java.util.Set<String>> copyOf(Map<String, List<String>> rules) {
+        Map<String, java.util.Set<String>> copy = new java.util.HashMap<>();
+        rules.forEach((camera, names) -> copy.put(camera, java.util.Set.copyOf(names)));
+        return copy;
+    }
+
+    /** True when {@code rule} runs on {@code camera} (a reload may have removed it). Holding the metrics' lock. */
+    private boolean runs(String camera, String rule) {
+        return rules.getOrDefault(camera, java.util.Set.of()).contains(rule);
+    }
+
+    /**
+     * A reload applied in place changed the rules ({@code next}: each camera's rule names): the
+     * metrics of rules gone leave the births, those of rules added are declared, and when anything
+     * changed, births with the new set are due. Any thread.
+     */
+    public void followRules(Map<String, List<String>> next) {
+        long now = System.currentTimeMillis();
+        boolean changed = false;
+        synchronized (metrics) {
+            for (String camera : metrics.cameraDevices()) {
+                List<String> kept = next.getOrDefault(camera, List.of());
+                changed |= metrics.forget(camera, name -> name.startsWith("Rules/")
+                        && !kept.contains(name.substring("Rules/".length(), name.lastIndexOf('/'))));
+            }
+            for (Map.Entry<String, List<String>> camera : next.entrySet()) {
+                for (String rule : camera.getValue()) {
+                    if (!runs(camera.getKey(), rule)) {
+                        declareRule(camera.getKey(), rule, now);
+                        changed = true;
+                    }
+                }
+            }
+            rules = copyOf(next);
+            rebirth |= changed;
+        }
+        if (changed && started) {
+            wake();
+        }
     }
 
     // --- what the pipeline tells the node ------------------------------------------------------
@@ -219,6 +265,9 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
                 new Metric(rule + "Value", DataType.DOUBLE, time, decidingValue(e.detail())),
                 new Metric(rule + "Seq", DataType.INT64, time, e.seq()));
         synchronized (metrics) {
+            if (!runs(e.camera(), e.rule())) {
+                return; // in flight while a reload removed the rule: published on MQTT, not a metric any more
+            }
             boolean declared = true;
             for (Metric m : event) {
                 declared &= metrics.set(e.camera(), m.name(), m.type(), m.value(), time) != null
@@ -346,8 +395,8 @@ public final class SparkplugNode implements SourceStateListener, AutoCloseable {
     private void sampleReadings(long now) {
         Map<String, List<Metric>> byCamera = new java.util.LinkedHashMap<>();
         for (RuleReadings.Reading r : readings.all()) {
-            if (r.read(reading) == 0) {
-                continue;
+            if (!runs(r.camera(), r.rule()) || r.read(reading) == 0) {
+                continue; // a rule a reload removed keeps its reading, not its metrics
             }
             List<String> names = r.kind().names();
             for (int i = 0; i < names.size(); i++) {

@@ -157,11 +157,13 @@ class SparkplugEdgeNodeTest {
     /**
      * A rule a reload adds to a running camera brings new births: the host gets an NBIRTH and the
      * camera's DBIRTH again, now declaring the new rule's metrics with their values (what it measures
-     * included); the births before the reload did not declare it; {@code seq} stays without a gap.
+     * included); the births before the reload did not declare it; a rule the reload removed (renamed)
+     * is no longer in them; {@code seq} stays without a gap.
      */
     @Test
     void aRuleAddedByAReloadComesWithNewBirths() throws Exception {
         String added = "Rules/motor-warm/";
+        String removed = "motor-overheat";
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
              MqttCollector host = MqttCollector.persistent(broker.url(), "scada-host", "spBv1.0/#")) {
             Path file = Shipped.exampleConfigOf(Shipped.THERMAL_CONFIG, dir, broker.url(), "    pacing: realtime\n",
@@ -173,7 +175,8 @@ class SparkplugEdgeNodeTest {
                 SparkplugNode node = pipeline.sparkplug();
                 await().atMost(Duration.ofSeconds(60)).until(() -> node.births.get() >= 1);
                 Files.writeString(file, Files.readString(file).replace("temperature_alarms:\n", "temperature_alarms:\n"
-                        + "  - {name: motor-warm, cameras: [motor], measure: avg, raise_at_c: 20.0, clear_at_c: 15.0}\n"));
+                        + "  - {name: motor-warm, cameras: [motor], measure: avg, raise_at_c: 20.0, clear_at_c: 15.0}\n")
+                        .replace("- name: " + removed, "- name: motor-hot"));
                 LinewatchConfig next = ConfigLoader.load(file);
                 pipeline.reload(next.withSinks(next.sinks().withSparkplug(config.sinks().sparkplug())));
                 await().atMost(Duration.ofSeconds(60)).until(() -> node.births.get() >= 2);
@@ -187,7 +190,10 @@ class SparkplugEdgeNodeTest {
             List<List<String>> motorBirths = messages.stream()
                     .filter(m -> m.get("topic").asText().equals(PREFIX + "DBIRTH/box1/motor")).map(m -> names(m)).toList();
             assertThat(motorBirths).as("the camera's births: at start, then after the reload").hasSizeGreaterThanOrEqualTo(2);
-            assertThat(motorBirths.get(0)).as("before the reload").noneMatch(n -> n.startsWith(added));
+            assertThat(motorBirths.get(0)).as("before the reload").noneMatch(n -> n.startsWith(added))
+                    .contains("Rules/" + removed + "/Active");
+            assertThat(motorBirths.get(motorBirths.size() - 1)).as("after the reload: the renamed rule's metrics only")
+                    .noneMatch(n -> n.startsWith("Rules/" + removed + "/")).contains("Rules/motor-hot/Active");
             assertThat(motorBirths.get(motorBirths.size() - 1)).as("after the reload")
                     .contains(added + "Active", added + "Value", added + "Seq", added + "Avg C", added + "Max C");
             JsonNode lastBirth = messages.stream().filter(m -> m.get("topic").asText().equals(PREFIX + "DBIRTH/box1/motor"))
