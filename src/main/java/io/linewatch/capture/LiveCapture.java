@@ -118,7 +118,7 @@ public final class LiveCapture implements Runnable {
                     backoff.reset();
                 }
                 stats.framesIn.incrementAndGet();
-                writer.publish(frame, frameNumber++, source.mediaMicros(frame, mediaMicros()));
+                writer.publish(frame, frameNumber++, source.mediaMicros(frame));
             }
         }
         if (reason == null) {

@@ -12,30 +12,26 @@ import io.linewatch.pipeline.PacketRing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * A live camera decoded by FFmpeg into BGR frames, or a radiometric V4L2 camera (the PureThermal /
  * Lepton family) asked for {@code Y16} and read as 16-bit little-endian gray samples: an RTSP URL
- * (RTP over TCP or UDP, FFmpeg's
- * socket timeout from {@code connect_timeout_ms}) or a V4L2 device (opened non-blocking, so a device
- * that stops delivering does not hold a read forever). Opened and closed again on every
- * reconnection, by the camera's capture thread only; {@link #abort()} from any thread.
+ * (RTP over TCP or UDP, FFmpeg's socket timeout from {@code connect_timeout_ms}) or a V4L2 device
+ * (opened non-blocking, so a device that stops delivering does not hold a read forever). Opened and
+ * closed again on every reconnection, by the camera's capture thread only; {@link #abort()} from any
+ * thread.
  *
- * <p>JavaCV 1.5.13's {@code FFmpegFrameGrabber.setTimeout} does nothing for FFmpeg: blocking reads
- * end through FFmpeg's own timeouts, its interrupt callback (an {@link AbortFlag}) and, for
- * non-blocking V4L2 reads, an interrupt of the capture thread. The grabber is started and released
- * without JavaCV's global lock, so a camera that hangs while connecting holds up no other camera.
- *
- * <p>A camera that keeps its packets for clips ({@link #keepPackets}) is demuxed and decoded by
- * linewatch instead ({@link PacketDemuxer}, the same options and abort flag): each packet is read
- * once, a copy goes into the ring (its times moved onto the camera's media clock when the connection
- * opens), then to the decoder; its frames' media times are their own timestamps on that clock
- * ({@link #mediaMicros}), so the clip and the alarm agree to the frame. A V4L2 camera in a raw format
- * (YUYV, Y16, ...) has no packets a clip could hold: its frames are encoded once instead, by the
- * encoder image sequences use ({@link FrameEncoder}; no device here to test this path with).
+ * <p>Demuxed and decoded by linewatch ({@link PacketDemuxer}): blocking reads end through FFmpeg's
+ * own timeouts, its interrupt callback (an {@link AbortFlag}) and, for non-blocking V4L2 reads, an
+ * interrupt of the capture thread; a stream that grows past the size it opened at is scaled into it,
+ * said once in the log and once as a state note. A camera that keeps its packets for clips ({@link
+ * #keepPackets}) has a copy of each packet put into the ring (its times moved onto the camera's media
+ * clock when the connection opens) before it goes to the decoder. Frames' media times are their own
+ * timestamps on that clock ({@link #mediaMicros}), so a clip and its alarm agree to the frame. A V4L2
+ * camera in a raw format (YUYV, Y16, ...) has no packets a clip could hold: its frames are encoded
+ * once instead, by the encoder image sequences use ({@link FrameEncoder}; no device here to test this
+ * path with).
  */
 public final class LiveFrameSource implements FrameSource {
 
@@ -46,7 +42,6 @@ public final class LiveFrameSource implements FrameSource {
     private final CameraConfig camera;
     private final FrameEvent.PixelFormat format;
     private final AbortFlag abortFlag = new AbortFlag();
-    private FFmpegFrameGrabber grabber;
     private PacketRing packets;
     private LongSupplier mediaClock = () -> System.nanoTime() / 1000;
     private PacketDemuxer demuxer;
@@ -96,58 +91,15 @@ public final class LiveFrameSource implements FrameSource {
         this.mediaClock = clock;
     }
 
-    /** The media time of {@code frame}: its own timestamp when packets are kept, else {@code arrivalMicros}. */
-    long mediaMicros(Frame frame, long arrivalMicros) {
-        return demuxer != null ? frame.timestamp + offsetMicros : arrivalMicros;
+    /** The media time of {@code frame}: its own timestamp, on the camera's media clock. */
+    long mediaMicros(Frame frame) {
+        return frame.timestamp + offsetMicros;
     }
 
     @Override
     public void open() throws CaptureException {
         abortFlag.clear();
-        if (packets != null) {
-            openDemuxer();
-            return;
-        }
-        if (camera.kind() == SourceKind.V4L2 && !Files.exists(Path.of(camera.source()))) {
-            throw new CaptureException("camera " + camera.id() + ": cannot open " + camera.source()
-                    + ": no such device", null);
-        }
-        FFmpegQuiet.install();
-        grabber = new FFmpegFrameGrabber(camera.source());
-        grabber.setPixelFormat(format == FrameEvent.PixelFormat.GRAY16 ? avutil.AV_PIX_FMT_GRAY16LE
-                : avutil.AV_PIX_FMT_BGR24);
-        grabber.setVideoOption("threads", "1");
-        if (camera.kind() == SourceKind.RTSP) {
-            configureRtsp(grabber);
-        } else {
-            configureV4l2(grabber);
-        }
-        try {
-            grabber.startUnsafe();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            close();
-            throw new CaptureException("camera " + camera.id() + ": cannot open " + where() + ": "
-                    + FFmpegQuiet.cause(e), e);
-        }
-        abortFlag.attach(grabber.getFormatContext());
-        if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
-            close();
-            throw new CaptureException("camera " + camera.id() + ": " + where() + " has no video stream", null);
-        }
-        if (format == FrameEvent.PixelFormat.GRAY16) {
-            requireY16();
-        }
-    }
-
-    /** A radiometric camera must deliver Y16 itself: FFmpeg would scale 8-bit frames up silently. */
-    private void requireY16() throws CaptureException {
-        int delivered = grabber.getFormatContext().streams(grabber.getVideoStream()).codecpar().format();
-        if (delivered != avutil.AV_PIX_FMT_GRAY16LE) {
-            close();
-            throw new CaptureException("camera " + camera.id() + ": " + where() + " delivers "
-                    + (delivered < 0 ? "an unknown format" : avutil.av_get_pix_fmt_name(delivered).getString())
-                    + ", not Y16 (gray16le); a thermal camera needs its 16-bit radiometric frames", null);
-        }
+        openDemuxer();
     }
 
     private void openDemuxer() throws CaptureException {
@@ -175,6 +127,9 @@ public final class LiveFrameSource implements FrameSource {
                 (w, h, sw, sh) -> notes.accept(String.format(Locale.ROOT, "%s delivers %dx%d, more than it opened"
                         + " at; such frames are scaled to %dx%d", where(), w, h, sw, sh)));
         offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();
+        if (packets == null) {
+            return; // clips off: decoded only
+        }
         if (demuxer.rawPictures()) {
             encodeFrames(gray16);
         } else {
@@ -201,7 +156,7 @@ public final class LiveFrameSource implements FrameSource {
                 "timeout", Long.toString(camera.connectTimeoutMs() * 1000L), "allowed_media_types", "video");
     }
 
-    /** The options {@link #configureV4l2} gives JavaCV, for the demuxer. */
+    /** The V4L2 device's options: non-blocking reads, and the size, rate and format the camera asks for. */
     private Map<String, String> v4l2Options() {
         Map<String, String> options = new java.util.HashMap<>();
         options.put("fflags", "nonblock");
@@ -219,41 +174,19 @@ public final class LiveFrameSource implements FrameSource {
         return options;
     }
 
-    private void configureRtsp(FFmpegFrameGrabber g) {
-        g.setOption("rtsp_transport", camera.rtspTransport().name().toLowerCase(Locale.ROOT));
-        g.setOption("timeout", Long.toString(camera.connectTimeoutMs() * 1000L));
-        g.setOption("allowed_media_types", "video");
-    }
-
-    private void configureV4l2(FFmpegFrameGrabber g) {
-        g.setFormat("video4linux2");
-        g.setOption("fflags", "nonblock");
-        if (camera.width() != null) {
-            g.setOption("video_size", camera.width() + "x" + camera.height());
-        }
-        if (camera.frameRate() != null) {
-            g.setOption("framerate", Double.toString(camera.frameRate()));
-        }
-        if (format == FrameEvent.PixelFormat.GRAY16) {
-            g.setOption("input_format", V4L2_Y16);
-        } else if (camera.inputFormat() != null) {
-            g.setOption("input_format", camera.inputFormat());
-        }
-    }
-
     @Override
     public int width() {
-        return demuxer != null ? demuxer.width() : grabber.getImageWidth();
+        return demuxer.width();
     }
 
     @Override
     public int height() {
-        return demuxer != null ? demuxer.height() : grabber.getImageHeight();
+        return demuxer.height();
     }
 
     @Override
     public double frameRate() {
-        return demuxer != null ? demuxer.frameRate() : grabber.getFrameRate();
+        return demuxer.frameRate();
     }
 
     @Override
@@ -264,19 +197,11 @@ public final class LiveFrameSource implements FrameSource {
     /** The next frame, or {@code null} when the stream ended, failed or was aborted. */
     @Override
     public Frame next() throws CaptureException {
-        if (demuxer != null) {
-            try {
-                return demuxer.next();
-            } catch (PacketDemuxer.Failure e) {
-                throw new CaptureException("camera " + camera.id() + ": cannot decode " + where() + ": "
-                        + e.getMessage(), null);
-            }
-        }
         try {
-            return grabber.grabImage();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
+            return demuxer.next();
+        } catch (PacketDemuxer.Failure e) {
             throw new CaptureException("camera " + camera.id() + ": cannot decode " + where() + ": "
-                    + FFmpegQuiet.reason(e), e);
+                    + e.getMessage(), null);
         }
     }
 
@@ -289,21 +214,15 @@ public final class LiveFrameSource implements FrameSource {
     @Override
     public void close() {
         if (demuxer != null) {
-            packets.end(encoder != null ? encoder.stream() : demuxer.stream());
+            if (packets != null) {
+                packets.end(encoder != null ? encoder.stream() : demuxer.stream());
+            }
             demuxer.close();
             demuxer = null;
         }
         if (encoder != null) {
             encoder.close();
             encoder = null;
-        }
-        if (grabber != null) {
-            try {
-                grabber.releaseUnsafe();
-            } catch (FrameGrabber.Exception e) {
-                // closing after a failure: nothing more to report
-            }
-            grabber = null;
         }
     }
 
