@@ -2,7 +2,9 @@
 """A GStreamer RTSP server for linewatch's tests: a moving test pattern as MJPEG over RTP, or a
 video file re-encoded as H.264 (OpenH264, a key frame every second, no B-frames) over RTP.
 
-Usage: rtsp_server.py PORT [WIDTH HEIGHT FPS [h264:FILE]]
+Usage: rtsp_server.py PORT [WIDTH HEIGHT FPS [h264:FILE | jpegs:PATTERN]]
+jpegs:PATTERN streams the numbered JPEG files PATTERN (printf style, from 0) once, as they are, at FPS
+(MJPEG over RTP: each picture keeps its own size, so a camera that changes size mid-stream can be shown).
 Serves rtsp://127.0.0.1:PORT/cam on the loopback interface only, prints "ready" once it listens,
 and runs until it is killed. Needs Debian's python3-gi, gir1.2-gst-rtsp-server-1.0,
 gstreamer1.0-plugins-base and gstreamer1.0-plugins-good; H.264 also gstreamer1.0-plugins-bad
@@ -32,6 +34,10 @@ def main():
             f"! video/x-raw,format=I420,width={width},height={height},framerate={fps}/1 "
             f"! openh264enc bitrate=3000000 gop-size={fps} ! h264parse "
             "! rtph264pay name=pay0 pt=96 config-interval=-1 )")
+    elif source.startswith("jpegs:"):
+        factory.set_launch(
+            f"( multifilesrc location={source[6:]} index=0 caps=image/jpeg,framerate={fps}/1 "
+            "! jpegparse ! rtpjpegpay name=pay0 pt=26 )")
     else:
         factory.set_launch(
             "( videotestsrc is-live=true pattern=ball "

@@ -9,7 +9,14 @@ import io.linewatch.pipeline.FrameEvent;
 import io.linewatch.pipeline.FrameEventFactory;
 import io.linewatch.pipeline.SourceState;
 import io.linewatch.testing.Clips;
+import io.linewatch.config.CameraConfig;
 import io.linewatch.testing.LogLines;
+import io.linewatch.testing.RtspServer;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacv.Frame;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Capture faults in plain words: a file FFmpeg cannot open is named with FFmpeg's own reason, the
  * camera once, none of JavaCV's hints; a stream that grows mid-way has its frames scaled into the
- * size it opened at (none dropped), said once in the log and once as the camera's state message.
+ * size it opened at (none dropped), said once in the log and once as the camera's state message;
+ * so does a live RTSP camera that changes to a larger size mid-stream.
  */
 class CaptureFaultsTest {
 
@@ -62,5 +70,47 @@ class CaptureFaultsTest {
         assertThat(stats.framesIn.get()).isEqualTo(60);
         assertThat(stats.droppedTooLarge.get()).isZero();
         assertThat(stats.dropped()).isZero();
+    }
+
+    /**
+     * A live RTSP camera (a real GStreamer server sending MJPEG pictures, 20 at 320x240, then 20 at
+     * 640x480) with clips off: the larger pictures arrive scaled to the size the camera opened at,
+     * none dropped, and the growth is one state note.
+     */
+    @Test
+    void aLiveCameraThatGrowsIsScaledIntoItsSizeWithOneNote() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            int w = i < 20 ? 320 : 640;
+            BufferedImage picture = new BufferedImage(w, w * 3 / 4, BufferedImage.TYPE_3BYTE_BGR);
+            Graphics2D g = picture.createGraphics();
+            g.setColor(Color.ORANGE);
+            g.fillRect(i * 5, w / 8, w / 4, w / 4);
+            g.dispose();
+            ImageIO.write(picture, "jpg", dir.resolve(String.format("p%03d.jpg", i)).toFile());
+        }
+        try (RtspServer server = RtspServer.startJpegs(dir.resolve("rtsp.log"), dir.resolve("p%03d.jpg"), 10)) {
+            CameraConfig camera = new CameraConfig("dock", server.url(), "m", null, null, CameraConfig.RtspTransport.TCP,
+                    5000, 3000, 100, 1000, null, null, null, null, null);
+            LiveFrameSource source = new LiveFrameSource(camera);
+            List<String> notes = new CopyOnWriteArrayList<>();
+            source.stateNotes(notes::add);
+            source.open();
+            List<String> sizes = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            try {
+                Frame f;
+                while (sizes.size() < 40 && System.nanoTime() < deadline && (f = source.next()) != null) {
+                    sizes.add(f.imageWidth + "x" + f.imageHeight);
+                }
+            } catch (CaptureException e) {
+                // the server's stream ended
+            } finally {
+                source.dispose();
+            }
+            assertThat(sizes).as("pictures received, each in the size the camera opened at").hasSizeGreaterThan(30)
+                    .containsOnly("320x240");
+            assertThat(notes).containsExactly(server.url() + " delivers 640x480, more than it opened at; such frames"
+                    + " are scaled to 320x240");
+        }
     }
 }

@@ -46,6 +46,18 @@ public final class RtspServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a server that streams the JPEG files {@code pattern} (printf style, numbered from 0) once,
+     * each picture as it is (MJPEG over RTP), at {@code fps}: pictures of two sizes make a camera that
+     * changes size mid-stream.
+     */
+    public static RtspServer startJpegs(Path log, Path pattern, int fps) throws IOException, InterruptedException {
+        RtspServer server = new RtspServer(log, Mosquitto.freePort(), List.of("0", "0", Integer.toString(fps),
+                "jpegs:" + pattern.toAbsolutePath()));
+        server.restart();
+        return server;
+    }
+
     /** Starts (again) on the same port. */
     public void restart() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT.toString(), Integer.toString(port)));
