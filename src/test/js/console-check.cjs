@@ -94,8 +94,10 @@ async function look(page, seen) {
       const s = await (await fetch(src.split('?')[0].replace(/\.[a-z0-9]+$/, '.frames.json'))).json();
       const shaped = s.frames.filter((f) => (f.detections || []).length + (f.regions || []).length
         + (f.hotspots || []).length > 0);
-      return { frames: s.frames.length, shaped: shaped.length, shapedT: shaped.length ? shaped[0].t : null,
-        shapedFrame: shaped.length ? shaped[0].frame : null };
+      // A frame half a second in or later: a seek before the clip's first picture lands on that picture.
+      const pick = shaped.find((f) => f.t >= 0.5) || shaped[shaped.length - 1];
+      return { frames: s.frames.length, shaped: shaped.length, shapedT: pick ? pick.t : null,
+        shapedFrame: pick ? pick.frame : null };
     }, seen.clip.src);
     await page.$eval(video, (v, t) => new Promise((ok) => {
       v.pause();
