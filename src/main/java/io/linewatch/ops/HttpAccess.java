@@ -36,6 +36,8 @@ final class HttpAccess extends Handler.Wrapper {
     static final String SESSION = "linewatch.session";
     /** The most bytes a login form may post. */
     private static final int MAX_FORM_BYTES = 4096;
+    /** An oversized form up to this size is read and dropped before the 413; a larger one closes the connection. */
+    private static final int DRAIN_BYTES = 64 * 1024;
     private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/metrics");
     private static final String REALM = "Basic realm=\"linewatch\", charset=\"UTF-8\"";
 
@@ -97,6 +99,10 @@ final class HttpAccess extends Handler.Wrapper {
         }
         long length = request.getLength();
         if (length < 0 || length > MAX_FORM_BYTES) {
+            if (length > 0 && length <= DRAIN_BYTES) {
+                // Read what was sent: a connection closed on unread bytes is reset, and the client may lose the answer.
+                Content.Source.consumeAll(request);
+            }
             OpsServer.reply(response, callback, 413, "a login form is at most " + MAX_FORM_BYTES
                     + " bytes, with its Content-Length\n");
             return;
