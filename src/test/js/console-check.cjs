@@ -24,7 +24,12 @@ async function main() {
     const context = await browser.newContext({ httpCredentials: creds(operator), viewport: { width: 1500, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (e) => { seen.pageErrors = (seen.pageErrors || []).concat(String(e)); });
-    page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/evidence/clips/')) console.error(`${r.status()} ${r.url()}`); });
+    // The page asks for a clip only once the daemon said it is complete: no clip request fails.
+    seen.clipMisses = 0;
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.url().includes('/evidence/clips/')) seen.clipMisses++;
+      if (r.status() >= 400) console.error(`${r.status()} ${r.url()}`);
+    });
     await page.goto(base);
     try {
       await look(page, seen);
@@ -42,6 +47,9 @@ async function main() {
     await login.fill('input[name=password]', password);
     await Promise.all([login.waitForURL(`${base}/`), login.click('button[type=submit]')]);
     await login.waitForSelector('#who form.logout button', { timeout: 30000 });
+    // A page opened later gets the clips already complete with the recent alarms (no push needed).
+    seen.lateClips = await login.waitForSelector('li.alarm.raised[data-via=recent] video.clip', { timeout: 30000 })
+      .then(() => login.$$eval('li.alarm.raised[data-via=recent] video.clip', (v) => v.length)).catch(() => 0);
     seen.session = { who: await login.$eval('#who', (w) => w.dataset.user),
       status: (await login.request.get(`${base}/api/status`)).status() };
     // The logout button posts its form; the page then moves to /login. Waited for by polling rather than

@@ -9,6 +9,7 @@ const COLOURS = ['#6cf', '#fc6', '#c6f', '#6fc', '#f6c', '#cf6'];
 const $ = (sel) => document.querySelector(sel);
 const cameras = new Map();      // id -> {card, img, last: {framesIn, at}}
 const alarms = new Map();       // id -> element
+const clipsDone = new Map();    // event id -> the clip message's clip ({path, ...} or {path: null, error})
 let mayWrite = false;
 
 function el(tag, attrs = {}, ...children) {
@@ -177,13 +178,14 @@ function addAlarm(a, acked, via) {
   const what = a.class ? `${a.class}${a.track ? ' #' + a.track : ''}` : (a.measure ? `${a.measure} ${a.value}` : '');
   item.append(el('div', {}, `${a.type.toUpperCase()} ${a.rule || ''} · ${a.camera} · ${what} · ${a.time}`));
   if (a.snapshot) item.append(el('img', { class: 'snapshot', alt: `snapshot of ${a.id}`, src: evidenceUrl('snapshots', a.camera, a.snapshot) }));
-  if (a.clip && a.clip.path) item.append(clipPlayer(a));
+  if (a.clip && a.clip.path) item.append(el('div', { class: 'clip-box pending' }, 'clip being recorded…'));
   if (mayWrite && a.type === 'raised') {
     item.append(el('button', { class: 'ack', onclick: () => acknowledge(a.id) }, 'acknowledge'));
   }
   if (acked) item.classList.add('acked');
   alarms.set(a.id, item);
   $('#alarms').prepend(item);
+  if (clipsDone.has(a.id)) clipReady(a.id);
   for (const name of ['rule']) {
     const sel = $(`#filters select[name=${name}]`);
     if (a[name] && ![...sel.options].some((o) => o.value === a[name])) sel.append(el('option', {}, a[name]));
@@ -191,14 +193,28 @@ function addAlarm(a, acked, via) {
   applyFilters();
 }
 
-// The clip is written after the alarm (its post seconds): retry until it is there. Its sidecar is
-// renamed before the clip, so once the clip loads its overlays can be fetched and drawn over it.
-function clipPlayer(a) {
+// The clip is written after the alarm (its post seconds); the daemon says when it is complete on disk
+// with a clip message (pushed, or among the recent ones for a page opened later). Only then is a
+// player made: no request for a clip that is not there yet. Its sidecar is renamed before the clip,
+// so once the clip loads its overlays can be fetched and drawn over it.
+function clipDone(message) {
+  clipsDone.set(message.event_id, message.clip || { path: null, error: 'no clip' });
+  if (alarms.has(message.event_id)) clipReady(message.event_id);
+}
+
+function clipReady(id) {
+  const item = alarms.get(id);
+  const pending = item.querySelector('.clip-box.pending');
+  if (!pending) return;
+  const clip = clipsDone.get(id);
+  pending.replaceWith(clip.path ? clipPlayer(item.dataset.camera, clip.path)
+    : el('div', { class: 'clip-box failed' }, `no clip: ${clip.error || 'not written'}`));
+}
+
+function clipPlayer(camera, path) {
   const video = el('video', { class: 'clip', controls: '', muted: '', preload: 'metadata', playsinline: '' });
   const canvas = el('canvas', { class: 'overlay', 'data-shapes': '0' });
-  const src = evidenceUrl('clips', a.camera, a.clip.path);
-  let tries = 0;
-  video.addEventListener('error', () => { if (tries++ < 60) setTimeout(() => { video.src = src + '?try=' + tries; }, 2000); });
+  const src = evidenceUrl('clips', camera, path);
   video.addEventListener('loadedmetadata', () => {
     attachOverlay(video, canvas, sidecarUrl(src)).catch((e) => { canvas.dataset.error = String(e); });
   }, { once: true });
@@ -235,9 +251,11 @@ async function start() {
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
   const stream = new EventSource('/api/alarms/stream');
   stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
+  stream.addEventListener('clip', (e) => clipDone(JSON.parse(e.data)));
   stream.addEventListener('ack', (e) => { const a = alarms.get(JSON.parse(e.data).id); if (a) a.classList.add('acked'); });
   const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
   const acked = new Set(recent.acknowledged);
+  for (const c of recent.clips) clipDone(c);
   for (const a of recent.alarms) addAlarm(a, acked.has(a.id), 'recent');
 }
 

@@ -141,7 +141,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     }
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
-        sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats);
+        sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         thermalTrend = new ThermalTrend(config.cameras().size());

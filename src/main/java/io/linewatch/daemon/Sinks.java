@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,17 +41,22 @@ final class Sinks implements AutoCloseable {
     private Outbox sparkplugOutbox;
     private SparkplugNode sparkplug;
 
-    private Sinks() {
+    private final Consumer<String> clipListener;
+
+    private Sinks(Consumer<String> clipListener) {
+        this.clipListener = clipListener;
     }
 
     /**
      * Opens the sinks a config and a run ask for; on failure closes what it opened.
      *
      * @param resultsLog where each frame's results go, or null
+     * @param clipListener told of each clip message after the outbox and the event log, on the clip
+     *                     writer's thread; must return at once
      */
-    static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates, List<CameraStats> stats)
-            throws StartupException {
-        Sinks sinks = new Sinks();
+    static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates, List<CameraStats> stats,
+                      Consumer<String> clipListener) throws StartupException {
+        Sinks sinks = new Sinks(clipListener);
         try {
             sinks.openFiles(config, resultsLog);
             sinks.openMqtt(config, cameraStates);
@@ -149,7 +155,7 @@ final class Sinks implements AutoCloseable {
         }
     }
 
-    /** A clip's message: to the outbox (when MQTT is on), then the event log. */
+    /** A clip's message: to the outbox (when MQTT is on), then the event log, then the listener. */
     private void clipDone(String camera, String json) {
         if (mqtt != null) {
             mqtt.acceptClip(camera, json);
@@ -157,6 +163,7 @@ final class Sinks implements AutoCloseable {
         if (eventLog != null) {
             eventLog.append(json);
         }
+        clipListener.accept(json);
     }
 
     /** The clip writer, or null when clips are off. */

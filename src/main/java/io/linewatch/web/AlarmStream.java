@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /api/alarms/stream}: server-sent events, one {@code alarm} event per accepted alarm (its
- * JSON as published) and one {@code ack} per acknowledgement, written without blocking: the sink
+ * JSON as published), one {@code clip} per clip message (the alarm's clip is complete on disk and
+ * may be played, or was not written) and one {@code ack} per acknowledgement, written without blocking: the sink
  * thread that publishes an alarm only queues it; Jetty writes it, one write at a time per browser.
  * A browser that falls {@link #MAX_QUEUED} events behind is dropped (its page reconnects). A comment
  * every 15 s keeps idle connections open. At most {@link #MAX_CLIENTS} browsers at once (503 beyond).
@@ -35,7 +36,8 @@ final class AlarmStream implements AutoCloseable {
     });
 
     AlarmStream(AlarmFeed feed) {
-        this.subscription = feed == null ? () -> { } : feed.subscribe(json -> broadcast("alarm", json));
+        this.subscription = feed == null ? () -> { } : feed.subscribe((kind, json) ->
+                broadcast(kind == AlarmFeed.Kind.CLIP ? "clip" : "alarm", json));
         keepalive.scheduleAtFixedRate(() -> clients.forEach(c -> c.send(": keepalive\n\n")), KEEPALIVE_SECONDS,
                 KEEPALIVE_SECONDS, TimeUnit.SECONDS);
     }

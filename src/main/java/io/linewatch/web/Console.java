@@ -127,6 +127,10 @@ public final class Console extends Handler.Abstract {
         if (view.alarmFeed() != null) {
             json.append(String.join(",", view.alarmFeed().recent()));
         }
+        json.append("],\"clips\":[");
+        if (view.alarmFeed() != null) {
+            json.append(String.join(",", view.alarmFeed().recentClips()));
+        }
         return json.append("]}").toString();
     }
 

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code .ci/run} installs both; the script is src/test/js/console-check.cjs), against a daemon
  * replaying the three shipped clips in real time (looped) into a real Mosquitto, with users from a users
  * file. Every camera's picture moves; an alarm appears on the page within a second of its MQTT
- * message; its clip plays with the sidecar's overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; the health panel shows the broker, the outbox, each model's engine and the disk used by snapshots and clips; anonymous requests for the page and {@code /reload} get 401; a viewer's
+ * message; its clip is offered once the daemon's clip message says it is complete (pushed; with the recent
+ * alarms for a page opened later; no request for a clip that is not there yet) and plays with the sidecar's
+ * overlays drawn over it (and answers byte ranges); the trends show the motor's rise past its raise line, the bearing zone, the belt's counts per minute, parts per hour and latency; the health panel shows the broker, the outbox, each model's engine and the disk used by snapshots and clips; anonymous requests for the page and {@code /reload} get 401; a viewer's
  * reload gets 403; a browser logs in with the form (a session cookie) and out again. The screenshot is kept in target/console/.
  */
 class ConsoleBrowserTest {
@@ -84,6 +86,10 @@ class ConsoleBrowserTest {
                         .isGreaterThan(frames.get(0).asLong());
             }
             pushedWithinOneSecondOfMqtt(seen, events);
+            assertThat(seen.path("clipMisses").asInt()).as("clip requests that failed (the page asks only once the"
+                    + " daemon says a clip is complete)").isZero();
+            assertThat(seen.path("lateClips").asInt()).as("a page opened later plays the clips already complete")
+                    .isPositive();
             JsonNode clip = seen.path("clip");
             assertThat(clip.path("currentTime").asDouble()).as("the clip plays").isGreaterThan(0.3);
             assertThat(clip.path("width").asInt()).as("the clip has pictures").isPositive();
