@@ -52,7 +52,7 @@ public final class Camera {
      * A file that cannot open leaves the camera STOPPED with the reason.
      *
      * @param index  the camera's index in the config (its slots' camera field)
-     * @param format BGR24, or GRAY16 for a radiometric camera
+     * @param format BGR24, I420 (a detection camera's decoder planes), or GRAY16 for a radiometric camera
      * @throws CaptureException the file cannot open: one line naming the camera and the file
      */
     public static Camera open(int index, CameraConfig config, FrameEvent.PixelFormat format, CameraStats stats,

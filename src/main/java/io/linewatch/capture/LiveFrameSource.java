@@ -55,8 +55,8 @@ public final class LiveFrameSource implements FrameSource {
     }
 
     /**
-     * @param format BGR24, or GRAY16 for a radiometric V4L2 camera (Y16); I420 is delivered as BGR24
-     *               (a live camera's frames stay packed BGR, see {@link #pixelFormat()})
+     * @param format BGR24; I420 (the decoder's planes, for detection: no full-size colour conversion);
+     *               or GRAY16 for a radiometric V4L2 camera (Y16)
      */
     public LiveFrameSource(CameraConfig camera, FrameEvent.PixelFormat format) {
         if (!camera.kind().live()) {
@@ -66,7 +66,7 @@ public final class LiveFrameSource implements FrameSource {
             throw new IllegalArgumentException("16-bit frames come from V4L2 devices only: " + camera.source());
         }
         this.camera = camera;
-        this.format = format == FrameEvent.PixelFormat.I420 ? FrameEvent.PixelFormat.BGR24 : format;
+        this.format = format;
     }
 
     /**
@@ -123,7 +123,11 @@ public final class LiveFrameSource implements FrameSource {
                     + (delivered < 0 ? "an unknown format" : avutil.av_get_pix_fmt_name(delivered).getString())
                     + ", not Y16 (gray16le); a thermal camera needs its 16-bit radiometric frames", null);
         }
-        demuxer.decodeTo(gray16 ? avutil.AV_PIX_FMT_GRAY16LE : avutil.AV_PIX_FMT_BGR24, format.bytesPerPixel(),
+        demuxer.decodeTo(switch (format) {
+            case GRAY16 -> avutil.AV_PIX_FMT_GRAY16LE;
+            case I420 -> avutil.AV_PIX_FMT_YUV420P;
+            case BGR24 -> avutil.AV_PIX_FMT_BGR24;
+        }, format.bytesPerPixel(),
                 (w, h, sw, sh) -> notes.accept(String.format(Locale.ROOT, "%s delivers %dx%d, more than it opened"
                         + " at; such frames are scaled to %dx%d", where(), w, h, sw, sh)));
         offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();

@@ -22,6 +22,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -74,11 +76,14 @@ class CaptureFaultsTest {
 
     /**
      * A live RTSP camera (a real GStreamer server sending MJPEG pictures, 20 at 320x240, then 20 at
-     * 640x480) with clips off: the larger pictures arrive scaled to the size the camera opened at,
-     * none dropped, and the growth is one state note.
+     * 640x480) with clips off, in packed BGR and in a detection camera's I420 planes: the larger
+     * pictures arrive scaled to the size the camera opened at, none dropped, with the picture where it
+     * was (the orange square's centre is orange, its corner's mirror black), and the growth is one
+     * state note.
      */
-    @Test
-    void aLiveCameraThatGrowsIsScaledIntoItsSizeWithOneNote() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = FrameEvent.PixelFormat.class, names = {"BGR24", "I420"})
+    void aLiveCameraThatGrowsIsScaledIntoItsSizeWithOneNote(FrameEvent.PixelFormat format) throws Exception {
         for (int i = 0; i < 40; i++) {
             int w = i < 20 ? 320 : 640;
             BufferedImage picture = new BufferedImage(w, w * 3 / 4, BufferedImage.TYPE_3BYTE_BGR);
@@ -91,16 +96,20 @@ class CaptureFaultsTest {
         try (RtspServer server = RtspServer.startJpegs(dir.resolve("rtsp.log"), dir.resolve("p%03d.jpg"), 10)) {
             CameraConfig camera = new CameraConfig("dock", server.url(), "m", null, null, CameraConfig.RtspTransport.TCP,
                     5000, 3000, 100, 1000, null, null, null, null, null);
-            LiveFrameSource source = new LiveFrameSource(camera);
+            LiveFrameSource source = new LiveFrameSource(camera, format);
             List<String> notes = new CopyOnWriteArrayList<>();
             source.stateNotes(notes::add);
             source.open();
             List<String> sizes = new java.util.ArrayList<>();
+            int[] lastGrown = null;
             long deadline = System.nanoTime() + 30_000_000_000L;
             try {
                 Frame f;
                 while (sizes.size() < 40 && System.nanoTime() < deadline && (f = source.next()) != null) {
                     sizes.add(f.imageWidth + "x" + f.imageHeight);
+                    if (sizes.size() > 25) {
+                        lastGrown = colours(f, format);
+                    }
                 }
             } catch (CaptureException e) {
                 // the server's stream ended
@@ -111,6 +120,28 @@ class CaptureFaultsTest {
                     .containsOnly("320x240");
             assertThat(notes).containsExactly(server.url() + " delivers 640x480, more than it opened at; such frames"
                     + " are scaled to 320x240");
+            assertThat(lastGrown).as("a scaled picture").isNotNull();
+            if (format == FrameEvent.PixelFormat.I420) {
+                assertThat(lastGrown[0]).as("luma inside the square (orange: about 180)").isBetween(150, 210);
+                assertThat(lastGrown[1]).as("luma below it (black: 16)").isLessThan(40);
+            } else {
+                assertThat(lastGrown[0]).as("red inside the square").isGreaterThan(200);
+                assertThat(lastGrown[1]).as("red below it").isLessThan(40);
+            }
         }
+    }
+
+    /**
+     * In a scaled frame (320x240) of a grown picture (the square 160 wide from x = 5i, y = 80, at
+     * 640x480, so at x 2.5i to 2.5i + 80, y 40 to 120 once scaled; i from 26 on), the luma (I420) or
+     * red (BGR) at (120, 80), inside the square in every such frame, and at (120, 200), below it.
+     */
+    private static int[] colours(Frame f, FrameEvent.PixelFormat format) {
+        java.nio.ByteBuffer b = (java.nio.ByteBuffer) f.image[0];
+        int x = 120;
+        int inside = 80 * f.imageStride + x * (format == FrameEvent.PixelFormat.I420 ? 1 : 3);
+        int below = 200 * f.imageStride + x * (format == FrameEvent.PixelFormat.I420 ? 1 : 3);
+        int channel = format == FrameEvent.PixelFormat.I420 ? 0 : 2;
+        return new int[] {b.get(inside + channel) & 0xff, b.get(below + channel) & 0xff};
     }
 }
