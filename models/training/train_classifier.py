@@ -213,7 +213,7 @@ def main():
     backbone = pretrain(args.pretrain_steps, log)
     cache = os.path.join(os.path.dirname(log_path), ".cache")
     os.makedirs(cache, exist_ok=True)   # learning_curve_classifier.py reuses this backbone
-    torch.save(backbone, os.path.join(cache, "pretrained-backbone.pt"))
+    torch.save(backbone, os.path.join(cache, f"backbone-rotnet-{args.pretrain_steps}.pt"))
     curve = []
     shipped = None
     for n in reversed(SIZES):   # the shipped model first, so that it can be exported while the curve runs
