@@ -8,8 +8,10 @@
    process_world.PRETRAIN_SEEDS (states drawn at random, never read); 60 steps of 64.
 2. **Fine-tuning on few labels**: for n = 4, 16, 64 labelled crops per state (seeds
    0.. of TRAIN_SEEDS, state = seed % 4), the same number of steps from the pretrained backbone and
-   from scratch (100 steps of batch min(32, n * 4) each); held-out accuracy of each (seeds HELDOUT_SEEDS, 100 per state) is the learning
-   curve in the model card.  The shipped model is the pretrained one fine-tuned on n = 64.
+   from scratch (100 steps of batch min(32, n * 4) each), held-out accuracy of each (seeds
+   HELDOUT_SEEDS, 100 per state) in the summary.  The shipped model is the pretrained one fine-tuned
+   on n = 64.  The model card's learning curve (16 runs per point, a 600-step RotNet backbone) comes
+   from learning_curve_classifier.py; from 8 labels per state on, pretraining made no difference there.
 
 The model (``ProcessNet``, a tiny ResNet): stem 3x3 conv stride 2 (16), a basic block of 16, a basic
 block of 32 at stride 2, a basic block of 64; the last block's ReLU output A [B,64,16,16] feeds a
@@ -213,7 +215,7 @@ def main():
     backbone = pretrain(args.pretrain_steps, log)
     cache = os.path.join(os.path.dirname(log_path), ".cache")
     os.makedirs(cache, exist_ok=True)   # learning_curve_classifier.py reuses this backbone
-    torch.save(backbone, os.path.join(cache, "pretrained-backbone.pt"))
+    torch.save(backbone, os.path.join(cache, f"backbone-rotnet-{args.pretrain_steps}.pt"))
     curve = []
     shipped = None
     for n in reversed(SIZES):   # the shipped model first, so that it can be exported while the curve runs
