@@ -31,6 +31,7 @@ final class JvmProbes implements AutoCloseable {
 
     JvmProbes() {
         threads.setThreadAllocatedMemoryEnabled(true);
+        threads.setThreadCpuTimeEnabled(true);
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
         }
@@ -38,24 +39,46 @@ final class JvmProbes implements AutoCloseable {
 
     /**
      * Bytes allocated so far by each live pipeline thread (named {@code lw-...}), keyed by its stage:
-     * {@code capture}, {@code preprocess}, {@code inference}, ...; lanes and cameras are summed.
+     * {@code capture}, {@code preprocess}, {@code inference}, ...; lanes, cameras and engine
+     * instances are summed.
      */
     java.util.Map<String, Long> allocatedBytesByStage() {
-        java.util.Map<String, Long> byStage = new java.util.TreeMap<>();
         long[] ids = threads.getAllThreadIds();
-        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        return byStage(ids, threads.getThreadAllocatedBytes(ids));
+    }
+
+    /**
+     * CPU time used so far by each live pipeline thread, ns, keyed as {@link #allocatedBytesByStage}.
+     * ONNX Runtime's own worker threads are not Java threads and are not in it: an inference thread's
+     * figure is only the share of the engine's work that ran on it.
+     */
+    java.util.Map<String, Long> cpuNanosByStage() {
+        long[] ids = threads.getAllThreadIds();
+        return byStage(ids, threads.getThreadCpuTime(ids));
+    }
+
+    private java.util.Map<String, Long> byStage(long[] ids, long[] values) {
+        java.util.Map<String, Long> byStage = new java.util.TreeMap<>();
         java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
         for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && infos[i].getThreadName().startsWith("lw-") && bytes[i] > 0) {
-                byStage.merge(stageOf(infos[i].getThreadName()), bytes[i], Long::sum);
+            if (infos[i] != null && infos[i].getThreadName().startsWith("lw-") && values[i] > 0) {
+                byStage.merge(stageOf(infos[i].getThreadName()), values[i], Long::sum);
             }
         }
         return byStage;
     }
 
-    /** {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage. */
-    private static String stageOf(String threadName) {
-        return threadName.startsWith("lw-capture-") ? "capture" : threadName.substring(threadName.lastIndexOf('-') + 1);
+    /**
+     * {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage, and so is
+     * {@code lw-<lane>-<stage>.<instance>} (a lane's second and later engine instances).
+     */
+    static String stageOf(String threadName) {
+        if (threadName.startsWith("lw-capture-")) {
+            return "capture";
+        }
+        String stage = threadName.substring(threadName.lastIndexOf('-') + 1);
+        int dot = stage.indexOf('.');
+        return dot < 0 ? stage : stage.substring(0, dot);
     }
 
     /** CPU time the whole process has used so far (every thread, the JVM's own included), ns. */
