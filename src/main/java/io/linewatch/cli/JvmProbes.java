@@ -13,6 +13,8 @@ final class JvmProbes implements AutoCloseable {
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** Each thread's stage by id ("" for threads not the pipeline's), learnt once per thread. */
+    private final java.util.Map<Long, String> stageById = new java.util.HashMap<>();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
     private final NotificationListener listener = (notification, handback) -> {
@@ -37,35 +39,34 @@ final class JvmProbes implements AutoCloseable {
         }
     }
 
-    /**
-     * Bytes allocated so far by each live pipeline thread (named {@code lw-...}), keyed by its stage:
-     * {@code capture}, {@code preprocess}, {@code inference}, ...; lanes, cameras and engine
-     * instances are summed.
-     */
-    java.util.Map<String, Long> allocatedBytesByStage() {
-        long[] ids = threads.getAllThreadIds();
-        return byStage(ids, threads.getThreadAllocatedBytes(ids));
+    /** What one live pipeline thread has used so far: its stage, CPU nanoseconds and bytes allocated. */
+    record ThreadUse(String stage, long cpuNanos, long allocatedBytes) {
     }
 
     /**
-     * CPU time used so far by each live pipeline thread, ns, keyed as {@link #allocatedBytesByStage}.
-     * ONNX Runtime's own worker threads are not Java threads and are not in it: an inference thread's
-     * figure is only the share of the engine's work that ran on it.
+     * Each live pipeline thread (named {@code lw-...}) by id, keyed to its stage: {@code capture},
+     * {@code preprocess}, {@code inference}, ... ONNX Runtime's own worker threads are not Java
+     * threads and are not here: an inference thread's CPU is only the share of the engine's work
+     * that ran on it.
      */
-    java.util.Map<String, Long> cpuNanosByStage() {
+    java.util.Map<Long, ThreadUse> pipelineThreads() {
         long[] ids = threads.getAllThreadIds();
-        return byStage(ids, threads.getThreadCpuTime(ids));
-    }
-
-    private java.util.Map<String, Long> byStage(long[] ids, long[] values) {
-        java.util.Map<String, Long> byStage = new java.util.TreeMap<>();
-        java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
+        long[] cpu = threads.getThreadCpuTime(ids);
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        java.util.Map<Long, ThreadUse> use = new java.util.HashMap<>();
         for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && infos[i].getThreadName().startsWith("lw-") && values[i] > 0) {
-                byStage.merge(stageOf(infos[i].getThreadName()), values[i], Long::sum);
+            String stage = stageById.computeIfAbsent(ids[i], this::stageOfThread);
+            if (!stage.isEmpty() && cpu[i] >= 0 && bytes[i] >= 0) {
+                use.put(ids[i], new ThreadUse(stage, cpu[i], bytes[i]));
             }
         }
-        return byStage;
+        return use;
+    }
+
+    /** A thread's stage, or "" for one that is not the pipeline's; asked once per thread (names are fixed). */
+    private String stageOfThread(long id) {
+        java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+        return info != null && info.getThreadName().startsWith("lw-") ? stageOf(info.getThreadName()) : "";
     }
 
     /**

@@ -87,8 +87,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
      */
     private static Window steadyWindow(Pipeline pipeline, JvmProbes probes, long expected, long startNanos,
                                        long maxMillis) throws InterruptedException {
-        Map<String, Long> bytesFrom = null;
-        Map<String, Long> cpuByStageFrom = null;
+        ThreadMeter meter = null;
         long framesFrom = 0;
         long nanosFrom = 0;
         long cpuFrom = 0;
@@ -96,31 +95,24 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
             long frames = inferred(pipeline);
             double progress = maxMillis > 0 ? (System.nanoTime() - startNanos) / 1e6 / maxMillis
                     : (double) frames / expected;
-            if (bytesFrom == null && progress >= 0.2) {
-                bytesFrom = probes.allocatedBytesByStage();
-                cpuByStageFrom = probes.cpuNanosByStage();
+            if (meter == null && progress >= 0.2) {
+                meter = new ThreadMeter(probes);
                 framesFrom = frames;
                 nanosFrom = System.nanoTime();
                 cpuFrom = probes.processCpuNanos();
+            } else if (meter != null) {
+                meter.sample();
             }
             if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
-                if (bytesFrom == null) {
+                if (meter == null) {
                     return new Window(Map.of(), 0, 0, 0, Map.of());
                 }
-                return new Window(delta(probes.allocatedBytesByStage(), bytesFrom), frames - framesFrom,
-                        System.nanoTime() - nanosFrom, probes.processCpuNanos() - cpuFrom,
-                        delta(probes.cpuNanosByStage(), cpuByStageFrom));
+                meter.sample();
+                return new Window(meter.allocatedBytesByStage(), frames - framesFrom, System.nanoTime() - nanosFrom,
+                        probes.processCpuNanos() - cpuFrom, meter.cpuNanosByStage());
             }
             Thread.sleep(5);
         }
-    }
-
-    private static Map<String, Long> delta(Map<String, Long> now, Map<String, Long> from) {
-        Map<String, Long> delta = new LinkedHashMap<>(now);
-        for (Map.Entry<String, Long> e : from.entrySet()) {
-            delta.merge(e.getKey(), -e.getValue(), Long::sum);
-        }
-        return delta;
     }
 
     private static boolean pipelineIdle(Pipeline pipeline, long expected) {
