@@ -255,7 +255,9 @@ final class BenchCommand implements Callable<Integer> {
      * the median run of each. The bound is what the cores allow: the bare engine's CPU per frame
      * (its process CPU over the bare run) plus the other stages' CPU per frame in the pipeline run
      * (their threads' CPU over the steady part), spread over the cores, and never more than the bare
-     * engine's own speed.
+     * engine's own speed. Beside it, the whole process's CPU per frame in the pipeline's steady part:
+     * above engine + other stages, it is what the engine's threads spent beyond their bare work
+     * (spinning, waiting on a preempted thread) and the JVM's own threads.
      */
     private Map<Integer, PipelineRun> efficiency() throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -263,8 +265,9 @@ final class BenchCommand implements Callable<Integer> {
                 + " bound = min(bare engine fps, %d cores x 1000 / (engine CPU ms + other stages' CPU ms) per frame)%n",
                 framesPerCamera, rounds, cores);
         System.out.println("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
-                + " | pipeline fps | pipeline / engine | pipeline / bound | bytes allocated / frame | max GC pause ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame | bytes allocated / frame"
+                + " | max GC pause ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         Map<Integer, PipelineRun> medians = new LinkedHashMap<>();
         for (int cameras : cameraCounts) {
             List<PipelineRun> runs = new ArrayList<>();
@@ -284,8 +287,9 @@ final class BenchCommand implements Callable<Integer> {
             double others = median(runs.stream().map(PipelineRun::otherStagesCpuMillisPerFrame).toList());
             double bound = bound(e, cpu, others, cores);
             medians.put(cameras, run);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.3f | %.3f | %.0f | %d |%n", cameras, e,
-                    cpu, others, bound, run.fps(), run.fps() / e, run.fps() / bound,
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.3f | %.3f | %.2f | %.0f | %d |%n",
+                    cameras, e, cpu, others, bound, run.fps(), run.fps() / e, run.fps() / bound,
+                    median(runs.stream().map(PipelineRun::cpuMillisPerFrame).toList()),
                     median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
                     runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
         }

@@ -98,8 +98,8 @@ class BenchCommandTest {
         assertThat(r.out())
                 .contains("1 intra-op thread(s) spinning, 2 engine instance(s)")
                 .contains("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
-                        + " | pipeline fps | pipeline / engine | pipeline / bound |")
-                .containsPattern("\\| 2 \\|" + number.repeat(7))
+                        + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame |")
+                .containsPattern("\\| 2 \\|" + number.repeat(8))
                 .containsPattern("\\| decode \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|");
     }
 
