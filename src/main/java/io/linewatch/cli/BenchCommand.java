@@ -50,6 +50,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "Intra-op threads for the engine, the pipeline and the Python baseline, instead of the config's.")
     Integer threads;
 
+    @Option(names = "--instances", paramLabel = "N",
+            description = "Engine instances per lane (each with its own session and threads) for the engine and the"
+                    + " pipeline, instead of the config's.")
+    Integer instances;
+
+    @Option(names = "--intra-op-spinning", paramLabel = "true|false", arity = "1",
+            description = "Whether ONNX Runtime's idle intra-op threads spin, for the engine and the pipeline,"
+                    + " instead of the config's.")
+    Boolean spinning;
+
     @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8",
             description = "Camera counts for the efficiency runs (default: ${DEFAULT-VALUE}).")
     List<Integer> cameraCounts;
@@ -105,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         Path out = Files.createTempDirectory("linewatch-bench");
         c = c.withMqtt(c.mqtt().withEnabled(false))
                 .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
-        base = threads == null ? c : withThreads(c, threads);
+        base = withEngineThreads(c);
         model = base.models().get(base.cameras().get(0).model());
         Path clip = Path.of(base.cameras().get(0).source());
         long rssStart = ProcessMemory.residentBytes();
@@ -167,14 +177,19 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CliException(Main.EXIT_CONFIG, "bench: --source-heights takes 1080, 2160 or 0 (none), got " + h);
             }
         }
+        if (instances != null && (instances < 1 || instances > ModelConfig.MAX_INSTANCES)) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --instances must be 1.." + ModelConfig.MAX_INSTANCES
+                    + ", got " + instances);
+        }
         if (sourceFrames < 2) {
             throw new CliException(Main.EXIT_CONFIG, "bench: --source-frames must be at least 2, got " + sourceFrames);
         }
     }
 
     private void header(Path clip) {
-        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s); clip %s; %d cores, Java %s%n",
-                model.path(), model.batchSize(), model.intraOpThreads(), clip,
+        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s); clip %s;"
+                + " %d cores, Java %s%n", model.path(), model.batchSize(), model.intraOpThreads(),
+                model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(), clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
@@ -235,39 +250,72 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Pipeline against bare engine for each camera count; returns the median run of each. */
+    /**
+     * Pipeline against bare engine for each camera count, with the bound beside each figure; returns
+     * the median run of each. The bound is what the cores allow: the bare engine's CPU per frame
+     * (its process CPU over the bare run) plus the other stages' CPU per frame in the pipeline run
+     * (their threads' CPU over the steady part), spread over the cores, and never more than the bare
+     * engine's own speed. Beside it, the whole process's CPU per frame in the pipeline's steady part:
+     * above engine + other stages, it is what the engine's threads spent beyond their bare work
+     * (spinning, waiting on a preempted thread) and the JVM's own threads.
+     */
     private Map<Integer, PipelineRun> efficiency() throws Exception {
-        System.out.printf(Locale.ROOT, "%n## efficiency: replay as fast as possible, %d frames a camera, median of %d%n",
-                framesPerCamera, rounds);
-        System.out.println("| cameras | bare engine fps | pipeline fps | pipeline / engine | bytes allocated / frame | max GC pause ms |");
-        System.out.println("|---|---|---|---|---|---|");
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "%n## efficiency: replay as fast as possible, %d frames a camera, median of %d;"
+                + " bound = min(bare engine fps, %d cores x 1000 / (engine CPU ms + other stages' CPU ms) per frame)%n",
+                framesPerCamera, rounds, cores);
+        System.out.println("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
+                + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame | bytes allocated / frame"
+                + " | max GC pause ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         Map<Integer, PipelineRun> medians = new LinkedHashMap<>();
         for (int cameras : cameraCounts) {
             List<PipelineRun> runs = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
+            List<Double> engineCpu = new ArrayList<>();
             long frames = (long) cameras * framesPerCamera;
             for (int r = 0; r < rounds; r++) {
                 runs.add(PipelineRun.measure(PipelineRun.withCameras(base, cameras, false),
                         Pipeline.Options.replay(Playback.asFastAsPossible()).withLoad(1.0, framesPerCamera), probes, frames, 0));
-                engine.add(engineFps(frames));
+                double[] bare = engineFps(frames);
+                engine.add(bare[0]);
+                engineCpu.add(bare[1]);
             }
             PipelineRun run = medianRun(runs, PipelineRun::fps);
             double e = median(engine);
+            double cpu = median(engineCpu);
+            double others = median(runs.stream().map(PipelineRun::otherStagesCpuMillisPerFrame).toList());
+            double bound = bound(e, cpu, others, cores);
             medians.put(cameras, run);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.3f | %.0f | %d |%n", cameras, e, run.fps(),
-                    run.fps() / e, median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.3f | %.3f | %.2f | %.0f | %d |%n",
+                    cameras, e, cpu, others, bound, run.fps(), run.fps() / e, run.fps() / bound,
+                    median(runs.stream().map(PipelineRun::cpuMillisPerFrame).toList()),
+                    median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
                     runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
         }
         return medians;
     }
 
+    /**
+     * The most frames a second the pipeline can reach: the bare engine's speed, or the cores shared by
+     * the engine's and the other stages' CPU per frame, whichever is lower.
+     */
+    static double bound(double engineFps, double engineCpuMillis, double otherCpuMillis, int cores) {
+        return Math.min(engineFps, cores * 1000.0 / (engineCpuMillis + otherCpuMillis));
+    }
+
     private static void stageCosts(PipelineRun run, int cameras) {
         System.out.printf(Locale.ROOT, "%n## per frame and stage (%d cameras, the median run above; bytes in the steady"
-                + " part, alarm snapshots included)%n", cameras);
-        System.out.println("| stage | ms / frame | bytes allocated / frame |");
-        System.out.println("|---|---|---|");
-        run.millisPerFrameByStage().forEach((stage, ms) -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.0f |%n",
-                stage, ms, run.bytesPerFrameByStage().getOrDefault(stage.equals("decode") ? "capture" : stage, 0.0)));
+                + " part, alarm snapshots included; CPU: the stage's threads in the steady part, ONNX Runtime's own"
+                + " worker threads not included)%n", cameras);
+        System.out.println("| stage | ms / frame | CPU ms / frame | bytes allocated / frame |");
+        System.out.println("|---|---|---|---|");
+        run.millisPerFrameByStage().forEach((stage, ms) -> {
+            String thread = stage.equals("decode") ? "capture" : stage;
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.0f |%n", stage, ms,
+                    run.cpuMillisPerFrameByStage().getOrDefault(thread, 0.0),
+                    run.bytesPerFrameByStage().getOrDefault(thread, 0.0));
+        });
     }
 
     /** Cameras paced at their frame rate, sped up to 50% and 90% of the measured capacity. */
@@ -427,29 +475,56 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The bare engine: same model, batch and threads, pre-made tensors, for {@code frames} frames (a
-     * classification camera's frame is one image per region, as the pipeline runs it).
+     * The bare engine: same model, batch, threads and instances (each instance its own session on its
+     * own thread, as in the pipeline), pre-made tensors, for {@code frames} frames in all (a
+     * classification camera's frame is one image per region, as the pipeline runs it). Returns frames
+     * a second and the process's CPU milliseconds per frame over the timed part.
      */
-    private double engineFps(long frames) throws EngineException {
-        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(model)) {
+    private double[] engineFps(long frames) throws Exception {
+        int n = model.instances();
+        List<OnnxRuntimeEngine> engines = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                engines.add(OnnxRuntimeEngine.open(model));
+            }
             int images = model.task() == ModelConfig.Task.CLASSIFICATION
                     ? base.cameras().get(0).classification().imagesPerFrame() : 1;
-            int frameBatch = runBatch(engine, model.batchSize());
+            int frameBatch = runBatch(engines.get(0), model.batchSize());
             int batch = frameBatch * images;
-            FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
-            FloatBuffer[] out = outputs(engine, batch);
-            Random random = new Random(1);
-            for (int i = 0; i < in.capacity(); i++) {
-                in.put(i, random.nextFloat());
+            java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong(frames);
+            java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(n + 1);
+            List<java.util.concurrent.FutureTask<Void>> tasks = new ArrayList<>();
+            for (OnnxRuntimeEngine engine : engines) {
+                java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+                    FloatBuffer in = FrameEventFactory.directFloats(batch * engine.signature().inputFloats());
+                    FloatBuffer[] out = outputs(engine, batch);
+                    Random random = new Random(1);
+                    for (int i = 0; i < in.capacity(); i++) {
+                        in.put(i, random.nextFloat());
+                    }
+                    engine.run(in, out, batch);
+                    ready.await();
+                    while (left.getAndAdd(-frameBatch) > 0) {
+                        engine.run(in, out, batch);
+                    }
+                    return null;
+                });
+                tasks.add(task);
+                Thread t = new Thread(task, "bench-engine-" + tasks.size());
+                t.setDaemon(true);
+                t.start();
             }
-            engine.run(in, out, batch);
+            ready.await();
+            long cpuStart = probes.processCpuNanos();
             long start = System.nanoTime();
-            long done = 0;
-            while (done < frames) {
-                engine.run(in, out, batch);
-                done += frameBatch;
+            for (java.util.concurrent.FutureTask<Void> task : tasks) {
+                task.get();
             }
-            return done / ((System.nanoTime() - start) / 1e9);
+            long nanos = System.nanoTime() - start;
+            long ran = ((frames + frameBatch - 1) / frameBatch) * frameBatch;
+            return new double[] {ran / (nanos / 1e9), (probes.processCpuNanos() - cpuStart) / 1e6 / ran};
+        } finally {
+            engines.forEach(OnnxRuntimeEngine::close);
         }
     }
 
@@ -482,9 +557,14 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static LinewatchConfig withThreads(LinewatchConfig c, int threads) {
+    /** The config with the command line's threads, spinning and instances, where given. */
+    private LinewatchConfig withEngineThreads(LinewatchConfig c) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
-        c.models().forEach((name, m) -> models.put(name, m.withIntraOpThreads(threads)));
+        c.models().forEach((name, m) -> {
+            ModelConfig changed = threads == null ? m : m.withIntraOpThreads(threads);
+            changed = spinning == null ? changed : changed.withIntraOpSpinning(spinning);
+            models.put(name, instances == null ? changed : changed.withInstances(instances));
+        });
         return c.withModels(models);
     }
 

@@ -13,6 +13,8 @@ final class JvmProbes implements AutoCloseable {
 
     private final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    /** Each thread's stage by id ("" for threads not the pipeline's), learnt once per thread. */
+    private final java.util.Map<Long, String> stageById = new java.util.HashMap<>();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
     private final NotificationListener listener = (notification, handback) -> {
@@ -31,31 +33,53 @@ final class JvmProbes implements AutoCloseable {
 
     JvmProbes() {
         threads.setThreadAllocatedMemoryEnabled(true);
+        threads.setThreadCpuTimeEnabled(true);
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
         }
     }
 
-    /**
-     * Bytes allocated so far by each live pipeline thread (named {@code lw-...}), keyed by its stage:
-     * {@code capture}, {@code preprocess}, {@code inference}, ...; lanes and cameras are summed.
-     */
-    java.util.Map<String, Long> allocatedBytesByStage() {
-        java.util.Map<String, Long> byStage = new java.util.TreeMap<>();
-        long[] ids = threads.getAllThreadIds();
-        long[] bytes = threads.getThreadAllocatedBytes(ids);
-        java.lang.management.ThreadInfo[] infos = threads.getThreadInfo(ids);
-        for (int i = 0; i < ids.length; i++) {
-            if (infos[i] != null && infos[i].getThreadName().startsWith("lw-") && bytes[i] > 0) {
-                byStage.merge(stageOf(infos[i].getThreadName()), bytes[i], Long::sum);
-            }
-        }
-        return byStage;
+    /** What one live pipeline thread has used so far: its stage, CPU nanoseconds and bytes allocated. */
+    record ThreadUse(String stage, long cpuNanos, long allocatedBytes) {
     }
 
-    /** {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage. */
-    private static String stageOf(String threadName) {
-        return threadName.startsWith("lw-capture-") ? "capture" : threadName.substring(threadName.lastIndexOf('-') + 1);
+    /**
+     * Each live pipeline thread (named {@code lw-...}) by id, keyed to its stage: {@code capture},
+     * {@code preprocess}, {@code inference}, ... ONNX Runtime's own worker threads are not Java
+     * threads and are not here: an inference thread's CPU is only the share of the engine's work
+     * that ran on it.
+     */
+    java.util.Map<Long, ThreadUse> pipelineThreads() {
+        long[] ids = threads.getAllThreadIds();
+        long[] cpu = threads.getThreadCpuTime(ids);
+        long[] bytes = threads.getThreadAllocatedBytes(ids);
+        java.util.Map<Long, ThreadUse> use = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            String stage = stageById.computeIfAbsent(ids[i], this::stageOfThread);
+            if (!stage.isEmpty() && cpu[i] >= 0 && bytes[i] >= 0) {
+                use.put(ids[i], new ThreadUse(stage, cpu[i], bytes[i]));
+            }
+        }
+        return use;
+    }
+
+    /** A thread's stage, or "" for one that is not the pipeline's; asked once per thread (names are fixed). */
+    private String stageOfThread(long id) {
+        java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+        return info != null && info.getThreadName().startsWith("lw-") ? stageOf(info.getThreadName()) : "";
+    }
+
+    /**
+     * {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage, and so is
+     * {@code lw-<lane>-<stage>.<instance>} (a lane's second and later engine instances).
+     */
+    static String stageOf(String threadName) {
+        if (threadName.startsWith("lw-capture-")) {
+            return "capture";
+        }
+        String stage = threadName.substring(threadName.lastIndexOf('-') + 1);
+        int dot = stage.indexOf('.');
+        return dot < 0 ? stage : stage.substring(0, dot);
     }
 
     /** CPU time the whole process has used so far (every thread, the JVM's own included), ns. */

@@ -18,7 +18,16 @@ import org.HdrHistogram.Histogram;
  */
 record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map<String, Double> bytesPerFrameByStage,
                    long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage,
-                   double cpuMillisPerFrame) {
+                   double cpuMillisPerFrame, Map<String, Double> cpuMillisPerFrameByStage) {
+
+    /**
+     * CPU per frame of every pipeline thread but the engine's (capture's decode, preprocess, decode
+     * and NMS, alarms, sinks), steady part: what the stages beside the engine need of the cores.
+     */
+    double otherStagesCpuMillisPerFrame() {
+        return cpuMillisPerFrameByStage.entrySet().stream().filter(e -> !e.getKey().equals("inference"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
 
     /** Bytes allocated per frame by all pipeline threads together. */
     double bytesPerFrame() {
@@ -58,14 +67,17 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         long dropped = pipeline.stats().stream().mapToLong(CameraStats::dropped).sum();
         Map<String, Double> bytesPerFrame = new LinkedHashMap<>();
         window.bytesByStage().forEach((stage, bytes) -> bytesPerFrame.put(stage, (double) bytes / Math.max(1, window.frames())));
+        Map<String, Double> cpuPerFrame = new LinkedHashMap<>();
+        window.cpuByStage().forEach((stage, nanos) -> cpuPerFrame.put(stage, nanos / 1e6 / Math.max(1, window.frames())));
         double steadyFps = window.nanos() > 0 ? window.frames() / (window.nanos() / 1e9) : Double.NaN;
         return new PipelineRun(steadyFps, frames, dropped, pipeline.latency().snapshot(), bytesPerFrame,
                 probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames),
-                window.cpuNanos() / 1e6 / Math.max(1, window.frames()));
+                window.cpuNanos() / 1e6 / Math.max(1, window.frames()), cpuPerFrame);
     }
 
-    /** Bytes allocated per stage, frames inferred and time over the steady part of a run. */
-    private record Window(Map<String, Long> bytesByStage, long frames, long nanos, long cpuNanos) {
+    /** Bytes allocated and CPU per stage, frames inferred and time over the steady part of a run. */
+    private record Window(Map<String, Long> bytesByStage, long frames, long nanos, long cpuNanos,
+                          Map<String, Long> cpuByStage) {
     }
 
     /**
@@ -75,7 +87,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
      */
     private static Window steadyWindow(Pipeline pipeline, JvmProbes probes, long expected, long startNanos,
                                        long maxMillis) throws InterruptedException {
-        Map<String, Long> bytesFrom = null;
+        ThreadMeter meter = null;
         long framesFrom = 0;
         long nanosFrom = 0;
         long cpuFrom = 0;
@@ -83,22 +95,21 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
             long frames = inferred(pipeline);
             double progress = maxMillis > 0 ? (System.nanoTime() - startNanos) / 1e6 / maxMillis
                     : (double) frames / expected;
-            if (bytesFrom == null && progress >= 0.2) {
-                bytesFrom = probes.allocatedBytesByStage();
+            if (meter == null && progress >= 0.2) {
+                meter = new ThreadMeter(probes);
                 framesFrom = frames;
                 nanosFrom = System.nanoTime();
                 cpuFrom = probes.processCpuNanos();
+            } else if (meter != null) {
+                meter.sample();
             }
             if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
-                if (bytesFrom == null) {
-                    return new Window(Map.of(), 0, 0, 0);
+                if (meter == null) {
+                    return new Window(Map.of(), 0, 0, 0, Map.of());
                 }
-                Map<String, Long> delta = new LinkedHashMap<>(probes.allocatedBytesByStage());
-                for (Map.Entry<String, Long> e : bytesFrom.entrySet()) {
-                    delta.merge(e.getKey(), -e.getValue(), Long::sum);
-                }
-                return new Window(delta, frames - framesFrom, System.nanoTime() - nanosFrom,
-                        probes.processCpuNanos() - cpuFrom);
+                meter.sample();
+                return new Window(meter.allocatedBytesByStage(), frames - framesFrom, System.nanoTime() - nanosFrom,
+                        probes.processCpuNanos() - cpuFrom, meter.cpuNanosByStage());
             }
             Thread.sleep(5);
         }

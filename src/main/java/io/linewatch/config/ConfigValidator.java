@@ -318,6 +318,11 @@ final class ConfigValidator {
 
     private static void validateModel(String origin, String at, ModelConfig model) throws ConfigException {
         require(model.path() != null && !model.path().isBlank(), origin + ": " + at + ".path: is required");
+        require(model.instances() >= 1 && model.instances() <= ModelConfig.MAX_INSTANCES, origin + ": " + at
+                + ".instances: must be 1.." + ModelConfig.MAX_INSTANCES + ", got " + model.instances());
+        require(model.instances() == 1 || model.engine() == ModelConfig.Engine.ONNXRUNTIME, origin + ": " + at
+                + ".instances: " + model.instances() + " engine instances need engine onnxruntime; a TensorRT lane runs"
+                + " one engine (its GPU already overlaps the batches)");
         require(model.task() == ModelConfig.Task.DETECTION || model.tracker().equals(TrackerConfig.defaults()),
                 origin + ": " + at + ".tracker: only for detection models; this is a " + taskName(model) + " model");
         if (model.task() == ModelConfig.Task.THERMAL) {

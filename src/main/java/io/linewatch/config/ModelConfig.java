@@ -21,6 +21,11 @@ import java.util.List;
  * @param tensorrt       TensorRT engine: precision, batch profile, engine cache, build and fallback
  * @param tracker        detection: the multi-object tracker of the model's cameras
  * @param classification classification: how scores become each region's decided state
+ * @param intraOpSpinning ONNX Runtime's idle intra-op threads spin for work instead of sleeping
+ *                       ({@code session.intra_op.allow_spinning}); off by default, since the other
+ *                       stages share the cores
+ * @param instances      engine instances of the lane, each with its own session and
+ *                       {@code intraOpThreads} threads, taking alternate batches of the ring
  */
 public record ModelConfig(
         String path,
@@ -37,7 +42,12 @@ public record ModelConfig(
         SegmentationConfig segmentation,
         TensorRtConfig tensorrt,
         TrackerConfig tracker,
-        ClassificationConfig classification) {
+        ClassificationConfig classification,
+        Boolean intraOpSpinning,
+        Integer instances) {
+
+    /** Most engine instances one lane may have. */
+    public static final int MAX_INSTANCES = 16;
 
     /** Model tasks. */
     public enum Task {
@@ -101,9 +111,20 @@ public record ModelConfig(
         tensorrt = tensorrt == null ? TensorRtConfig.defaults() : tensorrt;
         tracker = tracker == null ? TrackerConfig.defaults() : tracker;
         classification = classification == null ? ClassificationConfig.defaults() : classification;
+        intraOpSpinning = intraOpSpinning != null && intraOpSpinning;
+        instances = instances == null ? 1 : instances;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
+    }
+
+    /** A model with the default engine threading: one instance, idle threads sleep. */
+    public ModelConfig(String path, Task task, Layout layout, List<String> classes, Engine engine, Integer batchSize,
+                       Integer intraOpThreads, InputSize input, PreprocessConfig preprocess, NmsConfig nms,
+                       ThermalModelConfig thermal, SegmentationConfig segmentation, TensorRtConfig tensorrt,
+                       TrackerConfig tracker, ClassificationConfig classification) {
+        this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, thermal,
+                segmentation, tensorrt, tracker, classification, null, null);
     }
 
     /** A model with the default classification section. */
@@ -132,30 +153,42 @@ public record ModelConfig(
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
         return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
+    }
+
+    /** A copy whose idle intra-op threads spin ({@code true}) or sleep. */
+    public ModelConfig withIntraOpSpinning(boolean spinning) {
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation, tensorrt, tracker, classification, spinning, instances);
+    }
+
+    /** A copy with {@code n} engine instances. */
+    public ModelConfig withInstances(int n) {
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, n);
     }
 
     /** A copy running batches of up to {@code size} frames. */
     public ModelConfig withBatchSize(int size) {
         return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
     }
 
     /** A copy with the classes and input size its file's metadata filled in. */
     public ModelConfig withClassesAndInput(List<String> newClasses, InputSize newInput) {
         return new ModelConfig(path, task, layout, newClasses, engine, batchSize, intraOpThreads, newInput, preprocess,
-                nms, thermal, segmentation, tensorrt, tracker, classification);
+                nms, thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
     }
 
     /** A copy with another TensorRT section. */
     public ModelConfig withTensorRt(TensorRtConfig newTensorRt) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, newTensorRt, tracker, classification);
+                thermal, segmentation, newTensorRt, tracker, classification, intraOpSpinning, instances);
     }
 }

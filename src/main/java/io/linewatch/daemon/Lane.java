@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * One model's ring and its chain of stages, each on its own named thread. Built by {@link Pipeline};
@@ -63,8 +64,19 @@ final class Lane {
         return this;
     }
 
-    /** A stage: its name, handler, and the most events it takes in one batch. */
-    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch) {
+    /**
+     * A stage: its name, handler, the most events it takes in one batch, and, for one of several
+     * instances of a stage (a lane's engine instances, added together in one {@link #then}), which
+     * one it is (from 0) and the sequences it owns (null: every one): only those are timed and counted
+     * as its frames.
+     * Instances share the stage's {@link StageStats}; the first keeps the stage's thread name, the
+     * others get {@code .1}, {@code .2}, ... after it.
+     */
+    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch, int instance, LongPredicate owns) {
+        Stage(String name, EventHandler<FrameEvent> handler, int maxBatch) {
+            this(name, handler, maxBatch, 0, null);
+        }
+
         Stage(String name, EventHandler<FrameEvent> handler) {
             this(name, handler, Integer.MAX_VALUE);
         }
@@ -128,18 +140,23 @@ final class Lane {
     }
 
     private EventProcessorFactory<FrameEvent> processor(Stage stage) {
-        StageStats timing = new StageStats(name, stage.name());
-        stageStats.add(timing);
+        StageStats timing = stage.instance() == 0 ? null : stageStats.stream()
+                .filter(s -> s.stage.equals(stage.name())).reduce((first, last) -> last).orElse(null);
+        if (timing == null) {
+            timing = new StageStats(name, stage.name());
+            stageStats.add(timing);
+        }
+        StageStats stageTiming = timing;
         CountDownLatch stageStarted = new CountDownLatch(1);
         started.add(stageStarted);
         return (ring, barrierSequences) -> {
             BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
                     .setMaxBatchSize(stage.maxBatch())
-                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), timing, stageStarted,
-                            stage.batching()));
+                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), stageTiming, stageStarted,
+                            stage.batching(), stage.owns()));
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
             processors.add(p);
-            threadNames.add("lw-" + name + "-" + stage.name());
+            threadNames.add("lw-" + name + "-" + stage.name() + (stage.instance() == 0 ? "" : "." + stage.instance()));
             return p;
         };
     }

@@ -70,9 +70,10 @@ final class ModelLane {
      * Builds and starts the lane of model {@code name} for {@code cameras}: slots sized for the
      * largest of their frames, then the stages in order. The cameras are not started.
      */
-    static ModelLane start(String name, ModelConfig model, InferenceEngine engine, List<Camera> cameras,
+    static ModelLane start(String name, ModelConfig model, List<InferenceEngine> engines, List<Camera> cameras,
                            Shared shared) throws StartupException {
         LinewatchConfig config = shared.config();
+        InferenceEngine engine = engines.get(0);
         ModelSignature sig = engine.signature();
         int pixelCapacity = cameras.stream().mapToInt(Camera::slotPixelBytes).max().orElse(3);
         int ringSize = config.pipeline().ringSize();
@@ -88,9 +89,7 @@ final class ModelLane {
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
                 shared.readings());
         lane.then(task.preprocess())
-                .then(new Lane.Stage(InferenceHandler.NAME, new InferenceHandler(engine, factory.inputArena(),
-                        factory.outputArenas(), model.batchSize(), imagesPerSlot, shared.stats(), freshness,
-                        shared.ageAtInference()), model.batchSize()))
+                .then(inferenceStages(engines, factory, model, imagesPerSlot, shared, freshness, ringSize))
                 .then(task.decode());
         if (task.track() != null) {
             lane.then(task.track());
@@ -114,6 +113,26 @@ final class ModelLane {
             throw new StartupException("interrupted while lane " + name + " started", e);
         }
         return running;
+    }
+
+    /**
+     * One inference stage per engine instance, all after preprocess and before decode. One instance
+     * takes every frame in batches of up to {@code batch_size}; several take alternate blocks of
+     * {@code batch_size} sequences, and their processors take up to a ring at once, so that the
+     * Disruptor's batch ends only where the backlog does and never cuts a block short.
+     */
+    private static Lane.Stage[] inferenceStages(List<InferenceEngine> engines, FrameEventFactory factory,
+                                                ModelConfig model, int imagesPerSlot, Shared shared,
+                                                Freshness freshness, int ringSize) {
+        int n = engines.size();
+        Lane.Stage[] stages = new Lane.Stage[n];
+        for (int k = 0; k < n; k++) {
+            InferenceHandler handler = new InferenceHandler(engines.get(k), factory.inputArena(), factory.outputArenas(),
+                    model.batchSize(), imagesPerSlot, shared.stats(), freshness, shared.ageAtInference(), k, n);
+            stages[k] = n == 1 ? new Lane.Stage(InferenceHandler.NAME, handler, model.batchSize())
+                    : new Lane.Stage(InferenceHandler.NAME, handler, ringSize, k, handler::owns);
+        }
+        return stages;
     }
 
     /**

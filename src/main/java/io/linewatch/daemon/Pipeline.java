@@ -214,10 +214,14 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         ModelConfig model = config.models().get(name);
         try {
             modelFiles.opened(name, model);
-            InferenceEngine engine = openEngine(name, model);
-            engines.add(engine);
-            lanes.add(ModelLane.start(name, model, engine, laneCameras, shared));
-            models.add(new ModelState(name, Engines.label(engine), "running"));
+            List<InferenceEngine> laneEngines = new ArrayList<>();
+            for (int k = 0; k < model.instances(); k++) {
+                InferenceEngine engine = openEngine(name, model);
+                engines.add(engine);
+                laneEngines.add(engine);
+            }
+            lanes.add(ModelLane.start(name, model, laneEngines, laneCameras, shared));
+            models.add(new ModelState(name, Engines.label(laneEngines.get(0)), "running"));
         } catch (StartupException e) {
             models.add(new ModelState(name, model.engine().name().toLowerCase(java.util.Locale.ROOT),
                     "failed: " + e.getMessage()));
@@ -236,7 +240,9 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
         try {
             InferenceEngine engine = Engines.open(name, model, CalibrationSet::of);
-            LOG.info("model {}: {} on {}, batch {}", name, engine.signature(), Engines.label(engine), model.batchSize());
+            LOG.info("model {}: {} on {}, batch {}, {} intra-op thread(s){}, {} instance(s)", name, engine.signature(),
+                    Engines.label(engine), model.batchSize(), model.intraOpThreads(),
+                    model.intraOpSpinning() ? " spinning" : "", model.instances());
             return engine;
         } catch (EngineException e) {
             throw new StartupException(e.getMessage(), e);

@@ -9,7 +9,9 @@ import java.util.concurrent.CountDownLatch;
  * Wraps a stage's handler to add its time per frame and its batch sizes to the stage's {@link
  * StageStats}, and to tell the lane when the stage has started; runs on the stage's thread. A
  * batching stage (inference: the Disruptor's batch is its engine call) does its work for a whole
- * batch in one of the batch's calls, so each of its frames is timed at the batch's total.
+ * batch in one of the batch's calls, so each of its frames is timed at the batch's total. One of
+ * several instances of a stage times and counts only the frames it owns (its batch sizes too), so
+ * that the instances' shared {@link StageStats} count each frame once.
  */
 final class TimedHandler implements EventHandler<FrameEvent> {
 
@@ -17,6 +19,8 @@ final class TimedHandler implements EventHandler<FrameEvent> {
     private final StageStats stats;
     private final CountDownLatch started;
     private final boolean batching;
+    private final java.util.function.LongPredicate owns;
+    private final boolean everyFrame;
     private long batchFrames;
     private long batchNanos;
 
@@ -25,14 +29,29 @@ final class TimedHandler implements EventHandler<FrameEvent> {
      * @param batching the handler works on whole batches (frames are timed per batch)
      */
     TimedHandler(EventHandler<FrameEvent> handler, StageStats stats, CountDownLatch started, boolean batching) {
+        this(handler, stats, started, batching, null);
+    }
+
+    /** @param owns the sequences this instance of the stage runs; null: every one */
+    TimedHandler(EventHandler<FrameEvent> handler, StageStats stats, CountDownLatch started, boolean batching,
+                 java.util.function.LongPredicate owns) {
         this.handler = handler;
         this.stats = stats;
         this.started = started;
         this.batching = batching;
+        this.everyFrame = owns == null;
+        this.owns = owns;
     }
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws Exception {
+        if (!everyFrame && !owns.test(sequence)) {
+            handler.onEvent(event, sequence, endOfBatch);
+            if (endOfBatch) {
+                endBatch();
+            }
+            return;
+        }
         long start = System.nanoTime();
         try {
             handler.onEvent(event, sequence, endOfBatch);
@@ -52,15 +71,27 @@ final class TimedHandler implements EventHandler<FrameEvent> {
         batchFrames++;
         batchNanos += nanos;
         if (endOfBatch) {
-            stats.latencyNanos.record(batchNanos, batchFrames);
-            batchFrames = 0;
-            batchNanos = 0;
+            endBatch();
         }
+    }
+
+    /** An instance's batch: the frames it owned of the Disruptor's batch, timed at their total. */
+    private void endBatch() {
+        if (batchFrames > 0) {
+            stats.latencyNanos.record(batchNanos, batchFrames);
+            if (!everyFrame) {
+                stats.batchFrames.record(batchFrames, 1);
+            }
+        }
+        batchFrames = 0;
+        batchNanos = 0;
     }
 
     @Override
     public void onBatchStart(long batchSize, long queueDepth) {
-        stats.batchFrames.record(batchSize, 1);
+        if (everyFrame) {
+            stats.batchFrames.record(batchSize, 1);
+        }
         handler.onBatchStart(batchSize, queueDepth);
     }
 

@@ -5,7 +5,8 @@
  *  Pipeline.start:  Sinks.open ---&gt; Camera.open (each camera, by kind, in capture/)
  *                        |                 |
  *                        |                 v  grouped by model
- *                        |          Engines.open ---&gt; ModelLane.start (one Lane = one ring per model)
+ *                        |          Engines.open ---&gt; ModelLane.start (one Lane = one ring per model;
+ *                        |          (instances x)     one inference stage per engine instance)
  *                        |                                 |
  *                        |          TaskStages (the task's preprocess, decode, track, rules, slots,
  *                        |                      pixel format, snapshots, results log, parts); ModelLane

@@ -25,6 +25,14 @@ import java.util.List;
  * <p>A slot may hold several images (the regions of a classification camera): then each slot's input
  * and outputs are {@code imagesPerSlot} of the model's, and a batch of {@code n} frames is one engine
  * call of {@code n * imagesPerSlot} images.
+ *
+ * <p>A lane may run several instances of this stage ({@code instances}, each with its own engine,
+ * staging buffers and thread, all after the same stage and before the same next one). Instance
+ * {@code k} of {@code N} owns the blocks of {@code maxBatch} sequences with
+ * {@code (sequence / maxBatch) % N == k} and leaves every other slot alone; it runs a block when the
+ * block's last sequence arrives, or as it is at the Disruptor's {@code endOfBatch}. The slots of a
+ * block are written by their owner only; the counters, the freshness gate and the age recorder it
+ * shares with the other instances are safe from several threads.
  */
 public final class InferenceHandler implements EventHandler<FrameEvent> {
 
@@ -45,6 +53,8 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     private final List<CameraStats> stats;
     private final Freshness freshness;
     private final LatencyStats ageAtInference;
+    private final int instance;
+    private final int instances;
     private int count;
 
     /**
@@ -66,6 +76,19 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
     public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer[] outputArenas, int maxBatch,
                             int imagesPerSlot, List<CameraStats> stats, Freshness freshness,
                             LatencyStats ageAtInference) {
+        this(engine, inputArena, outputArenas, maxBatch, imagesPerSlot, stats, freshness, ageAtInference, 0, 1);
+    }
+
+    /**
+     * @param instance  which of the lane's engine instances this is, from 0
+     * @param instances how many the lane runs (1: this one takes every frame)
+     */
+    public InferenceHandler(InferenceEngine engine, FloatBuffer inputArena, FloatBuffer[] outputArenas, int maxBatch,
+                            int imagesPerSlot, List<CameraStats> stats, Freshness freshness,
+                            LatencyStats ageAtInference, int instance, int instances) {
+        if (instances < 1 || instance < 0 || instance >= instances) {
+            throw new IllegalArgumentException("instance " + instance + " of " + instances);
+        }
         ModelSignature s = engine.signature();
         if (imagesPerSlot < 1 || (imagesPerSlot > 1 && s.fixedBatch() > 0)) {
             throw new IllegalArgumentException("a model of fixed batch " + s.fixedBatch() + " cannot take "
@@ -91,6 +114,13 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
         this.stats = stats;
         this.freshness = freshness;
         this.ageAtInference = ageAtInference;
+        this.instance = instance;
+        this.instances = instances;
+    }
+
+    /** True when this instance runs the frame at {@code sequence} (always, for a lane's only instance). */
+    public boolean owns(long sequence) {
+        return instances == 1 || (sequence / maxBatch) % instances == instance;
     }
 
     /**
@@ -114,10 +144,12 @@ public final class InferenceHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws EngineException {
-        if (!freshness.skip(event, sequence)) {
+        boolean owned = owns(sequence);
+        if (owned && !freshness.skip(event, sequence)) {
             batch[count++] = event;
         }
-        if (count > 0 && (endOfBatch || count == maxBatch)) {
+        boolean blockEnds = instances > 1 && owned && (sequence + 1) % maxBatch == 0;
+        if (count > 0 && (endOfBatch || count == maxBatch || blockEnds)) {
             flush();
         }
     }

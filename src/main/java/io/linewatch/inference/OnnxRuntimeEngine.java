@@ -47,21 +47,32 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
         }
     }
 
-    /** Loads a configured model: its path, intra-op threads and, for a dynamic input, its size. */
+    /**
+     * Loads a configured model: its path, intra-op threads, whether they spin and, for a dynamic
+     * input, its size.
+     */
     public static OnnxRuntimeEngine open(ModelConfig model) throws EngineException {
         int w = model.input() == null ? 0 : model.input().width();
         int h = model.input() == null ? 0 : model.input().height();
-        return open(Path.of(model.path()), model.intraOpThreads(), w, h);
+        return open(Path.of(model.path()), model.intraOpThreads(), model.intraOpSpinning(), w, h);
+    }
+
+    /** Loads {@code model} with idle intra-op threads sleeping (see below). */
+    public static OnnxRuntimeEngine open(Path model, int intraOpThreads, int width, int height) throws EngineException {
+        return open(model, intraOpThreads, false, width, height);
     }
 
     /**
      * Loads {@code model}.
      *
      * @param intraOpThreads threads inside one run; 0 lets ONNX Runtime choose
+     * @param spinning       idle intra-op threads spin for work ({@code session.intra_op.allow_spinning});
+     *                       false lets them sleep, leaving the cores to the other stages
      * @param width          input width to use when the model's own is dynamic, else 0
      * @param height         input height to use when the model's own is dynamic, else 0
      */
-    public static OnnxRuntimeEngine open(Path model, int intraOpThreads, int width, int height) throws EngineException {
+    public static OnnxRuntimeEngine open(Path model, int intraOpThreads, boolean spinning, int width, int height)
+            throws EngineException {
         if (!Files.isRegularFile(model)) {
             throw new EngineException("model " + model + ": no such file");
         }
@@ -73,8 +84,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
-            // Other stages share the cores: idle engine threads must sleep, not spin.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
             session = env.createSession(model.toString(), options);
         } catch (OrtException e) {
             throw new EngineException("model " + model + ": cannot load: " + oneLine(e), e);

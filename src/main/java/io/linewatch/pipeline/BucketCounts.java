@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Counts of values in fixed buckets, as a Prometheus histogram exposes them: a value lands in the
  * first bucket whose upper bound it does not exceed, or in the last (+Inf) one. Written by one
- * stage's thread without allocating; read by the metrics from any thread.
+ * stage's thread (or the threads of a lane's engine instances) without allocating; read by the
+ * metrics from any thread.
  */
 public final class BucketCounts {
 

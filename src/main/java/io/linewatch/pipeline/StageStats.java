@@ -2,7 +2,10 @@ package io.linewatch.pipeline;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Time one stage of one lane spent in its handler, written by that stage's thread, read by anyone. */
+/**
+ * Time one stage of one lane spent in its handler, written by that stage's thread (by each of its
+ * threads, for a lane's engine instances), read by anyone.
+ */
 public final class StageStats {
 
     /** Bounds of {@link #latencyNanos}: 0.1 ms to 2.5 s. */

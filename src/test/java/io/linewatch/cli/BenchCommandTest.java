@@ -85,6 +85,32 @@ class BenchCommandTest {
                 .containsPattern("\\| 1920x1080 \\| bgr24 \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\|");
     }
 
+    /**
+     * Two engine instances with spinning threads: the header says so, and each efficiency row has
+     * the bound beside the pipeline's figure with the ratio to it.
+     */
+    @Test
+    void instancesAndSpinningAreOverriddenAndTheBoundIsPrinted() {
+        Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0",
+                "--no-baselines", "--source-heights", "0", "--instances", "2", "--intra-op-spinning", "true");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String number = " ([0-9.]+) \\|";
+        assertThat(r.out())
+                .contains("1 intra-op thread(s) spinning, 2 engine instance(s)")
+                .contains("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
+                        + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame |")
+                .containsPattern("\\| 2 \\|" + number.repeat(8))
+                .containsPattern("\\| decode \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|");
+    }
+
+    /** The bound is the cores over the CPU per frame, never above the bare engine. */
+    @Test
+    void theBoundIsTheCoresOverTheCpuPerFrameCappedAtTheEngine() {
+        assertThat(BenchCommand.bound(100, 8, 2, 2)).isEqualTo(100);
+        assertThat(BenchCommand.bound(300, 8, 2, 2)).isEqualTo(200);
+        assertThat(BenchCommand.bound(300, 8, 2, 1)).isEqualTo(100);
+    }
+
     @Test
     void noBaselinesSaysSoAndZeroCamerasIsAOneLineError() {
         assertThat(BenchCommand.seedCameraCounts(0)).containsExactly(1);
@@ -94,5 +120,8 @@ class BenchCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.errorLines()).containsExactly(
                 "linewatch: error: bench: --cameras needs camera counts of at least 1, got [0, 2]");
+        Cli.Result instances = Cli.run("bench", "--instances", "0");
+        assertThat(instances.exitCode()).isEqualTo(2);
+        assertThat(instances.errorLines()).containsExactly("linewatch: error: bench: --instances must be 1..16, got 0");
     }
 }
