@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code linewatch run}: the daemon, until SIGTERM or SIGINT; SIGHUP reloads its config. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -51,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
         // EXIT_RESTART, and the unit's Restart=on-failure starts the daemon on the new config.
         Signal.handle(new Signal("TERM"), sig -> stop.countDown());
         Signal.handle(new Signal("INT"), sig -> stop.countDown());
-        Signal.handle(new Signal("HUP"), sig -> {
+        SignalHandler hupBefore = Signal.handle(new Signal("HUP"), sig -> {
             DaemonReload reload = reloader.get();
             if (reload == null) {
                 LOG.warn("SIGHUP while starting: ignored (the config was read just now)");
@@ -59,6 +60,11 @@ final class RunCommand implements Callable<Integer> {
                 reload.reload("SIGHUP");
             }
         });
+        if (hupBefore == SignalHandler.SIG_IGN) {
+            // Started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored.
+            LOG.warn("SIGHUP is ignored in this process (started under nohup?): reload with `linewatch reload` or"
+                    + " POST /reload instead");
+        }
         SystemdNotifier notifier = SystemdNotifier.fromEnvironment();
         Pipeline pipeline = Main.start(c, Pipeline.Options.daemon());
         OpsServer ops = Main.serve(c, pipeline);

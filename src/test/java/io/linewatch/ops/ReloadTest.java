@@ -62,7 +62,8 @@ class ReloadTest {
                 assertThat(daemon.isAlive()).as(log()).isTrue();
                 assertThat(metric(base, "linewatch_frames_in_total", "conveyor")).as("the same run: counters go on")
                         .isGreaterThan(framesBefore);
-                assertThat(log()).doesNotContain("stopped").containsOnlyOnce("running 1 camera(s)");
+                assertThat(log()).doesNotContain("stopped").containsOnlyOnce("running 1 camera(s)")
+                        .doesNotContain("SIGHUP is ignored");
 
                 Files.writeString(config, valid.replace("min_confidence: 0.3", "min_confidence: high"));
                 HttpResponse<String> refused = post(base + "/reload");
@@ -153,6 +154,26 @@ class ReloadTest {
             } finally {
                 daemon.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * Started with SIGHUP ignored (under nohup), the JVM keeps it ignored and a SIGHUP cannot reload:
+     * the daemon says so, and how to reload instead; started normally, it does not.
+     */
+    @Test
+    void aDaemonStartedWithSighupIgnoredSaysHowToReload() throws Exception {
+        Path config = Shipped.exampleConfig(dir, null, "loop: false", "loop: true");
+        ProcessBuilder command = Daemon.command(dir, dir.resolve("daemon.log"), "run", "--config", config.toString());
+        command.command().add(0, "nohup");
+        Process daemon = command.start();
+        try {
+            await().atMost(PATIENCE).until(() -> log().contains("running 1 camera(s)") || !daemon.isAlive());
+            assertThat(log()).contains("WARN  RunCommand - SIGHUP is ignored in this process (started under nohup?):"
+                    + " reload with `linewatch reload` or POST /reload instead");
+        } finally {
+            daemon.destroy();
+            daemon.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
