@@ -51,8 +51,8 @@ final class Sinks implements AutoCloseable {
      * Opens the sinks a config and a run ask for; on failure closes what it opened.
      *
      * @param resultsLog where each frame's results go, or null
-     * @param clipListener told of each clip message after the outbox and the event log, on the clip
-     *                     writer's thread; must return at once
+     * @param clipListener told of each alarm's clip message after the outbox and the event log, on
+     *                     the clip writer's thread; must return at once
      */
     static Sinks open(LinewatchConfig config, Path resultsLog, CameraStates cameraStates, List<CameraStats> stats,
                       Consumer<String> clipListener) throws StartupException {
@@ -155,15 +155,20 @@ final class Sinks implements AutoCloseable {
         }
     }
 
-    /** A clip's message: to the outbox (when MQTT is on), then the event log, then the listener. */
-    private void clipDone(String camera, String json) {
+    /**
+     * A clip's message: to the outbox (when MQTT is on), then the event log, then, an alarm's, the
+     * listener (the console offers alarms' clips; objects' would crowd them out of its recent ones).
+     */
+    private void clipDone(String camera, String json, boolean ofAlarm) {
         if (mqtt != null) {
             mqtt.acceptClip(camera, json);
         }
         if (eventLog != null) {
             eventLog.append(json);
         }
-        clipListener.accept(json);
+        if (ofAlarm) {
+            clipListener.accept(json);
+        }
     }
 
     /** The clip writer, or null when clips are off. */

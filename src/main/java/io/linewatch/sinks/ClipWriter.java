@@ -62,10 +62,13 @@ public final class ClipWriter implements AutoCloseable {
     /** How long a clip whose packets are written waits for the results of its last frames. */
     private static final long FRAMES_WAIT_MILLIS = 3_000;
 
-    /** Told when a clip is complete (or failed): the {@code clip} message of one of the events it serves. */
+    /**
+     * Told when a clip is complete (or failed): the {@code clip} message of one of the events it
+     * serves, and whether that event is an alarm (else an object's {@code new}).
+     */
     @FunctionalInterface
     public interface Completion {
-        void clipDone(String camera, String json);
+        void clipDone(String camera, String json, boolean ofAlarm);
     }
 
     /**
@@ -293,7 +296,7 @@ public final class ClipWriter implements AutoCloseable {
             detail.put("packets", clip.packets);
             detail.put("bytes", bytes);
             detail.put("ended", how);
-            completion.clipDone(event.camera(), message(event, detail));
+            completion.clipDone(event.camera(), message(event, detail), event.rule() != null);
         }
     }
 
@@ -325,7 +328,7 @@ public final class ClipWriter implements AutoCloseable {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("path", null);
             detail.put("error", why);
-            completion.clipDone(event.camera(), message(event, detail));
+            completion.clipDone(event.camera(), message(event, detail), event.rule() != null);
         }
     }
 
