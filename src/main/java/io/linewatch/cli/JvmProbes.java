@@ -17,6 +17,8 @@ final class JvmProbes implements AutoCloseable {
     private final java.util.Map<Long, String> stageById = new java.util.HashMap<>();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
+    /** JVM uptime at the last reset: collections that started earlier are not counted. */
+    private volatile long countFromUptimeMillis;
     private final NotificationListener listener = (notification, handback) -> {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             return;
@@ -25,6 +27,9 @@ final class JvmProbes implements AutoCloseable {
                 (CompositeData) notification.getUserData());
         if (info.getGcName().contains("Concurrent")) {
             return; // concurrent cycles do not stop the application
+        }
+        if (info.getGcInfo().getStartTime() < countFromUptimeMillis) {
+            return; // a pause from before the last reset (a System.gc() between runs), reported late
         }
         long millis = info.getGcInfo().getDuration();
         maxPauseMillis.accumulateAndGet(millis, Math::max);
@@ -89,6 +94,7 @@ final class JvmProbes implements AutoCloseable {
     }
 
     void resetPauses() {
+        countFromUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         maxPauseMillis.set(0);
         totalPauseMillis.set(0);
     }
