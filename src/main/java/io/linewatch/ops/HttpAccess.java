@@ -36,7 +36,7 @@ final class HttpAccess extends Handler.Wrapper {
     static final String SESSION = "linewatch.session";
     /** The most bytes a login form may post. */
     private static final int MAX_FORM_BYTES = 4096;
-    /** An oversized form up to this size is read and dropped before the 413; a larger one closes the connection. */
+    /** A refused request's body up to this size is read and dropped before the answer; a larger one closes the connection. */
     private static final int DRAIN_BYTES = 64 * 1024;
     private static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/metrics");
     private static final String REALM = "Basic realm=\"linewatch\", charset=\"UTF-8\"";
@@ -58,7 +58,7 @@ final class HttpAccess extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         if (write && crossSite(request)) {
-            OpsServer.reply(response, callback, 403, "refused: a write from another site's page (Origin "
+            refuse(request, response, callback, 403, "refused: a write from another site's page (Origin "
                     + request.getHeaders().get(HttpHeader.ORIGIN) + ")\n");
             return true;
         }
@@ -77,11 +77,11 @@ final class HttpAccess extends Handler.Wrapper {
         Users.User user = basic != null ? basic : sessions.user(token);
         if (user == null) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM);
-            OpsServer.reply(response, callback, 401, "unauthorized: a user of the console's users file is needed (HTTP Basic, or log in at /login)\n");
+            refuse(request, response, callback, 401, "unauthorized: a user of the console's users file is needed (HTTP Basic, or log in at /login)\n");
             return true;
         }
         if (write && !user.role().writes()) {
-            OpsServer.reply(response, callback, 403, "forbidden: user " + user.name() + " is a viewer; "
+            refuse(request, response, callback, 403, "forbidden: user " + user.name() + " is a viewer; "
                     + request.getMethod() + " " + path + " needs an operator or admin\n");
             return true;
         }
@@ -99,11 +99,7 @@ final class HttpAccess extends Handler.Wrapper {
         }
         long length = request.getLength();
         if (length < 0 || length > MAX_FORM_BYTES) {
-            if (length > 0 && length <= DRAIN_BYTES) {
-                // Read what was sent: a connection closed on unread bytes is reset, and the client may lose the answer.
-                Content.Source.consumeAll(request);
-            }
-            OpsServer.reply(response, callback, 413, "a login form is at most " + MAX_FORM_BYTES
+            refuse(request, response, callback, 413, "a login form is at most " + MAX_FORM_BYTES
                     + " bytes, with its Content-Length\n");
             return;
         }
@@ -115,6 +111,23 @@ final class HttpAccess extends Handler.Wrapper {
         }
         response.getHeaders().put(HttpHeader.SET_COOKIE, Sessions.cookie(sessions.open(user), request.isSecure()));
         redirect(response, callback, "/");
+    }
+
+    /**
+     * A refusal (401, 403, 413) that leaves the connection usable: a body sent with the request is read
+     * and dropped first (up to {@link #DRAIN_BYTES}); a larger or unknown one gets {@code Connection:
+     * close}. Otherwise the server closes the connection on the unread bytes after the answer, and a
+     * client that reuses it for its next request loses that one.
+     */
+    private static void refuse(Request request, Response response, Callback callback, int status, String body)
+            throws java.io.IOException {
+        long length = request.getLength();
+        if (length > 0 && length <= DRAIN_BYTES) {
+            Content.Source.consumeAll(request);
+        } else if (length > DRAIN_BYTES || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+        OpsServer.reply(response, callback, status, body);
     }
 
     private static Map<String, String> form(String body) {
