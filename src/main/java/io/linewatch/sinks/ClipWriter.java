@@ -241,8 +241,11 @@ public final class ClipWriter implements AutoCloseable {
                     n++;
                 }
             }
+            // Complete is decided before the lines are taken: a result that arrives in between is written
+            // with them, never left out of a clip finished on its account.
+            boolean complete = clip.ended != null && framesComplete(clip);
             int lines = clip.writeFrames(frames);
-            if (clip.ended != null && framesComplete(clip)) {
+            if (complete) {
                 finish(clip, clip.ended);
                 return true;
             }
