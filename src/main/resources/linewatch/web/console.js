@@ -8,7 +8,9 @@ const LIVE_PERIOD_MS = 200;
 const COLOURS = ['#6cf', '#fc6', '#c6f', '#6fc', '#f6c', '#cf6'];
 const $ = (sel) => document.querySelector(sel);
 const cameras = new Map();      // id -> {card, img, last: {framesIn, at}}
-const alarms = new Map();       // id -> element
+const alarms = new Map();       // id -> element, the newest MAX_ALARMS_SHOWN
+const MAX_ALARMS_SHOWN = 100;   // older ones are in the event log; a page left open all day stays light
+const seenIds = new Set();      // every alarm id this page got (the stream and the recent list overlap)
 const clipsDone = new Map();    // event id -> the clip message's clip ({path, ...} or {path: null, error})
 let mayWrite = false;
 
@@ -33,8 +35,13 @@ function cameraCard(id) {
   return cam;
 }
 
+// While the page is hidden (another tab, a minimised window) nothing is pulled, and the daemon stops
+// encoding pictures no one watches.
+const shown = () => new Promise((ok) => document.addEventListener('visibilitychange', ok, { once: true }));
+
 async function pullLive(id, cam) {
   for (;;) {
+    while (document.hidden) await shown();
     const started = performance.now();
     try {
       const r = await fetch(`/api/cameras/${encodeURIComponent(id)}/live.jpg`, { cache: 'no-store' });
@@ -172,12 +179,16 @@ function evidenceUrl(kind, camera, path) {
 }
 
 function addAlarm(a, acked, via) {
-  if (alarms.has(a.id) || !a.id) return;
+  if (seenIds.has(a.id) || !a.id) return;
+  seenIds.add(a.id);
   const item = el('li', { class: `alarm ${a.type}`, id: `alarm-${a.id}`, 'data-camera': a.camera, 'data-rule': a.rule || '',
     'data-type': a.type, 'data-received': String(Date.now()), 'data-via': via });
   const what = a.class ? `${a.class}${a.track ? ' #' + a.track : ''}` : (a.measure ? `${a.measure} ${a.value}` : '');
   item.append(el('div', {}, `${a.type.toUpperCase()} ${a.rule || ''} · ${a.camera} · ${what} · ${a.time}`));
-  if (a.snapshot) item.append(el('img', { class: 'snapshot', alt: `snapshot of ${a.id}`, src: evidenceUrl('snapshots', a.camera, a.snapshot) }));
+  if (a.snapshot) {
+    item.append(el('img', { class: 'snapshot', alt: `snapshot of ${a.id}`, loading: 'lazy', decoding: 'async',
+      src: evidenceUrl('snapshots', a.camera, a.snapshot) }));
+  }
   if (a.clip && a.clip.path) item.append(el('div', { class: 'clip-box pending' }, 'clip being recorded…'));
   if (mayWrite && a.type === 'raised') {
     item.append(el('button', { class: 'ack', onclick: () => acknowledge(a.id) }, 'acknowledge'));
@@ -185,18 +196,25 @@ function addAlarm(a, acked, via) {
   if (acked) item.classList.add('acked');
   alarms.set(a.id, item);
   $('#alarms').prepend(item);
+  while (alarms.size > MAX_ALARMS_SHOWN) {
+    const [oldest, gone] = alarms.entries().next().value;
+    alarms.delete(oldest);
+    clipsDone.delete(oldest);
+    gone.remove();
+  }
   if (clipsDone.has(a.id)) clipReady(a.id);
   for (const name of ['rule']) {
     const sel = $(`#filters select[name=${name}]`);
     if (a[name] && ![...sel.options].some((o) => o.value === a[name])) sel.append(el('option', {}, a[name]));
   }
-  applyFilters();
+  filter(item, new FormData($('#filters')));
 }
 
 // The clip is written after the alarm (its post seconds); the daemon says when it is complete on disk
-// with a clip message (pushed, or among the recent ones for a page opened later). Only then is a
-// player made: no request for a clip that is not there yet. Its sidecar is renamed before the clip,
-// so once the clip loads its overlays can be fetched and drawn over it.
+// with a clip message (pushed, or among the recent ones for a page opened later). Only then is it
+// offered: no request for a clip that is not there yet. The player is made when the operator asks
+// for it (a busy line raises many alarms; a hundred idle players would load a hundred clips). Its
+// sidecar is renamed before the clip, so once the clip loads its overlays can be fetched and drawn.
 function clipDone(message) {
   clipsDone.set(message.event_id, message.clip || { path: null, error: 'no clip' });
   if (alarms.has(message.event_id)) clipReady(message.event_id);
@@ -207,17 +225,25 @@ function clipReady(id) {
   const pending = item.querySelector('.clip-box.pending');
   if (!pending) return;
   const clip = clipsDone.get(id);
-  pending.replaceWith(clip.path ? clipPlayer(item.dataset.camera, clip.path)
+  pending.replaceWith(clip.path ? clipOffer(item.dataset.camera, clip.path)
     : el('div', { class: 'clip-box failed' }, `no clip: ${clip.error || 'not written'}`));
 }
 
+function clipOffer(camera, path) {
+  const box = el('div', { class: 'clip-box offered' });
+  box.append(el('button', { class: 'play-clip', type: 'button', onclick: () => box.replaceWith(clipPlayer(camera, path)) },
+    '▶ play clip'));
+  return box;
+}
+
 function clipPlayer(camera, path) {
-  const video = el('video', { class: 'clip', controls: '', muted: '', preload: 'metadata', playsinline: '' });
+  const video = el('video', { class: 'clip', controls: '', muted: '', autoplay: '', preload: 'auto', playsinline: '' });
   const canvas = el('canvas', { class: 'overlay', 'data-shapes': '0' });
   const src = evidenceUrl('clips', camera, path);
   video.addEventListener('loadedmetadata', () => {
     attachOverlay(video, canvas, sidecarUrl(src)).catch((e) => { canvas.dataset.error = String(e); });
   }, { once: true });
+  video.muted = true;
   video.src = src;
   return el('div', { class: 'clip-box' }, video, canvas);
 }
@@ -227,13 +253,15 @@ async function acknowledge(id) {
   if (!r.ok) alert(await r.text());
 }
 
+function filter(item, f) {
+  item.hidden = Boolean((f.get('camera') && item.dataset.camera !== f.get('camera'))
+    || (f.get('rule') && item.dataset.rule !== f.get('rule'))
+    || (f.get('type') && item.dataset.type !== f.get('type')));
+}
+
 function applyFilters() {
   const f = new FormData($('#filters'));
-  for (const item of alarms.values()) {
-    item.hidden = (f.get('camera') && item.dataset.camera !== f.get('camera'))
-      || (f.get('rule') && item.dataset.rule !== f.get('rule'))
-      || (f.get('type') && item.dataset.type !== f.get('type'));
-  }
+  for (const item of alarms.values()) filter(item, f);
 }
 
 async function poll() {
