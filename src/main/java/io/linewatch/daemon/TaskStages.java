@@ -357,9 +357,32 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
                         calibrations)),
                 null,
                 TemperatureRules.build(config.temperatureAlarms(), config.cameras(), cameras, calibrations, trend),
-                () -> new ThermalSnapshot(calibrations),
+                () -> new ThermalSnapshot(calibrations, liveZones(config, cameras)),
                 log == null ? null : new Lane.Stage(ThermalLogHandler.NAME, new ThermalLogHandler(log)),
                 null, null, null);
+    }
+
+    /**
+     * The zones the temperature rules watch on each of a thermal lane's cameras, by camera index (a rule
+     * without cameras watches every thermal camera; whole-frame rules draw nothing; a polygon two rules
+     * share is drawn once).
+     */
+    private static List<List<ThermalSnapshot.Zone>> liveZones(LinewatchConfig config, List<Integer> cameras) {
+        List<List<ThermalSnapshot.Zone>> zones = new java.util.ArrayList<>();
+        for (int i = 0; i < config.cameras().size(); i++) {
+            String id = config.cameras().get(i).id();
+            List<ThermalSnapshot.Zone> mine = new java.util.ArrayList<>();
+            if (cameras.contains(i)) {
+                for (var rule : config.temperatureAlarms()) {
+                    boolean watches = rule.cameras().isEmpty() || rule.cameras().contains(id);
+                    if (watches && rule.zoned() && mine.stream().noneMatch(z -> z.polygon().equals(rule.zone()))) {
+                        mine.add(new ThermalSnapshot.Zone(rule.zoneName(), rule.zone()));
+                    }
+                }
+            }
+            zones.add(List.copyOf(mine));
+        }
+        return zones;
     }
 
     /** The calibration of each of a thermal lane's cameras, by camera index (null for other cameras). */

@@ -18,7 +18,8 @@ import java.util.Locale;
  * iron palette from the frame's coldest to its hottest pixel), scaled up so that a small radiometric
  * frame is readable (x4 for 160 pixels wide), every hotspot the model found circled, the alarm's
  * hotspot marked with its temperature, the rule's zone outlined, a temperature scale bar with its
- * max and min, and a header with rule, reading, camera, frame and time. Reuses its images while the
+ * max and min, and a header with rule, reading, camera, frame and time. A live picture (no alarm)
+ * outlines every zone the camera's temperature rules watch, with its name. Reuses its images while the
  * frame size stays.
  */
 public final class ThermalSnapshot implements SnapshotRenderer {
@@ -38,12 +39,27 @@ public final class ThermalSnapshot implements SnapshotRenderer {
     static final int[] PALETTE = palette(256);
 
     private final ThermalCalibration[] calibrations;
+    private final List<List<Zone>> zones;
     private BufferedImage frameImage;
     private BufferedImage image;
 
-    /** @param calibrations each camera's calibration, by camera index */
+    /** A zone a temperature rule watches, outlined with its name on the camera's live picture. */
+    public record Zone(String name, List<List<Double>> polygon) {
+    }
+
+    /** @param calibrations each camera's calibration, by camera index; live pictures show no zones */
     public ThermalSnapshot(ThermalCalibration[] calibrations) {
+        this(calibrations, List.of());
+    }
+
+    /**
+     * @param calibrations each camera's calibration, by camera index
+     * @param zones        each camera's zones, by camera index (a shorter list: no zones for the rest),
+     *                     outlined with their names on its live pictures
+     */
+    public ThermalSnapshot(ThermalCalibration[] calibrations, List<List<Zone>> zones) {
         this.calibrations = calibrations.clone();
+        this.zones = List.copyOf(zones);
     }
 
     @Override
@@ -68,6 +84,7 @@ public final class ThermalSnapshot implements SnapshotRenderer {
             drawHotspots(g, frame.thermal, scale);
             drawScaleBar(g, frame.width * scale, image.getHeight(), range, cal);
             if (detail == null) {
+                drawLiveZones(g, frame.cameraIndex, scale);
                 Snapshots.liveHeader(g, image.getWidth(), frame);
                 return image;
             }
@@ -115,6 +132,18 @@ public final class ThermalSnapshot implements SnapshotRenderer {
                 int index = (int) Math.round((k - range[0]) * toIndex);
                 frameImage.setRGB(x, y, PALETTE[Math.max(0, Math.min(PALETTE.length - 1, index))]);
             }
+        }
+    }
+
+    private void drawLiveZones(Graphics2D g, int camera, int scale) {
+        if (camera >= zones.size()) {
+            return;
+        }
+        for (Zone zone : zones.get(camera)) {
+            drawZone(g, zone.polygon(), scale);
+            List<Double> first = zone.polygon().get(0);
+            Snapshots.label(g, zone.name(), (int) Math.round(first.get(0) * scale) + 3,
+                    (int) Math.round(first.get(1) * scale) - 4, 12);
         }
     }
 

@@ -72,20 +72,8 @@ class ThermalAlarmOutputTest {
      */
     @Test
     void theSnapshotIsFalseColourScaledUpWithTheHotspotZoneAndScaleBar() {
-        ThermalCalibration cal = new ThermalCalibration(new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0, null));
-        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 1, new int[] {3, 1}, 1).thermal(4).newInstance();
-        e.cameraIndex = 0;
-        e.width = 160;
-        e.height = 120;
-        e.pixelFormat = FrameEvent.PixelFormat.GRAY16;
-        for (int y = 0; y < 120; y++) {
-            for (int x = 0; x < 160; x++) {
-                int counts = Math.abs(x - 128) <= 2 && Math.abs(y - 62) <= 2 ? 36315 : 29315;
-                e.pixels[2 * (y * 160 + x)] = (byte) counts;
-                e.pixels[2 * (y * 160 + x) + 1] = (byte) (counts >> 8);
-            }
-        }
-        e.thermal.offerHotspot(128.5f, 62.5f, 0.9f);
+        ThermalCalibration cal = calibration();
+        FrameEvent e = hotPatchFrame();
         BufferedImage image = new ThermalSnapshot(new ThermalCalibration[] {cal}).render(alarm(
                 new AlarmEvent.ThermalDetail("bearing", ZONE, "max", 90, 90, 21, 20, 128.5f, 62.5f, 1, CAMERA,
                         "celsius")), e);
@@ -105,6 +93,44 @@ class ThermalAlarmOutputTest {
         assertThat(top >> 16 & 0xff).as("the scale bar is hot at the top").isGreaterThan(250);
         assertThat(green(top)).isGreaterThan(230);
         assertThat((bottom >> 16 & 0xff) + green(bottom) + (bottom & 0xff)).as("and cold at the bottom").isLessThan(30);
+    }
+
+    /**
+     * A live picture (no alarm) outlines each zone the camera's temperature rules watch, with the
+     * zone's name; a camera without zoned rules gets no outline.
+     */
+    @Test
+    void theLivePictureOutlinesTheCamerasZones() {
+        FrameEvent e = hotPatchFrame();
+        ThermalCalibration[] cal = {calibration()};
+        BufferedImage zoned = new ThermalSnapshot(cal, List.of(List.of(new ThermalSnapshot.Zone("bearing", ZONE))))
+                .render(null, e);
+        assertThat(green(zoned.getRGB(116 * 4, 70 * 4))).as("the zone's left edge").isGreaterThan(200);
+        BufferedImage plain = new ThermalSnapshot(cal).render(null, e);
+        assertThat(plain.getRGB(116 * 4, 70 * 4) & 0xffffff).as("no zone: the frame's own colour there")
+                .isEqualTo(ThermalSnapshot.PALETTE[0]);
+    }
+
+    private static ThermalCalibration calibration() {
+        return new ThermalCalibration(new ThermalCameraConfig(0.01, 0.0, 1.0, 20.0, null));
+    }
+
+    /** 160x120 at 20 degC with a 5x5 patch at 90 degC around pixel (128, 62), its model hotspot there too. */
+    private static FrameEvent hotPatchFrame() {
+        FrameEvent e = new FrameEventFactory(1, 160 * 120 * 2, 1, new int[] {3, 1}, 1).thermal(4).newInstance();
+        e.cameraIndex = 0;
+        e.width = 160;
+        e.height = 120;
+        e.pixelFormat = FrameEvent.PixelFormat.GRAY16;
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 160; x++) {
+                int counts = Math.abs(x - 128) <= 2 && Math.abs(y - 62) <= 2 ? 36315 : 29315;
+                e.pixels[2 * (y * 160 + x)] = (byte) counts;
+                e.pixels[2 * (y * 160 + x) + 1] = (byte) (counts >> 8);
+            }
+        }
+        e.thermal.offerHotspot(128.5f, 62.5f, 0.9f);
+        return e;
     }
 
     private static int green(int rgb) {
