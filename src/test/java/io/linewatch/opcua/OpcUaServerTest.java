@@ -90,16 +90,24 @@ class OpcUaServerTest {
 
     /**
      * What the pipeline produces reaches a client as it is produced, not only when an alarm changes,
-     * while the three shipped clips (deploy/examples/plant.yaml) play in real time: a subscription sees
+     * while the four shipped clips (deploy/examples/plant.yaml) play in real time: a subscription sees
      * the bearing zone's MaxC move (the bearing heats and cools by tens of degrees) within what the
      * clip allows for the zone; the belt's counting line's Count rise and its RatePerMinute; the
      * inspection camera's last part verdict change, the last one read being a verdict of the event
-     * log (verdict, part, defect count), with the ok and nok counts.
+     * log (verdict, part, defect count), with the ok and nok counts. The same session receives the
+     * alarm events of every task: the motor's overheat rule as a NonExclusiveLevelAlarmType with its
+     * HighLimit (raise_at_c) and the temperature that raised it (the event log's), the inspection's
+     * scratch rule and the reactor's foaming and low-level state rules as OffNormalAlarmType
+     * conditions, each with its camera as source, its severity, active, unacknowledged and retained.
+     * The client's certificate is trusted beforehand (the admin's move, done before the daemon
+     * starts) so that the session starts with the clips.
      */
     @Test
-    void subscriptionsSeeMeasuresCountsAndPartVerdictsDuringAReplay() throws Exception {
+    void subscriptionsSeeMeasuresCountsVerdictsAndEveryTasksAlarmsDuringAReplay() throws Exception {
         int port = Mosquitto.freePort();
         io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        Path pki = dir.resolve("client-pki");
+        trustBeforehand(args(port, pki, "s3cret", "connect"), pki);
         Path file = Shipped.exampleConfigOf(Path.of("deploy/examples/plant.yaml").toAbsolutePath(), dir, null,
                 "    pacing: realtime\n", "    pacing: realtime\n    loop: true\n");
         Files.writeString(file, Files.readString(file) + opcuaSection(port));
@@ -111,14 +119,15 @@ class OpcUaServerTest {
         String parts = "Cameras/inspection/Parts/";
         List<JsonNode> lines;
         try {
-            Path pki = dir.resolve("client-pki");
-            trust(args(port, pki, "s3cret", "connect"));
             Map<String, Object> args = args(port, pki, "s3cret", "values");
             args.put("paths", List.of(zoneMax, count, "Cameras/conveyor/Counters/belt-middle/RatePerMinute",
                     parts + "LastPartId", parts + "LastVerdict", parts + "LastPart", parts + "LastDefectCount",
                     parts + "Ok", parts + "Nok"));
             args.put("seconds", 10);
-            lines = NodeOpcua.run(args, 150);
+            args.put("events", true);
+            args.put("expect", List.of("motor-overheat", "scratch", "foaming", "low-level"));
+            args.put("maxSeconds", 75); // a whole loop of the longest clip (45 s) after a late start
+            lines = NodeOpcua.run(args, 180);
         } finally {
             server.close();
             pipeline.close();
@@ -150,6 +159,51 @@ class OpcUaServerTest {
                 .filter(l -> l.contains("linewatch.verdict.v1")).count();
         assertThat(reads.get(parts + "Ok").asLong() + reads.get(parts + "Nok").asLong()).as("ok + nok")
                 .isPositive().isLessThanOrEqualTo(judged);
+        assertEveryTasksAlarms(lines);
+    }
+
+    /** The thermal limit alarm, a defect and two state conditions, as the plant example's clips raise them. */
+    private void assertEveryTasksAlarms(List<JsonNode> lines) throws Exception {
+        JsonNode overheat = raised(lines, "motor-overheat", "motor", 700);
+        assertThat(overheat.path("EventType").asText()).as("NonExclusiveLevelAlarmType").contains("i=10060");
+        assertThat(overheat.path("HighLimit").asDouble()).as("HighLimit: raise_at_c").isEqualTo(80.0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raised: frame max (\\d+\\.\\d)$")
+                .matcher(overheat.path("Message").asText());
+        assertThat(m.find()).as("the temperature in %s", overheat.path("Message").asText()).isTrue();
+        double valueC = Double.parseDouble(m.group(1));
+        assertThat(valueC).as("what raised it, degrees C").isGreaterThanOrEqualTo(80.0);
+        List<Double> logged = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            JsonNode e = JSON.readTree(line);
+            if ("motor-overheat".equals(e.path("rule").asText()) && "raised".equals(e.path("type").asText())) {
+                logged.add(e.path("value").asDouble()); // to 0.01
+
+            }
+        }
+        assertThat(logged).as("the raised events' temperatures in the event log, one of them %s", valueC)
+                .anyMatch(v -> Math.abs(v - valueC) <= 0.051);
+
+        assertThat(raised(lines, "scratch", "inspection", 600).path("Message").asText()).matches(".* raised: [1-9]\\d* defect\\(s\\)");
+        assertThat(raised(lines, "foaming", "reactor", 600).path("Message").asText())
+                .matches(".* raised: glass_[ab] foaming [01]\\.\\d\\d");
+        assertThat(raised(lines, "low-level", "reactor", 600).path("Message").asText())
+                .as("low level is in glass b only").contains("raised: glass_b low_level");
+    }
+
+    /** The first event that made {@code rule}'s condition on {@code camera} active, checked as a fresh alarm. */
+    private static JsonNode raised(List<JsonNode> lines, String rule, String camera, int severity) {
+        JsonNode e = NodeOpcua.of(lines, "event").stream()
+                .filter(x -> rule.equals(x.path("ConditionName").asText()) && x.path("ActiveState.Id").asBoolean())
+                .findFirst().orElseThrow(() -> new AssertionError("no active event of " + rule + " in "
+                        + NodeOpcua.of(lines, "event").stream().map(x -> x.path("ConditionName").asText()).distinct().toList()));
+        if (!rule.equals("motor-overheat")) {
+            assertThat(e.path("EventType").asText()).as("%s: OffNormalAlarmType", rule).contains("i=10637");
+        }
+        assertThat(e.path("SourceName").asText()).as("%s: source", rule).isEqualTo(camera);
+        assertThat(e.path("Severity").asInt()).as("%s: severity", rule).isEqualTo(severity);
+        assertThat(e.path("Retain").asBoolean()).as("%s: retained", rule).isTrue();
+        assertThat(e.path("AckedState.Id").asBoolean()).as("%s: unacknowledged", rule).isFalse();
+        return e;
     }
 
     /** The values a subscription saw of {@code path}, in order. */
@@ -161,6 +215,20 @@ class OpcUaServerTest {
     private String opcuaSection(int port) {
         return "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: " + port + "\n  state_dir: " + dir.resolve("opcua")
                 + "\n  users_file: users\n";
+    }
+
+    /**
+     * Trusts the client before the server runs: the client makes its certificate on a first try
+     * (nothing listens yet), and its DER goes where the admin would move it.
+     */
+    private void trustBeforehand(Map<String, Object> connect, Path pki) throws Exception {
+        assertThat(NodeOpcua.of(NodeOpcua.run(connect, 150), "refused")).as("nothing listens yet").hasSize(1);
+        java.security.cert.Certificate cert;
+        try (var in = Files.newInputStream(pki.resolve("own/certs/client_certificate.pem"))) {
+            cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        Path trusted = Files.createDirectories(dir.resolve("opcua/pki/trusted/certs"));
+        Files.write(trusted.resolve("linewatch-test-client.der"), cert.getEncoded());
     }
 
     /** First contact is refused; the admin moves the rejected certificate to the trusted folder; then it connects. */
