@@ -206,6 +206,77 @@ class OpcUaServerTest {
         return e;
     }
 
+    /**
+     * A restart of the server keeps its application instance certificate (state_dir): a client that
+     * trusted the server once (its own trust list, on first sight) connects again after the restart
+     * with unknown server certificates refused, and sees the same thumbprint. Before and after, the
+     * site's Heartbeat advances between two reads, and the camera's Dropped values are the daemon's
+     * counts: the shipped clip as a live camera at ten times its rate, more than the engine infers,
+     * sheds frames (too old, backlog).
+     */
+    @Test
+    void theCertificateOutlivesARestartAndHeartbeatAndDropsAreLive() throws Exception {
+        int port = Mosquitto.freePort();
+        io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        Path file = Shipped.exampleConfig(dir, null, "max_frame_age_ms: 500", "max_frame_age_ms: 150");
+        Files.writeString(file, Files.readString(file) + opcuaSection(port));
+        LinewatchConfig config = ConfigLoader.load(file);
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(10, 500));
+        OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
+        try {
+            io.linewatch.pipeline.CameraStats stats = pipeline.stats().get(0);
+            pipeline.awaitSources();
+            await().atMost(Duration.ofSeconds(30)).until(() -> stats.inferred.get() + stats.dropped() == stats.framesIn.get());
+            assertThat(stats.droppedTooOld.get() + stats.droppedBacklog.get()).as("frames shed").isPositive();
+            Path pki = dir.resolve("client-pki");
+            trust(args(port, pki, "s3cret", "connect"));
+            Map<String, Object> read = args(port, pki, "s3cret", "read");
+            List<String> drops = List.of("RingFull", "Backlog", "TooLarge", "TooOld", "DecodeError", "Failed");
+            List<String> paths = new java.util.ArrayList<>(List.of("Heartbeat"));
+            drops.forEach(d -> paths.add("Cameras/conveyor/Dropped/" + d));
+            read.put("paths", paths);
+            read.put("pauseMillis", 2_500);
+            List<JsonNode> before = NodeOpcua.run(read, 120);
+            long[] counts = {stats.droppedRingFull.get(), stats.droppedBacklog.get(), stats.droppedTooLarge.get(),
+                    stats.droppedTooOld.get(), stats.droppedDecodeError.get(), stats.failed.get()};
+            assertLive(before, drops, counts);
+
+            server.close();
+            server = OpcUaEndpoint.start(config, pipeline);
+            read.put("acceptUnknownServer", false);
+            List<JsonNode> after = NodeOpcua.run(read, 120);
+            assertThat(NodeOpcua.of(after, "refused")).as("the client that trusted the server before the restart")
+                    .isEmpty();
+            assertLive(after, drops, counts);
+            String thumbprint = NodeOpcua.of(before, "connected").get(0).path("serverThumbprint").asText();
+            assertThat(thumbprint).hasSize(40);
+            assertThat(NodeOpcua.of(after, "connected").get(0).path("serverThumbprint").asText())
+                    .as("the server's certificate after the restart").isEqualTo(thumbprint);
+        } finally {
+            server.close();
+            pipeline.close();
+        }
+    }
+
+    /** Heartbeat advanced between the two rounds of reads; the second round's drops are {@code counts}. */
+    private static void assertLive(List<JsonNode> lines, List<String> drops, long[] counts) {
+        assertThat(NodeOpcua.of(lines, "error")).as("client errors").isEmpty();
+        assertThat(NodeOpcua.of(lines, "connected")).as("connected: %s", lines).hasSize(1);
+        Map<String, JsonNode> first = new HashMap<>();
+        Map<String, JsonNode> second = new HashMap<>();
+        NodeOpcua.of(lines, "read").forEach(r -> (r.path("round").asInt() == 1 ? first : second)
+                .put(r.path("path").asText(), r));
+        assertThat(second.get("Heartbeat").path("type").asText()).isEqualTo("DateTime");
+        assertThat(java.time.Instant.parse(second.get("Heartbeat").path("value").asText()))
+                .as("Heartbeat 2.5 s later").isAfter(java.time.Instant.parse(first.get("Heartbeat").path("value").asText()));
+        for (int i = 0; i < drops.size(); i++) {
+            JsonNode r = second.get("Cameras/conveyor/Dropped/" + drops.get(i));
+            assertThat(r.path("status").asText()).as(drops.get(i)).isEqualTo("Good");
+            assertThat(r.path("type").asText()).as(drops.get(i)).isEqualTo("Int64");
+            assertThat(r.path("value").asLong()).as("Dropped/%s", drops.get(i)).isEqualTo(counts[i]);
+        }
+    }
+
     /** The values a subscription saw of {@code path}, in order. */
     private static List<JsonNode> seen(List<JsonNode> lines, String path) {
         return NodeOpcua.of(lines, "value").stream().filter(v -> v.path("path").asText().equals(path))
