@@ -4,7 +4,13 @@
 // mode "session": also browse, read, subscribe to values and to alarm events, acknowledge the first
 // raised alarm and wait for it to clear; with {viewer, viewerPassword}, a viewer's session first tries
 // to acknowledge it ("ack-viewer").
-// mode "values": subscribe to the variables {root}/{paths[i]} (sampling 100 ms) for {seconds}, then read them.
+// mode "values": subscribe to the variables {root}/{paths[i]} (sampling 100 ms) and, with {events}, to alarm
+// events (with a limit alarm's HighLimit) for {seconds}, and then on until every condition named in {expect}
+// was seen active or {maxSeconds} pass; then read the variables.
+// mode "read": read the variables {root}/{paths[i]}, wait {pauseMillis}, read them again ("read", round 1, 2).
+// With {acceptUnknownServer: false} the client refuses a server certificate its pki does not trust (by
+// default it trusts it on first sight, into its pki's trusted folder); "connected" names the server's
+// certificate's SHA-1 thumbprint.
 // mode "reload": browse the camera's Rules, subscribe to its FramesIn and to alarm events, write the file
 // {readyFile}, then browse the Rules every 250 ms ("browse" on each change) until {added} is there and
 // {removed} gone ("reloaded"), an event of {added} was active and FramesIn changed after "reloaded",
@@ -35,7 +41,7 @@ let theClient;
 
 async function main() {
     const certificateManager = new OPCUACertificateManager({rootFolder: args.pki,
-        automaticallyAcceptUnknownCertificate: true});
+        automaticallyAcceptUnknownCertificate: args.acceptUnknownServer !== false});
     await certificateManager.initialize();
     const client = OPCUAClient.create({
         applicationName: "linewatch-test-client", clientCertificateManager: certificateManager,
@@ -55,16 +61,34 @@ async function main() {
         await client.disconnect().catch(() => {});
         return;
     }
-    out({kind: "connected", user: args.user || "anonymous"});
+    out({kind: "connected", user: args.user || "anonymous",
+        serverThumbprint: require("crypto").createHash("sha1").update(client.serverCertificate).digest("hex")});
     if (args.mode === "session") {
         await explore(session);
     } else if (args.mode === "values") {
         await watch(session);
+    } else if (args.mode === "read") {
+        await readTwice(session);
     } else if (args.mode === "reload") {
         await followReload(session);
     }
     await session.close();
     await client.disconnect();
+}
+
+async function readTwice(session) {
+    const ns = (await session.readNamespaceArray()).indexOf(args.namespace);
+    for (const round of [1, 2]) {
+        if (round === 2) {
+            await sleep(args.pauseMillis);
+        }
+        for (const path of args.paths) {
+            const dv = await session.read({nodeId: coerceNodeId(`ns=${ns};s=${args.root}/${path}`),
+                attributeId: AttributeIds.Value});
+            out({kind: "read", round, path, status: dv.statusCode.name, type: DataType[dv.value.dataType],
+                value: plain(dv.value.value)});
+        }
+    }
 }
 
 async function watch(session) {
@@ -77,7 +101,25 @@ async function watch(session) {
             {samplingInterval: 100, queueSize: 100}, TimestampsToReturn.Both);
         item.on("changed", (dv) => out({kind: "value", path, status: dv.statusCode.name, value: plain(dv.value.value)}));
     }
-    await sleep(args.seconds * 1000);
+    const waiting = new Set(args.expect || []);
+    if (args.events) {
+        const fields = FIELDS.concat(["HighLimit"]);
+        const events = ClientMonitoredItem.create(subscription, {nodeId: "i=2253", attributeId: AttributeIds.EventNotifier},
+            {samplingInterval: 0, queueSize: 1000, filter: constructEventFilter(fields)}, TimestampsToReturn.Neither);
+        events.on("changed", (values) => {
+            const e = {};
+            fields.forEach((f, i) => { e[f] = plain(values[i].value); });
+            out(Object.assign({kind: "event"}, e));
+            if (e["ActiveState.Id"] === true) {
+                waiting.delete(e.ConditionName);
+            }
+        });
+    }
+    const start = Date.now();
+    while (Date.now() - start < args.seconds * 1000
+        || (waiting.size > 0 && Date.now() - start < (args.maxSeconds || args.seconds) * 1000)) {
+        await sleep(100);
+    }
     await subscription.terminate();
     for (const path of args.paths) {
         const dv = await session.read({nodeId: id(path), attributeId: AttributeIds.Value});

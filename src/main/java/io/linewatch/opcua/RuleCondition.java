@@ -21,9 +21,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 
 /**
- * One rule on one camera as an OPC UA alarm condition (an {@code OffNormalAlarmType} for detection
- * and defect rules, a {@code NonExclusiveLevelAlarmType} with its {@code HighLimit} for temperature
- * rules): active while the rule's alarm is raised (a per-object rule: while any of its objects is),
+ * One rule on one camera as an OPC UA alarm condition (an {@code OffNormalAlarmType} for detection,
+ * defect and state rules, a {@code NonExclusiveLevelAlarmType} with its {@code HighLimit} for
+ * temperature rules): active while the rule's alarm is raised (a per-object rule: while any of its
+ * objects is; a state rule: while any of the camera's regions it watches is),
  * unacknowledged from each raise until an operator's {@code Acknowledge}, retained while active or
  * unacknowledged. Each change fires the condition as an event through the server. Called only on
  * the alarm feed's thread and the server's method-call threads; synchronized on itself.
@@ -32,7 +33,7 @@ final class RuleCondition {
 
     /** What a rule watches, which sets its condition type and severity. */
     enum Kind {
-        DETECTION(500), DEFECT(600), THERMAL(700);
+        DETECTION(500), DEFECT(600), STATE(600), THERMAL(700);
 
         final int severity;
 
@@ -51,7 +52,7 @@ final class RuleCondition {
     private final AlarmConditionTypeNode node;
     private final String camera;
     private final String rule;
-    private final Set<Integer> activeTracks = new HashSet<>();
+    private final Set<Object> activeTracks = new HashSet<>();
     private boolean active;
     private boolean acked = true;
     private AlarmEvent lastRaised;
@@ -92,7 +93,8 @@ final class RuleCondition {
 
     /** Applies a raised or cleared event of the rule and fires the condition. */
     synchronized void apply(AlarmEvent event) {
-        int track = event.detail() instanceof AlarmEvent.DetectionDetail d ? d.trackId() : 0;
+        Object track = event.detail() instanceof AlarmEvent.DetectionDetail d ? (Object) d.trackId()
+                : event.detail() instanceof AlarmEvent.StateDetail s ? s.region() : (Object) 0;
         if (event.type() == AlarmEvent.Type.RAISED) {
             activeTracks.add(track);
             lastRaised = event;
@@ -188,6 +190,10 @@ final class RuleCondition {
         }
         if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
             return ": " + d.className() + (d.trackId() > 0 ? " #" + d.trackId() : "");
+        }
+        if (event.detail() instanceof AlarmEvent.StateDetail s) {
+            return String.format(java.util.Locale.ROOT, ": %s %s %.2f", s.region(), String.join("+", s.states()),
+                    s.probability());
         }
         return "";
     }

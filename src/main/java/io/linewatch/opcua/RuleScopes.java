@@ -2,14 +2,16 @@ package io.linewatch.opcua;
 
 import io.linewatch.config.AlarmRuleConfig;
 import io.linewatch.config.CameraConfig;
+import io.linewatch.config.ClassificationCameraConfig;
 import io.linewatch.config.DefectAlarmConfig;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.StateAlarmConfig;
 import io.linewatch.config.TemperatureAlarmConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which rules watch which camera, as the pipeline installs them (by camera list, task and class). */
+/** Which rules watch which camera, as the pipeline installs them (by camera list, task, class and region). */
 final class RuleScopes {
 
     /**
@@ -56,10 +58,33 @@ final class RuleScopes {
                     }
                 }
             }
+            case CLASSIFICATION -> {
+                for (StateAlarmConfig r : config.stateAlarms()) {
+                    if (watches(r.cameras(), camera) && model.classes().containsAll(r.states())
+                            && watchesARegion(r.regions(), camera.classification())) {
+                        scopes.add(new Scope(r.name(), RuleCondition.Kind.STATE, Double.NaN, new StateAlarmConfig(
+                                r.name(), r.states(), null, r.regions(), r.raiseAt(), r.onDelaySeconds(), r.clearAt(),
+                                r.offDelaySeconds(), r.cooldownSeconds())));
+                    }
+                }
+            }
             default -> {
             }
         }
         return scopes;
+    }
+
+    /** Whether a state rule watching {@code regions} (empty: all) watches one of the camera's, as the pipeline installs it. */
+    private static boolean watchesARegion(List<String> regions, ClassificationCameraConfig camera) {
+        if (regions.isEmpty()) {
+            return true;
+        }
+        for (int r = 0; r < camera.imagesPerFrame(); r++) {
+            if (regions.contains(camera.regionName(r))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean watches(List<String> cameras, CameraConfig camera) {

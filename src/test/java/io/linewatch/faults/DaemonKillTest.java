@@ -3,10 +3,13 @@ package io.linewatch.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.linewatch.testing.Daemon;
 import io.linewatch.testing.Mosquitto;
 import io.linewatch.testing.MqttCollector;
 import io.linewatch.testing.Shipped;
+import io.linewatch.testing.SparkplugDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,55 @@ class DaemonKillTest {
                 daemon.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * The Sparkplug B edge node's NDEATH is its MQTT Last Will: the daemon is killed (SIGKILL, no
+     * chance to say goodbye) after its births, and the broker publishes the NDEATH on its behalf,
+     * carrying the bdSeq of the node's last NBIRTH (decoded by npm sparkplug-payload), so that a host
+     * marks that session's metrics stale. The bdSeq goes on from the one a previous run left on disk.
+     */
+    @Test
+    void aKilledDaemonsEdgeNodeDiesByItsWillWithItsBirthsBdSeq() throws Exception {
+        String prefix = "spBv1.0/plant1/";
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             MqttCollector host = new MqttCollector(broker.url(), "spBv1.0/#")) {
+            Path config = Shipped.exampleConfig(dir, broker.url(), "  sparkplug:", "  sparkplug:\n    sample_millis: 200",
+                    "    enabled: false\n    # group_id", "    enabled: true\n    # group_id");
+            Path bdSeq = Files.createDirectories(dir.resolve("outbox/sparkplug")).resolve("bdseq");
+            Files.writeString(bdSeq, "41"); // the last session of a previous run
+            Process daemon = daemon(config, "spb", "--realtime");
+            try {
+                await().atMost(PATIENCE).until(() -> host.topics().contains(prefix + "DDATA/box1/conveyor")
+                        || !daemon.isAlive());
+                assertThat(daemon.isAlive()).as("running when killed: %s", logOf("spb")).isTrue();
+                assertThat(host.topics()).as("no death while it runs").doesNotContain(prefix + "NDEATH/box1");
+                daemon.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(10)).until(() -> host.topics().contains(prefix + "NDEATH/box1"));
+            } finally {
+                daemon.destroyForcibly();
+            }
+            List<JsonNode> messages = SparkplugDecoder.decode(host.topics(), host.rawPayloads(), dir);
+            List<Long> births = messages.stream().filter(m -> m.get("topic").asText().equals(prefix + "NBIRTH/box1"))
+                    .map(m -> bdSeqOf(m)).toList();
+            List<JsonNode> deaths = messages.stream()
+                    .filter(m -> m.get("topic").asText().equals(prefix + "NDEATH/box1")).toList();
+            assertThat(births).as("the session's NBIRTHs' bdSeq: one more than the last run's").isNotEmpty()
+                    .containsOnly(42L);
+            assertThat(deaths).as("the will, published once").hasSize(1);
+            assertThat(bdSeqOf(deaths.get(0))).as("the NDEATH's bdSeq").isEqualTo(42L);
+            assertThat(messages.get(messages.size() - 1)).as("the last message").isSameAs(deaths.get(0));
+            assertThat(Files.readString(bdSeq).strip()).isEqualTo("42");
+        }
+    }
+
+    private static long bdSeqOf(JsonNode message) {
+        for (JsonNode metric : message.get("metrics")) {
+            if (metric.get("name").asText().equals("bdSeq")) {
+                return metric.get("value").asLong();
+            }
+        }
+        throw new AssertionError("no bdSeq metric in " + message);
     }
 
     /** {@code linewatch replay --config FILE} in a child JVM with this test's class path. */

@@ -90,16 +90,24 @@ class OpcUaServerTest {
 
     /**
      * What the pipeline produces reaches a client as it is produced, not only when an alarm changes,
-     * while the three shipped clips (deploy/examples/plant.yaml) play in real time: a subscription sees
+     * while the four shipped clips (deploy/examples/plant.yaml) play in real time: a subscription sees
      * the bearing zone's MaxC move (the bearing heats and cools by tens of degrees) within what the
      * clip allows for the zone; the belt's counting line's Count rise and its RatePerMinute; the
      * inspection camera's last part verdict change, the last one read being a verdict of the event
-     * log (verdict, part, defect count), with the ok and nok counts.
+     * log (verdict, part, defect count), with the ok and nok counts. The same session receives the
+     * alarm events of every task: the motor's overheat rule as a NonExclusiveLevelAlarmType with its
+     * HighLimit (raise_at_c) and the temperature that raised it (the event log's), the inspection's
+     * scratch rule and the reactor's foaming and low-level state rules as OffNormalAlarmType
+     * conditions, each with its camera as source, its severity, active, unacknowledged and retained.
+     * The client's certificate is trusted beforehand (the admin's move, done before the daemon
+     * starts) so that the session starts with the clips.
      */
     @Test
-    void subscriptionsSeeMeasuresCountsAndPartVerdictsDuringAReplay() throws Exception {
+    void subscriptionsSeeMeasuresCountsVerdictsAndEveryTasksAlarmsDuringAReplay() throws Exception {
         int port = Mosquitto.freePort();
         io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        Path pki = dir.resolve("client-pki");
+        trustBeforehand(args(port, pki, "s3cret", "connect"), pki);
         Path file = Shipped.exampleConfigOf(Path.of("deploy/examples/plant.yaml").toAbsolutePath(), dir, null,
                 "    pacing: realtime\n", "    pacing: realtime\n    loop: true\n");
         Files.writeString(file, Files.readString(file) + opcuaSection(port));
@@ -111,14 +119,15 @@ class OpcUaServerTest {
         String parts = "Cameras/inspection/Parts/";
         List<JsonNode> lines;
         try {
-            Path pki = dir.resolve("client-pki");
-            trust(args(port, pki, "s3cret", "connect"));
             Map<String, Object> args = args(port, pki, "s3cret", "values");
             args.put("paths", List.of(zoneMax, count, "Cameras/conveyor/Counters/belt-middle/RatePerMinute",
                     parts + "LastPartId", parts + "LastVerdict", parts + "LastPart", parts + "LastDefectCount",
                     parts + "Ok", parts + "Nok"));
             args.put("seconds", 10);
-            lines = NodeOpcua.run(args, 150);
+            args.put("events", true);
+            args.put("expect", List.of("motor-overheat", "scratch", "foaming", "low-level"));
+            args.put("maxSeconds", 75); // a whole loop of the longest clip (45 s) after a late start
+            lines = NodeOpcua.run(args, 180);
         } finally {
             server.close();
             pipeline.close();
@@ -150,6 +159,122 @@ class OpcUaServerTest {
                 .filter(l -> l.contains("linewatch.verdict.v1")).count();
         assertThat(reads.get(parts + "Ok").asLong() + reads.get(parts + "Nok").asLong()).as("ok + nok")
                 .isPositive().isLessThanOrEqualTo(judged);
+        assertEveryTasksAlarms(lines);
+    }
+
+    /** The thermal limit alarm, a defect and two state conditions, as the plant example's clips raise them. */
+    private void assertEveryTasksAlarms(List<JsonNode> lines) throws Exception {
+        JsonNode overheat = raised(lines, "motor-overheat", "motor", 700);
+        assertThat(overheat.path("EventType").asText()).as("NonExclusiveLevelAlarmType").contains("i=10060");
+        assertThat(overheat.path("HighLimit").asDouble()).as("HighLimit: raise_at_c").isEqualTo(80.0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("raised: frame max (\\d+\\.\\d)$")
+                .matcher(overheat.path("Message").asText());
+        assertThat(m.find()).as("the temperature in %s", overheat.path("Message").asText()).isTrue();
+        double valueC = Double.parseDouble(m.group(1));
+        assertThat(valueC).as("what raised it, degrees C").isGreaterThanOrEqualTo(80.0);
+        List<Double> logged = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            JsonNode e = JSON.readTree(line);
+            if ("motor-overheat".equals(e.path("rule").asText()) && "raised".equals(e.path("type").asText())) {
+                logged.add(e.path("value").asDouble()); // to 0.01
+
+            }
+        }
+        assertThat(logged).as("the raised events' temperatures in the event log, one of them %s", valueC)
+                .anyMatch(v -> Math.abs(v - valueC) <= 0.051);
+
+        assertThat(raised(lines, "scratch", "inspection", 600).path("Message").asText()).matches(".* raised: [1-9]\\d* defect\\(s\\)");
+        assertThat(raised(lines, "foaming", "reactor", 600).path("Message").asText())
+                .matches(".* raised: glass_[ab] foaming [01]\\.\\d\\d");
+        assertThat(raised(lines, "low-level", "reactor", 600).path("Message").asText())
+                .as("low level is in glass b only").contains("raised: glass_b low_level");
+    }
+
+    /** The first event that made {@code rule}'s condition on {@code camera} active, checked as a fresh alarm. */
+    private static JsonNode raised(List<JsonNode> lines, String rule, String camera, int severity) {
+        JsonNode e = NodeOpcua.of(lines, "event").stream()
+                .filter(x -> rule.equals(x.path("ConditionName").asText()) && x.path("ActiveState.Id").asBoolean())
+                .findFirst().orElseThrow(() -> new AssertionError("no active event of " + rule + " in "
+                        + NodeOpcua.of(lines, "event").stream().map(x -> x.path("ConditionName").asText()).distinct().toList()));
+        if (!rule.equals("motor-overheat")) {
+            assertThat(e.path("EventType").asText()).as("%s: OffNormalAlarmType", rule).contains("i=10637");
+        }
+        assertThat(e.path("SourceName").asText()).as("%s: source", rule).isEqualTo(camera);
+        assertThat(e.path("Severity").asInt()).as("%s: severity", rule).isEqualTo(severity);
+        assertThat(e.path("Retain").asBoolean()).as("%s: retained", rule).isTrue();
+        assertThat(e.path("AckedState.Id").asBoolean()).as("%s: unacknowledged", rule).isFalse();
+        return e;
+    }
+
+    /**
+     * A restart of the server keeps its application instance certificate (state_dir): a client that
+     * trusted the server once (its own trust list, on first sight) connects again after the restart
+     * with unknown server certificates refused, and sees the same thumbprint. Before and after, the
+     * site's Heartbeat advances between two reads, and the camera's Dropped values are the daemon's
+     * counts: the shipped clip as a live camera at ten times its rate, more than the engine infers,
+     * sheds frames (too old, backlog).
+     */
+    @Test
+    void theCertificateOutlivesARestartAndHeartbeatAndDropsAreLive() throws Exception {
+        int port = Mosquitto.freePort();
+        io.linewatch.ops.Users.put(dir.resolve("users"), "operator", io.linewatch.ops.Users.Role.OPERATOR, "s3cret");
+        Path file = Shipped.exampleConfig(dir, null, "max_frame_age_ms: 500", "max_frame_age_ms: 150");
+        Files.writeString(file, Files.readString(file) + opcuaSection(port));
+        LinewatchConfig config = ConfigLoader.load(file);
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(10, 500));
+        OpcUaEndpoint server = OpcUaEndpoint.start(config, pipeline);
+        try {
+            io.linewatch.pipeline.CameraStats stats = pipeline.stats().get(0);
+            pipeline.awaitSources();
+            await().atMost(Duration.ofSeconds(30)).until(() -> stats.inferred.get() + stats.dropped() == stats.framesIn.get());
+            assertThat(stats.droppedTooOld.get() + stats.droppedBacklog.get()).as("frames shed").isPositive();
+            Path pki = dir.resolve("client-pki");
+            trust(args(port, pki, "s3cret", "connect"));
+            Map<String, Object> read = args(port, pki, "s3cret", "read");
+            List<String> drops = List.of("RingFull", "Backlog", "TooLarge", "TooOld", "DecodeError", "Failed");
+            List<String> paths = new java.util.ArrayList<>(List.of("Heartbeat"));
+            drops.forEach(d -> paths.add("Cameras/conveyor/Dropped/" + d));
+            read.put("paths", paths);
+            read.put("pauseMillis", 2_500);
+            List<JsonNode> before = NodeOpcua.run(read, 120);
+            long[] counts = {stats.droppedRingFull.get(), stats.droppedBacklog.get(), stats.droppedTooLarge.get(),
+                    stats.droppedTooOld.get(), stats.droppedDecodeError.get(), stats.failed.get()};
+            assertLive(before, drops, counts);
+
+            server.close();
+            server = OpcUaEndpoint.start(config, pipeline);
+            read.put("acceptUnknownServer", false);
+            List<JsonNode> after = NodeOpcua.run(read, 120);
+            assertThat(NodeOpcua.of(after, "refused")).as("the client that trusted the server before the restart")
+                    .isEmpty();
+            assertLive(after, drops, counts);
+            String thumbprint = NodeOpcua.of(before, "connected").get(0).path("serverThumbprint").asText();
+            assertThat(thumbprint).hasSize(40);
+            assertThat(NodeOpcua.of(after, "connected").get(0).path("serverThumbprint").asText())
+                    .as("the server's certificate after the restart").isEqualTo(thumbprint);
+        } finally {
+            server.close();
+            pipeline.close();
+        }
+    }
+
+    /** Heartbeat advanced between the two rounds of reads; the second round's drops are {@code counts}. */
+    private static void assertLive(List<JsonNode> lines, List<String> drops, long[] counts) {
+        assertThat(NodeOpcua.of(lines, "error")).as("client errors").isEmpty();
+        assertThat(NodeOpcua.of(lines, "connected")).as("connected: %s", lines).hasSize(1);
+        Map<String, JsonNode> first = new HashMap<>();
+        Map<String, JsonNode> second = new HashMap<>();
+        NodeOpcua.of(lines, "read").forEach(r -> (r.path("round").asInt() == 1 ? first : second)
+                .put(r.path("path").asText(), r));
+        assertThat(second.get("Heartbeat").path("type").asText()).isEqualTo("DateTime");
+        assertThat(java.time.Instant.parse(second.get("Heartbeat").path("value").asText()))
+                .as("Heartbeat 2.5 s later").isAfter(java.time.Instant.parse(first.get("Heartbeat").path("value").asText()));
+        for (int i = 0; i < drops.size(); i++) {
+            JsonNode r = second.get("Cameras/conveyor/Dropped/" + drops.get(i));
+            assertThat(r.path("status").asText()).as(drops.get(i)).isEqualTo("Good");
+            assertThat(r.path("type").asText()).as(drops.get(i)).isEqualTo("Int64");
+            assertThat(r.path("value").asLong()).as("Dropped/%s", drops.get(i)).isEqualTo(counts[i]);
+        }
     }
 
     /** The values a subscription saw of {@code path}, in order. */
@@ -161,6 +286,20 @@ class OpcUaServerTest {
     private String opcuaSection(int port) {
         return "\nopcua:\n  enabled: true\n  bind: 127.0.0.1\n  port: " + port + "\n  state_dir: " + dir.resolve("opcua")
                 + "\n  users_file: users\n";
+    }
+
+    /**
+     * Trusts the client before the server runs: the client makes its certificate on a first try
+     * (nothing listens yet), and its DER goes where the admin would move it.
+     */
+    private void trustBeforehand(Map<String, Object> connect, Path pki) throws Exception {
+        assertThat(NodeOpcua.of(NodeOpcua.run(connect, 150), "refused")).as("nothing listens yet").hasSize(1);
+        java.security.cert.Certificate cert;
+        try (var in = Files.newInputStream(pki.resolve("own/certs/client_certificate.pem"))) {
+            cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        Path trusted = Files.createDirectories(dir.resolve("opcua/pki/trusted/certs"));
+        Files.write(trusted.resolve("linewatch-test-client.der"), cert.getEncoded());
     }
 
     /** First contact is refused; the admin moves the rejected certificate to the trusted folder; then it connects. */
