@@ -179,6 +179,18 @@ async function look(page, seen) {
     // The health panel: its rows as the page shows them.
     seen.health = await page.$$eval('#health tr', (rows) => Object.fromEntries(rows.map((r) => [r.id,
       { text: r.querySelector('td').textContent, ok: r.classList.contains('ok') }])));
+    // The filters: one camera's alarms only, then all again.
+    const listed = () => page.$$eval('li.alarm', (all) => ({ shown: all.filter((li) => !li.hidden).map((li) => li.dataset.camera),
+      hidden: all.filter((li) => li.hidden).length }));
+    seen.filterCamera = await page.$eval('li.alarm', (li) => li.dataset.camera);
+    await page.selectOption('#filters select[name=camera]', seen.filterCamera);
+    seen.filtered = await listed();
+    await page.selectOption('#filters select[name=camera]', '');
+    await page.selectOption('#filters select[name=type]', 'raised');
+    seen.filteredRaised = await page.$$eval('li.alarm', (all) => ({ shown: all.filter((li) => !li.hidden).map((li) => li.dataset.type),
+      hidden: all.filter((li) => li.hidden).length }));
+    await page.selectOption('#filters select[name=type]', '');
+    seen.unfiltered = await listed();
     await page.$eval(video, (v) => v.scrollIntoView());
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);

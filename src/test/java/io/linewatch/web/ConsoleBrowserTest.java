@@ -116,10 +116,30 @@ class ConsoleBrowserTest {
             assertThat(session.path("afterLogout").asInt()).as("logged out: " + session).isEqualTo(401);
             assertThat(session.path("cookies").toString()).as("the session cookie cleared: " + session)
                     .doesNotContain("lw_session");
+            filtersChooseAlarms(seen);
             trendsAreDrawn(seen);
             healthIsShown(seen.path("health"), config);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
+    }
+
+    /** The alarm filters: by camera (the newest alarm's camera only), by type (raised only), and back to all. */
+    private static void filtersChooseAlarms(JsonNode seen) {
+        String camera = seen.path("filterCamera").asText();
+        JsonNode byCamera = seen.path("filtered");
+        assertThat(texts(byCamera.path("shown"))).as("camera " + camera + "'s alarms: " + byCamera).isNotEmpty()
+                .containsOnly(camera);
+        assertThat(byCamera.path("hidden").asInt()).as("the other cameras' alarms hidden").isPositive();
+        JsonNode raised = seen.path("filteredRaised");
+        assertThat(texts(raised.path("shown"))).as("raised alarms only: " + raised).isNotEmpty().containsOnly("raised");
+        assertThat(raised.path("hidden").asInt()).as("the cleared ones hidden").isPositive();
+        assertThat(seen.path("unfiltered").path("hidden").asInt()).as("all shown again").isZero();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new java.util.ArrayList<>();
+        array.forEach(t -> texts.add(t.asText()));
+        return texts;
     }
 
     /**
