@@ -11,7 +11,11 @@ import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.PacketRing;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -268,9 +272,25 @@ public final class ClipWriter implements AutoCloseable {
             }
             return n > 0 || lines > 0;
         } catch (IOException | RuntimeException e) {
-            fail(clip, e.getMessage());
+            fail(clip, reason(e));
             return true;
         }
+    }
+
+    /**
+     * Why a clip could not be written, in words: a file system error names its file and what is wrong
+     * (Java's own message of some is the bare path).
+     */
+    static String reason(Exception e) {
+        if (e instanceof FileSystemException f) {
+            String what = f.getReason() != null ? f.getReason()
+                    : f instanceof FileAlreadyExistsException ? "exists and is not a folder"
+                    : f instanceof AccessDeniedException ? "permission denied"
+                    : f instanceof NoSuchFileException ? "no such file or folder"
+                    : f.getClass().getSimpleName();
+            return f.getFile() + ": " + what;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** The clip takes no more packets or events; it waits among the finishing ones for its frames. */

@@ -34,8 +34,7 @@ class ClipExportTest {
 
     @BeforeAll
     static void replayWithClips() throws Exception {
-        Path cut = dir.resolve("conveyor-300.mp4");
-        run("ffmpeg", "-v", "error", "-i", Shipped.CLIP.toString(), "-frames:v", "300", "-c", "copy", cut.toString());
+        Path cut = ClipReplayTest.firstFrames(Shipped.CLIP, 300, dir.resolve("conveyor-300.mp4"));
         clipsDir = dir.resolve("clips");
         Path config = Shipped.exampleConfig(dir, null, "snapshots_dir: " + dir.resolve("snapshots"),
                 "snapshots_dir: " + dir.resolve("snapshots") + "\n  clips:\n    enabled: true\n    dir: " + clipsDir

@@ -204,6 +204,54 @@ class ClipReplayTest {
     }
 
     /**
+     * A clips folder that cannot be written (here a file where the camera's folder goes; a full disk
+     * fails the same way) costs the clips, never the alarms: every raised alarm still reaches the
+     * broker and the event log, and its clip message says, with no path, which folder failed and why.
+     */
+    @Test
+    void aClipFolderThatCannotBeWrittenCostsTheClipNeverTheAlarm() throws Exception {
+        Path clipsDir = Files.createDirectories(dir.resolve("clips"));
+        Path blocked = clipsDir.resolve("conveyor");
+        Files.writeString(blocked, "not a folder");
+        Path source = firstFrames(Shipped.CLIP, 300, dir.resolve("conveyor-300.mp4"));
+        try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
+            Path config = Shipped.exampleConfig(dir, broker.url(), "snapshots_dir: " + dir.resolve("snapshots"),
+                    "snapshots_dir: " + dir.resolve("snapshots") + clips(clipsDir, 1L << 30),
+                    "pacing: realtime ", "pacing: fast ");
+            Cli.Result r = Cli.run("replay", "--config", config.toString(), source.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+
+            List<JsonNode> events = read(dir.resolve("events.jsonl"));
+            List<JsonNode> raised = ofType(events, "raised");
+            List<JsonNode> clipMessages = ofType(events, "clip");
+            assertThat(raised).as("alarms in the first 300 frames").isNotEmpty();
+            for (JsonNode alarm : raised) {
+                JsonNode m = clipMessages.stream().filter(c -> c.get("event_id").equals(alarm.get("id"))).findFirst()
+                        .orElseThrow(() -> new AssertionError("no clip message of " + alarm));
+                assertThat(m.get("clip").get("path").isNull()).as("%s", m).isTrue();
+                assertThat(m.get("clip").get("error").asText()).as("%s", m)
+                        .startsWith(blocked + ": exists and is not a folder");
+                assertThat(Files.exists(Path.of(alarm.get("clip").get("path").asText()))).as("%s", alarm).isFalse();
+            }
+            assertThat(r.err()).contains("clip " + raised.get(0).get("clip").get("path").asText()
+                    + " not written (the event stands without it): " + blocked);
+            List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
+            assertThat(subscriber.payloads()).as("the broker got every alarm and clip message the log has")
+                    .containsExactlyInAnyOrderElementsOf(logged);
+        }
+        assertThat(blocked).isRegularFile().hasContent("not a folder");
+    }
+
+    /** The first {@code frames} frames of {@code source}, its packets copied into {@code out}. */
+    static Path firstFrames(Path source, int frames, Path out) throws Exception {
+        run("ffmpeg", "-v", "error", "-i", source.toString(), "-frames:v", String.valueOf(frames), "-c", "copy",
+                out.toString());
+        return out;
+    }
+
+    /**
      * The clip's sidecar follows its schema, names the event, and holds the results of the clip's
      * frames: each entry at the time of one of the clip's frames (seconds from its first), with the
      * detections (boxes, scores, track ids) the detections log has for that frame; every frame of the
