@@ -128,7 +128,7 @@ class ClipExportTest {
         return best;
     }
 
-    private static int indexOf(List<Double> times, double t) {
+    static int indexOf(List<Double> times, double t) {
         for (int i = 0; i < times.size(); i++) {
             if (Math.abs(times.get(i) - t) < 0.001) {
                 return i;
@@ -154,7 +154,7 @@ class ClipExportTest {
     }
 
     /** Frame {@code index} (presentation order) as packed RGB, decoded by ffmpeg. */
-    private static byte[] frame(Path file, int index) throws Exception {
+    static byte[] frame(Path file, int index) throws Exception {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-vf",
                 "select=eq(n\\," + index + ")", "-fps_mode", "passthrough", "-frames:v", "1", "-f", "rawvideo",
                 "-pix_fmt", "rgb24", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
