@@ -81,7 +81,7 @@ put 0644 "$repo/deploy/systemd/linewatch.service" "$UNITDIR/linewatch.service"
 # The config, once: paths to the model and clip relative to /etc/linewatch (so they hold under
 # DESTDIR too), the daemon's writable state under /var/lib/linewatch.
 up=../..$PREFIX
-for pattern in ../../models/ ../../samples/ 'event_log: events.jsonl' 'snapshots_dir: snapshots' 'dir: outbox '; do
+for pattern in ../../models/ ../../samples/ 'event_log: events.jsonl' 'snapshots_dir: snapshots' '#   dir: clips ' 'dir: outbox '; do
     grep -qF "$pattern" "$example" || die "$example: no '$pattern' to point at the installed files"
 done
 if [ -e "$DESTDIR$etc/linewatch.yaml" ]; then
@@ -91,6 +91,7 @@ else
         -e "s#\.\./\.\./samples/#$up/samples/#" \
         -e "s#event_log: events.jsonl#event_log: $state/events/events.jsonl#" \
         -e "s#snapshots_dir: snapshots#snapshots_dir: $state/snapshots\n  state_dir: $state/state#" \
+        -e "s#\#   dir: clips #\#   dir: $state/clips #" \
         -e "s#dir: outbox #dir: $state/outbox #" \
         -e "s#  port: 0 #  port: 9464 #" \
         "$example" > "$wrapper.yaml"
@@ -98,7 +99,7 @@ else
 fi
 
 # The daemon's state: the unit's ReadWritePaths= (they must exist before it starts).
-for d in outbox snapshots events cache state opcua; do
+for d in outbox snapshots clips events cache state opcua; do
     install -d -m 0750 "$DESTDIR$state/$d"
 done
 
@@ -117,7 +118,7 @@ else
         --shell /usr/sbin/nologin --comment "linewatch daemon" linewatch
 fi
 chown root:linewatch "$etc/linewatch.yaml"
-for d in outbox snapshots events cache state opcua; do
+for d in outbox snapshots clips events cache state opcua; do
     chown linewatch:linewatch "$state/$d"
 done
 command -v "${JAVA:-java}" >/dev/null 2>&1 || echo "install.sh: warning: no java on PATH; install openjdk-17-jre-headless" >&2

@@ -8,7 +8,8 @@ import org.bytedeco.javacpp.BytePointer;
 /**
  * One camera's compressed video packets as its source delivered them, in decode order, kept without
  * decoding: the last {@code keepMicros} of media time counted from a key frame, never more than
- * {@code maxBytes}. Capture {@link #add}s each packet it reads (one thread); the clip writer copies
+ * {@code maxBytes}, and always from a key frame (the bytes cap lets go of whole GOPs, oldest first; a
+ * GOP larger than the cap is not kept, nor what follows it up to the next key frame). Capture {@link #add}s each packet it reads (one thread); the clip writer copies
  * packets out by index ({@link #read}, another thread). One lock, held only to copy a packet. Packets
  * and their arrays are reused, so a camera in steady state allocates nothing here.
  */
@@ -130,6 +131,10 @@ public final class PacketRing {
         if (stream == null || from != stream) {
             return;
         }
+        long index = nextIndex++;
+        if (!key && packets.isEmpty()) {
+            return; // no clip can start here: the ring starts at a key frame
+        }
         if (dts == NO_TIME) {
             dts = pts;
         } else if (pts == NO_TIME) {
@@ -140,7 +145,7 @@ public final class PacketRing {
             p.data = new byte[size + (size >> 2)];
         }
         data.position(0).get(p.data, 0, size);
-        p.index = nextIndex++;
+        p.index = index;
         p.size = size;
         p.pts = pts;
         p.dts = dts;
@@ -154,10 +159,17 @@ public final class PacketRing {
         if (key) {
             trimToKeyWindow(p.ptsMicros - keepMicros);
         }
-        while (bytes > maxBytes && packets.size() > 1) {
+        while (bytes > maxBytes) {
+            evictOldestGop();
+        }
+    }
+
+    /** Lets go of the oldest key packet and the packets up to the next key packet, counting them. */
+    private void evictOldestGop() {
+        do {
             cutForBytes.incrementAndGet();
             evictOldest();
-        }
+        } while (!packets.isEmpty() && !packets.peek().key);
     }
 
     /** Lets go of everything before the newest key packet at or before {@code oldestMicros}. */

@@ -11,7 +11,11 @@ import io.linewatch.pipeline.AlarmEvent;
 import io.linewatch.pipeline.PacketRing;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -120,14 +124,21 @@ public final class ClipWriter implements AutoCloseable {
     private final List<Clip> finishing = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /**
+     * The age limit holds on a camera without alarms too: while idle, the folder is checked this
+     * often (1% of the limit, 1 s to 60 s); 0 without an age limit.
+     */
+    private final long ageCheckMillis;
+    private long nextAgeCheckMillis;
     public final AtomicLong written = new AtomicLong();
     public final AtomicLong failed = new AtomicLong();
 
     private ClipWriter(ClipsConfig config, Completion completion) {
         this.config = config;
         this.completion = completion;
-        this.store = new ClipStore(Path.of(config.dir()), config.maxBytes(),
-                Math.round(config.maxAgeHours() * 3_600_000.0));
+        long maxAgeMillis = Math.round(config.maxAgeHours() * 3_600_000.0);
+        this.store = new ClipStore(Path.of(config.dir()), config.maxBytes(), maxAgeMillis);
+        this.ageCheckMillis = maxAgeMillis > 0 ? Math.max(1_000, Math.min(60_000, maxAgeMillis / 100)) : 0;
         this.frames = new ClipFrames(Math.round(config.preSeconds() * 1e6) + LAG_ALLOWANCE_MICROS);
         this.thread = new Thread(this::run, "lw-clips");
         this.thread.setDaemon(true);
@@ -209,12 +220,22 @@ public final class ClipWriter implements AutoCloseable {
                 progress |= step(clip);
             }
             if (!progress) {
+                checkAge();
                 try {
                     Thread.sleep(IDLE_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
+        }
+    }
+
+    /** Deletes the clips past the age limit, at most every {@link #ageCheckMillis}. */
+    private void checkAge() {
+        long now = System.currentTimeMillis();
+        if (ageCheckMillis > 0 && now >= nextAgeCheckMillis) {
+            nextAgeCheckMillis = now + ageCheckMillis;
+            store.enforce();
         }
     }
 
@@ -251,9 +272,25 @@ public final class ClipWriter implements AutoCloseable {
             }
             return n > 0 || lines > 0;
         } catch (IOException | RuntimeException e) {
-            fail(clip, e.getMessage());
+            fail(clip, reason(e));
             return true;
         }
+    }
+
+    /**
+     * Why a clip could not be written, in words: a file system error names its file and what is wrong
+     * (Java's own message of some is the bare path).
+     */
+    static String reason(Exception e) {
+        if (e instanceof FileSystemException f) {
+            String what = f.getReason() != null ? f.getReason()
+                    : f instanceof FileAlreadyExistsException ? "exists and is not a folder"
+                    : f instanceof AccessDeniedException ? "permission denied"
+                    : f instanceof NoSuchFileException ? "no such file or folder"
+                    : f.getClass().getSimpleName();
+            return f.getFile() + ": " + what;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** The clip takes no more packets or events; it waits among the finishing ones for its frames. */

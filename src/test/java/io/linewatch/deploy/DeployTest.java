@@ -29,7 +29,7 @@ class DeployTest {
 
     private static final Path DEPLOY = Path.of("deploy").toAbsolutePath();
     private static final Path UNIT = DEPLOY.resolve("systemd/linewatch.service");
-    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "events", "cache", "state", "opcua");
+    private static final List<String> STATE_DIRS = List.of("outbox", "snapshots", "clips", "events", "cache", "state", "opcua");
 
     @TempDir
     Path tmp;
@@ -90,6 +90,56 @@ class DeployTest {
                 "ProtectSystem=strict", "ProtectHome=yes", "NoNewPrivileges=yes", "PrivateTmp=yes",
                 "Restart=on-failure", "-Dorg.bytedeco.javacpp.cachedir=/var/lib/linewatch/cache",
                 "ExecReload=/bin/kill -HUP $MAINPID");
+    }
+
+    /**
+     * Under ProtectSystem=strict the daemon can write only below the unit's ReadWritePaths= (and a
+     * StateDirectory=): every folder the configs meant for the box write to (outbox, event log,
+     * snapshots, clips, state, OPC UA's) lies below one of them, a relative path taken from the unit's
+     * WorkingDirectory= (from / without one, as systemd runs it). The configs: the one install.sh
+     * lays out (from conveyor.yaml) and rtsp-line.yaml, each with its commented clips section
+     * switched on as it stands, and the installed one with clips on at their default folder. The
+     * other examples run from a checkout (their models are {@code ../../models}).
+     */
+    @Test
+    void everyFolderTheBoxConfigsWriteToIsOneTheUnitMayWrite() throws Exception {
+        String unit = Files.readString(UNIT);
+        List<Path> writable = new ArrayList<>();
+        for (String p : directive(unit, "ReadWritePaths").split("\\s+")) {
+            writable.add(Path.of(p));
+        }
+        for (String name : directive(unit, "StateDirectory").split("\\s+")) {
+            if (!name.isEmpty()) {
+                writable.add(Path.of("/var/lib", name));
+            }
+        }
+        String workingDir = directive(unit, "WorkingDirectory");
+        Path cwd = Path.of(workingDir.isEmpty() ? "/" : workingDir);
+
+        Path installed = install(tmp.resolve("root"), Map.of()).root.resolve("etc/linewatch/linewatch.yaml");
+        Path rtsp = DEPLOY.resolve("examples/rtsp-line.yaml");
+        Map<String, Path> configs = new java.util.LinkedHashMap<>();
+        configs.put("installed, clips as commented", clipsOn(installed, true, installed.getParent()));
+        configs.put("installed, clips at their default folder", clipsOn(installed, false, installed.getParent()));
+        configs.put("rtsp-line.yaml, clips as commented", clipsOn(rtsp, true, tmp));
+        List<String> outside = new ArrayList<>();
+        for (Map.Entry<String, Path> e : configs.entrySet()) {
+            LinewatchConfig c = ConfigLoader.load(e.getValue());
+            assertThat(c.sinks().clips().enabled()).as("%s: clips switched on", e.getKey()).isTrue();
+            Map<String, String> folders = Map.of("mqtt.outbox.dir", c.mqtt().outbox().dir(),
+                    "sinks.event_log's folder", Path.of(c.sinks().eventLog()).getParent().toString(),
+                    "sinks.snapshots_dir", c.sinks().snapshotsDir(), "sinks.clips.dir", c.sinks().clips().dir(),
+                    "sinks.state_dir", c.sinks().stateDir(), "opcua.state_dir", c.opcua().stateDir());
+            folders.forEach((key, folder) -> {
+                Path at = cwd.resolve(folder).normalize();
+                if (writable.stream().noneMatch(at::startsWith)) {
+                    outside.add(e.getKey() + ": " + key + " is " + at);
+                }
+            });
+        }
+        assertThat(outside).as("folders outside what the unit may write, %s", writable).isEmpty();
+        assertThat(ConfigLoader.load(configs.get("installed, clips at their default folder")).sinks().clips().dir())
+                .as("the default clips folder is relative, under the unit's working directory").isEqualTo("clips");
     }
 
     @Test
@@ -190,6 +240,30 @@ class DeployTest {
         assertThat(examples().map(p -> p.getFileName().toString())).contains("conveyor.yaml", "thermal.yaml", "inspection.yaml", "plant.yaml", "rtsp-line.yaml");
         LinewatchConfig c = ConfigLoader.load(DEPLOY.resolve("examples/rtsp-line.yaml"));
         assertThat(c.cameras()).anyMatch(cam -> cam.source().startsWith("rtsp://"));
+    }
+
+    /** The value of the unit's {@code key=} line, "" without one. */
+    private static String directive(String unit, String key) {
+        return unit.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1).trim())
+                .findFirst().orElse("");
+    }
+
+    /**
+     * A copy of {@code config}, in {@code folder}, with its commented {@code clips:} section switched on:
+     * with the section's other keys ({@code dir} among them) as the comments have them, or with
+     * {@code enabled: true} alone.
+     */
+    private static Path clipsOn(Path config, boolean asCommented, Path folder) throws IOException {
+        String text = Files.readString(config);
+        assertThat(text).as("%s: a commented clips section", config).contains("  # clips:", "  #   enabled: true");
+        text = text.replace("  # clips:", "  clips:").replace("  #   enabled: true", "    enabled: true");
+        if (asCommented) {
+            text = text.replaceAll("(?m)^  #   (dir|pre_seconds|post_seconds|max_bytes|max_age_hours|buffer_bytes):",
+                    "    $1:");
+        }
+        Path copy = folder.resolve("clips-on-" + asCommented + "-" + config.getFileName());
+        Files.writeString(copy, text);
+        return copy;
     }
 
     private record Installed(Path root, Path jar, Path lib, Map<String, String> env) {

@@ -19,12 +19,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +129,96 @@ class OpsServerTest {
             }
             assertThat(detectionsCounted).as("detections, as logged").isEqualTo(detected).isPositive();
         }
+    }
+
+    /**
+     * The clips folder's usage and deletions, scraped from /metrics: at start the age limit (1 h)
+     * has deleted a 3-hour-old clip and the bytes are those of the 10-minute-old one it kept; after a
+     * replay that writes clips over a budget smaller than any of them (the shipped clip's key frames
+     * alone are over 40 kB; each finished clip pushes the older ones out), written counts the clips the clip messages name, deletions grew by every clip that left the
+     * folder, and the bytes are what the folder holds.
+     */
+    @Test
+    void theClipsUsageAndDeletionsInTheMetricsFollowTheFolder() throws Exception {
+        Path clips = dir.resolve("clips");
+        Path cam = Files.createDirectories(clips.resolve("conveyor"));
+        writeAged(cam.resolve("000001-00000000.mp4"), 70_000, 180);
+        writeAged(cam.resolve("000001-00000000.frames.json"), 1_000, 180);
+        writeAged(cam.resolve("000002-11111111.mp4"), 30_000, 10);
+        writeAged(cam.resolve("000002-11111111.frames.json"), 500, 10);
+        LinewatchConfig config = ConfigLoader.load(Shipped.exampleConfig(dir, null,
+                "snapshots_dir: " + dir.resolve("snapshots"), "snapshots_dir: " + dir.resolve("snapshots")
+                        + "\n  clips:\n    enabled: true\n    dir: " + clips + "\n    pre_seconds: 1\n    post_seconds: 1"
+                        + "\n    max_bytes: 40000\n    max_age_hours: 1"));
+        OpsServer.start(new HttpConfig("127.0.0.1", 0), null).close(); // Jetty's classes load first (see above)
+        // Half speed: the first alarm (frame 110) comes 9 s in, long after the first scrape.
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()).withLoad(0.5, 150));
+        OpsServer ops = OpsServer.start(new HttpConfig("127.0.0.1", 0), pipeline);
+        String metrics = "http://127.0.0.1:" + ops.port() + "/metrics";
+        try {
+            List<JsonNode> atStart = parse(get(metrics).body());
+            assertThat(value(atStart, "linewatch_clips_written_total", Map.of())).as("no clip yet").isZero();
+            assertThat(value(atStart, "linewatch_clips_deleted_total", Map.of())).as("the 3-hour-old clip").isEqualTo(1);
+            assertThat(value(atStart, "linewatch_clips_deleted_bytes_total", Map.of())).isEqualTo(71_000);
+            assertThat(value(atStart, "linewatch_clips_bytes", Map.of())).isEqualTo(30_500);
+            assertThat(value(atStart, "linewatch_clips_max_bytes", Map.of())).isEqualTo(40_000);
+
+            pipeline.awaitSources();
+            Path events = dir.resolve("events.jsonl");
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(events, "clip") >= count(events, "raised"));
+            long written = clipPaths(events).size();
+            assertThat(count(events, "raised")).as("alarms in the first 150 frames").isPositive();
+            List<JsonNode> after = parse(get(metrics).body());
+            assertThat(value(after, "linewatch_clips_written_total", Map.of())).isEqualTo(written);
+            assertThat(value(after, "linewatch_clips_failed_total", Map.of())).isZero();
+            List<Path> left;
+            try (Stream<Path> files = Files.walk(clips)) {
+                left = files.filter(Files::isRegularFile).toList();
+            }
+            long leftBytes = 0;
+            for (Path f : left) {
+                leftBytes += Files.size(f);
+            }
+            long clipsLeft = left.stream().filter(f -> !f.toString().endsWith(".frames.json")).count();
+            assertThat(clipsLeft).as("the budget holds one clip, the newest").isEqualTo(1);
+            assertThat(value(after, "linewatch_clips_bytes", Map.of())).as("bytes in %s", left).isEqualTo(leftBytes);
+            assertThat(value(after, "linewatch_clips_deleted_total", Map.of()))
+                    .as("the two clips there at start and every written one but the newest").isEqualTo(2 + written - 1);
+            assertThat(value(after, "linewatch_clips_deleted_bytes_total", Map.of()))
+                    .isGreaterThanOrEqualTo(71_000 + 30_500);
+        } finally {
+            pipeline.close();
+            ops.close();
+        }
+    }
+
+    private static void writeAged(Path file, int bytes, int minutesAgo) throws IOException {
+        Files.write(file, new byte[bytes]);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - minutesAgo * 60_000L));
+    }
+
+    /** The clips the event log's clip messages name (overlapping alarms share one), in order. */
+    private static java.util.Set<String> clipPaths(Path events) throws IOException {
+        java.util.Set<String> paths = new java.util.LinkedHashSet<>();
+        for (String line : Files.readAllLines(events)) {
+            JsonNode m = JSON.readTree(line);
+            if (m.path("type").asText().equals("clip") && m.path("clip").path("path").isTextual()) {
+                paths.add(m.path("clip").path("path").asText());
+            }
+        }
+        return paths;
+    }
+
+    /** Lines of {@code type} in the event log. */
+    private static long count(Path events, String type) throws IOException {
+        if (!Files.exists(events)) {
+            return 0;
+        }
+        long n = 0;
+        for (String line : Files.readAllLines(events)) {
+            n += JSON.readTree(line).path("type").asText().equals(type) ? 1 : 0;
+        }
+        return n;
     }
 
     /**

@@ -34,8 +34,7 @@ class ClipExportTest {
 
     @BeforeAll
     static void replayWithClips() throws Exception {
-        Path cut = dir.resolve("conveyor-300.mp4");
-        run("ffmpeg", "-v", "error", "-i", Shipped.CLIP.toString(), "-frames:v", "300", "-c", "copy", cut.toString());
+        Path cut = ClipReplayTest.firstFrames(Shipped.CLIP, 300, dir.resolve("conveyor-300.mp4"));
         clipsDir = dir.resolve("clips");
         Path config = Shipped.exampleConfig(dir, null, "snapshots_dir: " + dir.resolve("snapshots"),
                 "snapshots_dir: " + dir.resolve("snapshots") + "\n  clips:\n    enabled: true\n    dir: " + clipsDir
@@ -129,7 +128,7 @@ class ClipExportTest {
         return best;
     }
 
-    private static int indexOf(List<Double> times, double t) {
+    static int indexOf(List<Double> times, double t) {
         for (int i = 0; i < times.size(); i++) {
             if (Math.abs(times.get(i) - t) < 0.001) {
                 return i;
@@ -155,7 +154,7 @@ class ClipExportTest {
     }
 
     /** Frame {@code index} (presentation order) as packed RGB, decoded by ffmpeg. */
-    private static byte[] frame(Path file, int index) throws Exception {
+    static byte[] frame(Path file, int index) throws Exception {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-vf",
                 "select=eq(n\\," + index + ")", "-fps_mode", "passthrough", "-frames:v", "1", "-f", "rawvideo",
                 "-pix_fmt", "rgb24", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();

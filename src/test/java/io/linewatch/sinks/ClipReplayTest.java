@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and every new object names a clip that exists (an object's alarm extends the object's clip), starts at most one GOP before pre_seconds ahead of the event, lasts
  * through post_seconds (or the source's end), holds the source's own packets byte for byte, and is
  * followed by a clip message on MQTT and in the log, with a sidecar of every frame's results; thermal
- * clips keep their 16-bit counts, and their export draws the sidecar's hotspots; the disk budget holds
- * while every alarm still goes out.
+ * clips keep their 16-bit counts, and their export draws the sidecar's hotspots; inspection clips'
+ * sidecars hold the defects' masks, and their export burns them in; the disk budget holds while every
+ * alarm still goes out, and so does every alarm when the clips folder cannot be written.
  */
 @Tag("broker")
 class ClipReplayTest {
@@ -204,6 +205,156 @@ class ClipReplayTest {
     }
 
     /**
+     * An inspection camera's clips (the shipped clip's first 70 frames: a scratch and a stain): at each raised defect
+     * alarm's frame, the sidecar holds the defect's mask as runs that decode to about the event's
+     * region area (within 15%: the runs are the mask read back at source pixels, the area is counted
+     * at the model's) and lie in the region's box; export-clip (lossless FFV1) burns the mask in: the
+     * exported frame differs from the clip's where the mask is, and hardly anywhere else.
+     */
+    @Test
+    void inspectionClipsCarryTheDefectMasksAndTheExportBurnsThemIn() throws Exception {
+        Path source = firstFrames(Shipped.INSPECTION_CLIP, 70, dir.resolve("inspection-70.mp4"));
+        Path clipsDir = dir.resolve("clips");
+        Path config = Shipped.exampleConfigOf(Shipped.INSPECTION_CONFIG, dir, null,
+                "snapshots_dir: " + dir.resolve("snapshots"),
+                "snapshots_dir: " + dir.resolve("snapshots") + clips(clipsDir, 1L << 30),
+                "pacing: realtime ", "pacing: fast ");
+        Cli.Result r = Cli.run("replay", "--config", config.toString(), source.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<JsonNode> raised = ofType(read(dir.resolve("events.jsonl")), "raised");
+        assertThat(raised).as("defect alarms in the first 70 frames").extracting(e -> e.get("rule").asText())
+                .contains("scratch", "stain");
+        for (JsonNode e : raised) {
+            Path clip = Path.of(e.get("clip").get("path").asText());
+            JsonNode sidecar = JSON.readTree(sidecarOf(clip).toFile());
+            assertThat(FRAMES_SCHEMA.validate(sidecar)).as("sidecar of %s", clip).isEmpty();
+            JsonNode frame = frameOf(sidecar, e.get("frame").asLong());
+            List<JsonNode> regions = new ArrayList<>();
+            e.get("regions").forEach(g -> regions.add(g));
+            regions.removeIf(g -> !g.get("class").equals(e.get("class")));
+            double area = regions.stream().mapToDouble(g -> g.get("area_px").asDouble()).sum();
+            boolean[] mask = mask(frame.get("mask"), e.get("class").asText());
+            int width = frame.get("mask").get("size").get(0).asInt();
+            int pixels = 0;
+            int inBoxes = 0;
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i]) {
+                    pixels++;
+                    int x = i % width;
+                    int y = i / width;
+                    inBoxes += regions.stream().anyMatch(g -> inside(g.get("box"), x, y, 0)) ? 1 : 0;
+                }
+            }
+            assertThat((double) pixels).as("%s's mask at frame %s against its region area", e.get("rule"),
+                    e.get("frame")).isCloseTo(area, org.assertj.core.data.Percentage.withPercentage(15));
+            assertThat(inBoxes).as("mask pixels in the region's box").isGreaterThanOrEqualTo((int) (0.9 * pixels));
+        }
+
+        JsonNode first = raised.get(0);
+        Path clip = Path.of(first.get("clip").get("path").asText());
+        Path exported = dir.resolve("inspection-overlay.mkv");
+        Cli.Result export = Cli.run("export-clip", "--clips", clipsDir.toString(), "--codec", "ffv1", "--out",
+                exported.toString(), first.get("id").asText());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        JsonNode frame = frameOf(JSON.readTree(sidecarOf(clip).toFile()), first.get("frame").asLong());
+        int index = ClipExportTest.indexOf(frameTimes(clip), frame.get("t").asDouble());
+        assertThat(index).as("the alarm's frame in %s", clip).isNotNegative();
+        byte[] before = ClipExportTest.frame(clip, index);
+        byte[] after = ClipExportTest.frame(exported, index);
+        boolean[] mask = mask(frame.get("mask"), first.get("class").asText());
+        assertThat(after).hasSameSizeAs(before).hasSize(mask.length * 3);
+        int[] changed = new int[2];
+        int[] total = new int[2];
+        for (int i = 0; i < mask.length; i++) {
+            int diff = 0;
+            for (int ch = 0; ch < 3; ch++) {
+                diff += Math.abs((before[3 * i + ch] & 0xff) - (after[3 * i + ch] & 0xff));
+            }
+            int where = mask[i] ? 1 : 0;
+            total[where]++;
+            changed[where] += diff > 30 ? 1 : 0;
+        }
+        assertThat(changed[1]).as("mask pixels tinted in the export (of %d)", total[1])
+                .isGreaterThanOrEqualTo((int) (0.9 * total[1]));
+        assertThat(changed[0]).as("other pixels changed (the region's box and label; of %d)", total[0])
+                .isLessThanOrEqualTo((int) (0.05 * total[0]));
+    }
+
+    /** The sidecar's entry of source frame {@code number}. */
+    private static JsonNode frameOf(JsonNode sidecar, long number) {
+        for (JsonNode f : sidecar.get("frames")) {
+            if (f.get("frame").asLong() == number) {
+                return f;
+            }
+        }
+        throw new AssertionError("no frame " + number + " in the sidecar of " + sidecar.get("clip"));
+    }
+
+    /** A sidecar mask's runs of {@code className} (start, length pairs of row-major pixel indexes), decoded. */
+    private static boolean[] mask(JsonNode mask, String className) {
+        boolean[] on = new boolean[mask.get("size").get(0).asInt() * mask.get("size").get(1).asInt()];
+        JsonNode runs = mask.get("runs").get(className);
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            java.util.Arrays.fill(on, runs.get(i).asInt(), runs.get(i).asInt() + runs.get(i + 1).asInt(), true);
+        }
+        return on;
+    }
+
+    /** Whether the centre of pixel (x, y) lies in {@code box} ({@code [x1, y1, x2, y2]}) grown by {@code margin}. */
+    private static boolean inside(JsonNode box, int x, int y, double margin) {
+        return x + 0.5 >= box.get(0).asDouble() - margin && x + 0.5 <= box.get(2).asDouble() + margin
+                && y + 0.5 >= box.get(1).asDouble() - margin && y + 0.5 <= box.get(3).asDouble() + margin;
+    }
+
+    /**
+     * A clips folder that cannot be written (here a file where the camera's folder goes; a full disk
+     * fails the same way) costs the clips, never the alarms: every raised alarm still reaches the
+     * broker and the event log, and its clip message says, with no path, which folder failed and why.
+     */
+    @Test
+    void aClipFolderThatCannotBeWrittenCostsTheClipNeverTheAlarm() throws Exception {
+        Path clipsDir = Files.createDirectories(dir.resolve("clips"));
+        Path blocked = clipsDir.resolve("conveyor");
+        Files.writeString(blocked, "not a folder");
+        Path source = firstFrames(Shipped.CLIP, 300, dir.resolve("conveyor-300.mp4"));
+        try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
+             MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
+            Path config = Shipped.exampleConfig(dir, broker.url(), "snapshots_dir: " + dir.resolve("snapshots"),
+                    "snapshots_dir: " + dir.resolve("snapshots") + clips(clipsDir, 1L << 30),
+                    "pacing: realtime ", "pacing: fast ");
+            Cli.Result r = Cli.run("replay", "--config", config.toString(), source.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+
+            List<JsonNode> events = read(dir.resolve("events.jsonl"));
+            List<JsonNode> raised = ofType(events, "raised");
+            List<JsonNode> clipMessages = ofType(events, "clip");
+            assertThat(raised).as("alarms in the first 300 frames").isNotEmpty();
+            for (JsonNode alarm : raised) {
+                JsonNode m = clipMessages.stream().filter(c -> c.get("event_id").equals(alarm.get("id"))).findFirst()
+                        .orElseThrow(() -> new AssertionError("no clip message of " + alarm));
+                assertThat(m.get("clip").get("path").isNull()).as("%s", m).isTrue();
+                assertThat(m.get("clip").get("error").asText()).as("%s", m)
+                        .startsWith(blocked + ": exists and is not a folder");
+                assertThat(Files.exists(Path.of(alarm.get("clip").get("path").asText()))).as("%s", alarm).isFalse();
+            }
+            assertThat(r.err()).contains("clip " + raised.get(0).get("clip").get("path").asText()
+                    + " not written (the event stands without it): " + blocked);
+            List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
+            assertThat(subscriber.payloads()).as("the broker got every alarm and clip message the log has")
+                    .containsExactlyInAnyOrderElementsOf(logged);
+        }
+        assertThat(blocked).isRegularFile().hasContent("not a folder");
+    }
+
+    /** The first {@code frames} frames of {@code source}, its packets copied into {@code out}. */
+    static Path firstFrames(Path source, int frames, Path out) throws Exception {
+        run("ffmpeg", "-v", "error", "-i", source.toString(), "-frames:v", String.valueOf(frames), "-c", "copy",
+                out.toString());
+        return out;
+    }
+
+    /**
      * The clip's sidecar follows its schema, names the event, and holds the results of the clip's
      * frames: each entry at the time of one of the clip's frames (seconds from its first), with the
      * detections (boxes, scores, track ids) the detections log has for that frame; every frame of the
@@ -271,7 +422,7 @@ class ClipReplayTest {
     }
 
     static List<JsonNode> ofType(List<JsonNode> events, String type) {
-        return events.stream().filter(e -> e.get("type").asText().equals(type)).toList();
+        return events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
     }
 
     /** Packets in decode order with their pts (s), key flag and CRC-32 of their data. */

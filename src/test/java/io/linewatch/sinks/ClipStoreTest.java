@@ -1,11 +1,15 @@
 package io.linewatch.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.linewatch.config.ClipsConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The clips folder on its own: what a crash leaves (temporary files, a sidecar renamed just before
  * its clip) goes at start, and the budget deletes a clip together with its sidecar, oldest first,
- * never the clip just finished.
+ * never the clip just finished; the age limit ({@code max_age_hours}) deletes the clips older than it,
+ * also while no alarm comes.
  */
 class ClipStoreTest {
 
@@ -23,11 +28,11 @@ class ClipStoreTest {
     @Test
     void startRemovesTemporaryFilesAndSidecarsWithoutAClip() throws IOException {
         Path cam = Files.createDirectories(dir.resolve("cam"));
-        write(cam.resolve("000001-aaaaaaaa.mp4"), 10, 1);
-        write(cam.resolve("000001-aaaaaaaa.frames.json"), 10, 1);
-        write(cam.resolve("000002-bbbbbbbb.frames.json"), 10, 2);
-        write(cam.resolve("000003-cccccccc.mp4.part"), 10, 3);
-        write(cam.resolve("000003-cccccccc.frames.json.part"), 10, 3);
+        write(cam.resolve("000001-aaaaaaaa.mp4"), 10, 99);
+        write(cam.resolve("000001-aaaaaaaa.frames.json"), 10, 99);
+        write(cam.resolve("000002-bbbbbbbb.frames.json"), 10, 98);
+        write(cam.resolve("000003-cccccccc.mp4.part"), 10, 97);
+        write(cam.resolve("000003-cccccccc.frames.json.part"), 10, 97);
         ClipStore store = new ClipStore(dir, 1_000, 0);
         store.open();
         assertThat(names(cam)).containsExactlyInAnyOrder("000001-aaaaaaaa.mp4", "000001-aaaaaaaa.frames.json");
@@ -38,8 +43,8 @@ class ClipStoreTest {
     void theBudgetDeletesTheOldestClipsWithTheirSidecarsButNotTheOneJustFinished() throws IOException {
         Path cam = Files.createDirectories(dir.resolve("cam"));
         for (int i = 1; i <= 4; i++) {
-            write(cam.resolve("00000" + i + "-x.mp4"), 100, i);
-            write(cam.resolve("00000" + i + "-x.frames.json"), 50, i);
+            write(cam.resolve("00000" + i + "-x.mp4"), 100, 100 - i);
+            write(cam.resolve("00000" + i + "-x.frames.json"), 50, 100 - i);
         }
         ClipStore store = new ClipStore(dir, 300, 0);
         store.enforce(cam.resolve("000001-x.mp4"));
@@ -50,9 +55,45 @@ class ClipStoreTest {
         assertThat(store.usedBytes.get()).isEqualTo(300);
     }
 
-    private static void write(Path file, int bytes, int minutesOld) throws IOException {
+    @Test
+    void theAgeLimitDeletesClipsOlderThanItAndKeepsTheNewerOnes() throws IOException {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        write(a.resolve("000001-old.mp4"), 100, 3 * 60);
+        write(a.resolve("000001-old.frames.json"), 50, 3 * 60);
+        write(b.resolve("000002-old.mkv"), 200, 61);
+        write(b.resolve("000002-old.frames.json"), 20, 61);
+        write(a.resolve("000003-new.mp4"), 100, 59);
+        write(a.resolve("000003-new.frames.json"), 50, 59);
+        write(b.resolve("000004-new.mkv"), 200, 1);
+        ClipStore store = new ClipStore(dir, 1_000_000, 3_600_000);
+        store.enforce();
+        assertThat(names(a)).containsExactlyInAnyOrder("000003-new.mp4", "000003-new.frames.json");
+        assertThat(names(b)).containsExactly("000004-new.mkv");
+        assertThat(store.deleted.get()).isEqualTo(2);
+        assertThat(store.deletedBytes.get()).isEqualTo(370);
+        assertThat(store.usedBytes.get()).isEqualTo(350);
+    }
+
+    /** The writer applies the age limit while no alarm comes, not only when it writes a clip. */
+    @Test
+    void aQuietWriterStillDeletesClipsAsTheyPassTheAgeLimit() throws Exception {
+        ClipsConfig config = new ClipsConfig(true, dir.toString(), null, null, null, 0.01, null); // 36 s
+        try (ClipWriter writer = ClipWriter.start(config, (camera, json, ofAlarm) -> { })) {
+            Path cam = Files.createDirectories(dir.resolve("cam"));
+            write(cam.resolve("000001-old.mp4"), 100, 60);
+            write(cam.resolve("000001-old.frames.json"), 50, 60);
+            write(cam.resolve("000002-new.mp4"), 100, 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(cam.resolve("000001-old.mp4")));
+            assertThat(names(cam)).containsExactly("000002-new.mp4");
+            assertThat(writer.store().deleted.get()).isEqualTo(1);
+            assertThat(writer.store().deletedBytes.get()).isEqualTo(150);
+        }
+    }
+
+    private static void write(Path file, int bytes, int minutesAgo) throws IOException {
         Files.write(file, new byte[bytes]);
-        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - (100 - minutesOld) * 60_000L));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - minutesAgo * 60_000L));
     }
 
     private static java.util.List<String> names(Path folder) throws IOException {

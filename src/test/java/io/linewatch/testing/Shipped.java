@@ -16,6 +16,8 @@ public final class Shipped {
     public static final Path MOTOR_CLIP = Path.of("samples/motor.mkv").toAbsolutePath();
     public static final Path MOTOR_GROUND_TRUTH = Path.of("samples/motor.gt.jsonl").toAbsolutePath();
     public static final Path THERMAL_CONFIG = Path.of("deploy/examples/thermal.yaml").toAbsolutePath();
+    public static final Path INSPECTION_CLIP = Path.of("samples/inspection.mp4").toAbsolutePath();
+    public static final Path INSPECTION_CONFIG = Path.of("deploy/examples/inspection.yaml").toAbsolutePath();
 
     private Shipped() {
     }
