@@ -23,6 +23,7 @@ import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalTrend;
+import io.linewatch.sinks.Acknowledgements;
 import io.linewatch.sinks.AlarmSinkHandler;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
@@ -119,6 +120,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
+    private Acknowledgements acknowledgements;
     private PipelineReload reloads;
     private boolean closed;
 
@@ -143,6 +145,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private void open(LinewatchConfig config, Options options) throws StartupException {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);
+        acknowledgements = new Acknowledgements(config.identity(), sinks.mqtt(), sinks.eventLog());
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         thermalTrend = new ThermalTrend(config.cameras().size());
         live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
@@ -182,8 +185,12 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         return names;
     }
 
-    /** Tells the run's listener and the subscribed servers of an accepted event, then the console's feed. */
+    /**
+     * Tells the acknowledgements of an accepted event (so that it may be acknowledged once anyone
+     * hears of it), then the run's listener and the subscribed servers, then the console's feed.
+     */
     private void feedAlarm(AlarmEvent event, String json) {
+        acknowledgements.follow(event);
         tellAlarm(event, json);
         alarmFeed.publish(json);
     }
@@ -390,6 +397,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public AlarmFeed alarmFeed() {
         return alarmFeed;
+    }
+
+    @Override
+    public Acknowledgements acknowledgements() {
+        return acknowledgements;
     }
 
     @Override
