@@ -191,6 +191,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
         }
     }
 
+    /** The server, for reading its nodes in this package. */
+    OpcUaServer server() {
+        return server;
+    }
+
     /** The endpoint URL, {@code opc.tcp://BIND:PORT/linewatch}. */
     public String url() {
         return url;
