@@ -25,6 +25,7 @@ import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalTrend;
 import io.linewatch.sinks.Acknowledgements;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.EventLogTail;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
 import java.nio.file.Path;
@@ -49,6 +50,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+    /** How much of the event log's end is read back at start (recent alarms and acknowledgements). */
+    static final int READ_BACK_BYTES = 4 << 20;
     static final long CAPTURE_STOP_MILLIS = 10_000;
     /** Live pictures for a viewer: at most 5 a second per camera. */
     static final long LIVE_PERIOD_NANOS = 200_000_000L;
@@ -146,6 +149,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);
         acknowledgements = new Acknowledgements(config.identity(), sinks.mqtt(), sinks.eventLog());
+        readBack(sinks.eventLog());
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         thermalTrend = new ThermalTrend(config.cameras().size());
         live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
@@ -170,6 +174,28 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         }
         reloads = new PipelineReload(config, options.playback(), lanes, cameras, modelFiles, stats, cameraStates,
                 watchdog, sinks::packetRing);
+    }
+
+    /**
+     * The recent alarms, their clips and acknowledgements of before this start, from the event log's
+     * last {@link #READ_BACK_BYTES}: for the console's page and the acknowledgements. A log that
+     * cannot be read is named in one line and the daemon goes on without them.
+     */
+    private void readBack(io.linewatch.sinks.EventLog log) {
+        if (log == null) {
+            return;
+        }
+        try {
+            EventLogTail tail = EventLogTail.read(log.file(), READ_BACK_BYTES, AlarmFeed.KEPT);
+            acknowledgements.readBack(tail);
+            alarmFeed.seed(tail.alarms(), tail.clips());
+            if (!tail.alarms().isEmpty()) {
+                LOG.info("event log {}: {} recent alarm event(s) and {} acknowledgement(s) read back", log.file(),
+                        tail.alarms().size(), tail.acknowledged().size());
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("event log {}: recent alarms not read back: {}", log.file(), e.getMessage());
+        }
     }
 
     /** The names of each camera's alarm rules as the lanes installed them, by camera id. */

@@ -1,5 +1,6 @@
 package io.linewatch.sinks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.linewatch.config.Identity;
 import io.linewatch.pipeline.AlarmEvent;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Operators' acknowledgements of alarms: the one path by which the console and OPC UA acknowledge.
  * Follows every accepted alarm event ({@link #follow}, on the lanes' sink threads, before any
  * listener hears of it) to know each of the last {@link #KEPT} raised alarms: open, cleared (a
- * {@code cleared} event of its rule, camera and track came) or acknowledged. {@link #acknowledge}
+ * {@code cleared} event of its rule, camera and track came) or acknowledged; at start it reads
+ * back what the event log's end said ({@link #readBack}). {@link #acknowledge}
  * accepts one acknowledgement per alarm: it journals one {@code acknowledged} message
  * ({@link AlarmJson#acknowledged}: user, comment, {@code via}) into the MQTT outbox on the camera's
  * alarm topic, then the event log, then tells every subscriber (the console's pages, the OPC UA
@@ -116,15 +118,52 @@ public final class Acknowledgements {
 
     /** Takes an accepted alarm event: a raise is remembered as open, a clear closes its rule's open raise. */
     public synchronized void follow(AlarmEvent event) {
-        String scope = scope(event);
-        if (event.type() == AlarmEvent.Type.RAISED) {
-            Alarm alarm = new Alarm(event.id(), event.camera(), event.rule(), event.seq());
+        String part = event.detail() instanceof AlarmEvent.DetectionDetail d ? "#" + d.trackId()
+                : event.detail() instanceof AlarmEvent.StateDetail s ? "@" + s.region() : "";
+        follow(event.type() == AlarmEvent.Type.RAISED, event.id(), event.camera(), event.rule(), event.seq(), part);
+    }
+
+    /**
+     * Takes what the event log's end said before this start ({@link EventLogTail}): its alarm
+     * events, then its acknowledgements, so that the console shows them after a restart and an
+     * alarm acknowledged before it is not acknowledged twice. Lines it cannot read are skipped.
+     */
+    public synchronized void readBack(EventLogTail tail) {
+        for (String line : tail.alarms()) {
+            JsonNode m = EventLogTail.parse(line);
+            String part = "detection".equals(m.path("task").asText()) ? "#" + m.path("track").asInt(0)
+                    : m.has("region") && "classification".equals(m.path("task").asText()) ? "@" + m.path("region").asText() : "";
+            follow("raised".equals(m.path("type").asText()), m.path("id").asText(), m.path("camera").asText(),
+                    m.path("rule").asText(), m.path("seq").asLong(), part);
+        }
+        for (JsonNode m : tail.acknowledged()) {
+            Alarm alarm = byId.get(m.path("alarm_id").asText());
+            if (alarm != null && alarm.ack == null) {
+                alarm.ack = new Acknowledged(alarm.camera, alarm.rule, alarm.id, alarm.seq, m.path("user").asText(),
+                        m.path("comment").asText(), m.path("via").asText(), readTime(m), m.toString());
+            }
+        }
+    }
+
+    private static Instant readTime(JsonNode m) {
+        try {
+            return Instant.parse(m.path("time").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    /** A raise of scope {@code camera/rule part} is remembered as open; a clear closes the scope's open raise. */
+    private void follow(boolean raised, String id, String camera, String rule, long seq, String part) {
+        String scope = camera + "/" + rule + part;
+        if (raised) {
+            Alarm alarm = new Alarm(id, camera, rule, seq);
             byId.put(alarm.id, alarm);
             openByScope.put(scope, alarm);
         } else {
-            Alarm raised = openByScope.remove(scope);
-            if (raised != null) {
-                raised.cleared = true;
+            Alarm open = openByScope.remove(scope);
+            if (open != null) {
+                open.cleared = true;
             }
         }
     }
@@ -205,12 +244,5 @@ public final class Acknowledgements {
     public AutoCloseable subscribe(Consumer<Acknowledged> subscriber) {
         subscribers.add(subscriber);
         return () -> subscribers.remove(subscriber);
-    }
-
-    /** An alarm's scope: its camera, rule and, for a per-object rule, the track (a state rule: the region). */
-    private static String scope(AlarmEvent event) {
-        String part = event.detail() instanceof AlarmEvent.DetectionDetail d ? "#" + d.trackId()
-                : event.detail() instanceof AlarmEvent.StateDetail s ? "@" + s.region() : "";
-        return event.camera() + "/" + event.rule() + part;
     }
 }

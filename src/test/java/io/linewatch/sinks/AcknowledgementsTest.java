@@ -85,6 +85,49 @@ class AcknowledgementsTest {
         }
     }
 
+    /**
+     * After a restart: the end of the event log gives back the alarm events, their clip messages and
+     * the acknowledgements; an alarm acknowledged before is refused again, one cleared before stays
+     * cleared, an open one may be acknowledged; a half-written last line and a line cut by the
+     * read's start are skipped.
+     */
+    @Test
+    void whatTheLogSaidIsReadBackAtStart() throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        try (EventLog log = new EventLog(file)) {
+            log.append("{\"schema\":\"linewatch.verdict.v1\",\"type\":\"verdict\",\"filler\":\"" + "x".repeat(300) + "\"}");
+            Acknowledgements before = new Acknowledgements(new Identity("plant1", "box1"), null, log);
+            for (AlarmEvent e : List.of(event("a-0001", AlarmEvent.Type.RAISED, 1, 12),
+                    event("a-0002", AlarmEvent.Type.CLEARED, 2, 12), event("a-0003", AlarmEvent.Type.RAISED, 3, 27),
+                    event("a-0004", AlarmEvent.Type.RAISED, 4, 33))) {
+                log.append(AlarmJson.toJson(e, null));
+                before.follow(e);
+            }
+            log.append("{\"schema\":\"linewatch.alarm.v1\",\"type\":\"clip\",\"event_id\":\"a-0001\",\"clip\":null}");
+            log.append("{\"schema\":\"linewatch.alarm.v1\",\"type\":\"clip\",\"event_id\":\"o-0001\",\"clip\":null}");
+            before.acknowledge("a-0003", "otto", "done", Acknowledgements.Via.CONSOLE);
+        }
+        Files.writeString(file, "{\"schema\":\"linewatch.alarm.v1\",\"type\":\"rai", java.nio.file.StandardOpenOption.APPEND);
+
+        EventLogTail tail = EventLogTail.read(file, (int) Files.size(file) - 100, 200);
+        assertThat(tail.alarms()).hasSize(4).allMatch(a -> a.contains("\"schema\":\"linewatch.alarm.v1\""));
+        assertThat(tail.clips()).as("the clips of those alarms only").hasSize(1).allMatch(c -> c.contains("a-0001"));
+        assertThat(tail.acknowledged()).hasSize(1);
+        assertThat(EventLogTail.read(dir.resolve("absent.jsonl"), 1 << 20, 200).alarms()).isEmpty();
+
+        try (EventLog log = new EventLog(file)) {
+            Acknowledgements after = new Acknowledgements(new Identity("plant1", "box1"), null, log);
+            after.readBack(tail);
+            assertThat(after.acknowledgementOf("a-0003").user()).isEqualTo("otto");
+            assertThat(after.acknowledged()).extracting(Acknowledgements.Acknowledged::alarmId).containsExactly("a-0003");
+            assertThatThrownBy(() -> after.acknowledge("a-0003", "olga", "", Acknowledgements.Via.CONSOLE))
+                    .hasMessageContaining("already acknowledged by otto (console)");
+            assertThatThrownBy(() -> after.acknowledge("a-0001", "olga", "", Acknowledgements.Via.CONSOLE))
+                    .hasMessageContaining("has cleared");
+            assertThat(after.acknowledge("a-0004", "olga", "", Acknowledgements.Via.CONSOLE).alarmSeq()).isEqualTo(4);
+        }
+    }
+
     private static AlarmEvent event(String id, AlarmEvent.Type type, long seq, int track) {
         return new AlarmEvent(id, type, "plant1", "box1", "conveyor", seq, Instant.parse("2026-12-05T12:00:00Z"),
                 seq * 10, "foreign-object-on-belt", 640, 360,

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly one {@code acknowledged} message on MQTT and one line in the event log, naming the user,
  * {@code via: console} and the comment, and an {@code ack} pushed to an open page; a second POST
  * is a 409 and publishes nothing; a viewer gets 403; an alarm that has cleared a 409; an unknown
- * one a 404. The first foreign object (frames 108-219) is raised and cleared before the second
+ * one a 404. Started again on the same event log, the daemon's page still shows the alarm
+ * acknowledged and refuses it again. The first foreign object (frames 108-219) is raised and cleared before the second
  * (frames 305-353) is raised: about 13 s of the clip (more where a busy machine drops frames).
  */
 class ConsoleAckTest {
@@ -116,7 +117,31 @@ class ConsoleAckTest {
             assertThat(logged).hasSize(1);
             assertThat(JSON.readTree(logged.get(0)).path("user").asText()).isEqualTo("otto");
             assertThat(JSON.readTree(logged.get(0)).path("alarm_id").asText()).isEqualTo(acked);
+
+            afterARestart(config, users, acked);
         }
+    }
+
+    /** A daemon started again on the same event log: its page shows the alarm acknowledged, and it stays so. */
+    private void afterARestart(LinewatchConfig config, Path users, String acked) throws Exception {
+        Pipeline pipeline = Pipeline.start(config, Pipeline.Options.replay(Playback.realtime()));
+        OpsServer server = OpsServer.start(new HttpConfig("127.0.0.1", 0, true, users.toString(), null), pipeline,
+                Console.of(config, pipeline));
+        base = "http://127.0.0.1:" + server.port();
+        try {
+            JsonNode recent = get("/api/alarms", VIEWER);
+            assertThat(recent.path("alarms").findValuesAsText("id")).as("the alarms of before the restart")
+                    .contains(acked);
+            assertThat(recent.path("acknowledged").toString()).isEqualTo("[\"" + acked + "\"]");
+            HttpResponse<String> again = post(acked, OPERATOR, "");
+            assertThat(again.statusCode()).isEqualTo(409);
+            assertThat(again.body()).contains("already acknowledged by otto (console)");
+        } finally {
+            server.close();
+            pipeline.close();
+        }
+        assertThat(Files.readAllLines(dir.resolve("events.jsonl"))).filteredOn(l -> l.contains("\"acknowledged\""))
+                .hasSize(1);
     }
 
     private static List<String> acknowledgedOnMqtt(MqttCollector mqtt) {
