@@ -51,7 +51,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
     /** How much of the event log's end is read back at start (recent alarms and acknowledgements). */
-    static final int READ_BACK_BYTES = 4 << 20;
+    static final int READ_BACK_BYTES = 1 << 20;
     static final long CAPTURE_STOP_MILLIS = 10_000;
     /** Live pictures for a viewer: at most 5 a second per camera. */
     static final long LIVE_PERIOD_NANOS = 200_000_000L;
@@ -186,12 +186,14 @@ public final class Pipeline implements PipelineView, AutoCloseable {
             return;
         }
         try {
+            long startNanos = System.nanoTime();
             EventLogTail tail = EventLogTail.read(log.file(), READ_BACK_BYTES, AlarmFeed.KEPT);
             acknowledgements.readBack(tail);
             alarmFeed.seed(tail.alarms(), tail.clips());
             if (!tail.alarms().isEmpty()) {
-                LOG.info("event log {}: {} recent alarm event(s) and {} acknowledgement(s) read back", log.file(),
-                        tail.alarms().size(), tail.acknowledged().size());
+                LOG.info("event log {}: {} recent alarm event(s) and {} acknowledgement(s) read back in {} ms",
+                        log.file(), tail.alarms().size(), tail.acknowledged().size(),
+                        (System.nanoTime() - startNanos) / 1_000_000);
             }
         } catch (java.io.IOException e) {
             LOG.warn("event log {}: recent alarms not read back: {}", log.file(), e.getMessage());

@@ -27,6 +27,8 @@ import java.util.Set;
 public record EventLogTail(List<String> alarms, List<String> clips, List<JsonNode> acknowledged) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TYPE = "\"type\":\"";
+    private static final Set<String> WANTED = Set.of("raised", "cleared", "clip", "acknowledged");
 
     /** Nothing read back (no log, or a new one). */
     public static EventLogTail empty() {
@@ -43,17 +45,23 @@ public record EventLogTail(List<String> alarms, List<String> clips, List<JsonNod
             return empty();
         }
         ArrayDeque<String> alarms = new ArrayDeque<>();
+        ArrayDeque<String> alarmIds = new ArrayDeque<>();
         List<String> clips = new ArrayList<>();
         List<String> clipEvents = new ArrayList<>();
         List<JsonNode> acks = new ArrayList<>();
         for (String line : lines(file, maxBytes)) {
-            JsonNode m = parse(line);
-            String type = m == null ? "" : m.path("type").asText();
+            String type = typeOf(line); // most lines (objects, verdicts, states) are not parsed at all
+            JsonNode m = WANTED.contains(type) ? parse(line) : null;
+            if (m == null || !type.equals(m.path("type").asText())) {
+                continue;
+            }
             if ((type.equals("raised") || type.equals("cleared")) && AlarmJson.SCHEMA.equals(m.path("schema").asText())) {
                 if (alarms.size() == keep) {
                     alarms.removeFirst();
+                    alarmIds.removeFirst();
                 }
                 alarms.addLast(line);
+                alarmIds.addLast(m.path("id").asText());
             } else if (type.equals("clip")) {
                 clips.add(line);
                 clipEvents.add(m.path("event_id").asText());
@@ -61,8 +69,7 @@ public record EventLogTail(List<String> alarms, List<String> clips, List<JsonNod
                 acks.add(m);
             }
         }
-        Set<String> ids = new HashSet<>();
-        alarms.forEach(a -> ids.add(parse(a).path("id").asText()));
+        Set<String> ids = new HashSet<>(alarmIds);
         List<String> alarmClips = new ArrayList<>();
         for (int i = 0; i < clips.size(); i++) {
             if (ids.contains(clipEvents.get(i))) {
@@ -70,6 +77,13 @@ public record EventLogTail(List<String> alarms, List<String> clips, List<JsonNod
             }
         }
         return new EventLogTail(List.copyOf(alarms), List.copyOf(alarmClips), List.copyOf(acks));
+    }
+
+    /** The value of a line's first {@code "type"} field as written by the sinks, without parsing it; "" when none. */
+    private static String typeOf(String line) {
+        int at = line.indexOf(TYPE);
+        int end = at < 0 ? -1 : line.indexOf('"', at + TYPE.length());
+        return end < 0 ? "" : line.substring(at + TYPE.length(), end);
     }
 
     /** The whole lines within the last {@code maxBytes} of the file. */

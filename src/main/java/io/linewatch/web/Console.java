@@ -141,13 +141,17 @@ public final class Console extends Handler.Abstract {
         }
     }
 
-    /** The request body as one trimmed line; null when it is too long. */
+    /** The request body (read up to its limit) as one trimmed line; null when it is too long. */
     private static String comment(Request request) throws java.io.IOException {
-        if (request.getLength() > MAX_COMMENT_CHARS * 4L) {
+        int maxBytes = MAX_COMMENT_CHARS * 4;
+        if (request.getLength() > maxBytes) {
             return null;
         }
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        String line = body == null ? "" : body.strip().replaceAll("[\\r\\n\\t]+", " ");
+        byte[] body = Content.Source.asInputStream(request).readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            return null;
+        }
+        String line = new String(body, StandardCharsets.UTF_8).strip().replaceAll("[\\r\\n\\t]+", " ");
         return line.length() > MAX_COMMENT_CHARS ? null : line;
     }
 

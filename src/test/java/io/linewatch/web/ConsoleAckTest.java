@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * conveyor clip in real time into a real Mosquitto, an operator's POST of a raised alarm gives
  * exactly one {@code acknowledged} message on MQTT and one line in the event log, naming the user,
  * {@code via: console} and the comment, and an {@code ack} pushed to an open page; a second POST
- * is a 409 and publishes nothing; a viewer gets 403; an alarm that has cleared a 409; an unknown
+ * is a 409 and publishes nothing; a viewer gets 403, a comment over 500 characters 413; an alarm that has cleared a 409; an unknown
  * one a 404. Started again on the same event log, the daemon's page still shows the alarm
  * acknowledged and refuses it again. The first foreign object (frames 108-219) is raised and cleared before the second
  * (frames 305-353) is raised: about 13 s of the clip (more where a busy machine drops frames).
@@ -77,6 +77,8 @@ class ConsoleAckTest {
                 JsonNode open = await("a foreign object raised, not cleared").atMost(Duration.ofSeconds(60))
                         .until(() -> raise(true), a -> a != null);
                 assertThat(post(open.path("id").asText(), VIEWER, "").statusCode()).as("a viewer").isEqualTo(403);
+                assertThat(post(open.path("id").asText(), OPERATOR, "x".repeat(Console.MAX_COMMENT_CHARS + 1))
+                        .statusCode()).as("a comment over the limit").isEqualTo(413);
                 // On a busy machine a track may end between the read and the POST: then the next one.
                 java.util.concurrent.atomic.AtomicReference<String> tried = new java.util.concurrent.atomic.AtomicReference<>();
                 HttpResponse<String> ok = await("an operator's acknowledgement").atMost(Duration.ofSeconds(60))
