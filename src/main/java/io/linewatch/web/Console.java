@@ -1,12 +1,18 @@
 package io.linewatch.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.LiveFrames;
 import io.linewatch.sinks.Acknowledgements;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -27,7 +33,7 @@ public final class Console extends Handler.Abstract {
     private static final String TEXT = "text/plain; charset=utf-8";
     /** The longest comment an acknowledgement may carry. */
     static final int MAX_COMMENT_CHARS = 500;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PipelineView view;
     private final LinewatchConfig config;
@@ -117,7 +123,7 @@ public final class Console extends Handler.Abstract {
      * unknown alarm is a 404; one already acknowledged, or cleared, a 409; one the outbox refused a 503.
      */
     private void acknowledge(String id, String user, Request request, Response response, Callback callback)
-            throws java.io.IOException {
+            throws IOException {
         Acknowledgements acks = view.acknowledgements();
         if (!id.matches("[0-9a-fA-F-]{8,64}") || acks == null) {
             reply(response, callback, 404, "no such alarm: " + id + "\n");
@@ -142,7 +148,7 @@ public final class Console extends Handler.Abstract {
     }
 
     /** The request body (read up to its limit) as one trimmed line; null when it is too long. */
-    private static String comment(Request request) throws java.io.IOException {
+    private static String comment(Request request) throws IOException {
         int maxBytes = MAX_COMMENT_CHARS * 4;
         if (request.getLength() > maxBytes) {
             return null;
@@ -157,25 +163,27 @@ public final class Console extends Handler.Abstract {
 
     /** An acknowledgement, from here or from OPC UA, pushed to every page as an {@code ack} event. */
     private static String ackJson(Acknowledgements.Acknowledged ack) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        Map<String, String> m = new LinkedHashMap<>();
         m.put("id", ack.alarmId());
         m.put("user", ack.user());
         m.put("via", ack.via());
         m.put("comment", ack.comment());
+        return write(m);
+    }
+
+    private static String write(Object value) {
         try {
-            return JSON.writeValueAsString(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private String recentAlarms() {
-        StringBuilder json = new StringBuilder("{\"acknowledged\":[");
         Acknowledgements acks = view.acknowledgements();
-        if (acks != null) {
-            json.append(String.join(",", acks.acknowledged().stream().map(a -> "\"" + a.alarmId() + "\"").toList()));
-        }
-        json.append("],\"alarms\":[");
+        StringBuilder json = new StringBuilder("{\"acknowledged\":").append(write(acks == null ? List.of()
+                : acks.acknowledged().stream().map(Acknowledgements.Acknowledged::alarmId).toList()));
+        json.append(",\"alarms\":[");
         if (view.alarmFeed() != null) {
             json.append(String.join(",", view.alarmFeed().recent()));
         }
