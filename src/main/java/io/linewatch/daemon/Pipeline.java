@@ -23,7 +23,9 @@ import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
 import io.linewatch.pipeline.ThermalTrend;
+import io.linewatch.sinks.Acknowledgements;
 import io.linewatch.sinks.AlarmSinkHandler;
+import io.linewatch.sinks.EventLogTail;
 import io.linewatch.sinks.MqttPublisher;
 import io.linewatch.sinks.Outbox;
 import java.nio.file.Path;
@@ -48,6 +50,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long DRAIN_TIMEOUT_MILLIS = 60_000;
+    /** How much of the event log's end is read back at start (recent alarms and acknowledgements). */
+    static final int READ_BACK_BYTES = 1 << 20;
     static final long CAPTURE_STOP_MILLIS = 10_000;
     /** Live pictures for a viewer: at most 5 a second per camera. */
     static final long LIVE_PERIOD_NANOS = 200_000_000L;
@@ -119,6 +123,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private final List<ModelState> models = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<AlarmSinkHandler.AlarmListener> alarmListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Sinks sinks;
+    private Acknowledgements acknowledgements;
     private PipelineReload reloads;
     private boolean closed;
 
@@ -143,6 +148,8 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private void open(LinewatchConfig config, Options options) throws StartupException {
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);
+        acknowledgements = new Acknowledgements(config.identity(), sinks.mqtt(), sinks.eventLog());
+        readBack(sinks.eventLog());
         Map<String, List<Camera>> byModel = openCameras(config, options.failFast());
         thermalTrend = new ThermalTrend(config.cameras().size());
         live = new LiveFrames(config.cameras().stream().map(CameraConfig::id).toList(), LIVE_PERIOD_NANOS);
@@ -169,6 +176,30 @@ public final class Pipeline implements PipelineView, AutoCloseable {
                 watchdog, sinks::packetRing);
     }
 
+    /**
+     * The recent alarms, their clips and acknowledgements of before this start, from the event log's
+     * last {@link #READ_BACK_BYTES}: for the console's page and the acknowledgements. A log that
+     * cannot be read is named in one line and the daemon goes on without them.
+     */
+    private void readBack(io.linewatch.sinks.EventLog log) {
+        if (log == null) {
+            return;
+        }
+        try {
+            long startNanos = System.nanoTime();
+            EventLogTail tail = EventLogTail.read(log.file(), READ_BACK_BYTES, AlarmFeed.KEPT);
+            acknowledgements.readBack(tail);
+            alarmFeed.seed(tail.alarms(), tail.clips());
+            if (!tail.alarms().isEmpty()) {
+                LOG.info("event log {}: {} recent alarm event(s) and {} acknowledgement(s) read back in {} ms",
+                        log.file(), tail.alarms().size(), tail.acknowledged().size(),
+                        (System.nanoTime() - startNanos) / 1_000_000);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("event log {}: recent alarms not read back: {}", log.file(), e.getMessage());
+        }
+    }
+
     /** The names of each camera's alarm rules as the lanes installed them, by camera id. */
     private Map<String, List<String>> ruleNames(LinewatchConfig config) {
         Map<String, List<String>> names = new LinkedHashMap<>();
@@ -182,8 +213,12 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         return names;
     }
 
-    /** Tells the run's listener and the subscribed servers of an accepted event, then the console's feed. */
+    /**
+     * Tells the acknowledgements of an accepted event (so that it may be acknowledged once anyone
+     * hears of it), then the run's listener and the subscribed servers, then the console's feed.
+     */
     private void feedAlarm(AlarmEvent event, String json) {
+        acknowledgements.follow(event);
         tellAlarm(event, json);
         alarmFeed.publish(json);
     }
@@ -390,6 +425,11 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     @Override
     public AlarmFeed alarmFeed() {
         return alarmFeed;
+    }
+
+    @Override
+    public Acknowledgements acknowledgements() {
+        return acknowledgements;
     }
 
     @Override

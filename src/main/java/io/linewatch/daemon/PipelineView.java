@@ -70,6 +70,14 @@ public interface PipelineView {
     }
 
     /**
+     * The one path by which the console and OPC UA acknowledge alarms (each acknowledgement published
+     * once, and told to both); null when the pipeline has none.
+     */
+    default io.linewatch.sinks.Acknowledgements acknowledgements() {
+        return null;
+    }
+
+    /**
      * A model's engine and whether its lane runs.
      *
      * @param model  the model's name in the config

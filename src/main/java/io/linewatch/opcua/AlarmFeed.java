@@ -1,6 +1,7 @@
 package io.linewatch.opcua;
 
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.sinks.Acknowledgements;
 import io.linewatch.sinks.AlarmSinkHandler;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -10,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries accepted alarm events from the lanes' sink threads to the OPC UA conditions: {@link
- * #onAlarm} only offers the event to a bounded queue (never blocks a sink thread); the feed's own
- * thread applies them to the {@link SiteModel} in order. When the queue is full (the server
+ * Carries accepted alarm events from the lanes' sink threads, and accepted acknowledgements from
+ * the console's and OPC UA's threads, to the OPC UA conditions: {@link #onAlarm} and {@link
+ * #onAcknowledged} only offer them to one bounded queue (never block); the feed's own thread
+ * applies them to the {@link SiteModel} in order. When the queue is full (the server
  * stalled) an event is counted and dropped from OPC UA only: it was already published and logged.
  */
 final class AlarmFeed implements AlarmSinkHandler.AlarmListener, AutoCloseable {
@@ -21,7 +23,7 @@ final class AlarmFeed implements AlarmSinkHandler.AlarmListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlarmFeed.class);
     private static final int CAPACITY = 4096;
 
-    private final BlockingQueue<AlarmEvent> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final SiteModel model;
     private final Thread thread;
     final AtomicLong dropped = new AtomicLong();
@@ -42,12 +44,22 @@ final class AlarmFeed implements AlarmSinkHandler.AlarmListener, AutoCloseable {
         }
     }
 
+    /** An acknowledgement accepted anywhere: the condition it is of turns acknowledged, in order with the events. */
+    void onAcknowledged(Acknowledgements.Acknowledged ack) {
+        if (!queue.offer(ack) && dropped.getAndIncrement() == 0) {
+            LOG.warn("OPC UA: alarm queue full, acknowledgement of {} on camera {} not shown (it was published)",
+                    ack.rule(), ack.camera());
+        }
+    }
+
     private void run() {
         while (running || !queue.isEmpty()) {
             try {
-                AlarmEvent event = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null) {
+                Object next = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (next instanceof AlarmEvent event) {
                     model.apply(event);
+                } else if (next instanceof Acknowledgements.Acknowledged ack) {
+                    model.acknowledged(ack);
                 }
             } catch (InterruptedException e) {
                 return;

@@ -48,11 +48,13 @@ public final class OpcUaEndpoint implements AutoCloseable {
     private final ServerSecurity security;
     private final SiteModel model;
     private final AlarmFeed feed;
+    private final AutoCloseable acks;
     private final ScheduledExecutorService poller;
     private final String url;
 
     private OpcUaEndpoint(OpcUaServer server, ServerSecurity security, SiteModel model, AlarmFeed feed,
-                          ScheduledExecutorService poller, String url) {
+                          AutoCloseable acks, ScheduledExecutorService poller, String url) {
+        this.acks = acks;
         this.server = server;
         this.security = security;
         this.model = model;
@@ -76,12 +78,15 @@ public final class OpcUaEndpoint implements AutoCloseable {
                     profile -> new OpcTcpServerTransport(OpcTcpServerTransportConfig.newBuilder().build()));
             SiteNamespace ns = new SiteNamespace(server, "urn:linewatch:" + config.site() + ":" + config.node());
             ns.startup();
-            SiteModel model = SiteModel.build(ns, server, config, view, new Acknowledgements(config.identity(), view, users));
+            SiteModel model = SiteModel.build(ns, server, config, view, new AcknowledgeMethod(view.acknowledgements(),
+                    users));
             server.startup().get();
             ((ServerTypeNode) server.getAddressSpaceManager().getManagedNode(NodeIds.Server).orElseThrow())
                     .setEventNotifier(ubyte(1));
             AlarmFeed feed = new AlarmFeed(model);
             view.subscribeAlarms(feed);
+            AutoCloseable acks = view.acknowledgements() == null ? () -> { }
+                    : view.acknowledgements().subscribe(feed::onAcknowledged);
             ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "opcua-values");
                 t.setDaemon(true);
@@ -97,7 +102,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
             LOG.info("OPC UA server on {} (Basic256Sha256 sign and encrypt; {}; trust list {})", url,
                     opcua.loopback() ? "anonymous allowed on loopback" : "users of " + opcua.usersFile(),
                     Path.of(opcua.stateDir(), "pki", "trusted", "certs"));
-            return new OpcUaEndpoint(server, security, model, feed, poller, url);
+            return new OpcUaEndpoint(server, security, model, feed, acks, poller, url);
         } catch (java.util.concurrent.ExecutionException e) {
             closeQuietly(security);
             throw new OpcUaStartException("opcua: cannot listen on " + opcua.bind() + ":" + opcua.port() + ": "
@@ -186,6 +191,11 @@ public final class OpcUaEndpoint implements AutoCloseable {
         }
     }
 
+    /** The server, for reading its nodes in this package. */
+    OpcUaServer server() {
+        return server;
+    }
+
     /** The endpoint URL, {@code opc.tcp://BIND:PORT/linewatch}. */
     public String url() {
         return url;
@@ -200,6 +210,7 @@ public final class OpcUaEndpoint implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
+        closeQuietly(acks);
         try {
             feed.close();
             server.shutdown().get(5, TimeUnit.SECONDS);

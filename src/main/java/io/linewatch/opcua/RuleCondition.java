@@ -3,6 +3,7 @@ package io.linewatch.opcua;
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.ushort;
 
 import io.linewatch.pipeline.AlarmEvent;
+import io.linewatch.sinks.Acknowledgements;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
@@ -25,7 +26,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
  * defect and state rules, a {@code NonExclusiveLevelAlarmType} with its {@code HighLimit} for
  * temperature rules): active while the rule's alarm is raised (a per-object rule: while any of its
  * objects is; a state rule: while any of the camera's regions it watches is),
- * unacknowledged from each raise until an operator's {@code Acknowledge}, retained while active or
+ * unacknowledged from each raise until an operator acknowledges it (OPC UA's {@code Acknowledge}, or
+ * the console), retained while active or
  * unacknowledged. Each change fires the condition as an event through the server. Called only on
  * the alarm feed's thread and the server's method-call threads; synchronized on itself.
  */
@@ -40,10 +42,6 @@ final class RuleCondition {
         Kind(int severity) {
             this.severity = severity;
         }
-    }
-
-    /** The raised event an acknowledgement refers to. */
-    record Acknowledged(String camera, String rule, String alarmId, long alarmSeq, String user, String comment) {
     }
 
     private static final SecureRandom IDS = new SecureRandom();
@@ -113,26 +111,37 @@ final class RuleCondition {
     }
 
     /**
-     * An operator's {@code Acknowledge} of the event {@code eventId} (the latest this condition
-     * fired): the condition is acknowledged and fires; returns what to publish.
+     * The id of the raised event that an {@code Acknowledge} of {@code eventId} (the latest event
+     * this condition fired) refers to.
      *
      * @throws UaException {@code Bad_EventIdUnknown} for another event, {@code
      *                     Bad_ConditionBranchAlreadyAcked} when nothing waits for an acknowledgement
      */
-    synchronized Acknowledged acknowledge(ByteString eventId, String user, String comment) throws UaException {
+    synchronized String awaitingAcknowledgement(ByteString eventId) throws UaException {
         if (!node.getEventId().equals(eventId)) {
             throw new UaException(StatusCodes.Bad_EventIdUnknown, "not the condition's latest event");
         }
         if (acked || lastRaised == null) {
             throw new UaException(StatusCodes.Bad_ConditionBranchAlreadyAcked, "already acknowledged");
         }
+        return lastRaised.id();
+    }
+
+    /**
+     * An accepted acknowledgement (over OPC UA or from the console): when it is of the raised event
+     * this condition waits on, the condition turns acknowledged, with the user and comment, and
+     * fires; otherwise (an older raise of a per-object rule, or already acknowledged) nothing changes.
+     */
+    synchronized void acknowledged(Acknowledgements.Acknowledged ack) {
+        if (acked || lastRaised == null || !lastRaised.id().equals(ack.alarmId())) {
+            return;
+        }
         acked = true;
         twoState(node.getAckedStateNode(), true, "Acknowledged", "Unacknowledged");
-        node.setComment(LocalizedText.english(comment));
-        node.setClientUserId(user);
-        fire(System.currentTimeMillis(), rule + " on " + camera + " acknowledged by " + user
-                + (comment.isEmpty() ? "" : ": " + comment));
-        return new Acknowledged(camera, rule, lastRaised.id(), lastRaised.seq(), user, comment);
+        node.setComment(LocalizedText.english(ack.comment()));
+        node.setClientUserId(ack.user());
+        fire(System.currentTimeMillis(), rule + " on " + camera + " acknowledged by " + ack.user() + " (" + ack.via()
+                + ")" + (ack.comment().isEmpty() ? "" : ": " + ack.comment()));
     }
 
     private void fire(long timeMillis, String message) {

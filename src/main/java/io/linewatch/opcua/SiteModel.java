@@ -9,6 +9,7 @@ import io.linewatch.pipeline.CameraStates;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.pipeline.PartVerdicts;
 import io.linewatch.pipeline.RuleReadings;
+import io.linewatch.sinks.Acknowledgements;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,8 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.QualifiedName;
  * </pre>
  *
  * {@link #poll} copies the view's counters (the poller's thread), {@link #pollReadings} the rules'
- * latest measures (the readings' thread); {@link #apply} takes an alarm event (the alarm feed's
- * thread); {@link #follow} changes the tree after an applied reload (the reload's thread). They
+ * latest measures (the readings' thread); {@link #apply} takes an alarm event and {@link
+ * #acknowledged} an acknowledgement (the alarm feed's thread); {@link #follow} changes the tree after an applied reload (the reload's thread). They
  * are synchronized on the model, so none sees a tree half changed; none runs on a pipeline thread.
  */
 final class SiteModel {
@@ -53,13 +54,16 @@ final class SiteModel {
     private final String root;
     private final OpcUaServer server;
     private final Acknowledger acknowledge;
+    private final Acknowledgements acknowledgements;
     private final Map<String, RuleCondition> conditions = new LinkedHashMap<>();
     private final Map<String, long[]> lastFrames = new LinkedHashMap<>();
     private final Map<String, RateWindow> rates = new LinkedHashMap<>();
     private LinewatchConfig config;
 
-    private SiteModel(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, Acknowledger acknowledge) {
+    private SiteModel(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, Acknowledger acknowledge,
+                      Acknowledgements acknowledgements) {
         this.ns = ns;
+        this.acknowledgements = acknowledgements;
         this.server = server;
         this.config = config;
         this.acknowledge = acknowledge;
@@ -69,7 +73,7 @@ final class SiteModel {
     /** Makes every node; {@code acknowledge} handles each condition's Acknowledge method. */
     static SiteModel build(SiteNamespace ns, OpcUaServer server, LinewatchConfig config, PipelineView view,
                            Acknowledger acknowledge) throws UaException {
-        SiteModel model = new SiteModel(ns, server, config, acknowledge);
+        SiteModel model = new SiteModel(ns, server, config, acknowledge, view.acknowledgements());
         model.buildSite();
         return model;
     }
@@ -312,9 +316,23 @@ final class SiteModel {
             return;
         }
         condition.apply(event);
+        if (event.type() == AlarmEvent.Type.RAISED && acknowledgements != null) {
+            Acknowledgements.Acknowledged early = acknowledgements.acknowledgementOf(event.id());
+            if (early != null) {
+                condition.acknowledged(early); // acknowledged (from the console) before the raise got here
+            }
+        }
         if (event.detail() instanceof AlarmEvent.DetectionDetail d) {
             ns.setIfPresent(root + "/Cameras/" + event.camera() + "/Rules/" + event.rule() + "/Score",
                     (double) d.score());
+        }
+    }
+
+    /** Applies an accepted acknowledgement (from anywhere) to its rule's condition; unknown rules are skipped. */
+    synchronized void acknowledged(Acknowledgements.Acknowledged ack) {
+        RuleCondition condition = conditions.get(ack.camera() + "/" + ack.rule());
+        if (condition != null) {
+            condition.acknowledged(ack);
         }
     }
 

@@ -7,7 +7,8 @@
  *   PipelineView --poll 1 s--> SiteModel variables --subscriptions--> OPC UA clients
  *     (counters, states, part verdicts; the rules' RuleReadings every 100 ms)
  *   sink threads --AlarmFeed (queue)--> RuleCondition events --------> OPC UA clients
- *   OPC UA Acknowledge --> RuleCondition --> MQTT outbox + event log ("acknowledged")
+ *   OPC UA Acknowledge --> sinks.Acknowledgements --> MQTT outbox + event log ("acknowledged", via opcua)
+ *   console's acknowledge --> sinks.Acknowledgements --AlarmFeed (queue)--> RuleCondition AckedState
  *   applied reload (cli's DaemonReload) --OpcUaEndpoint.follow--> SiteModel adds / deletes nodes
  * </pre>
  *

@@ -40,14 +40,27 @@ public final class AlarmFeed {
     }
 
     private void publish(Kind kind, String json, ArrayDeque<String> kept) {
+        keep(json, kept);
+        for (BiConsumer<Kind, String> s : subscribers) {
+            s.accept(kind, json);
+        }
+    }
+
+    /**
+     * Takes the alarm events and clip messages of before this start (read back from the event log)
+     * as the recent ones, oldest first, before anyone subscribes; tells nobody.
+     */
+    public void seed(List<String> alarms, List<String> clips) {
+        alarms.forEach(json -> keep(json, recent));
+        clips.forEach(json -> keep(json, recentClips));
+    }
+
+    private static void keep(String json, ArrayDeque<String> kept) {
         synchronized (kept) {
             if (kept.size() == KEPT) {
                 kept.removeFirst();
             }
             kept.addLast(json);
-        }
-        for (BiConsumer<Kind, String> s : subscribers) {
-            s.accept(kind, json);
         }
     }
 

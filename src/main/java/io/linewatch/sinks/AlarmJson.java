@@ -96,7 +96,7 @@ public final class AlarmJson {
     }
 
     /**
-     * An operator acknowledged an alarm (through OPC UA): type {@code acknowledged}, the camera and
+     * An operator acknowledged an alarm (over OPC UA or in the console; {@link Acknowledgements}): type {@code acknowledged}, the camera and
      * rule, the id and {@code seq} of the raised event acknowledged, who ({@code user}), their
      * {@code comment}, where from ({@code via}) and when. Carries no {@code seq} of its own: it is not
      * a state change of the alarm.

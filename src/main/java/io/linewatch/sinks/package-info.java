@@ -9,6 +9,8 @@
  * ({@code LiveFrameTap}, encoded on {@code lw-<lane>-jpeg}), the thermal lanes' trend
  * ({@code ThermalTrendHandler}), and the Sparkplug B edge node ({@code SparkplugNode}: told of
  * alarms, counts and source states, sampling the cameras' counters on {@code lw-sparkplug-sample},
- * delivering its own outbox on {@code lw-sparkplug}). Imports only the ground and {@code config}.
+ * delivering its own outbox on {@code lw-sparkplug}), and operators' acknowledgements of alarms
+ * ({@code Acknowledgements}: the one path of the console and OPC UA, read back from the event log's
+ * end at start by {@code EventLogTail}). Imports only the ground and {@code config}.
  */
 package io.linewatch.sinks;

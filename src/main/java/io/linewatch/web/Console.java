@@ -1,12 +1,18 @@
 package io.linewatch.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.daemon.PipelineView;
 import io.linewatch.pipeline.LiveFrames;
+import io.linewatch.sinks.Acknowledgements;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -18,12 +24,16 @@ import org.eclipse.jetty.util.Callback;
  * The console's requests, on Jetty's threads, after the daemon's endpoint has checked who asks (its
  * request attributes {@code linewatch.user}, {@code linewatch.role} and {@code linewatch.session}) and refused cross-site and
  * viewers' writes. Reads the pipeline through its view; its only write is an acknowledgement, which
- * it keeps and pushes to every page (the pipeline does not know of it). Unknown paths, cameras and
- * files are 404s.
+ * goes through the view's {@link Acknowledgements} (published on MQTT and in the event log, seen by
+ * OPC UA); every acknowledgement, from here or from OPC UA, is pushed to every page. Unknown paths,
+ * cameras and files are 404s.
  */
 public final class Console extends Handler.Abstract {
 
     private static final String TEXT = "text/plain; charset=utf-8";
+    /** The longest comment an acknowledgement may carry. */
+    static final int MAX_COMMENT_CHARS = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PipelineView view;
     private final LinewatchConfig config;
@@ -33,7 +43,7 @@ public final class Console extends Handler.Abstract {
     private final AlarmStream alarms;
     private final Trends trends;
     private final DiskUse snapshots;
-    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final AutoCloseable ackSubscription;
 
     private Console(PipelineView view, LinewatchConfig config, EvidenceFiles evidence) {
         this.view = view;
@@ -43,6 +53,8 @@ public final class Console extends Handler.Abstract {
         this.alarms = new AlarmStream(view.alarmFeed());
         this.trends = new Trends(config, view);
         this.snapshots = new DiskUse(Path.of(config.sinks().snapshotsDir()));
+        this.ackSubscription = view.acknowledgements() == null ? () -> { }
+                : view.acknowledgements().subscribe(ack -> alarms.broadcast("ack", ackJson(ack)));
     }
 
     /** The console of {@code view}, a pipeline running {@code config}. */
@@ -75,7 +87,7 @@ public final class Console extends Handler.Abstract {
             evidence.serve(parts[2], parts[3], parts[4], request, response, callback);
         } else if ("POST".equals(request.getMethod()) && parts.length == 5 && path.startsWith("/api/alarms/")
                 && parts[4].equals("ack")) {
-            acknowledge(parts[3], user(request), response, callback);
+            acknowledge(parts[3], user(request), request, response, callback);
         } else {
             return false;
         }
@@ -104,26 +116,74 @@ public final class Console extends Handler.Abstract {
         response.write(true, ByteBuffer.wrap(picture.jpeg()), callback);
     }
 
-    private void acknowledge(String id, String user, Response response, Callback callback) {
-        if (!id.matches("[0-9a-fA-F-]{8,64}")) {
+    /**
+     * An operator's acknowledgement of the raised event {@code id}, with the request body (plain
+     * text, one line, at most {@link #MAX_COMMENT_CHARS}) as the comment: through the pipeline's
+     * {@link Acknowledgements}, so it is published once and told to every page and to OPC UA. An
+     * unknown alarm is a 404; one already acknowledged, or cleared, a 409; one the outbox refused a 503.
+     */
+    private void acknowledge(String id, String user, Request request, Response response, Callback callback)
+            throws IOException {
+        Acknowledgements acks = view.acknowledgements();
+        if (!id.matches("[0-9a-fA-F-]{8,64}") || acks == null) {
             reply(response, callback, 404, "no such alarm: " + id + "\n");
             return;
         }
-        boolean known = view.alarmFeed() != null && view.alarmFeed().recent().stream()
-                .anyMatch(json -> json.contains("\"id\":\"" + id + "\""));
-        if (!known) {
-            reply(response, callback, 404, "no such alarm among the recent ones: " + id + "\n");
+        String comment = comment(request);
+        if (comment == null) {
+            reply(response, callback, 413, "the comment is longer than " + MAX_COMMENT_CHARS + " characters\n");
             return;
         }
-        acknowledged.add(id);
-        alarms.broadcast("ack", "{\"id\":\"" + id + "\",\"user\":\"" + user + "\"}");
-        reply(response, callback, 200, "acknowledged " + id + "\n");
+        try {
+            Acknowledgements.Acknowledged ack = acks.acknowledge(id, user, comment, Acknowledgements.Via.CONSOLE);
+            reply(response, callback, 200, "acknowledged " + ack.alarmId() + "\n");
+        } catch (Acknowledgements.Refused e) {
+            int status = switch (e.reason()) {
+                case UNKNOWN -> 404;
+                case ALREADY_ACKNOWLEDGED, CLEARED -> 409;
+                case NOT_RECORDED -> 503;
+            };
+            reply(response, callback, status, e.getMessage() + "\n");
+        }
+    }
+
+    /** The request body (read up to its limit) as one trimmed line; null when it is too long. */
+    private static String comment(Request request) throws IOException {
+        int maxBytes = MAX_COMMENT_CHARS * 4;
+        if (request.getLength() > maxBytes) {
+            return null;
+        }
+        byte[] body = Content.Source.asInputStream(request).readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            return null;
+        }
+        String line = new String(body, StandardCharsets.UTF_8).strip().replaceAll("[\\r\\n\\t]+", " ");
+        return line.length() > MAX_COMMENT_CHARS ? null : line;
+    }
+
+    /** An acknowledgement, from here or from OPC UA, pushed to every page as an {@code ack} event. */
+    private static String ackJson(Acknowledgements.Acknowledged ack) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("id", ack.alarmId());
+        m.put("user", ack.user());
+        m.put("via", ack.via());
+        m.put("comment", ack.comment());
+        return write(m);
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String recentAlarms() {
-        StringBuilder json = new StringBuilder("{\"acknowledged\":[");
-        json.append(String.join(",", acknowledged.stream().map(id -> "\"" + id + "\"").toList()));
-        json.append("],\"alarms\":[");
+        Acknowledgements acks = view.acknowledgements();
+        StringBuilder json = new StringBuilder("{\"acknowledged\":").append(write(acks == null ? List.of()
+                : acks.acknowledged().stream().map(Acknowledgements.Acknowledged::alarmId).toList()));
+        json.append(",\"alarms\":[");
         if (view.alarmFeed() != null) {
             json.append(String.join(",", view.alarmFeed().recent()));
         }
@@ -157,6 +217,7 @@ public final class Console extends Handler.Abstract {
 
     @Override
     protected void doStop() throws Exception {
+        ackSubscription.close();
         alarms.close();
         trends.close();
         super.doStop();

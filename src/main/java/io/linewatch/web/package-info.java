@@ -11,7 +11,8 @@
  *           --GET /api/status------------------> {@link io.linewatch.web.StatusJson} (cameras, health; {@link io.linewatch.web.DiskUse})
  *           --GET /api/trends------------------> {@link io.linewatch.web.TrendJson} (PipelineView.thermalTrend(), {@link io.linewatch.web.Trends})
  *           --GET /api/cameras/ID/live.jpg-----> PipelineView.liveFrames() (watch + latest JPEG)
- *           --GET /api/alarms/stream-----------> {@link io.linewatch.web.AlarmStream} (PipelineView.alarmFeed())
+ *           --GET /api/alarms/stream-----------> {@link io.linewatch.web.AlarmStream} (PipelineView.alarmFeed(); acks)
+ *           --POST /api/alarms/ID/ack----------> PipelineView.acknowledgements() (MQTT, event log, OPC UA, every page)
  *           --GET /evidence/{snapshots,clips}/CAMERA/FILE--> {@link io.linewatch.web.EvidenceFiles} (byte ranges;
  *                                                 the page draws a clip's FILE.frames.json over it: overlay.js)
  * </pre>

@@ -1,6 +1,7 @@
 package io.linewatch.opcua;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +86,12 @@ class OpcUaServerTest {
                     && l.contains("\"user\":\"operator\""));
             assertThat(mqtt.payloads()).as("the viewer's try acknowledged nothing")
                     .noneMatch(p -> p.contains("\"acknowledged\"") && p.contains("\"user\":\"watcher\""));
+            assertThat(ack.path("via").asText()).isEqualTo("opcua");
+            String alarmId = ack.path("alarm_id").asText();
+            assertThatThrownBy(() -> pipeline.acknowledgements().acknowledge(alarmId, "otto", "",
+                    io.linewatch.sinks.Acknowledgements.Via.CONSOLE))
+                    .as("the console's acknowledge of the same alarm, after OPC UA's: refused, nothing published")
+                    .hasMessageContaining("already acknowledged by operator (opcua)");
         }
     }
 
