@@ -191,6 +191,28 @@ async function look(page, seen) {
       hidden: all.filter((li) => li.hidden).length }));
     await page.selectOption('#filters select[name=type]', '');
     seen.unfiltered = await listed();
+    // An operator acknowledges a raised alarm with a comment: the daemon pushes the acknowledgement
+    // back (the item turns acknowledged, naming who). Newest first; one that has cleared meanwhile is
+    // refused, and the page says why.
+    seen.ack = { refusals: [] };
+    const raisedIds = await page.$$eval('li.alarm.raised[data-via=stream]:not(.acked) form.ack', (forms) =>
+      forms.map((f) => f.closest('li').id));
+    for (const li of raisedIds.slice(0, 6)) {
+      const comment = `checked by the browser test (${li.slice(6, 14)})`;
+      await page.fill(`#${li} form.ack input[name=comment]`, comment);
+      await page.click(`#${li} form.ack button`);
+      const outcome = await page.waitForFunction((id) => {
+        const item = document.getElementById(id);
+        const answer = item.querySelector('.ack-answer').textContent;
+        return item.classList.contains('acked') ? { acked: item.querySelector('.ack-by').textContent }
+          : (answer ? { refused: answer } : null);
+      }, li, { timeout: 15000, polling: 100 }).then((h) => h.jsonValue()).catch(() => ({ timeout: true }));
+      if (outcome.acked) {
+        seen.ack = { ...seen.ack, id: li.slice('alarm-'.length), comment, shown: outcome.acked };
+        break;
+      }
+      seen.ack.refusals.push(outcome.refused || 'no answer in 15 s');
+    }
     await page.$eval(video, (v) => v.scrollIntoView());
     await page.evaluate(() => window.scrollTo(0, 0));
     await sleep(500);

@@ -190,9 +190,7 @@ function addAlarm(a, acked, via) {
       src: evidenceUrl('snapshots', a.camera, a.snapshot) }));
   }
   if (a.clip && a.clip.path) item.append(el('div', { class: 'clip-box pending' }, 'clip being recorded…'));
-  if (mayWrite && a.type === 'raised') {
-    item.append(el('button', { class: 'ack', onclick: () => acknowledge(a.id) }, 'acknowledge'));
-  }
+  if (mayWrite && a.type === 'raised') item.append(ackForm(a.id));
   if (acked) item.classList.add('acked');
   alarms.set(a.id, item);
   $('#alarms').prepend(item);
@@ -248,9 +246,30 @@ function clipPlayer(camera, path) {
   return el('div', { class: 'clip-box' }, video, canvas);
 }
 
-async function acknowledge(id) {
-  const r = await fetch(`/api/alarms/${id}/ack`, { method: 'POST' });
-  if (!r.ok) alert(await r.text());
+function acknowledged(ack) {
+  const item = alarms.get(ack.id);
+  if (!item || item.classList.contains('acked')) return;
+  item.classList.add('acked');
+  item.append(el('div', { class: 'ack-by' }, `acknowledged by ${ack.user} (${ack.via})${ack.comment ? ': ' + ack.comment : ''}`));
+}
+
+// An operator's acknowledgement, with an optional comment (the POST's plain-text body). The daemon
+// pushes it back to every page (the stream's ack message); a refusal (already acknowledged, cleared)
+// is shown beside the button.
+function ackForm(id) {
+  const answer = el('span', { class: 'ack-answer' });
+  const comment = el('input', { name: 'comment', maxlength: '500', placeholder: 'comment (optional)' });
+  const form = el('form', { class: 'ack' }, comment, el('button', { type: 'submit' }, 'acknowledge'), answer);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    answer.textContent = '';
+    try {
+      const r = await fetch(`/api/alarms/${id}/ack`, { method: 'POST', body: comment.value,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+      if (!r.ok) answer.textContent = (await r.text()).trim();
+    } catch (err) { answer.textContent = `not sent: ${err}`; }
+  });
+  return form;
 }
 
 function filter(item, f) {
@@ -280,7 +299,7 @@ async function start() {
   const stream = new EventSource('/api/alarms/stream');
   stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
   stream.addEventListener('clip', (e) => clipDone(JSON.parse(e.data)));
-  stream.addEventListener('ack', (e) => { const a = alarms.get(JSON.parse(e.data).id); if (a) a.classList.add('acked'); });
+  stream.addEventListener('ack', (e) => acknowledged(JSON.parse(e.data)));
   const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
   const acked = new Set(recent.acknowledged);
   for (const c of recent.clips) clipDone(c);

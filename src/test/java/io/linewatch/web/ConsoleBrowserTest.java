@@ -117,10 +117,38 @@ class ConsoleBrowserTest {
             assertThat(session.path("cookies").toString()).as("the session cookie cleared: " + session)
                     .doesNotContain("lw_session");
             filtersChooseAlarms(seen);
+            acknowledgedFromThePage(seen.path("ack"), events);
             trendsAreDrawn(seen);
             healthIsShown(seen.path("health"), config);
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
+    }
+
+    /**
+     * The acknowledge button: an alarm the operator acknowledged on the page, with a comment, is
+     * shown acknowledged by otto, and one {@code acknowledged} message with the user, the comment and
+     * {@code via: console} reached MQTT (an alarm that cleared first was refused, with the reason shown).
+     */
+    private static void acknowledgedFromThePage(JsonNode ack, MqttCollector events) throws Exception {
+        assertThat(ack.path("id").asText()).as("an alarm acknowledged on the page: " + ack).isNotEmpty();
+        for (JsonNode refusal : ack.path("refusals")) {
+            assertThat(refusal.asText()).as("a refusal the page showed").contains("clear");
+        }
+        assertThat(ack.path("shown").asText()).isEqualTo("acknowledged by otto (console): " + ack.path("comment").asText());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.payloads().stream()
+                .anyMatch(p -> p.contains("\"acknowledged\"") && p.contains(ack.path("id").asText())));
+        List<JsonNode> acks = new java.util.ArrayList<>();
+        for (String p : events.payloads()) {
+            JsonNode m = JSON.readTree(p);
+            if (m.path("type").asText().equals("acknowledged")) {
+                acks.add(m);
+            }
+        }
+        assertThat(acks).as("acknowledged on MQTT").hasSize(1);
+        assertThat(acks.get(0).path("alarm_id").asText()).isEqualTo(ack.path("id").asText());
+        assertThat(acks.get(0).path("user").asText()).isEqualTo("otto");
+        assertThat(acks.get(0).path("via").asText()).isEqualTo("console");
+        assertThat(acks.get(0).path("comment").asText()).isEqualTo(ack.path("comment").asText());
     }
 
     /** The alarm filters: by camera (the newest alarm's camera only), by type (raised only), and back to all. */
