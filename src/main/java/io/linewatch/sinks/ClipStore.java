@@ -20,6 +20,12 @@ import org.slf4j.LoggerFactory;
 public final class ClipStore {
 
     static final String PART = ".part";
+    /**
+     * A finished clip's name as the writer makes it ({@code 000012-ab12cd34.mp4}, {@code obj7-ab12cd34.mkv});
+     * any other file in the folder (an export, a note) is neither counted nor deleted.
+     */
+    private static final java.util.regex.Pattern CLIP_NAME =
+            java.util.regex.Pattern.compile("(\\d{6,}|obj\\d+)-[0-9a-f]{8}\\.(mp4|mkv)");
     private static final Logger LOG = LoggerFactory.getLogger(ClipStore.class);
 
     private final Path dir;
@@ -117,10 +123,9 @@ public final class ClipStore {
         }
     }
 
-    /** A finished clip: neither a temporary file nor a sidecar. */
+    /** A finished clip: named as the writer names one (neither a temporary file nor a sidecar). */
     private static boolean isClip(Path p) {
-        String name = p.getFileName().toString();
-        return !name.endsWith(PART) && !name.endsWith(ClipWriter.SIDECAR);
+        return CLIP_NAME.matcher(p.getFileName().toString()).matches();
     }
 
     private List<Path> files() throws IOException {
