@@ -10,7 +10,6 @@ const $ = (sel) => document.querySelector(sel);
 const cameras = new Map();      // id -> {card, img, last: {framesIn, at}}
 const alarms = new Map();       // id -> element, the newest MAX_ALARMS_SHOWN
 const MAX_ALARMS_SHOWN = 100;   // older ones are in the event log; a page left open all day stays light
-const seenIds = new Set();      // every alarm id this page got (the stream and the recent list overlap)
 const clipsDone = new Map();    // event id -> the clip message's clip ({path, ...} or {path: null, error})
 let mayWrite = false;
 
@@ -179,8 +178,7 @@ function evidenceUrl(kind, camera, path) {
 }
 
 function addAlarm(a, acked, via) {
-  if (seenIds.has(a.id) || !a.id) return;
-  seenIds.add(a.id);
+  if (alarms.has(a.id) || !a.id) return;
   const item = el('li', { class: `alarm ${a.type}`, id: `alarm-${a.id}`, 'data-camera': a.camera, 'data-rule': a.rule || '',
     'data-type': a.type, 'data-received': String(Date.now()), 'data-via': via });
   const what = a.class ? `${a.class}${a.track ? ' #' + a.track : ''}` : (a.measure ? `${a.measure} ${a.value}` : '');
@@ -296,14 +294,21 @@ async function start() {
   await poll();
   pollTrends();
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
+  // What the stream brings before the recent ones are shown waits for them, so the newest stay on top.
+  let early = [];
   const stream = new EventSource('/api/alarms/stream');
-  stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
+  stream.addEventListener('alarm', (e) => {
+    const a = JSON.parse(e.data);
+    if (early) early.push(a); else addAlarm(a, false, 'stream');
+  });
   stream.addEventListener('clip', (e) => clipDone(JSON.parse(e.data)));
   stream.addEventListener('ack', (e) => acknowledged(JSON.parse(e.data)));
   const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
   const acked = new Set(recent.acknowledged);
   for (const c of recent.clips) clipDone(c);
-  for (const a of recent.alarms) addAlarm(a, acked.has(a.id), 'recent');
+  for (const a of recent.alarms.slice(-MAX_ALARMS_SHOWN)) addAlarm(a, acked.has(a.id), 'recent');
+  for (const a of early) addAlarm(a, false, 'stream');
+  early = null;
 }
 
 start();

@@ -97,14 +97,20 @@ public final class Acknowledgements {
     private final Identity identity;
     private final MqttPublisher mqtt;
     private final EventLog eventLog;
-    private final Map<String, Alarm> byId = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Alarm> eldest) {
-            return size() > KEPT;
-        }
-    };
-    private final Map<String, Alarm> openByScope = new LinkedHashMap<>();
+    private final Map<String, Alarm> byId = latest();
+    /** The open raise of each scope; bounded like {@link #byId} (a raise whose rule a reload removed never clears). */
+    private final Map<String, Alarm> openByScope = latest();
     private final List<Consumer<Acknowledged>> subscribers = new CopyOnWriteArrayList<>();
+
+    /** A map that keeps its latest {@link #KEPT} entries. */
+    private static Map<String, Alarm> latest() {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Alarm> eldest) {
+                return size() > KEPT;
+            }
+        };
+    }
 
     /**
      * @param mqtt     the MQTT publisher, or null when MQTT is off
