@@ -191,13 +191,15 @@ function addAlarm(a, acked, via) {
   if (mayWrite && a.type === 'raised') item.append(ackForm(a.id));
   if (acked) item.classList.add('acked');
   alarms.set(a.id, item);
-  $('#alarms').prepend(item);
-  while (alarms.size > MAX_ALARMS_SHOWN) {
-    const [oldest, gone] = alarms.entries().next().value;
+  if (via === 'recent') $('#alarms').append(item); else $('#alarms').prepend(item);
+  while (alarms.size > MAX_ALARMS_SHOWN) {  // the bottom one is the oldest shown
+    const gone = $('#alarms').lastElementChild;
+    const oldest = gone.id.slice('alarm-'.length);
     alarms.delete(oldest);
     clipsDone.delete(oldest);
     gone.remove();
   }
+  if (!alarms.has(a.id)) return;
   if (clipsDone.has(a.id)) clipReady(a.id);
   for (const name of ['rule']) {
     const sel = $(`#filters select[name=${name}]`);
@@ -294,21 +296,15 @@ async function start() {
   await poll();
   pollTrends();
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
-  // What the stream brings before the recent ones are shown waits for them, so the newest stay on top.
-  let early = [];
+  // Pushed alarms go on top at once; the recent ones, older, go below them, newest first.
   const stream = new EventSource('/api/alarms/stream');
-  stream.addEventListener('alarm', (e) => {
-    const a = JSON.parse(e.data);
-    if (early) early.push(a); else addAlarm(a, false, 'stream');
-  });
+  stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
   stream.addEventListener('clip', (e) => clipDone(JSON.parse(e.data)));
   stream.addEventListener('ack', (e) => acknowledged(JSON.parse(e.data)));
   const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
   const acked = new Set(recent.acknowledged);
   for (const c of recent.clips) clipDone(c);
-  for (const a of recent.alarms.slice(-MAX_ALARMS_SHOWN)) addAlarm(a, acked.has(a.id), 'recent');
-  for (const a of early) addAlarm(a, false, 'stream');
-  early = null;
+  for (const a of recent.alarms.slice(-MAX_ALARMS_SHOWN).reverse()) addAlarm(a, acked.has(a.id), 'recent');
 }
 
 start();
