@@ -94,11 +94,13 @@ public final class Camera {
         if (config.kind().live()) {
             LiveFrameSource live = new LiveFrameSource(config, format);
             live.keepPackets(packets);
+            live.handOverPlanes(); // its frames go into slots only, copied once by the SlotWriter
             return new Camera(index, config, live, stats, states, watchdog);
         }
         FileFrameSource file = new FileFrameSource(config.id(), Path.of(config.source()), config.loop(), format,
                 config.frameRate());
         file.keepPackets(packets);
+        file.handOverPlanes(); // its frames go into slots only, copied once by the SlotWriter
         file.open();
         return new Camera(index, config, file, stats, states, watchdog);
     }

@@ -43,6 +43,7 @@ public final class FileFrameSource implements FrameSource {
     private final FrameEvent.PixelFormat format;
     private final Double sequenceFrameRate;
     private PacketDemuxer demuxer;
+    private boolean planesHandedOver;
     private FrameEncoder encoder;
     private java.util.function.Consumer<String> notes = this::logNote;
     /** Whether this source has taken its ring over (its first frame was read). */
@@ -83,6 +84,11 @@ public final class FileFrameSource implements FrameSource {
     }
 
     @Override
+    public void handOverPlanes() {
+        planesHandedOver = true;
+    }
+
+    @Override
     public void open() throws CaptureException {
         if (!exists()) {
             throw new CaptureException("camera " + cameraId + ": cannot open " + file + ": no such file", null);
@@ -110,6 +116,9 @@ public final class FileFrameSource implements FrameSource {
             case I420 -> avutil.AV_PIX_FMT_YUV420P;
             case BGR24 -> avutil.AV_PIX_FMT_BGR24;
         }, format.bytesPerPixel(), this::grown);
+        if (planesHandedOver) {
+            demuxer.handOverPlanes();
+        }
         if (packets != null) {
             keepPacketsOrEncode();
         }

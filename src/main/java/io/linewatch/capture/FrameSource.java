@@ -33,6 +33,16 @@ public interface FrameSource extends AutoCloseable {
     default void stateNotes(java.util.function.Consumer<String> notes) {
     }
 
+    /**
+     * Lets {@link #next()} hand an I420 frame that the decoder gave as yuv420p over unpacked: its
+     * {@code image[0]} is then left as it was and its {@code opaque} is a {@link DecodedPlanes}, which
+     * copies the planes straight into a slot (one copy of the frame instead of two). Other frames stay
+     * packed, with a null {@code opaque}. For the capture stage's {@link SlotWriter}; call before
+     * {@link #open()}. A source without a decoder of its own ignores it.
+     */
+    default void handOverPlanes() {
+    }
+
     /** The layout of the frames {@link #next()} returns. */
     default FrameEvent.PixelFormat pixelFormat() {
         return FrameEvent.PixelFormat.BGR24;

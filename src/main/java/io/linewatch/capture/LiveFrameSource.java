@@ -45,6 +45,7 @@ public final class LiveFrameSource implements FrameSource {
     private PacketRing packets;
     private LongSupplier mediaClock = () -> System.nanoTime() / 1000;
     private PacketDemuxer demuxer;
+    private boolean planesHandedOver;
     private FrameEncoder encoder;
     private java.util.function.Consumer<String> notes = this::logNote;
     private long offsetMicros;
@@ -97,6 +98,11 @@ public final class LiveFrameSource implements FrameSource {
     }
 
     @Override
+    public void handOverPlanes() {
+        planesHandedOver = true;
+    }
+
+    @Override
     public void open() throws CaptureException {
         abortFlag.clear();
         openDemuxer();
@@ -130,6 +136,9 @@ public final class LiveFrameSource implements FrameSource {
         }, format.bytesPerPixel(),
                 (w, h, sw, sh) -> notes.accept(String.format(Locale.ROOT, "%s delivers %dx%d, more than it opened"
                         + " at; such frames are scaled to %dx%d", where(), w, h, sw, sh)));
+        if (planesHandedOver) {
+            demuxer.handOverPlanes();
+        }
         offsetMicros = mediaClock.getAsLong() - demuxer.startMicros();
         if (packets == null) {
             return; // clips off: decoded only

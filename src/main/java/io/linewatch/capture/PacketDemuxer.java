@@ -76,6 +76,8 @@ final class PacketDemuxer implements AutoCloseable {
     private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
     private final IntPointer dstStride = new IntPointer(4);
     private ByteBuffer pixelView;
+    /** Set when yuv420p frames are handed over unpacked, for the caller to copy (see {@link #handOverPlanes()}). */
+    private DecodedPlanes planes;
 
     private PacketDemuxer() {
     }
@@ -168,6 +170,16 @@ final class PacketDemuxer implements AutoCloseable {
         frame.imageDepth = bytesPerPixel == 2 ? Frame.DEPTH_USHORT : Frame.DEPTH_UBYTE;
         frame.imageChannels = pixelFormat == AV_PIX_FMT_BGR24 ? 3 : 1;
         frame.type = Frame.Type.VIDEO;
+    }
+
+    /**
+     * From now on a yuv420p frame delivered without conversion is not packed into {@code image[0]}:
+     * the returned frame's {@code opaque} is a {@link DecodedPlanes} to copy it from, straight from
+     * the decoder's planes. Other frames (converted, scaled) are packed as before, with a null
+     * {@code opaque}.
+     */
+    void handOverPlanes() {
+        planes = new DecodedPlanes(picture);
     }
 
     /** Every packet read from now on is also kept in {@code ring}. */
@@ -322,7 +334,14 @@ final class PacketDemuxer implements AutoCloseable {
                 growth.grown(w, h, outW, outH);
             }
         }
-        if (outFormat == AV_PIX_FMT_YUV420P && picture.format() == AV_PIX_FMT_YUV420P && outW == w && outH == h) {
+        frame.opaque = null;
+        boolean asDecoded = outFormat == AV_PIX_FMT_YUV420P && picture.format() == AV_PIX_FMT_YUV420P && outW == w
+                && outH == h;
+        if (asDecoded && planes != null) {
+            // The decoder's own planes, left where they are for the caller's one copy.
+            planes.size(w, h);
+            frame.opaque = planes;
+        } else if (asDecoded) {
             // The decoder's own planes, packed: no colour conversion, no scaler.
             av_image_copy_to_buffer(pixels, (int) pixels.capacity(), picture.data(), picture.linesize(), outFormat, w,
                     h, 1);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies one camera's decoded frames into claimed ring slots: camera, frame number, capture and
  * media time, pixel format and packed pixels (3 bytes a pixel for BGR, 2 for 16-bit gray, rows
- * without padding; I420 planes as the source packed them). Writes only the capture fields of a slot. Used by the camera's
+ * without padding; I420 planes as the source packed them, or straight from the decoder's planes when
+ * the source hands them over, {@link DecodedPlanes}). Writes only the capture fields of a slot. Used by the camera's
  * capture thread; {@link #stop()} from any thread.
  */
 final class SlotWriter {
@@ -61,6 +62,7 @@ final class SlotWriter {
         // stride (bytes), so it can read 4 for a 3-channel frame: the width and stride are what count.
         int rowBytes = frame.imageWidth * bytesPerPixel;
         long frameBytes = format.frameBytes(frame.imageWidth, frame.imageHeight);
+        DecodedPlanes planes = frame.opaque instanceof DecodedPlanes p ? p : null;
         if (frame.imageStride < rowBytes || frameBytes > ring.get(0).pixels.length) {
             stats.droppedTooLarge.incrementAndGet();
             logTooLarge(frame, frameNumber);
@@ -75,7 +77,9 @@ final class SlotWriter {
             lastWidth = frame.imageWidth;
             lastHeight = frame.imageHeight;
             event.pixelFormat = format;
-            if (format == FrameEvent.PixelFormat.I420) { // planes packed by the source, no row padding
+            if (planes != null) { // the decoder's own planes, copied once
+                planes.copyTo(event.pixels);
+            } else if (format == FrameEvent.PixelFormat.I420) { // planes packed by the source, no row padding
                 ((ByteBuffer) frame.image[0]).get(0, event.pixels, 0, (int) frameBytes);
             } else {
                 copyRows((ByteBuffer) frame.image[0], frame.imageStride, rowBytes, frame.imageHeight, event.pixels);

@@ -81,17 +81,28 @@ final class Baselines {
     }
 
     /**
-     * Frames per second of the FFmpeg command line decoding {@code clip} to nothing on one thread
-     * (no conversion: the ceiling of any decode).
+     * Milliseconds a frame of the FFmpeg command line decoding {@code clip} to nothing on one thread
+     * (no conversion: the ceiling of any decode), its start-up left out as linewatch's is: the wall
+     * time of the whole clip less that of its first frame alone (opening, probing, the decoder's
+     * start and the first frame), over the other frames.
      */
-    static double ffmpegNullFps(Path clip, long frames) throws IOException, InterruptedException {
-        String out = run(List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads", "1", "-i",
-                clip.toString(), "-f", "null", "-"), 300);
+    static double ffmpegNullMillisPerFrame(Path clip, long frames) throws IOException, InterruptedException {
+        double all = ffmpegNullSeconds(clip, List.of());
+        double first = ffmpegNullSeconds(clip, List.of("-frames:v", "1"));
+        return 1000 * Math.max(0, all - first) / Math.max(1, frames - 1);
+    }
+
+    private static double ffmpegNullSeconds(Path clip, List<String> limit) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-benchmark", "-threads",
+                "1", "-i", clip.toString()));
+        command.addAll(limit);
+        command.addAll(List.of("-f", "null", "-"));
+        String out = run(command, 300);
         Matcher m = RTIME.matcher(out);
         if (!m.find()) {
             throw new IOException("ffmpeg printed no benchmark line");
         }
-        return frames / Double.parseDouble(m.group(1));
+        return Double.parseDouble(m.group(1));
     }
 
     /**

@@ -120,4 +120,50 @@ class CaptureRoundTripTest {
         state.moveTo(SourceState.CONNECTING, "");
         return state;
     }
+
+    /**
+     * A yuv420p stream's frames go into the slots straight from the decoder's planes (one copy): the
+     * slot holds what the packed path gives, byte for byte, where FFmpeg pads the rows of the planes
+     * (170: chroma rows of 85) and at odd sizes, whose chroma planes round up.
+     */
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"320, 240", "170, 96", "171, 97"})
+    void i420PlanesReachTheSlotAsThePackedPathGivesThem(int width, int height) throws Exception {
+        Path clip = dir.resolve("yuv.mkv");
+        // The FFmpeg command line, since JavaCV's recorder rounds odd sizes up.
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=" + width
+                + "x" + height + ":rate=25", "-frames:v", "8", "-c:v", "ffv1", "-pix_fmt", "yuv420p", clip.toString())
+                .redirectErrorStream(true).start();
+        assertThat(new String(ffmpeg.getInputStream().readAllBytes())).isEmpty();
+        assertThat(ffmpeg.waitFor()).isZero();
+        int bytes = FrameEvent.PixelFormat.I420.frameBytes(width, height);
+        List<byte[]> packed = new ArrayList<>();
+        FileFrameSource reference = new FileFrameSource("cam", clip, false, FrameEvent.PixelFormat.I420, null);
+        reference.open();
+        assertThat(reference.width() + "x" + reference.height()).isEqualTo(width + "x" + height);
+        for (Frame f = reference.next(); f != null; f = reference.next()) {
+            assertThat(f.opaque).isNull();
+            byte[] b = new byte[bytes];
+            ((java.nio.ByteBuffer) f.image[0]).get(0, b, 0, bytes);
+            packed.add(b);
+        }
+        reference.close();
+
+        FileFrameSource source = new FileFrameSource("cam", clip, false, FrameEvent.PixelFormat.I420, null);
+        source.handOverPlanes();
+        source.open();
+        RingBuffer<FrameEvent> ring = RingBuffer.createSingleProducer(new FrameEventFactory(16, bytes, 1, 1, 1), 16);
+        CameraStats stats = new CameraStats("cam");
+        new CaptureLoop(0, "cam", source, 0, 0, ring, stats, started("cam")).run();
+        assertThat(stats.framesIn.get()).isEqualTo(packed.size()).isEqualTo(8);
+        assertThat(stats.dropped()).isZero();
+        for (int i = 0; i < packed.size(); i++) {
+            assertThat(java.util.Arrays.copyOf(ring.get(i).pixels, bytes)).as("frame %d", i).isEqualTo(packed.get(i));
+        }
+        FileFrameSource handing = new FileFrameSource("cam", clip, false, FrameEvent.PixelFormat.I420, null);
+        handing.handOverPlanes();
+        handing.open();
+        assertThat(handing.next().opaque).as("the planes are handed over, not packed").isInstanceOf(DecodedPlanes.class);
+        handing.close();
+    }
 }
