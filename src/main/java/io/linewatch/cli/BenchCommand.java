@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.linewatch.capture.Playback;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.PipelineConfig;
 import io.linewatch.config.SinksConfig;
 import io.linewatch.daemon.Pipeline;
 import io.linewatch.inference.EngineException;
@@ -59,6 +60,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Whether ONNX Runtime's idle intra-op threads spin, for the engine and the pipeline,"
                     + " instead of the config's.")
     Boolean spinning;
+
+    @Option(names = "--stages-after-inference", paramLabel = "one_thread|thread_each",
+            converter = StageThreadsConverter.class,
+            description = "Whether the stages after inference share one thread or get one each, for the pipeline,"
+                    + " instead of the config's.")
+    PipelineConfig.StageThreads stagesAfterInference;
 
     @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8",
             description = "Camera counts for the efficiency runs (default: ${DEFAULT-VALUE}).")
@@ -187,9 +194,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void header(Path clip) {
-        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s); clip %s;"
-                + " %d cores, Java %s%n", model.path(), model.batchSize(), model.intraOpThreads(),
-                model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(), clip,
+        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s), stages"
+                + " after inference on %s; clip %s; %d cores, Java %s%n", model.path(), model.batchSize(),
+                model.intraOpThreads(), model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(),
+                base.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD ? "one thread"
+                        : "a thread each", clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
@@ -310,12 +319,18 @@ final class BenchCommand implements Callable<Integer> {
                 + " worker threads not included)%n", cameras);
         System.out.println("| stage | ms / frame | CPU ms / frame | bytes allocated / frame |");
         System.out.println("|---|---|---|---|");
+        java.util.Set<String> threads = new java.util.TreeSet<>(run.cpuMillisPerFrameByStage().keySet());
         run.millisPerFrameByStage().forEach((stage, ms) -> {
             String thread = stage.equals("decode") ? "capture" : stage;
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.0f |%n", stage, ms,
-                    run.cpuMillisPerFrameByStage().getOrDefault(thread, 0.0),
-                    run.bytesPerFrameByStage().getOrDefault(thread, 0.0));
+            boolean own = threads.remove(thread);
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s |%n", stage, ms,
+                    own ? String.format(Locale.ROOT, "%.3f", run.cpuMillisPerFrameByStage().get(thread)) : "(shared)",
+                    own ? String.format(Locale.ROOT, "%.0f", run.bytesPerFrameByStage().getOrDefault(thread, 0.0))
+                            : "(shared)");
         });
+        // A thread several stages share (the stages after inference on one thread): its CPU and bytes.
+        threads.forEach(thread -> System.out.printf(Locale.ROOT, "| (thread %s) | | %.3f | %.0f |%n", thread,
+                run.cpuMillisPerFrameByStage().get(thread), run.bytesPerFrameByStage().getOrDefault(thread, 0.0)));
     }
 
     /** Cameras paced at their frame rate, sped up to 50% and 90% of the measured capacity. */
@@ -557,8 +572,23 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The config with the command line's threads, spinning and instances, where given. */
+    /** Reads {@code one_thread} and {@code thread_each} as the config does. */
+    static final class StageThreadsConverter implements picocli.CommandLine.ITypeConverter<PipelineConfig.StageThreads> {
+        @Override
+        public PipelineConfig.StageThreads convert(String value) {
+            return PipelineConfig.StageThreads.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * The config with the command line's threads, spinning, instances and threads after inference,
+     * where given.
+     */
     private LinewatchConfig withEngineThreads(LinewatchConfig c) {
+        if (stagesAfterInference != null) {
+            PipelineConfig p = c.pipeline();
+            c = c.withPipeline(new PipelineConfig(p.ringSize(), p.waitStrategy(), p.maxFrameAgeMs(), stagesAfterInference));
+        }
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         c.models().forEach((name, m) -> {
             ModelConfig changed = threads == null ? m : m.withIntraOpThreads(threads);

@@ -135,4 +135,10 @@ public record LinewatchConfig(
         return new LinewatchConfig(site, cameras, pipeline, models, alarms, mqtt, sinks, http, logging,
                 temperatureAlarms, defectAlarms, newNode, stateAlarms, opcua);
     }
+
+    /** Returns a copy with another pipeline section. */
+    public LinewatchConfig withPipeline(PipelineConfig newPipeline) {
+        return new LinewatchConfig(site, cameras, newPipeline, models, alarms, mqtt, sinks, http, logging,
+                temperatureAlarms, defectAlarms, node, stateAlarms, opcua);
+    }
 }

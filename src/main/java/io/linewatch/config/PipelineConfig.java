@@ -7,8 +7,23 @@ package io.linewatch.config;
  * @param waitStrategy   how stage threads wait for frames
  * @param maxFrameAgeMs  a live camera's frame older than this when preprocess or inference comes to
  *                       it is dropped, never inferred; 0 for no limit. A camera may set its own.
+ * @param stagesAfterInference how the stages after inference (decode, tracker, alarms, sinks, live
+ *                       picture) get threads
  */
-public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs) {
+public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs,
+                             StageThreads stagesAfterInference) {
+
+    /**
+     * {@code one_thread}: every stage after inference on one thread, in order (the default: their own
+     * work is microseconds a frame, and a thread each spends more CPU waiting than working, CPU the
+     * engine and decode then lack). {@code thread_each}: a thread per stage, the sinks in parallel
+     * (for a box with cores to spare, where a slow sink should not hold the others back).
+     */
+    public enum StageThreads { ONE_THREAD, THREAD_EACH }
+
+    public PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs) {
+        this(ringSize, waitStrategy, maxFrameAgeMs, null);
+    }
 
     /**
      * How a stage waits for the stage before it. {@code sleeping}: spins and yields briefly, then
@@ -22,6 +37,7 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, In
         ringSize = ringSize == null ? 32 : ringSize;
         waitStrategy = waitStrategy == null ? WaitStrategyName.SLEEPING : waitStrategy;
         maxFrameAgeMs = maxFrameAgeMs == null ? DEFAULT_MAX_FRAME_AGE_MS : maxFrameAgeMs;
+        stagesAfterInference = stagesAfterInference == null ? StageThreads.ONE_THREAD : stagesAfterInference;
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("must be a power of two >= 2, got " + ringSize);
         }
@@ -34,6 +50,6 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, In
     public static final int DEFAULT_MAX_FRAME_AGE_MS = 500;
 
     static PipelineConfig defaults() {
-        return new PipelineConfig(null, null, null);
+        return new PipelineConfig(null, null, null, null);
     }
 }

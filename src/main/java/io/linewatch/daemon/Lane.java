@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 
 /**
- * One model's ring and its chain of stages, each on its own named thread. Built by {@link Pipeline};
+ * One model's ring and its chain of stages, each on its own named thread or several in order on one
+ * ({@link #thenOnOneThread}). Built by {@link Pipeline};
  * stages are added in order with {@link #then}, then {@link #start()}.
  */
 final class Lane {
@@ -61,6 +62,33 @@ final class Lane {
             factories[i] = processor(stages[i]);
         }
         tail = tail == null ? disruptor.handleEventsWith(factories) : tail.then(factories);
+        return this;
+    }
+
+    /**
+     * Adds {@code stages} after the previous ones, all on one thread named after {@code threadStage}:
+     * each frame goes through them in the order given. Each keeps its own {@link StageStats} and its
+     * own failure handling (a frame that throws in one is marked failed and goes on to the next, as
+     * between threads). For the stages after inference, whose own work is a few microseconds a frame:
+     * on a thread each, their waits cost more CPU than their work (see {@link StageChain}).
+     */
+    Lane thenOnOneThread(String threadStage, List<Stage> stages) {
+        List<TimedHandler> timed = new ArrayList<>();
+        List<MarkFailedExceptionHandler> failures = new ArrayList<>();
+        for (Stage stage : stages) {
+            timed.add(timed(stage));
+            failures.add(new MarkFailedExceptionHandler(stage.name(), stats));
+        }
+        StageChain chain = new StageChain(timed, failures);
+        EventProcessorFactory<FrameEvent> factory = (ring, barrierSequences) -> {
+            BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
+                    .build(ring, ring.newBarrier(barrierSequences), chain);
+            p.setExceptionHandler(new MarkFailedExceptionHandler(threadStage, stats));
+            processors.add(p);
+            threadNames.add("lw-" + name + "-" + threadStage);
+            return p;
+        };
+        tail = tail == null ? disruptor.handleEventsWith(factory) : tail.then(factory);
         return this;
     }
 
@@ -140,25 +168,29 @@ final class Lane {
     }
 
     private EventProcessorFactory<FrameEvent> processor(Stage stage) {
+        TimedHandler timed = timed(stage);
+        return (ring, barrierSequences) -> {
+            BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
+                    .setMaxBatchSize(stage.maxBatch())
+                    .build(ring, ring.newBarrier(barrierSequences), timed);
+            p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
+            processors.add(p);
+            threadNames.add("lw-" + name + "-" + stage.name() + (stage.instance() == 0 ? "" : "." + stage.instance()));
+            return p;
+        };
+    }
+
+    /** The stage's handler timed into its {@link StageStats} (shared by a stage's instances), counted as started. */
+    private TimedHandler timed(Stage stage) {
         StageStats timing = stage.instance() == 0 ? null : stageStats.stream()
                 .filter(s -> s.stage.equals(stage.name())).reduce((first, last) -> last).orElse(null);
         if (timing == null) {
             timing = new StageStats(name, stage.name());
             stageStats.add(timing);
         }
-        StageStats stageTiming = timing;
         CountDownLatch stageStarted = new CountDownLatch(1);
         started.add(stageStarted);
-        return (ring, barrierSequences) -> {
-            BatchEventProcessor<FrameEvent> p = new BatchEventProcessorBuilder()
-                    .setMaxBatchSize(stage.maxBatch())
-                    .build(ring, ring.newBarrier(barrierSequences), new TimedHandler(stage.handler(), stageTiming, stageStarted,
-                            stage.batching(), stage.owns()));
-            p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
-            processors.add(p);
-            threadNames.add("lw-" + name + "-" + stage.name() + (stage.instance() == 0 ? "" : "." + stage.instance()));
-            return p;
-        };
+        return new TimedHandler(stage.handler(), timing, stageStarted, stage.batching(), stage.owns());
     }
 
     /** Names threads after their stages: the Disruptor starts processors in the order they were added. */

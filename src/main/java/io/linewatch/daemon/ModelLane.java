@@ -5,6 +5,7 @@ import io.linewatch.capture.Camera;
 import io.linewatch.config.Identity;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.config.PipelineConfig;
 import io.linewatch.inference.InferenceEngine;
 import io.linewatch.inference.InferenceHandler;
 import io.linewatch.inference.ModelSignature;
@@ -41,6 +42,9 @@ import java.util.List;
  * thread; guarded by the {@link Pipeline}.
  */
 final class ModelLane {
+
+    /** The thread of the stages after inference when they share one ({@code lw-<lane>-after}). */
+    static final String AFTER_INFERENCE = "after";
 
     /** What every lane's stages share: counters, latencies, the sinks and the run's listener. */
     record Shared(LinewatchConfig config, List<CameraStats> stats, LatencyStats latency,
@@ -89,22 +93,28 @@ final class ModelLane {
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
                 shared.readings());
         lane.then(task.preprocess())
-                .then(inferenceStages(engines, factory, model, imagesPerSlot, shared, freshness, ringSize))
-                .then(task.decode());
+                .then(inferenceStages(engines, factory, model, imagesPerSlot, shared, freshness, ringSize));
+        List<Lane.Stage[]> after = new ArrayList<>();
+        after.add(new Lane.Stage[] {task.decode()});
         if (task.track() != null) {
-            lane.then(task.track());
+            after.add(new Lane.Stage[] {task.track()});
         }
         if (task.parts() != null) {
-            lane.then(task.parts());
+            after.add(new Lane.Stage[] {task.parts()});
         }
         Lane.Stage alarmStage = new Lane.Stage(AlarmHandler.NAME, alarms);
         if (task.track() != null && CountHandler.needed(config.cameras(), indexes)) {
-            lane.then(alarmStage, new Lane.Stage(CountHandler.NAME, new CountHandler(config.cameras(), indexes,
-                    model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared, indexes))));
+            after.add(new Lane.Stage[] {alarmStage, new Lane.Stage(CountHandler.NAME, new CountHandler(config.cameras(),
+                    indexes, model.classes(), shared.stats(), model.tracker().maxTracks(), countListener(shared, indexes)))});
         } else {
-            lane.then(alarmStage);
+            after.add(new Lane.Stage[] {alarmStage});
         }
-        lane.then(sinkStages(name, task, shared, model, indexes));
+        after.add(sinkStages(name, task, shared, model, indexes));
+        if (config.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD) {
+            lane.thenOnOneThread(AFTER_INFERENCE, after.stream().flatMap(java.util.Arrays::stream).toList());
+        } else {
+            after.forEach(lane::then);
+        }
         ModelLane running = new ModelLane(name, lane, indexes, alarms, task.rules(), shared.trend());
         try {
             lane.start();

@@ -48,6 +48,7 @@ class ConfigLoaderTest {
         assertThat(m.preprocess().padValue()).isEqualTo(114);
         assertThat(m.nms().iouThreshold()).isEqualTo(0.45);
         assertThat(c.pipeline().ringSize()).isEqualTo(32);
+        assertThat(c.pipeline().stagesAfterInference()).isEqualTo(PipelineConfig.StageThreads.ONE_THREAD);
         assertThat(c.mqtt().topicFor(new Identity(c.site(), "box1"), "cam1")).isEqualTo("linewatch/plant1/box1/cam1/events");
         assertThat(c.mqtt().qos()).isEqualTo(1);
         assertThat(c.alarms().get(0).raiseHits()).isEqualTo(3);
@@ -72,6 +73,14 @@ class ConfigLoaderTest {
                 .contains("pipeline.ring_size: expected an integer, got 'lots'");
         assertThat(error(MINIMAL.replace("path: det.onnx", "path: det.onnx\n    batch_size: [4]")))
                 .contains("models.det.batch_size: expected an integer");
+    }
+
+    @Test
+    void theStagesAfterInferenceTakeAThreadEachWhenAsked() throws Exception {
+        assertThat(load(MINIMAL + "pipeline:\n  stages_after_inference: thread_each\n").pipeline()
+                .stagesAfterInference()).isEqualTo(PipelineConfig.StageThreads.THREAD_EACH);
+        assertThat(error(MINIMAL + "pipeline:\n  stages_after_inference: two\n"))
+                .contains("pipeline.stages_after_inference: expected one of [one_thread, thread_each], got 'two'");
     }
 
     @Test

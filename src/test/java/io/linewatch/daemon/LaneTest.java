@@ -73,4 +73,37 @@ class LaneTest {
         assertThat(batchSizes).allMatch(n -> n <= 4);
         assertThat(batchSizes).contains(4);
     }
+
+    /**
+     * Stages on one thread: every frame through each in the order given, on one thread, each timed
+     * in its own stats; a frame that throws in one is marked failed with that stage's name and the
+     * later ones see it failed, and the thread goes on.
+     */
+    @Test
+    void stagesOnOneThreadSeeEveryFrameInOrderAndAFailureStaysTheStages() throws Exception {
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Lane lane = new Lane("test", new FrameEventFactory(8, 3, 1, 1, 1), new PipelineConfig(8, null, null), stats);
+        lane.then(new Lane.Stage("first", (e, seq, end) -> { }));
+        List<Lane.Stage> chain = new ArrayList<>();
+        for (String name : List.of("decode", "alarms", "sink")) {
+            chain.add(new Lane.Stage(name, (e, seq, end) -> {
+                threads.add(Thread.currentThread().getName());
+                if (name.equals("alarms") && e.frameNumber == 5) {
+                    throw new IllegalStateException("bad rule");
+                }
+                calls.add(name + ":" + e.frameNumber + (e.failed() ? ":failed in " + e.failedStage : ""));
+            }));
+        }
+        lane.thenOnOneThread("after", chain);
+        publish(lane.start(), 20);
+        lane.drainAndStop(10_000);
+
+        assertThat(threads).containsExactly("lw-test-after");
+        assertThat(calls).hasSize(59).startsWith("decode:0", "alarms:0", "sink:0", "decode:1")
+                .contains("decode:5", "sink:5:failed in alarms", "sink:19").doesNotContain("alarms:5");
+        assertThat(stats.get(0).failed.get()).isEqualTo(1);
+        assertThat(lane.stageStats()).extracting(st -> st.stage).containsExactly("first", "decode", "alarms", "sink");
+        assertThat(lane.stageStats()).allSatisfy(st -> assertThat(st.frames.get()).isEqualTo(20));
+    }
 }
