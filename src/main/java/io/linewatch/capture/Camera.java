@@ -119,8 +119,11 @@ public final class Camera {
                 : source.pixelFormat().frameBytes(source.width(), source.height());
     }
 
-    /** Starts the capture thread, which writes the camera's frames into {@code ring}. Once. */
-    public void start(RingBuffer<FrameEvent> ring, Playback playback) {
+    /**
+     * Starts the capture thread, which writes the camera's frames into {@code ring}, at Java priority
+     * {@code priority}. Once.
+     */
+    public void start(RingBuffer<FrameEvent> ring, Playback playback, int priority) {
         Runnable capture;
         if (source instanceof LiveFrameSource liveSource) {
             live = new LiveCapture(index, config, liveSource, ring, stats, states);
@@ -136,6 +139,7 @@ public final class Camera {
         }
         thread = new Thread(capture, "lw-capture-" + config.id());
         thread.setDaemon(true);
+        thread.setPriority(priority);
         thread.start();
     }
 

@@ -67,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " instead of the config's.")
     PipelineConfig.StageThreads stagesAfterInference;
 
+    @Option(names = "--yield-to-engine", paramLabel = "true|false", arity = "1",
+            description = "Whether the pipeline's threads but the engine's run at the lowest priority (needs the JVM"
+                    + " option -XX:ThreadPriorityPolicy=1), instead of the config's.")
+    Boolean yieldToEngine;
+
     @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8",
             description = "Camera counts for the efficiency runs (default: ${DEFAULT-VALUE}).")
     List<Integer> cameraCounts;
@@ -195,10 +200,12 @@ final class BenchCommand implements Callable<Integer> {
 
     private void header(Path clip) {
         System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s), stages"
-                + " after inference on %s; clip %s; %d cores, Java %s%n", model.path(), model.batchSize(),
+                + " after inference on %s%s; clip %s; %d cores, Java %s%n", model.path(), model.batchSize(),
                 model.intraOpThreads(), model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(),
                 base.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD ? "one thread"
-                        : "a thread each", clip,
+                        : "a thread each", base.pipeline().yieldToEngine() ? ", the other threads yielding to the engine"
+                        + (io.linewatch.daemon.Pipeline.threadPrioritiesHonoured() ? "" : " (ignored: the JVM lacks"
+                        + " -XX:ThreadPriorityPolicy=1)") : "", clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
@@ -585,9 +592,11 @@ final class BenchCommand implements Callable<Integer> {
      * where given.
      */
     private LinewatchConfig withEngineThreads(LinewatchConfig c) {
-        if (stagesAfterInference != null) {
+        if (stagesAfterInference != null || yieldToEngine != null) {
             PipelineConfig p = c.pipeline();
-            c = c.withPipeline(new PipelineConfig(p.ringSize(), p.waitStrategy(), p.maxFrameAgeMs(), stagesAfterInference));
+            c = c.withPipeline(new PipelineConfig(p.ringSize(), p.waitStrategy(), p.maxFrameAgeMs(),
+                    stagesAfterInference != null ? stagesAfterInference : p.stagesAfterInference(),
+                    yieldToEngine != null ? yieldToEngine : p.yieldToEngine()));
         }
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         c.models().forEach((name, m) -> {

@@ -9,9 +9,13 @@ package io.linewatch.config;
  *                       it is dropped, never inferred; 0 for no limit. A camera may set its own.
  * @param stagesAfterInference how the stages after inference (decode, tracker, alarms, sinks, live
  *                       picture) get threads
+ * @param yieldToEngine  every pipeline thread but the engine's (capture, preprocess, the stages after
+ *                       inference) runs at Java's lowest priority, nice 4 on Linux, so that a stage
+ *                       waking up does not preempt the engine; needs the JVM option
+ *                       {@code -XX:ThreadPriorityPolicy=1}, without which Java ignores priorities
  */
 public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs,
-                             StageThreads stagesAfterInference) {
+                             StageThreads stagesAfterInference, Boolean yieldToEngine) {
 
     /**
      * {@code one_thread}: every stage after inference on one thread, in order (the default: their own
@@ -22,7 +26,12 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, In
     public enum StageThreads { ONE_THREAD, THREAD_EACH }
 
     public PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs) {
-        this(ringSize, waitStrategy, maxFrameAgeMs, null);
+        this(ringSize, waitStrategy, maxFrameAgeMs, null, null);
+    }
+
+    /** The Java priority of the pipeline's threads other than the engine's. */
+    public int otherThreadsPriority() {
+        return yieldToEngine ? Thread.MIN_PRIORITY : Thread.NORM_PRIORITY;
     }
 
     /**
@@ -38,6 +47,7 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, In
         waitStrategy = waitStrategy == null ? WaitStrategyName.SLEEPING : waitStrategy;
         maxFrameAgeMs = maxFrameAgeMs == null ? DEFAULT_MAX_FRAME_AGE_MS : maxFrameAgeMs;
         stagesAfterInference = stagesAfterInference == null ? StageThreads.ONE_THREAD : stagesAfterInference;
+        yieldToEngine = yieldToEngine != null && yieldToEngine;
         if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
             throw new IllegalArgumentException("must be a power of two >= 2, got " + ringSize);
         }
@@ -50,6 +60,6 @@ public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, In
     public static final int DEFAULT_MAX_FRAME_AGE_MS = 500;
 
     static PipelineConfig defaults() {
-        return new PipelineConfig(null, null, null, null);
+        return new PipelineConfig(null, null, null, null, null);
     }
 }

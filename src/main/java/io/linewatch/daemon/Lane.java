@@ -40,6 +40,9 @@ final class Lane {
     private final Disruptor<FrameEvent> disruptor;
     private final List<CameraStats> stats;
     private final List<String> threadNames = new ArrayList<>();
+    /** Each thread's Java priority, by the order the threads are named in. */
+    private final List<Integer> threadPriorities = new ArrayList<>();
+    private final int otherThreadsPriority;
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<FrameEvent>> processors = new ArrayList<>();
     private final List<StageStats> stageStats = new ArrayList<>();
@@ -49,6 +52,7 @@ final class Lane {
     Lane(String name, FrameEventFactory factory, PipelineConfig config, List<CameraStats> stats) {
         this.name = name;
         this.stats = stats;
+        this.otherThreadsPriority = config.otherThreadsPriority();
         this.disruptor = new Disruptor<>(factory, config.ringSize(), threadFactory(), ProducerType.MULTI,
                 waitStrategy(config.waitStrategy()));
     }
@@ -86,6 +90,7 @@ final class Lane {
             p.setExceptionHandler(new MarkFailedExceptionHandler(threadStage, stats));
             processors.add(p);
             threadNames.add("lw-" + name + "-" + threadStage);
+            threadPriorities.add(otherThreadsPriority);
             return p;
         };
         tail = tail == null ? disruptor.handleEventsWith(factory) : tail.then(factory);
@@ -176,6 +181,8 @@ final class Lane {
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
             processors.add(p);
             threadNames.add("lw-" + name + "-" + stage.name() + (stage.instance() == 0 ? "" : "." + stage.instance()));
+            // The engine (a batching stage) keeps the normal priority; the others yield to it when asked.
+            threadPriorities.add(stage.batching() ? Thread.NORM_PRIORITY : otherThreadsPriority);
             return p;
         };
     }
@@ -199,6 +206,9 @@ final class Lane {
             int i = threads.size();
             Thread t = new Thread(runnable, i < threadNames.size() ? threadNames.get(i) : "lw-" + name + "-" + i);
             t.setDaemon(true);
+            if (i < threadPriorities.size()) {
+                t.setPriority(threadPriorities.get(i));
+            }
             threads.add(t);
             return t;
         };

@@ -145,7 +145,24 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         }
     }
 
+    /**
+     * Whether this JVM gives Java thread priorities to the OS ({@code -XX:ThreadPriorityPolicy=1} on
+     * Linux); without it {@code pipeline.yield_to_engine} does nothing.
+     */
+    public static boolean threadPrioritiesHonoured() {
+        try {
+            return "1".equals(java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("ThreadPriorityPolicy").getValue());
+        } catch (IllegalArgumentException e) {
+            return false; // not HotSpot
+        }
+    }
+
     private void open(LinewatchConfig config, Options options) throws StartupException {
+        if (config.pipeline().yieldToEngine() && !threadPrioritiesHonoured()) {
+            LOG.warn("pipeline.yield_to_engine is set, but this JVM ignores thread priorities: start it with"
+                    + " -XX:ThreadPriorityPolicy=1 (the shipped unit does); the engine's threads share the cores as before");
+        }
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);
         acknowledgements = new Acknowledgements(config.identity(), sinks.mqtt(), sinks.eventLog());
@@ -169,7 +186,7 @@ public final class Pipeline implements PipelineView, AutoCloseable {
         sinks.startSparkplug(ruleNames(config), ruleReadings);
         for (ModelLane lane : lanes) {
             for (int i : lane.cameras()) {
-                cameras.get(i).start(lane.ring(), options.playback());
+                cameras.get(i).start(lane.ring(), options.playback(), config.pipeline().otherThreadsPriority());
             }
         }
         reloads = new PipelineReload(config, options.playback(), lanes, cameras, modelFiles, stats, cameraStates,

@@ -90,7 +90,7 @@ final class PipelineReload {
                 lane.cameras().stream().anyMatch(restarted::containsKey)));
         restarted.forEach((i, camera) -> {
             cameras.put(i, camera);
-            camera.start(laneOf(i).ring(), playback);
+            camera.start(laneOf(i).ring(), playback, next.pipeline().otherThreadsPriority());
         });
         config = next;
         return new Pipeline.Reload(false, plan.summary(next));

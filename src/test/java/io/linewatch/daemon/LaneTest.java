@@ -106,4 +106,28 @@ class LaneTest {
         assertThat(lane.stageStats()).extracting(st -> st.stage).containsExactly("first", "decode", "alarms", "sink");
         assertThat(lane.stageStats()).allSatisfy(st -> assertThat(st.frames.get()).isEqualTo(20));
     }
+
+    /**
+     * With {@code yield_to_engine} every stage thread but the engine's (a batching stage) runs at
+     * Java's lowest priority, those sharing a thread too; without it all run at the normal one.
+     */
+    @Test
+    void theStagesYieldToTheEngineWhenAsked() throws Exception {
+        for (boolean yield : new boolean[] {true, false}) {
+            java.util.Map<String, Integer> priorities = new java.util.concurrent.ConcurrentHashMap<>();
+            Lane lane = new Lane("test", new FrameEventFactory(8, 3, 1, 1, 1),
+                    new PipelineConfig(8, null, null, null, yield), stats);
+            lane.then(new Lane.Stage("preprocess", (e, seq, end) -> priorities.put("preprocess",
+                    Thread.currentThread().getPriority())));
+            lane.then(new Lane.Stage("inference", (e, seq, end) -> priorities.put("inference",
+                    Thread.currentThread().getPriority()), 4));
+            lane.thenOnOneThread("after", List.of(new Lane.Stage("alarms", (e, seq, end) -> priorities.put("alarms",
+                    Thread.currentThread().getPriority()))));
+            publish(lane.start(), 3);
+            lane.drainAndStop(10_000);
+            int others = yield ? Thread.MIN_PRIORITY : Thread.NORM_PRIORITY;
+            assertThat(priorities).as("yield %s", yield).containsEntry("inference", Thread.NORM_PRIORITY)
+                    .containsEntry("preprocess", others).containsEntry("alarms", others);
+        }
+    }
 }

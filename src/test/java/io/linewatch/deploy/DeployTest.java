@@ -75,6 +75,43 @@ class DeployTest {
                         "SystemCallFilter=@system-service", "SystemCallErrorNumber=EPERM");
     }
 
+    /**
+     * The unit lets the JVM give thread priorities to the OS ({@code pipeline.yield_to_engine}): it
+     * sets {@code -XX:ThreadPriorityPolicy=1}, and its system call filter, as systemd expands it,
+     * allows {@code setpriority} and denies it in none of its deny groups.
+     */
+    @Test
+    void unitLetsTheStagesYieldToTheEngine() throws Exception {
+        String unit = Files.readString(UNIT);
+        assertThat(directive(unit, "Environment")).contains("-XX:ThreadPriorityPolicy=1");
+        List<String> filters = unit.lines().filter(l -> l.startsWith("SystemCallFilter=")).map(l -> l.substring(17))
+                .toList();
+        assertThat(filters).hasSize(2);
+        assertThat(filters.get(1)).startsWith("~");
+        assertThat(syscalls(List.of(filters.get(0).split(" ")))).contains("setpriority", "getpriority");
+        assertThat(syscalls(List.of(filters.get(1).substring(1).split(" ")))).isNotEmpty()
+                .doesNotContain("setpriority");
+    }
+
+    /** The system calls of systemd's {@code groups} (and plain names), their nested groups expanded. */
+    private static java.util.Set<String> syscalls(List<String> groups) throws Exception {
+        java.util.Set<String> calls = new java.util.TreeSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(groups);
+        while (!todo.isEmpty()) {
+            String g = todo.pop();
+            if (!g.startsWith("@")) {
+                calls.add(g);
+            } else if (seen.add(g)) {
+                Run r = run(List.of("systemd-analyze", "syscall-filter", g), Map.of());
+                assertThat(r.exitCode).as(r.output).isZero();
+                r.output.lines().skip(1).map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .forEach(todo::push);
+            }
+        }
+        return calls;
+    }
+
     @Test
     void unitMayWriteExactlyTheStateFoldersInstallCreates() throws Exception {
         String unit = Files.readString(UNIT);
