@@ -144,14 +144,9 @@ final class Sinks implements AutoCloseable {
         };
     }
 
-    private void openClips(LinewatchConfig config) throws StartupException {
-        if (!config.sinks().clips().enabled()) {
-            return;
-        }
-        try {
+    private void openClips(LinewatchConfig config) {
+        if (config.sinks().clips().enabled()) {
             clips = ClipWriter.start(config.sinks().clips(), this::clipDone);
-        } catch (SinkException e) {
-            throw new StartupException(e.getMessage(), e);
         }
     }
 

@@ -129,6 +129,9 @@ public final class ClipStore {
     }
 
     private List<Path> files() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of(); // a folder that could not be made (said at start): nothing to count or delete
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).toList();
         }

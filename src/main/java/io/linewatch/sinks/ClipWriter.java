@@ -144,13 +144,18 @@ public final class ClipWriter implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Opens the clips folder (removing what a crash left half-written) and starts the thread. */
-    public static ClipWriter start(ClipsConfig config, Completion completion) throws SinkException {
+    /**
+     * Opens the clips folder (removing what a crash left half-written) and starts the thread. A folder
+     * that cannot be opened costs the clips, never the start: one line says so, and each clip asked
+     * for is announced as failed with the reason until the folder can be written.
+     */
+    public static ClipWriter start(ClipsConfig config, Completion completion) {
         ClipWriter w = new ClipWriter(config, completion);
         try {
             w.store.open();
         } catch (IOException e) {
-            throw new SinkException("clips: cannot open " + config.dir() + ": " + e.getMessage(), e);
+            LOG.error("clips: cannot open {}: {}; the alarms go on without clips (each clip message says why) until"
+                    + " it can be written", config.dir(), reason(e));
         }
         w.thread.start();
         return w;

@@ -316,6 +316,31 @@ class ClipReplayTest {
         Path clipsDir = Files.createDirectories(dir.resolve("clips"));
         Path blocked = clipsDir.resolve("conveyor");
         Files.writeString(blocked, "not a folder");
+        String err = replayWithClipsFailing(clipsDir, blocked + ": exists and is not a folder");
+        assertThat(err).doesNotContain("clips: cannot open");
+        assertThat(blocked).isRegularFile().hasContent("not a folder");
+    }
+
+    /**
+     * A clips folder that cannot even be opened at start (a file where it goes) costs the clips, never
+     * the start: one line says so, the daemon runs, and every alarm comes with its clip message's reason.
+     */
+    @Test
+    void aClipsFolderThatCannotBeOpenedAtStartCostsTheClipsNeverTheStart() throws Exception {
+        Path clipsDir = dir.resolve("clips");
+        Files.writeString(clipsDir, "not a folder");
+        String err = replayWithClipsFailing(clipsDir, clipsDir.resolve("conveyor") + ": Not a directory");
+        assertThat(err).containsOnlyOnce("clips: cannot open " + clipsDir + ": " + clipsDir
+                + ": exists and is not a folder; the alarms go on without clips");
+        assertThat(clipsDir).isRegularFile().hasContent("not a folder");
+    }
+
+    /**
+     * Replays 300 frames with clips into {@code clipsDir}, which cannot be written: every raised alarm
+     * still reaches the broker and the event log, and its clip message says, with no path, why
+     * ({@code error}'s start); returns the run's standard error.
+     */
+    private String replayWithClipsFailing(Path clipsDir, String error) throws Exception {
         Path source = firstFrames(Shipped.CLIP, 300, dir.resolve("conveyor-300.mp4"));
         try (Mosquitto broker = Mosquitto.start(Files.createDirectories(dir.resolve("broker")));
              MqttCollector subscriber = new MqttCollector(broker.url(), "linewatch/+/+/+/events")) {
@@ -333,18 +358,17 @@ class ClipReplayTest {
                 JsonNode m = clipMessages.stream().filter(c -> c.get("event_id").equals(alarm.get("id"))).findFirst()
                         .orElseThrow(() -> new AssertionError("no clip message of " + alarm));
                 assertThat(m.get("clip").get("path").isNull()).as("%s", m).isTrue();
-                assertThat(m.get("clip").get("error").asText()).as("%s", m)
-                        .startsWith(blocked + ": exists and is not a folder");
+                assertThat(m.get("clip").get("error").asText()).as("%s", m).startsWith(error);
                 assertThat(Files.exists(Path.of(alarm.get("clip").get("path").asText()))).as("%s", alarm).isFalse();
             }
             assertThat(r.err()).contains("clip " + raised.get(0).get("clip").get("path").asText()
-                    + " not written (the event stands without it): " + blocked);
+                    + " not written (the event stands without it): " + error);
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
             await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
             assertThat(subscriber.payloads()).as("the broker got every alarm and clip message the log has")
                     .containsExactlyInAnyOrderElementsOf(logged);
+            return r.err();
         }
-        assertThat(blocked).isRegularFile().hasContent("not a folder");
     }
 
     /** The first {@code frames} frames of {@code source}, its packets copied into {@code out}. */
