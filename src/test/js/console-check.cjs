@@ -54,6 +54,11 @@ async function main() {
     await login.fill('input[name=password]', password);
     await Promise.all([login.waitForURL(`${base}/`), login.click('button[type=submit]')]);
     await login.waitForSelector('#who form.logout button', { timeout: 30000 });
+    // A page opened later shows who acknowledged an alarm, how and why, as the pushed ack showed it.
+    if (seen.ack && seen.ack.id) {
+      seen.ack.lateShown = await login.waitForSelector(`#alarm-${seen.ack.id} .ack-by`, { timeout: 30000 })
+        .then((e) => e.textContent()).catch(() => null);
+    }
     // A page opened later gets the clips already complete with the recent alarms (no push needed).
     const lateOffer = 'li.alarm.raised[data-via=recent] button.play-clip';
     seen.lateClips = await login.waitForSelector(lateOffer, { timeout: 30000 })

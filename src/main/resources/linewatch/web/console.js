@@ -177,7 +177,7 @@ function evidenceUrl(kind, camera, path) {
   return `/evidence/${kind}/${encodeURIComponent(camera)}/${encodeURIComponent(name)}`;
 }
 
-function addAlarm(a, acked, via) {
+function addAlarm(a, via) {
   if (alarms.has(a.id) || !a.id) return;
   const item = el('li', { class: `alarm ${a.type}`, id: `alarm-${a.id}`, 'data-camera': a.camera, 'data-rule': a.rule || '',
     'data-type': a.type, 'data-received': String(Date.now()), 'data-via': via });
@@ -189,15 +189,18 @@ function addAlarm(a, acked, via) {
   }
   if (a.clip && a.clip.path) item.append(el('div', { class: 'clip-box pending' }, 'clip being recorded…'));
   if (mayWrite && a.type === 'raised') item.append(ackForm(a.id));
-  if (acked) item.classList.add('acked');
   alarms.set(a.id, item);
   if (via === 'recent') $('#alarms').append(item); else $('#alarms').prepend(item);
-  while (alarms.size > MAX_ALARMS_SHOWN) {  // the bottom one is the oldest shown
-    const gone = $('#alarms').lastElementChild;
-    const oldest = gone.id.slice('alarm-'.length);
-    alarms.delete(oldest);
-    clipsDone.delete(oldest);
-    gone.remove();
+  // Over the cap the bottom ones, the oldest shown, go; one whose clip the operator opened stays.
+  for (let gone = $('#alarms').lastElementChild; alarms.size > MAX_ALARMS_SHOWN && gone;) {
+    const above = gone.previousElementSibling;
+    if (!gone.querySelector('video.clip')) {
+      const oldest = gone.id.slice('alarm-'.length);
+      alarms.delete(oldest);
+      clipsDone.delete(oldest);
+      gone.remove();
+    }
+    gone = above;
   }
   if (!alarms.has(a.id)) return;
   if (clipsDone.has(a.id)) clipReady(a.id);
@@ -298,13 +301,13 @@ async function start() {
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).
   // Pushed alarms go on top at once; the recent ones, older, go below them, newest first.
   const stream = new EventSource('/api/alarms/stream');
-  stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), false, 'stream'));
+  stream.addEventListener('alarm', (e) => addAlarm(JSON.parse(e.data), 'stream'));
   stream.addEventListener('clip', (e) => clipDone(JSON.parse(e.data)));
   stream.addEventListener('ack', (e) => acknowledged(JSON.parse(e.data)));
   const recent = await (await fetch('/api/alarms', { cache: 'no-store' })).json();
-  const acked = new Set(recent.acknowledged);
   for (const c of recent.clips) clipDone(c);
-  for (const a of recent.alarms.slice(-MAX_ALARMS_SHOWN).reverse()) addAlarm(a, acked.has(a.id), 'recent');
+  for (const a of recent.alarms.slice(-MAX_ALARMS_SHOWN).reverse()) addAlarm(a, 'recent');
+  for (const ack of recent.acks) acknowledged(ack);  // who, how and why, as a pushed ack shows it
 }
 
 start();

@@ -181,8 +181,10 @@ public final class Console extends Handler.Abstract {
 
     private String recentAlarms() {
         Acknowledgements acks = view.acknowledgements();
-        StringBuilder json = new StringBuilder("{\"acknowledged\":").append(write(acks == null ? List.of()
-                : acks.acknowledged().stream().map(Acknowledgements.Acknowledged::alarmId).toList()));
+        List<Acknowledgements.Acknowledged> acked = acks == null ? List.of() : acks.acknowledged();
+        StringBuilder json = new StringBuilder("{\"acknowledged\":").append(write(acked.stream()
+                .map(Acknowledgements.Acknowledged::alarmId).toList()));
+        json.append(",\"acks\":[").append(String.join(",", acked.stream().map(Console::ackJson).toList())).append(']');
         json.append(",\"alarms\":[");
         if (view.alarmFeed() != null) {
             json.append(String.join(",", view.alarmFeed().recent()));

@@ -146,6 +146,11 @@ class ConsoleAckTest {
             assertThat(recent.path("alarms").findValuesAsText("id")).as("the alarms of before the restart")
                     .contains(acked);
             assertThat(recent.path("acknowledged").toString()).contains("\"" + acked + "\"");
+            JsonNode ack = java.util.stream.StreamSupport.stream(recent.path("acks").spliterator(), false)
+                    .filter(a -> a.path("id").asText().equals(acked)).findFirst().orElseThrow();
+            assertThat(ack.path("user").asText() + " " + ack.path("via").asText() + " " + ack.path("comment").asText())
+                    .as("who acknowledged it, how and why, for a page opened later").isEqualTo("otto console belt stopped,"
+                            + " object removed");
             HttpResponse<String> again = post(acked, OPERATOR, "");
             assertThat(again.statusCode()).isEqualTo(409);
             assertThat(again.body()).contains("already acknowledged by otto (console)");

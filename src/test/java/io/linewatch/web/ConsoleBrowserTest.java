@@ -127,7 +127,8 @@ class ConsoleBrowserTest {
     /**
      * The acknowledge button: an alarm the operator acknowledged on the page, with a comment, is
      * shown acknowledged by otto, and one {@code acknowledged} message with the user, the comment and
-     * {@code via: console} reached MQTT (an alarm that cleared first was refused, with the reason shown).
+     * {@code via: console} reached MQTT (an alarm that cleared first was refused, with the reason shown);
+     * a page opened later shows the same words.
      */
     private static void acknowledgedFromThePage(JsonNode ack, MqttCollector events) throws Exception {
         assertThat(ack.path("id").asText()).as("an alarm acknowledged on the page: " + ack).isNotEmpty();
@@ -135,6 +136,8 @@ class ConsoleBrowserTest {
             assertThat(refusal.asText()).as("a refusal the page showed").contains("clear");
         }
         assertThat(ack.path("shown").asText()).isEqualTo("acknowledged by otto (console): " + ack.path("comment").asText());
+        assertThat(ack.path("lateShown").asText()).as("a page opened later names who acknowledged it: " + ack)
+                .isEqualTo(ack.path("shown").asText());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.payloads().stream()
                 .anyMatch(p -> p.contains("\"acknowledged\"") && p.contains(ack.path("id").asText())));
         List<JsonNode> acks = new java.util.ArrayList<>();
