@@ -203,9 +203,7 @@ final class BenchCommand implements Callable<Integer> {
                 + " after inference on %s%s; clip %s; %d cores, Java %s%n", model.path(), model.batchSize(),
                 model.intraOpThreads(), model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(),
                 base.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD ? "one thread"
-                        : "a thread each", base.pipeline().yieldToEngine() ? ", the other threads yielding to the engine"
-                        + (io.linewatch.daemon.Pipeline.threadPrioritiesHonoured() ? "" : " (ignored: the JVM lacks"
-                        + " -XX:ThreadPriorityPolicy=1)") : "", clip,
+                        : "a thread each", yieldingNote(), clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
     }
 
@@ -577,6 +575,15 @@ final class BenchCommand implements Callable<Integer> {
         } finally {
             source.close();
         }
+    }
+
+    /** What the header says of {@code yield_to_engine}: nothing when off. */
+    private String yieldingNote() {
+        if (!base.pipeline().yieldToEngine()) {
+            return "";
+        }
+        return ", the other threads yielding to the engine" + (io.linewatch.daemon.Pipeline.threadPrioritiesHonoured()
+                ? "" : " (ignored: the JVM lacks -XX:ThreadPriorityPolicy=1)");
     }
 
     /** Reads {@code one_thread} and {@code thread_each} as the config does. */

@@ -39,9 +39,8 @@ final class Lane {
     private final String name;
     private final Disruptor<FrameEvent> disruptor;
     private final List<CameraStats> stats;
-    private final List<String> threadNames = new ArrayList<>();
-    /** Each thread's Java priority, by the order the threads are named in. */
-    private final List<Integer> threadPriorities = new ArrayList<>();
+    /** The processors' threads to make, in the order the Disruptor starts them. */
+    private final List<ThreadSpec> threadSpecs = new ArrayList<>();
     private final int otherThreadsPriority;
     private final List<Thread> threads = new ArrayList<>();
     private final List<BatchEventProcessor<FrameEvent>> processors = new ArrayList<>();
@@ -89,8 +88,7 @@ final class Lane {
                     .build(ring, ring.newBarrier(barrierSequences), chain);
             p.setExceptionHandler(new MarkFailedExceptionHandler(threadStage, stats));
             processors.add(p);
-            threadNames.add("lw-" + name + "-" + threadStage);
-            threadPriorities.add(otherThreadsPriority);
+            threadSpecs.add(new ThreadSpec("lw-" + name + "-" + threadStage, otherThreadsPriority));
             return p;
         };
         tail = tail == null ? disruptor.handleEventsWith(factory) : tail.then(factory);
@@ -180,9 +178,10 @@ final class Lane {
                     .build(ring, ring.newBarrier(barrierSequences), timed);
             p.setExceptionHandler(new MarkFailedExceptionHandler(stage.name(), stats));
             processors.add(p);
-            threadNames.add("lw-" + name + "-" + stage.name() + (stage.instance() == 0 ? "" : "." + stage.instance()));
             // The engine (a batching stage) keeps the normal priority; the others yield to it when asked.
-            threadPriorities.add(stage.batching() ? Thread.NORM_PRIORITY : otherThreadsPriority);
+            threadSpecs.add(new ThreadSpec("lw-" + name + "-" + stage.name()
+                    + (stage.instance() == 0 ? "" : "." + stage.instance()),
+                    stage.batching() ? Thread.NORM_PRIORITY : otherThreadsPriority));
             return p;
         };
     }
@@ -200,15 +199,19 @@ final class Lane {
         return new TimedHandler(stage.handler(), timing, stageStarted, stage.batching(), stage.owns());
     }
 
+    /** A stage thread's name and Java priority. */
+    private record ThreadSpec(String name, int priority) {
+    }
+
     /** Names threads after their stages: the Disruptor starts processors in the order they were added. */
     private ThreadFactory threadFactory() {
         return runnable -> {
             int i = threads.size();
-            Thread t = new Thread(runnable, i < threadNames.size() ? threadNames.get(i) : "lw-" + name + "-" + i);
+            ThreadSpec spec = i < threadSpecs.size() ? threadSpecs.get(i)
+                    : new ThreadSpec("lw-" + name + "-" + i, Thread.NORM_PRIORITY);
+            Thread t = new Thread(runnable, spec.name());
             t.setDaemon(true);
-            if (i < threadPriorities.size()) {
-                t.setPriority(threadPriorities.get(i));
-            }
+            t.setPriority(spec.priority());
             threads.add(t);
             return t;
         };
