@@ -199,6 +199,9 @@ async function look(page, seen) {
     // An operator acknowledges a raised alarm with a comment: the daemon pushes the acknowledgement
     // back (the item turns acknowledged, naming who). Newest first; one that has cleared meanwhile is
     // refused, and the page says why.
+    // A thermal camera's clip (FFV1 in Matroska, which Chromium does not decode) is offered as a download.
+    seen.downloads = await page.waitForSelector('.clip-box.download a', { timeout: 30000 })
+      .then(() => page.$$eval('.clip-box.download a', (all) => all.map((a) => a.getAttribute('href')))).catch(() => []);
     seen.ack = { refusals: [] };
     const raisedIds = await page.$$eval('li.alarm.raised[data-via=stream]:not(.acked) form.ack', (forms) =>
       forms.map((f) => f.closest('li').id));

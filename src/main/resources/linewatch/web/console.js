@@ -231,6 +231,12 @@ function clipReady(id) {
 }
 
 function clipOffer(camera, path) {
+  if (path.endsWith('.mkv')) {
+    // Matroska clips hold what browsers do not decode (FFV1: a thermal camera's 16-bit counts): a download,
+    // and the command that makes a playable copy with the overlays burnt in.
+    return el('div', { class: 'clip-box download' }, el('a', { href: evidenceUrl('clips', camera, path), download: '' },
+      '⬇ download clip (FFV1)'), ' · play it in ffplay or VLC, or `linewatch export-clip` for an MP4');
+  }
   const box = el('div', { class: 'clip-box offered' });
   box.append(el('button', { class: 'play-clip', type: 'button', onclick: () => box.replaceWith(clipPlayer(camera, path)) },
     '▶ play clip'));

@@ -120,6 +120,8 @@ class ConsoleBrowserTest {
             acknowledgedFromThePage(seen.path("ack"), events);
             trendsAreDrawn(seen);
             healthIsShown(seen.path("health"), config);
+            assertThat(texts(seen.path("downloads"))).as("the motor's FFV1 clips offered as downloads, not players")
+                    .isNotEmpty().allMatch(href -> href.contains("/evidence/clips/motor/") && href.endsWith(".mkv"));
             assertThat(out.resolve("console.png")).isNotEmptyFile();
         }
     }
