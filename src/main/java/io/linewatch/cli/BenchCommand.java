@@ -69,7 +69,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--yield-to-engine", paramLabel = "true|false", arity = "1",
             description = "Whether the pipeline's threads but the engine's run at the lowest priority (needs the JVM"
-                    + " option -XX:ThreadPriorityPolicy=1), instead of the config's.")
+                    + " options -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 for nice 19), instead of"
+                    + " the config's.")
     Boolean yieldToEngine;
 
     @Option(names = "--cameras", split = ",", defaultValue = "1,2,4,8",
@@ -279,14 +280,15 @@ final class BenchCommand implements Callable<Integer> {
                 + " bound = min(bare engine fps, %d cores x 1000 / (engine CPU ms + other stages' CPU ms) per frame)%n",
                 framesPerCamera, rounds, cores);
         System.out.println("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
-                + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame | bytes allocated / frame"
-                + " | max GC pause ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame"
+                + " | engine waited for a core ms / frame: pipeline (bare) | bytes allocated / frame | max GC pause ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<Integer, PipelineRun> medians = new LinkedHashMap<>();
         for (int cameras : cameraCounts) {
             List<PipelineRun> runs = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
             List<Double> engineCpu = new ArrayList<>();
+            List<Double> engineWait = new ArrayList<>();
             long frames = (long) cameras * framesPerCamera;
             for (int r = 0; r < rounds; r++) {
                 runs.add(PipelineRun.measure(PipelineRun.withCameras(base, cameras, false),
@@ -294,6 +296,7 @@ final class BenchCommand implements Callable<Integer> {
                 double[] bare = engineFps(frames);
                 engine.add(bare[0]);
                 engineCpu.add(bare[1]);
+                engineWait.add(bare[2]);
             }
             PipelineRun run = medianRun(runs, PipelineRun::fps);
             double e = median(engine);
@@ -301,13 +304,20 @@ final class BenchCommand implements Callable<Integer> {
             double others = median(runs.stream().map(PipelineRun::otherStagesCpuMillisPerFrame).toList());
             double bound = bound(e, cpu, others, cores);
             medians.put(cameras, run);
-            System.out.printf(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.3f | %.3f | %.2f | %.0f | %d |%n",
+            System.out.printf(Locale.ROOT, "| %d | %.1f | %.2f | %.2f | %.1f | %.1f | %.3f | %.3f | %.2f | %s | %.0f | %d |%n",
                     cameras, e, cpu, others, bound, run.fps(), run.fps() / e, run.fps() / bound,
                     median(runs.stream().map(PipelineRun::cpuMillisPerFrame).toList()),
+                    waits(median(runs.stream().map(PipelineRun::engineWaitMillisPerFrame).toList()), median(engineWait)),
                     median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
                     runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
         }
         return medians;
+    }
+
+    /** The engine's wait for a core in the pipeline and, in brackets, in the bare run; "n/a" where not counted. */
+    private static String waits(double pipelineMillis, double bareMillis) {
+        return Double.isNaN(pipelineMillis) || Double.isNaN(bareMillis) ? "n/a"
+                : String.format(Locale.ROOT, "%.2f (%.2f)", pipelineMillis, bareMillis);
     }
 
     /**
@@ -320,22 +330,35 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void stageCosts(PipelineRun run, int cameras) {
         System.out.printf(Locale.ROOT, "%n## per frame and stage (%d cameras, the median run above; bytes in the steady"
-                + " part, alarm snapshots included; CPU: the stage's threads in the steady part, ONNX Runtime's own"
-                + " worker threads not included)%n", cameras);
-        System.out.println("| stage | ms / frame | CPU ms / frame | bytes allocated / frame |");
-        System.out.println("|---|---|---|---|");
+                + " part, alarm snapshots included; CPU: the stage's threads in the steady part; waited for a core:"
+                + " runnable without a core, as Linux counts it; ONNX Runtime's own worker threads on a row of their"
+                + " own)%n", cameras);
+        System.out.println("| stage | ms / frame | CPU ms / frame | waited for a core ms / frame | bytes allocated / frame |");
+        System.out.println("|---|---|---|---|---|");
         java.util.Set<String> threads = new java.util.TreeSet<>(run.cpuMillisPerFrameByStage().keySet());
         run.millisPerFrameByStage().forEach((stage, ms) -> {
             String thread = stage.equals("decode") ? "capture" : stage;
             boolean own = threads.remove(thread);
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s |%n", stage, ms,
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %s | %s | %s |%n", stage, ms,
                     own ? String.format(Locale.ROOT, "%.3f", run.cpuMillisPerFrameByStage().get(thread)) : "(shared)",
+                    own ? coreWait(run, thread) : "(shared)",
                     own ? String.format(Locale.ROOT, "%.0f", run.bytesPerFrameByStage().getOrDefault(thread, 0.0))
                             : "(shared)");
         });
         // A thread several stages share (the stages after inference on one thread): its CPU and bytes.
-        threads.forEach(thread -> System.out.printf(Locale.ROOT, "| (thread %s) | | %.3f | %.0f |%n", thread,
-                run.cpuMillisPerFrameByStage().get(thread), run.bytesPerFrameByStage().getOrDefault(thread, 0.0)));
+        threads.forEach(thread -> System.out.printf(Locale.ROOT, "| (thread %s) | | %.3f | %s | %.0f |%n", thread,
+                run.cpuMillisPerFrameByStage().get(thread), coreWait(run, thread),
+                run.bytesPerFrameByStage().getOrDefault(thread, 0.0)));
+        PipelineRun.CoreTime workers = run.coreTimePerFrameByStage().get(JvmProbes.ENGINE_WORKERS);
+        if (workers != null) {
+            System.out.printf(Locale.ROOT, "| (%s) | | %.3f | %.3f | |%n", JvmProbes.ENGINE_WORKERS,
+                    workers.cpuMillis(), workers.waitMillis());
+        }
+    }
+
+    private static String coreWait(PipelineRun run, String thread) {
+        PipelineRun.CoreTime t = run.coreTimePerFrameByStage().get(thread);
+        return t == null ? "n/a" : String.format(Locale.ROOT, "%.3f", t.waitMillis());
     }
 
     /** Cameras paced at their frame rate, sped up to 50% and 90% of the measured capacity. */
@@ -498,7 +521,8 @@ final class BenchCommand implements Callable<Integer> {
      * The bare engine: same model, batch, threads and instances (each instance its own session on its
      * own thread, as in the pipeline), pre-made tensors, for {@code frames} frames in all (a
      * classification camera's frame is one image per region, as the pipeline runs it). Returns frames
-     * a second and the process's CPU milliseconds per frame over the timed part.
+     * a second, the process's CPU milliseconds per frame over the timed part, and the milliseconds per
+     * frame the engine's threads waited for a core (NaN where Linux does not count it).
      */
     private double[] engineFps(long frames) throws Exception {
         int n = model.instances();
@@ -536,13 +560,17 @@ final class BenchCommand implements Callable<Integer> {
             }
             ready.await();
             long cpuStart = probes.processCpuNanos();
+            NativeThreadMeter engineThreads = new NativeThreadMeter();
             long start = System.nanoTime();
             for (java.util.concurrent.FutureTask<Void> task : tasks) {
                 task.get();
             }
             long nanos = System.nanoTime() - start;
             long ran = ((frames + frameBatch - 1) / frameBatch) * frameBatch;
-            return new double[] {ran / (nanos / 1e9), (probes.processCpuNanos() - cpuStart) / 1e6 / ran};
+            NativeThreadMeter.Time engineTime = engineThreads.sinceStart(name -> name.startsWith("bench-engine-")
+                    || name.startsWith(OnnxRuntimeEngine.WORKER_PREFIX) ? "engine" : "").get("engine");
+            return new double[] {ran / (nanos / 1e9), (probes.processCpuNanos() - cpuStart) / 1e6 / ran,
+                    engineTime == null ? Double.NaN : engineTime.waitNanos() / 1e6 / ran};
         } finally {
             engines.forEach(OnnxRuntimeEngine::close);
         }
@@ -583,7 +611,8 @@ final class BenchCommand implements Callable<Integer> {
             return "";
         }
         return ", the other threads yielding to the engine" + (io.linewatch.daemon.Pipeline.threadPrioritiesHonoured()
-                ? "" : " (ignored: the JVM lacks -XX:ThreadPriorityPolicy=1)");
+                ? " (nice " + io.linewatch.daemon.Pipeline.lowestPriorityNice() + ")"
+                : " (ignored: the JVM lacks -XX:ThreadPriorityPolicy=1)");
     }
 
     /** Reads {@code one_thread} and {@code thread_each} as the config does. */

@@ -1,6 +1,8 @@
 package io.linewatch.cli;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.linewatch.inference.OnnxRuntimeEngine;
+import io.linewatch.pipeline.NativeThreads;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +17,8 @@ final class JvmProbes implements AutoCloseable {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** Each thread's stage by id ("" for threads not the pipeline's), learnt once per thread. */
     private final java.util.Map<Long, String> stageById = new java.util.HashMap<>();
+    /** Each pipeline thread's stage by its name as Linux cuts it; "" where two stages share a cut name. */
+    private final java.util.Map<String, String> stageByNativeName = new java.util.HashMap<>();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
     /** JVM uptime at the last reset: collections that started earlier are not counted. */
@@ -71,8 +75,30 @@ final class JvmProbes implements AutoCloseable {
     /** A thread's stage, or "" for one that is not the pipeline's; asked once per thread (names are fixed). */
     private String stageOfThread(long id) {
         java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
-        return info != null && info.getThreadName().startsWith("lw-") ? stageOf(info.getThreadName()) : "";
+        if (info == null || !info.getThreadName().startsWith("lw-")) {
+            return "";
+        }
+        String stage = stageOf(info.getThreadName());
+        String nativeName = info.getThreadName().substring(0, Math.min(NativeThreads.NAME_BYTES,
+                info.getThreadName().length()));
+        stageByNativeName.merge(nativeName, stage, (a, b) -> a.equals(b) ? a : "");
+        return stage;
     }
+
+    /**
+     * The stage of a thread known by its Linux name, as {@link NativeThreadMeter} sees it: ONNX
+     * Runtime's workers are {@code engine workers}; a pipeline thread seen by {@link #pipelineThreads()}
+     * has its stage; any other, or a cut name two stages share, "".
+     */
+    String stageOfNative(String nativeName) {
+        if (nativeName.startsWith(OnnxRuntimeEngine.WORKER_PREFIX)) {
+            return ENGINE_WORKERS;
+        }
+        return stageByNativeName.getOrDefault(nativeName, "");
+    }
+
+    /** The stage name {@link #stageOfNative} gives ONNX Runtime's worker threads. */
+    static final String ENGINE_WORKERS = "engine workers";
 
     /**
      * {@code lw-capture-<camera>} is capture; {@code lw-<lane>-<stage>} is that stage, and so is

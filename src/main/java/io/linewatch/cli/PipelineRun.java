@@ -18,7 +18,25 @@ import org.HdrHistogram.Histogram;
  */
 record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map<String, Double> bytesPerFrameByStage,
                    long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage,
-                   double cpuMillisPerFrame, Map<String, Double> cpuMillisPerFrameByStage) {
+                   double cpuMillisPerFrame, Map<String, Double> cpuMillisPerFrameByStage,
+                   Map<String, CoreTime> coreTimePerFrameByStage) {
+
+    /**
+     * A stage's threads as Linux counts them, per frame over the steady part: CPU, and time runnable
+     * but waiting for a core.
+     */
+    record CoreTime(double cpuMillis, double waitMillis) {
+    }
+
+    /**
+     * What the engine's threads (its stage threads and ONNX Runtime's workers) waited for a core per
+     * frame; NaN where the kernel keeps no such counts.
+     */
+    double engineWaitMillisPerFrame() {
+        CoreTime stage = coreTimePerFrameByStage.get("inference");
+        CoreTime workers = coreTimePerFrameByStage.get(JvmProbes.ENGINE_WORKERS);
+        return stage == null ? Double.NaN : stage.waitMillis() + (workers == null ? 0 : workers.waitMillis());
+    }
 
     /**
      * CPU per frame of every pipeline thread but the engine's (capture's decode, preprocess, decode
@@ -69,15 +87,18 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         window.bytesByStage().forEach((stage, bytes) -> bytesPerFrame.put(stage, (double) bytes / Math.max(1, window.frames())));
         Map<String, Double> cpuPerFrame = new LinkedHashMap<>();
         window.cpuByStage().forEach((stage, nanos) -> cpuPerFrame.put(stage, nanos / 1e6 / Math.max(1, window.frames())));
+        Map<String, CoreTime> coreTime = new LinkedHashMap<>();
+        window.nativeByStage().forEach((stage, t) -> coreTime.put(stage, new CoreTime(
+                t.cpuNanos() / 1e6 / Math.max(1, window.frames()), t.waitNanos() / 1e6 / Math.max(1, window.frames()))));
         double steadyFps = window.nanos() > 0 ? window.frames() / (window.nanos() / 1e9) : Double.NaN;
         return new PipelineRun(steadyFps, frames, dropped, pipeline.latency().snapshot(), bytesPerFrame,
                 probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames),
-                window.cpuNanos() / 1e6 / Math.max(1, window.frames()), cpuPerFrame);
+                window.cpuNanos() / 1e6 / Math.max(1, window.frames()), cpuPerFrame, coreTime);
     }
 
     /** Bytes allocated and CPU per stage, frames inferred and time over the steady part of a run. */
     private record Window(Map<String, Long> bytesByStage, long frames, long nanos, long cpuNanos,
-                          Map<String, Long> cpuByStage) {
+                          Map<String, Long> cpuByStage, Map<String, NativeThreadMeter.Time> nativeByStage) {
     }
 
     /**
@@ -88,6 +109,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
     private static Window steadyWindow(Pipeline pipeline, JvmProbes probes, long expected, long startNanos,
                                        long maxMillis) throws InterruptedException {
         ThreadMeter meter = null;
+        NativeThreadMeter nativeMeter = null;
         long framesFrom = 0;
         long nanosFrom = 0;
         long cpuFrom = 0;
@@ -97,6 +119,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
                     : (double) frames / expected;
             if (meter == null && progress >= 0.2) {
                 meter = new ThreadMeter(probes);
+                nativeMeter = new NativeThreadMeter();
                 framesFrom = frames;
                 nanosFrom = System.nanoTime();
                 cpuFrom = probes.processCpuNanos();
@@ -105,11 +128,12 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
             }
             if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
                 if (meter == null) {
-                    return new Window(Map.of(), 0, 0, 0, Map.of());
+                    return new Window(Map.of(), 0, 0, 0, Map.of(), Map.of());
                 }
                 meter.sample();
                 return new Window(meter.allocatedBytesByStage(), frames - framesFrom, System.nanoTime() - nanosFrom,
-                        probes.processCpuNanos() - cpuFrom, meter.cpuNanosByStage());
+                        probes.processCpuNanos() - cpuFrom, meter.cpuNanosByStage(),
+                        nativeMeter.sinceStart(probes::stageOfNative));
             }
             Thread.sleep(5);
         }

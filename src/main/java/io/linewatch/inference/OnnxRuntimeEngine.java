@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.linewatch.config.ModelConfig;
+import io.linewatch.pipeline.NativeThreads;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +17,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ONNX Runtime on the CPU. Input and output tensors are wrapped around the caller's direct buffers
  * (no copies); the session is built once and used from one thread.
  */
 public final class OnnxRuntimeEngine implements InferenceEngine {
+
+    /** How the names of ONNX Runtime's worker threads begin ({@code ort-<model file>}, cut to 15 bytes). */
+    public static final String WORKER_PREFIX = "ort-";
 
     private final Path model;
     private final OrtEnvironment env;
@@ -85,7 +90,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
             options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            Set<Integer> before = NativeThreads.ids();
             session = env.createSession(model.toString(), options);
+            nameWorkerThreads(before, model);
         } catch (OrtException e) {
             throw new EngineException("model " + model + ": cannot load: " + oneLine(e), e);
         }
@@ -100,6 +107,18 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * Names the intra-op worker threads the session just started {@code ort-<model>}, so that
+     * {@code top -H}, {@code ps -L} and the bench tell them from the rest of the process: they are
+     * native threads, born with the name of the thread that opened the session.
+     */
+    private static void nameWorkerThreads(Set<Integer> before, Path model) {
+        Set<Integer> started = NativeThreads.ids();
+        started.removeAll(before);
+        String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
+        NativeThreads.rename(started, NativeThreads.currentName(), WORKER_PREFIX + stem);
     }
 
     @Override

@@ -86,21 +86,27 @@ class BenchCommandTest {
     }
 
     /**
-     * Two engine instances with spinning threads: the header says so, and each efficiency row has
-     * the bound beside the pipeline's figure with the ratio to it.
+     * Two engine instances of two threads each, spinning: the header says so; each efficiency row has
+     * the bound beside the pipeline's figure with the ratio to it, and the engine's wait for a core in
+     * the pipeline and the bare run; the stage table has each stage's wait and a row for ONNX
+     * Runtime's worker threads, which only the names the engine gives them make visible.
      */
     @Test
     void instancesAndSpinningAreOverriddenAndTheBoundIsPrinted() {
         Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0",
-                "--no-baselines", "--source-heights", "0", "--instances", "2", "--intra-op-spinning", "true");
+                "--no-baselines", "--source-heights", "0", "--instances", "2", "--threads", "2",
+                "--intra-op-spinning", "true");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String number = " ([0-9.]+) \\|";
         assertThat(r.out())
-                .contains("1 intra-op thread(s) spinning, 2 engine instance(s)")
+                .contains("2 intra-op thread(s) spinning, 2 engine instance(s)")
                 .contains("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
-                        + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame |")
-                .containsPattern("\\| 2 \\|" + number.repeat(8))
-                .containsPattern("\\| decode \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|");
+                        + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame"
+                        + " | engine waited for a core ms / frame: pipeline (bare) |")
+                .containsPattern("\\| 2 \\|" + number.repeat(8) + " [0-9.]+ \\([0-9.]+\\) \\|")
+                .containsPattern("\\| decode \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|")
+                .containsPattern("\\| inference \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|")
+                .containsPattern("\\| \\(engine workers\\) \\| \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ \\| \\|");
     }
 
     /** The bound is the cores over the CPU per frame, never above the bare engine. */

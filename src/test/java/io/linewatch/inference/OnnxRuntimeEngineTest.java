@@ -3,6 +3,7 @@ package io.linewatch.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.linewatch.pipeline.NativeThreads;
 import io.linewatch.testing.ReferenceTensors;
 import io.linewatch.testing.Shipped;
 import java.nio.ByteBuffer;
@@ -31,6 +32,29 @@ class OnnxRuntimeEngineTest {
             assertThat(s.outputDims()[0]).isEqualTo(6);
             assertThat(s.fixedBatch()).isZero();
         }
+    }
+
+    /**
+     * ONNX Runtime's intra-op workers are native threads born with the name of the thread that opened
+     * the session; the engine names them after the model so that {@code top -H} and the bench can
+     * tell them apart, and leaves the opening thread's name alone.
+     */
+    @Test
+    void namesItsWorkerThreadsAfterTheModel() throws Exception {
+        String worker = OnnxRuntimeEngine.WORKER_PREFIX + "conveyor-det".substring(0, 11);
+        String opener = NativeThreads.currentName();
+        try (OnnxRuntimeEngine three = OnnxRuntimeEngine.open(Shipped.MODEL, 3, 0, 0)) {
+            assertThat(named(worker)).as("two workers beside the calling thread").isEqualTo(2);
+            try (OnnxRuntimeEngine one = OnnxRuntimeEngine.open(Shipped.MODEL, 1, 0, 0)) {
+                assertThat(named(worker)).as("one thread: the caller's own, no worker").isEqualTo(2);
+            }
+            assertThat(NativeThreads.currentName()).isEqualTo(opener);
+        }
+        assertThat(named(worker)).as("closing the session ends its workers").isZero();
+    }
+
+    private static long named(String name) {
+        return NativeThreads.all().values().stream().filter(t -> t.name().equals(name)).count();
     }
 
     @Test
