@@ -10,9 +10,10 @@ package io.linewatch.config;
  * @param stagesAfterInference how the stages after inference (decode, tracker, alarms, sinks, live
  *                       picture) get threads
  * @param yieldToEngine  every pipeline thread but the engine's (capture, preprocess, the stages after
- *                       inference) runs at Java's lowest priority, nice 4 on Linux, so that a stage
- *                       waking up does not preempt the engine; needs the JVM option
- *                       {@code -XX:ThreadPriorityPolicy=1}, without which Java ignores priorities
+ *                       inference) runs at Java's lowest priority, so that a stage waking up does not
+ *                       preempt the engine: nice 19 on Linux with the shipped JVM options
+ *                       {@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}, nice 4
+ *                       with the first alone; without it Java ignores priorities
  */
 public record PipelineConfig(Integer ringSize, WaitStrategyName waitStrategy, Integer maxFrameAgeMs,
                              StageThreads stagesAfterInference, Boolean yieldToEngine) {

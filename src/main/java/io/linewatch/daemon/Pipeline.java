@@ -150,18 +150,32 @@ public final class Pipeline implements PipelineView, AutoCloseable {
      * Linux); without it {@code pipeline.yield_to_engine} does nothing.
      */
     public static boolean threadPrioritiesHonoured() {
+        return "1".equals(vmOption("ThreadPriorityPolicy"));
+    }
+
+    /**
+     * The nice value Java's lowest priority gets on Linux, where priorities are honoured: the JVM's
+     * own 4, or what {@code -XX:JavaPriority1_To_OSPriority} sets (the shipped unit: 19).
+     */
+    public static int lowestPriorityNice() {
+        String mapped = vmOption("JavaPriority1_To_OSPriority");
+        return mapped == null || mapped.equals("-1") ? 4 : Integer.parseInt(mapped);
+    }
+
+    private static String vmOption(String name) {
         try {
-            return "1".equals(java.lang.management.ManagementFactory.getPlatformMXBean(
-                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("ThreadPriorityPolicy").getValue());
+            return java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
         } catch (IllegalArgumentException e) {
-            return false; // not HotSpot
+            return null; // not HotSpot
         }
     }
 
     private void open(LinewatchConfig config, Options options) throws StartupException {
         if (config.pipeline().yieldToEngine() && !threadPrioritiesHonoured()) {
             LOG.warn("pipeline.yield_to_engine is set, but this JVM ignores thread priorities: start it with"
-                    + " -XX:ThreadPriorityPolicy=1 (the shipped unit does); the engine's threads share the cores as before");
+                    + " -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19 (the shipped unit does); the"
+                    + " engine's threads share the cores as before");
         }
         sinks = Sinks.open(config, options.detectionsLog(), cameraStates, stats, alarmFeed::publishClip);
         sinks.reportStatus(stats, cameraStates);

@@ -77,13 +77,15 @@ class DeployTest {
 
     /**
      * The unit lets the JVM give thread priorities to the OS ({@code pipeline.yield_to_engine}): it
-     * sets {@code -XX:ThreadPriorityPolicy=1}, and its system call filter, as systemd expands it,
+     * sets {@code -XX:ThreadPriorityPolicy=1} with Java's lowest priority at nice 19, the lowest
+     * share a normal thread can have, and its system call filter, as systemd expands it,
      * allows {@code setpriority} and denies it in none of its deny groups.
      */
     @Test
     void unitLetsTheStagesYieldToTheEngine() throws Exception {
         String unit = Files.readString(UNIT);
-        assertThat(directive(unit, "Environment")).contains("-XX:ThreadPriorityPolicy=1");
+        assertThat(directive(unit, "Environment")).contains("-XX:ThreadPriorityPolicy=1",
+                "-XX:JavaPriority1_To_OSPriority=19");
         List<String> filters = unit.lines().filter(l -> l.startsWith("SystemCallFilter=")).map(l -> l.substring(17))
                 .toList();
         assertThat(filters).hasSize(2);
