@@ -537,6 +537,8 @@ final class BenchCommand implements Callable<Integer> {
             int batch = frameBatch * images;
             java.util.concurrent.atomic.AtomicLong left = new java.util.concurrent.atomic.AtomicLong(frames);
             java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(n + 1);
+            java.util.concurrent.CyclicBarrier finished = new java.util.concurrent.CyclicBarrier(n + 1);
+            java.util.concurrent.CountDownLatch measured = new java.util.concurrent.CountDownLatch(1);
             List<java.util.concurrent.FutureTask<Void>> tasks = new ArrayList<>();
             for (OnnxRuntimeEngine engine : engines) {
                 java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
@@ -548,8 +550,13 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     engine.run(in, out, batch);
                     ready.await();
-                    while (left.getAndAdd(-frameBatch) > 0) {
-                        engine.run(in, out, batch);
+                    try {
+                        while (left.getAndAdd(-frameBatch) > 0) {
+                            engine.run(in, out, batch);
+                        }
+                    } finally {
+                        finished.await();
+                        measured.await(); // alive until the timing thread has read the threads' counts
                     }
                     return null;
                 });
@@ -562,14 +569,17 @@ final class BenchCommand implements Callable<Integer> {
             long cpuStart = probes.processCpuNanos();
             NativeThreadMeter engineThreads = new NativeThreadMeter();
             long start = System.nanoTime();
+            finished.await();
+            long nanos = System.nanoTime() - start;
+            long cpuNanos = probes.processCpuNanos() - cpuStart;
+            NativeThreadMeter.Time engineTime = engineThreads.sinceStart(name -> name.startsWith("bench-engine-")
+                    || name.startsWith(OnnxRuntimeEngine.WORKER_PREFIX) ? "engine" : "").get("engine");
+            measured.countDown();
             for (java.util.concurrent.FutureTask<Void> task : tasks) {
                 task.get();
             }
-            long nanos = System.nanoTime() - start;
             long ran = ((frames + frameBatch - 1) / frameBatch) * frameBatch;
-            NativeThreadMeter.Time engineTime = engineThreads.sinceStart(name -> name.startsWith("bench-engine-")
-                    || name.startsWith(OnnxRuntimeEngine.WORKER_PREFIX) ? "engine" : "").get("engine");
-            return new double[] {ran / (nanos / 1e9), (probes.processCpuNanos() - cpuStart) / 1e6 / ran,
+            return new double[] {ran / (nanos / 1e9), cpuNanos / 1e6 / ran,
                     engineTime == null ? Double.NaN : engineTime.waitNanos() / 1e6 / ran};
         } finally {
             engines.forEach(OnnxRuntimeEngine::close);
