@@ -201,11 +201,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private void header(Path clip) {
         System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s), stages"
-                + " after inference on %s%s; clip %s; %d cores, Java %s%n", model.path(), model.batchSize(),
+                + " after inference on %s%s; clip %s; %d cores, Java %s, GC %s%n", model.path(), model.batchSize(),
                 model.intraOpThreads(), model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(),
                 base.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD ? "one thread"
                         : "a thread each", yieldingNote(), clip,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), JvmProbes.collector());
     }
 
     /**
@@ -284,6 +284,7 @@ final class BenchCommand implements Callable<Integer> {
                 + " | engine waited for a core ms / frame: pipeline (bare) | bytes allocated / frame | max GC pause ms |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<Integer, PipelineRun> medians = new LinkedHashMap<>();
+        List<String> shortfalls = new ArrayList<>();
         for (int cameras : cameraCounts) {
             List<PipelineRun> runs = new ArrayList<>();
             List<Double> engine = new ArrayList<>();
@@ -310,7 +311,19 @@ final class BenchCommand implements Callable<Integer> {
                     waits(median(runs.stream().map(PipelineRun::engineWaitMillisPerFrame).toList()), median(engineWait)),
                     median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
                     runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
+            shortfalls.add(bound < e ? BoundShortfall.of(run.fps(), cores, run.cpuMillisPerFrame(),
+                    run.engineCpuMillisPerFrame(), cpu, others).row(cameras, cpu)
+                    : "| " + cameras + " | " + String.format(Locale.ROOT, "%.3f", run.fps() / e)
+                            + " | the bound is the bare engine's speed, not the cores | | | | |");
         }
+        System.out.printf(Locale.ROOT, "%n## where the bound goes (the median run of each row): pipeline / bound ="
+                + " cores busy x engine factor x outside factor; engine factor = (bare engine + other stages) /"
+                + " (engine in the pipeline + other stages), CPU per frame; outside factor = the stages' CPU / the"
+                + " process's CPU%n");
+        System.out.println("| cameras | pipeline / bound | cores busy | engine CPU ms / frame: pipeline (bare)"
+                + " | engine factor | CPU outside the stages ms / frame | outside factor |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        shortfalls.forEach(System.out::println);
         return medians;
     }
 
@@ -496,9 +509,9 @@ final class BenchCommand implements Callable<Integer> {
         long rssBefore = ProcessMemory.residentBytes();
         PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, 1, true),
                 Pipeline.Options.replay(Playback.asFastAsPossible()), probes, 0, soakMinutes * 60_000L);
-        System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: max pause %d ms,"
+        System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: %d pauses, max %d ms,"
                 + " total %d ms; resident %.0f MiB before, %.0f MiB after%n", run.frames(), run.fps(),
-                run.bytesPerFrame(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,
+                run.bytesPerFrame(), probes.pauses(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,
                 ProcessMemory.residentBytes() / 1048576.0);
     }
 

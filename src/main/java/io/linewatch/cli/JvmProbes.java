@@ -21,6 +21,7 @@ final class JvmProbes implements AutoCloseable {
     private final java.util.Map<String, String> stageByNativeName = new java.util.HashMap<>();
     private final AtomicLong maxPauseMillis = new AtomicLong();
     private final AtomicLong totalPauseMillis = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
     /** JVM uptime at the last reset: collections that started earlier are not counted. */
     private volatile long countFromUptimeMillis;
     private final NotificationListener listener = (notification, handback) -> {
@@ -29,7 +30,7 @@ final class JvmProbes implements AutoCloseable {
         }
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
                 (CompositeData) notification.getUserData());
-        if (info.getGcName().contains("Concurrent")) {
+        if (!isPause(info.getGcName())) {
             return; // concurrent cycles do not stop the application
         }
         if (info.getGcInfo().getStartTime() < countFromUptimeMillis) {
@@ -38,6 +39,7 @@ final class JvmProbes implements AutoCloseable {
         long millis = info.getGcInfo().getDuration();
         maxPauseMillis.accumulateAndGet(millis, Math::max);
         totalPauseMillis.addAndGet(millis);
+        pauses.incrementAndGet();
     };
 
     JvmProbes() {
@@ -123,6 +125,27 @@ final class JvmProbes implements AutoCloseable {
         countFromUptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         maxPauseMillis.set(0);
         totalPauseMillis.set(0);
+        pauses.set(0);
+    }
+
+    /**
+     * Whether a collector's notifications are pauses: G1's young and full collections, ZGC's and
+     * Shenandoah's "Pauses"; not the concurrent cycles ("G1 Concurrent GC", "ZGC Cycles", "Shenandoah
+     * Cycles"), which run beside the application.
+     */
+    static boolean isPause(String gcName) {
+        return !gcName.contains("Concurrent") && !gcName.endsWith("Cycles");
+    }
+
+    /** The JVM's collector, as its beans name it ("G1 Young Generation + G1 Old Generation", "ZGC Cycles + ZGC Pauses"). */
+    static String collector() {
+        return String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).toList());
+    }
+
+    /** Pauses since the last reset. */
+    long pauses() {
+        return pauses.get();
     }
 
     long maxPauseMillis() {

@@ -39,6 +39,15 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
     }
 
     /**
+     * CPU per frame of the engine's threads: its stage threads (the share of ONNX Runtime's work that
+     * ran on them, and their spinning) and ONNX Runtime's own workers.
+     */
+    double engineCpuMillisPerFrame() {
+        CoreTime workers = coreTimePerFrameByStage.get(JvmProbes.ENGINE_WORKERS);
+        return cpuMillisPerFrameByStage.getOrDefault("inference", 0.0) + (workers == null ? 0 : workers.cpuMillis());
+    }
+
+    /**
      * CPU per frame of every pipeline thread but the engine's (capture's decode, preprocess, decode
      * and NMS, alarms, sinks), steady part: what the stages beside the engine need of the cores.
      */

@@ -1,6 +1,7 @@
 package io.linewatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
@@ -34,7 +35,8 @@ class BenchCommandTest {
                 .containsPattern("\\| 90% \\| [0-9.]+ \\|")
                 .contains("## baselines: skipped: --no-baselines")
                 .contains("## large sources: skipped: --source-heights 0")
-                .contains("memory: resident");
+                .contains("memory: resident")
+                .contains(", GC " + JvmProbes.collector());
     }
 
     /** Clips off against on: both rows, with clips written only when on (the conveyor raises within 300 frames). */
@@ -109,7 +111,26 @@ class BenchCommandTest {
                 // a capture thread whose 40 frames ran out inside the window has no wait to show
                 .containsPattern("\\| decode \\| [0-9.]+ \\| [0-9.]+ \\| ([0-9.]+|n/a) \\| [0-9]+ \\|")
                 .containsPattern("\\| inference \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|")
-                .containsPattern("\\| \\(engine workers\\) \\| \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ \\| \\|");
+                .containsPattern("\\| \\(engine workers\\) \\| \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ \\| \\|")
+                .contains("## where the bound goes")
+                .containsPattern("\\| 2 \\| [0-9.]+ \\| ([0-9.]+ \\| [0-9.]+ \\([0-9.]+\\) \\| [0-9.]+ \\| -?[0-9.]+ \\| [0-9.]+"
+                        + "|the bound is the bare engine's speed, not the cores) \\|");
+    }
+
+    /**
+     * The shortfall's three factors multiply to pipeline / bound: 150 fps on 2 cores at 12 ms of
+     * process CPU a frame is 0.9 of the cores busy; the engine's 9 ms in the pipeline against 7 ms
+     * bare, beside 2 ms of other stages, is 9 / 11; 1 ms outside the stages is 11 / 12.
+     */
+    @Test
+    void theShortfallsFactorsMultiplyToPipelineOverBound() {
+        BoundShortfall s = BoundShortfall.of(150, 2, 12, 9, 7, 2);
+        assertThat(s.coresBusy()).isCloseTo(0.9, within(1e-9));
+        assertThat(s.engineFactor()).isCloseTo(9.0 / 11, within(1e-9));
+        assertThat(s.outsideFactor()).isCloseTo(11.0 / 12, within(1e-9));
+        assertThat(s.outsideCpuMillis()).isCloseTo(1, within(1e-9));
+        assertThat(s.ratio()).isCloseTo(150 / BenchCommand.bound(1000, 7, 2, 2), within(1e-9));
+        assertThat(s.row(4, 7)).isEqualTo("| 4 | 0.675 | 0.900 | 9.00 (7.00) | 0.818 | 1.00 | 0.917 |");
     }
 
     /** The bound is the cores over the CPU per frame, never above the bare engine. */
