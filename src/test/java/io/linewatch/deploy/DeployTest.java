@@ -95,6 +95,33 @@ class DeployTest {
                 .doesNotContain("setpriority");
     }
 
+    /**
+     * The unit, and both container images, run the JVM with ZGC, whose pauses stay under a
+     * millisecond on a box whose cores the engine keeps busy (G1's young pauses reached 10-11 ms:
+     * BENCHMARKS, goal 3). ZGC backs its heap with {@code memfd_create} and {@code fallocate}, which
+     * the unit's system call filter must allow, and this JDK starts with the unit's options as written.
+     */
+    @Test
+    void unitAndImagesRunTheJvmWithZgc() throws Exception {
+        String unit = Files.readString(UNIT);
+        String options = directive(unit, "Environment").replaceFirst("^LINEWATCH_JAVA_OPTS=\"(.*)\"$", "$1");
+        assertThat(options).contains("-XX:+UseZGC");
+        for (String image : List.of("containers/Dockerfile", "containers/Dockerfile.jetson")) {
+            assertThat(Files.readString(DEPLOY.resolve(image))).as(image).contains("-XX:+UseZGC");
+        }
+        List<String> filters = unit.lines().filter(l -> l.startsWith("SystemCallFilter=")).map(l -> l.substring(17))
+                .toList();
+        assertThat(syscalls(List.of(filters.get(0).split(" ")))).contains("memfd_create", "fallocate", "madvise");
+        assertThat(syscalls(List.of(filters.get(1).substring(1).split(" "))))
+                .doesNotContain("memfd_create", "fallocate", "madvise");
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.addAll(List.of(options.split(" ")));
+        java.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        Run r = run(java, Map.of());
+        assertThat(r.exitCode).as(r.output).isZero();
+        assertThat(r.output).containsPattern("bool UseZGC += true");
+    }
+
     /** The system calls of systemd's {@code groups} (and plain names), their nested groups expanded. */
     private static java.util.Set<String> syscalls(List<String> groups) throws Exception {
         java.util.Set<String> calls = new java.util.TreeSet<>();
