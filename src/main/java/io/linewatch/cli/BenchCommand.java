@@ -170,8 +170,9 @@ final class BenchCommand implements Callable<Integer> {
                 soak();
             }
         }
-        System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end%n",
-                rssStart / 1048576.0, ProcessMemory.residentBytes() / 1048576.0);
+        System.out.printf(Locale.ROOT, "%nmemory: resident %.0f MiB at start, %.0f MiB at the end (Pss %.0f MiB)%n",
+                rssStart / 1048576.0, ProcessMemory.residentBytes() / 1048576.0,
+                ProcessMemory.proportionalBytes() / 1048576.0);
         return 0;
     }
 
@@ -510,9 +511,9 @@ final class BenchCommand implements Callable<Integer> {
         PipelineRun run = PipelineRun.measure(PipelineRun.withCameras(base, 1, true),
                 Pipeline.Options.replay(Playback.asFastAsPossible()), probes, 0, soakMinutes * 60_000L);
         System.out.printf(Locale.ROOT, "soak: %d frames, %.1f fps, %.0f bytes allocated / frame, GC: %d pauses, max %d ms,"
-                + " total %d ms; resident %.0f MiB before, %.0f MiB after%n", run.frames(), run.fps(),
+                + " total %d ms; resident %.0f MiB before, %.0f MiB after (Pss %.0f MiB)%n", run.frames(), run.fps(),
                 run.bytesPerFrame(), probes.pauses(), run.maxPauseMillis(), run.totalPauseMillis(), rssBefore / 1048576.0,
-                ProcessMemory.residentBytes() / 1048576.0);
+                ProcessMemory.residentBytes() / 1048576.0, ProcessMemory.proportionalBytes() / 1048576.0);
     }
 
     /** One buffer per model output, for {@code batch} frames. */

@@ -200,6 +200,9 @@ final class PipelineMetrics {
         }
         t.family("linewatch_process_resident_bytes", "gauge", "Resident memory of the process (native included).")
                 .sample("linewatch_process_resident_bytes", ProcessMemory.residentBytes());
+        t.family("linewatch_process_proportional_bytes", "gauge", "Resident memory with each page counted once"
+                        + " (Pss; ZGC's heap, mapped more than once, counts more than once in resident bytes).")
+                .sample("linewatch_process_proportional_bytes", ProcessMemory.proportionalBytes());
     }
 
     private static void counter(PrometheusText t, List<CameraStats> stats, String name, String help,

@@ -35,7 +35,7 @@ class BenchCommandTest {
                 .containsPattern("\\| 90% \\| [0-9.]+ \\|")
                 .contains("## baselines: skipped: --no-baselines")
                 .contains("## large sources: skipped: --source-heights 0")
-                .contains("memory: resident")
+                .containsPattern("memory: resident [0-9]+ MiB at start, [0-9]+ MiB at the end \\(Pss [0-9]+ MiB\\)")
                 .contains(", GC " + JvmProbes.collector());
     }
 

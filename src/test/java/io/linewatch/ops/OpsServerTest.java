@@ -104,6 +104,9 @@ class OpsServerTest {
                 assertThat(value(samples, "linewatch_stage_frames_total", Map.of("lane", "conveyor", "stage", "inference")))
                         .isEqualTo(intoRing);
                 assertThat(value(samples, "linewatch_process_resident_bytes", Map.of())).isGreaterThan(50e6);
+                // Pss counts each page once, and shared ones in part: above the heap in use, at most the resident
+                assertThat(value(samples, "linewatch_process_proportional_bytes", Map.of())).isGreaterThan(50e6)
+                        .isLessThanOrEqualTo(ProcessMemory.residentBytes() * 1.1);
                 everyOtherFamilyAddsUp(samples, inferred, dir.resolve("events.jsonl"));
                 detectionsCounted = value(samples, "linewatch_detections_total", Map.of("camera", "conveyor"));
                 stageHistogramsAddUp(samples);
