@@ -117,7 +117,8 @@ async function look(page, seen) {
       longTasks: window.__longTasks.length, longTaskMillis: window.__longTasks.reduce((a, t) => a + t[1], 0),
       longest: window.__longTasks.map((t) => t[1]).sort((a, b) => b - a).slice(0, 8),
       timeOrigin: Math.round(performance.timeOrigin), tasks: window.__longTasks.slice(-40) }));
-    await offered.evaluate((b) => b.click()); // the element itself: new alarms move the list under a pointer
+    seen.hold = await holdStill(page);
+    await offered.evaluate((b) => b.click()); // the element itself, wherever the list has put it
     const playable = await page.waitForFunction((id) => {
       const v = document.querySelector(`#${id} video.clip`);
       return v && v.readyState >= 2 && id;
@@ -226,6 +227,33 @@ async function look(page, seen) {
     await sleep(500);
     await page.screenshot({ path: `${outDir}/console.png`, fullPage: false });
   }
+}
+
+// An operator's pointer over the alarm list, moving a little as a reader's does: alarms pushed meanwhile
+// wait behind the "new alarms" button, and the row under the pointer stays where it was. When the pointer
+// leaves, they go in on top.
+async function holdStill(page) {
+  // The list, the button and the first row read at one instant: alarms keep coming.
+  const now = () => page.evaluate(() => {
+    const first = document.querySelector('#alarms li.alarm');
+    const button = document.querySelector('#alarms-held');
+    return { first: first.id, top: first.getBoundingClientRect().top, firstVia: first.dataset.via,
+      listed: document.querySelectorAll('#alarms li.alarm').length, held: Number(button.dataset.count),
+      button: button.textContent };
+  });
+  const hold = { before: await now() };
+  const box = await (await page.$(`#${hold.before.first}`)).boundingBox();
+  for (let i = 0; i < 120 && (await now()).held === 0; i++) {
+    await page.mouse.move(box.x + box.width / 2 + (i % 2 ? 3 : -3), box.y + Math.min(20, box.height / 2));
+    await sleep(250);
+  }
+  await sleep(300);
+  hold.during = await now();
+  await page.mouse.move(2, 2);
+  await page.waitForFunction(() => document.querySelector('#alarms-held').dataset.count === '0', null, { timeout: 5000 })
+    .catch(() => {});
+  hold.after = await now();
+  return hold;
 }
 
 main().catch((e) => { console.error(e.stack || String(e)); process.exit(1); });

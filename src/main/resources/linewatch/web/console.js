@@ -177,10 +177,58 @@ function evidenceUrl(kind, camera, path) {
   return `/evidence/${kind}/${encodeURIComponent(camera)}/${encodeURIComponent(name)}`;
 }
 
-function addAlarm(a, via) {
-  if (alarms.has(a.id) || !a.id) return;
+// The list holds still under an operator at work in it. While the pointer moves over it, or focus is in
+// it (a comment being typed), pushed alarms wait above the list behind a "new alarms" button instead of
+// pushing the rows down: an operator about to acknowledge one alarm must not hit the next. They go in
+// when the pointer or focus leaves, when the button is pressed, or after HOLD_IDLE_MS with no pointer
+// or key activity in the list (a mouse left resting on it does not hide alarms for long).
+const HOLD_IDLE_MS = 15000;
+const held = new Map();         // event id -> {alarm, receivedMillis}, in arrival order
+const heldAcks = new Map();     // event id -> an ack pushed for a held alarm
+const hold = { pointerIn: false, activeAt: 0 };
+
+function holding() {
+  const list = $('#alarms');
+  return (hold.pointerIn || list.contains(document.activeElement)) && Date.now() - hold.activeAt < HOLD_IDLE_MS;
+}
+
+function showHeld() {
+  const button = $('#alarms-held');
+  button.dataset.count = String(held.size);
+  button.textContent = `▲ ${held.size} new alarm${held.size === 1 ? '' : 's'}: show`;
+}
+
+function releaseHeld() {
+  if (held.size === 0) return;
+  const waiting = [...held.values()];
+  held.clear();
+  for (const h of waiting) addAlarm(h.alarm, 'stream', h.receivedMillis);
+  for (const ack of heldAcks.values()) acknowledged(ack);
+  heldAcks.clear();
+  showHeld();
+}
+
+function watchHold() {
+  const list = $('#alarms');
+  const active = () => { hold.activeAt = Date.now(); };
+  for (const type of ['pointermove', 'pointerdown', 'wheel', 'keydown', 'input']) list.addEventListener(type, active, { passive: true });
+  list.addEventListener('pointerenter', () => { hold.pointerIn = true; active(); });
+  list.addEventListener('pointerleave', () => { hold.pointerIn = false; if (!holding()) releaseHeld(); });
+  list.addEventListener('focusin', active);
+  list.addEventListener('focusout', () => setTimeout(() => { if (!holding()) releaseHeld(); }));
+  $('#alarms-held').addEventListener('click', releaseHeld);
+  setInterval(() => { if (held.size && !holding()) releaseHeld(); }, 1000);
+}
+
+function addAlarm(a, via, receivedMillis = Date.now()) {
+  if (alarms.has(a.id) || held.has(a.id) || !a.id) return;
+  if (via === 'stream' && holding()) {
+    held.set(a.id, { alarm: a, receivedMillis });
+    showHeld();
+    return;
+  }
   const item = el('li', { class: `alarm ${a.type}`, id: `alarm-${a.id}`, 'data-camera': a.camera, 'data-rule': a.rule || '',
-    'data-type': a.type, 'data-received': String(Date.now()), 'data-via': via });
+    'data-type': a.type, 'data-received': String(receivedMillis), 'data-via': via });
   const what = a.class ? `${a.class}${a.track ? ' #' + a.track : ''}` : (a.measure ? `${a.measure} ${a.value}` : '');
   item.append(el('div', {}, `${a.type.toUpperCase()} ${a.rule || ''} · ${a.camera} · ${what} · ${a.time}`));
   if (a.snapshot) {
@@ -256,6 +304,10 @@ function clipPlayer(camera, path) {
 }
 
 function acknowledged(ack) {
+  if (held.has(ack.id)) {
+    heldAcks.set(ack.id, ack);
+    return;
+  }
   const item = alarms.get(ack.id);
   if (!item || item.classList.contains('acked')) return;
   item.classList.add('acked');
@@ -302,6 +354,7 @@ async function poll() {
 
 async function start() {
   $('#filters').addEventListener('change', applyFilters);
+  watchHold();
   await poll();
   pollTrends();
   // The stream first, then the recent ones: an alarm accepted in between is not missed (ids dedupe).

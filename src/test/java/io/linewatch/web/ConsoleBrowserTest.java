@@ -1,6 +1,7 @@
 package io.linewatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,6 +118,7 @@ class ConsoleBrowserTest {
             assertThat(session.path("cookies").toString()).as("the session cookie cleared: " + session)
                     .doesNotContain("lw_session");
             filtersChooseAlarms(seen);
+            alarmsWaitUnderThePointer(seen.path("hold"));
             acknowledgedFromThePage(seen.path("ack"), events);
             trendsAreDrawn(seen);
             healthIsShown(seen.path("health"), config);
@@ -154,6 +156,32 @@ class ConsoleBrowserTest {
         assertThat(acks.get(0).path("user").asText()).isEqualTo("otto");
         assertThat(acks.get(0).path("via").asText()).isEqualTo("console");
         assertThat(acks.get(0).path("comment").asText()).isEqualTo(ack.path("comment").asText());
+    }
+
+    /**
+     * The list holds still under an operator's pointer: an alarm pushed while the pointer moved over the
+     * list waited behind the "new alarms" button, the row under the pointer kept its place and nothing was
+     * added; once the pointer left, the waiting alarms went in on top.
+     */
+    private static void alarmsWaitUnderThePointer(JsonNode hold) {
+        JsonNode before = hold.path("before");
+        JsonNode during = hold.path("during");
+        JsonNode after = hold.path("after");
+        int held = during.path("held").asInt();
+        assertThat(held).as("alarms pushed while the pointer was over the list waited: " + hold).isPositive();
+        assertThat(during.path("button").asText()).as("the button says so").contains(held + " new alarm");
+        assertThat(during.path("first").asText()).as("the row under the pointer stayed first: " + hold)
+                .isEqualTo(before.path("first").asText());
+        assertThat(during.path("top").asDouble()).as("and in its place: " + hold)
+                .isCloseTo(before.path("top").asDouble(), offset(0.5));
+        assertThat(during.path("listed").asInt()).as("nothing added meanwhile: " + hold)
+                .isEqualTo(before.path("listed").asInt());
+        assertThat(after.path("held").asInt()).as("the pointer gone, none waits: " + hold).isZero();
+        assertThat(after.path("listed").asInt()).as("they went in: " + hold)
+                .isGreaterThanOrEqualTo(Math.min(100, before.path("listed").asInt() + held));
+        assertThat(after.path("first").asText()).as("a pushed one on top: " + hold)
+                .isNotEqualTo(before.path("first").asText());
+        assertThat(after.path("firstVia").asText()).isEqualTo("stream");
     }
 
     /** The alarm filters: by camera (the newest alarm's camera only), by type (raised only), and back to all. */
