@@ -57,8 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer instances;
 
     @Option(names = "--intra-op-spinning", paramLabel = "true|false", arity = "1",
-            description = "Whether ONNX Runtime's idle intra-op threads spin, for the engine and the pipeline,"
-                    + " instead of the config's.")
+            description = "Whether ONNX Runtime's idle intra-op threads spin inside a run, for the engine and the"
+                    + " pipeline, instead of the config's.")
     Boolean spinning;
 
     @Option(names = "--stages-after-inference", paramLabel = "one_thread|thread_each",

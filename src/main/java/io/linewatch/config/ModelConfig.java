@@ -21,9 +21,10 @@ import java.util.List;
  * @param tensorrt       TensorRT engine: precision, batch profile, engine cache, build and fallback
  * @param tracker        detection: the multi-object tracker of the model's cameras
  * @param classification classification: how scores become each region's decided state
- * @param intraOpSpinning ONNX Runtime's idle intra-op threads spin for work instead of sleeping
- *                       ({@code session.intra_op.allow_spinning}); off by default, since the other
- *                       stages share the cores
+ * @param intraOpSpinning ONNX Runtime's idle intra-op threads spin for work inside a run instead of
+ *                       sleeping ({@code session.intra_op.allow_spinning}), and sleep as soon as the
+ *                       run ends ({@code session.force_spinning_stop}); off by default, since the
+ *                       other stages share the cores
  * @param instances      engine instances of the lane, each with its own session and
  *                       {@code intraOpThreads} threads, taking alternate batches of the ring
  */

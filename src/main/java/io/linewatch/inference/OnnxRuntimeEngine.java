@@ -71,8 +71,10 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
      * Loads {@code model}.
      *
      * @param intraOpThreads threads inside one run; 0 lets ONNX Runtime choose
-     * @param spinning       idle intra-op threads spin for work ({@code session.intra_op.allow_spinning});
-     *                       false lets them sleep, leaving the cores to the other stages
+     * @param spinning       idle intra-op threads spin for work inside a run
+     *                       ({@code session.intra_op.allow_spinning}), and sleep as soon as it ends
+     *                       ({@code session.force_spinning_stop}); false lets them sleep between the
+     *                       run's parallel sections too
      * @param width          input width to use when the model's own is dynamic, else 0
      * @param height         input height to use when the model's own is dynamic, else 0
      */
@@ -90,6 +92,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
                 options.setIntraOpNumThreads(intraOpThreads);
             }
             options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            // Spinning only inside a run: at its end the workers sleep at once, leaving the cores between
+            // batches to decode and the other stages (not to spin for the next request, as servers do).
+            options.addConfigEntry("session.force_spinning_stop", spinning ? "1" : "0");
             Set<Integer> before = NativeThreads.ids();
             session = env.createSession(model.toString(), options);
             nameWorkerThreads(before, model);

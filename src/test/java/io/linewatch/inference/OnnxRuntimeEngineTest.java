@@ -53,6 +53,33 @@ class OnnxRuntimeEngineTest {
         assertThat(named(worker)).as("closing the session ends its workers").isZero();
     }
 
+    /**
+     * With spinning on, the workers spin between a run's parallel sections but not after it: once
+     * {@code run} returns they sleep, leaving the cores to decode and the other stages until the next
+     * batch. Measured as the workers' CPU over the 300 ms after a run: 0 ms on a 2-core box, against
+     * 46 ms without {@code session.force_spinning_stop}, whose workers go on spinning after each run.
+     */
+    @Test
+    void spinningWorkersSleepOnceARunReturns() throws Exception {
+        FloatBuffer input = ReferenceTensors.floats("input_b3.bin");
+        String worker = OnnxRuntimeEngine.WORKER_PREFIX + "conveyor-det".substring(0, 11);
+        try (OnnxRuntimeEngine engine = OnnxRuntimeEngine.open(Shipped.MODEL, 3, true, 0, 0)) {
+            FloatBuffer output = direct(3 * engine.signature().outputs().get(0).floats());
+            for (int i = 0; i < 5; i++) {
+                engine.run(input, output, 3);
+            }
+            long before = cpuNanos(worker);
+            Thread.sleep(300);
+            long spentMillis = (cpuNanos(worker) - before) / 1_000_000;
+            assertThat(spentMillis).as("the two workers' CPU in the 300 ms after a run, ms").isLessThan(10);
+        }
+    }
+
+    private static long cpuNanos(String name) {
+        return NativeThreads.all().values().stream().filter(t -> t.name().equals(name))
+                .mapToLong(NativeThreads.Use::cpuNanos).sum();
+    }
+
     private static long named(String name) {
         return NativeThreads.all().values().stream().filter(t -> t.name().equals(name)).count();
     }
