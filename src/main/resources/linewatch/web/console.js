@@ -185,7 +185,7 @@ function evidenceUrl(kind, camera, path) {
 const HOLD_IDLE_MS = 15000;
 const held = new Map();         // event id -> {alarm, receivedMillis}, in arrival order
 const heldAcks = new Map();     // event id -> an ack pushed for a held alarm
-const hold = { pointerIn: false, activeAt: 0 };
+const hold = { pointerIn: false, activeAt: 0, releasing: false };
 
 function holding() {
   const list = $('#alarms');
@@ -202,7 +202,12 @@ function releaseHeld() {
   if (held.size === 0) return;
   const waiting = [...held.values()];
   held.clear();
-  for (const h of waiting) addAlarm(h.alarm, 'stream', h.receivedMillis);
+  hold.releasing = true;  // the button pressed with focus still in the list: they go in all the same
+  try {
+    for (const h of waiting) addAlarm(h.alarm, 'stream', h.receivedMillis);
+  } finally {
+    hold.releasing = false;
+  }
   for (const ack of heldAcks.values()) acknowledged(ack);
   heldAcks.clear();
   showHeld();
@@ -222,7 +227,7 @@ function watchHold() {
 
 function addAlarm(a, via, receivedMillis = Date.now()) {
   if (alarms.has(a.id) || held.has(a.id) || !a.id) return;
-  if (via === 'stream' && holding()) {
+  if (via === 'stream' && !hold.releasing && holding()) {
     held.set(a.id, { alarm: a, receivedMillis });
     showHeld();
     return;
