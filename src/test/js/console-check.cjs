@@ -117,7 +117,7 @@ async function look(page, seen) {
       longTasks: window.__longTasks.length, longTaskMillis: window.__longTasks.reduce((a, t) => a + t[1], 0),
       longest: window.__longTasks.map((t) => t[1]).sort((a, b) => b - a).slice(0, 8),
       timeOrigin: Math.round(performance.timeOrigin), tasks: window.__longTasks.slice(-40) }));
-    seen.hold = await holdStill(page);
+    seen.hold = await holdStill(page, outDir);
     await offered.evaluate((b) => b.click()); // the element itself, wherever the list has put it
     const playable = await page.waitForFunction((id) => {
       const v = document.querySelector(`#${id} video.clip`);
@@ -232,7 +232,7 @@ async function look(page, seen) {
 // An operator's pointer over the alarm list, moving a little as a reader's does: alarms pushed meanwhile
 // wait behind the "new alarms" button, and the row under the pointer stays where it was. When the pointer
 // leaves, they go in on top.
-async function holdStill(page) {
+async function holdStill(page, outDir) {
   // The list, the button and the first row read at one instant: alarms keep coming.
   const now = () => page.evaluate(() => {
     const first = document.querySelector('#alarms li.alarm');
@@ -249,6 +249,7 @@ async function holdStill(page) {
   }
   await sleep(300);
   hold.during = await now();
+  await page.screenshot({ path: `${outDir}/console-hold.png` });
   await page.mouse.move(2, 2);
   await page.waitForFunction(() => document.querySelector('#alarms-held').dataset.count === '0', null, { timeout: 5000 })
     .catch(() => {});
