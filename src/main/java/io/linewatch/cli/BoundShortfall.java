@@ -9,7 +9,8 @@ import java.util.Locale;
  * <li>{@code coresBusy}: the share of the cores' time the process used (the rest was idle);</li>
  * <li>{@code engineFactor}: (bare engine CPU + other stages' CPU) over (the engine's CPU in the
  *     pipeline + other stages' CPU), below 1 when the engine's threads spent more per frame in the
- *     pipeline than alone (spinning on a worker that waited for a core, colder caches);</li>
+ *     pipeline than alone (at 2 intra-op threads, mostly the caller spinning while its worker is
+ *     woken, BENCHMARKS runs L and M);</li>
  * <li>{@code outsideFactor}: the stages' CPU over the whole process's CPU, below 1 by what the JVM's
  *     own threads (collector, compiler) and the bench's poller spent.</li>
  * </ul>
