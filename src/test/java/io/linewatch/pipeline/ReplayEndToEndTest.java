@@ -51,9 +51,9 @@ class ReplayEndToEndTest {
                     .contains("dropped 0 ");
 
             List<String> logged = Files.readAllLines(dir.resolve("events.jsonl"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.payloads().size() >= logged.size());
-            assertThat(subscriber.payloads()).containsExactlyInAnyOrderElementsOf(logged);
-            SeqOrder.assertEachCameraInSeqOrder(subscriber.payloads());
+            await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.distinctPayloads().size() >= logged.size());
+            assertThat(subscriber.distinctPayloads()).containsExactlyInAnyOrderElementsOf(logged);
+            SeqOrder.assertEachCameraInSeqOrder(subscriber.distinctPayloads());
             assertThat(subscriber.topics()).allMatch("linewatch/plant1/box1/conveyor/events"::equals);
 
             List<JsonNode> events = new ArrayList<>();

@@ -93,6 +93,15 @@ public final class MqttCollector implements AutoCloseable {
         }
     }
 
+    /**
+     * Each payload once, in the order it first arrived: what a consumer that drops duplicates by event
+     * id sees (QoS 1 is at least once: a message whose acknowledgement was late is sent again, byte
+     * for byte, from the outbox).
+     */
+    public List<String> distinctPayloads() {
+        return payloads().stream().distinct().toList();
+    }
+
     /** The payloads as received, bytes and all (binary payloads such as Sparkplug B's). */
     public List<byte[]> rawPayloads() {
         synchronized (payloads) {
