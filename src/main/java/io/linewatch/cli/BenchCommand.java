@@ -56,6 +56,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " pipeline, instead of the config's.")
     Integer instances;
 
+    @Option(names = "--preprocess-threads", paramLabel = "N",
+            description = "Preprocess threads per lane (each for its share of the cameras) for the pipeline, instead of"
+                    + " the config's.")
+    Integer preprocessThreads;
+
     @Option(names = "--intra-op-spinning", paramLabel = "true|false", arity = "1",
             description = "Whether ONNX Runtime's idle intra-op threads spin inside a run, for the engine and the"
                     + " pipeline, instead of the config's.")
@@ -195,15 +200,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(Main.EXIT_CONFIG, "bench: --instances must be 1.." + ModelConfig.MAX_INSTANCES
                     + ", got " + instances);
         }
+        if (preprocessThreads != null && (preprocessThreads < 1
+                || preprocessThreads > ModelConfig.MAX_PREPROCESS_THREADS)) {
+            throw new CliException(Main.EXIT_CONFIG, "bench: --preprocess-threads must be 1.."
+                    + ModelConfig.MAX_PREPROCESS_THREADS + ", got " + preprocessThreads);
+        }
         if (sourceFrames < 2) {
             throw new CliException(Main.EXIT_CONFIG, "bench: --source-frames must be at least 2, got " + sourceFrames);
         }
     }
 
     private void header(Path clip) {
-        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s), stages"
-                + " after inference on %s%s; clip %s; %d cores, Java %s, GC %s%n", model.path(), model.batchSize(),
-                model.intraOpThreads(), model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(),
+        System.out.printf(Locale.ROOT, "bench: %s, batch %d, %d intra-op thread(s)%s, %d engine instance(s), %d"
+                + " preprocess thread(s), stages after inference on %s%s; clip %s; %d cores, Java %s, GC %s%n",
+                model.path(), model.batchSize(), model.intraOpThreads(),
+                model.intraOpSpinning() ? " spinning" : " sleeping when idle", model.instances(), model.preprocessThreads(),
                 base.pipeline().stagesAfterInference() == PipelineConfig.StageThreads.ONE_THREAD ? "one thread"
                         : "a thread each", yieldingNote(), clip,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), JvmProbes.collector());
@@ -648,8 +659,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The config with the command line's threads, spinning, instances and threads after inference,
-     * where given.
+     * The config with the command line's threads, spinning, instances, preprocess threads and threads
+     * after inference, where given.
      */
     private LinewatchConfig withEngineThreads(LinewatchConfig c) {
         if (stagesAfterInference != null || yieldToEngine != null) {
@@ -662,6 +673,7 @@ final class BenchCommand implements Callable<Integer> {
         c.models().forEach((name, m) -> {
             ModelConfig changed = threads == null ? m : m.withIntraOpThreads(threads);
             changed = spinning == null ? changed : changed.withIntraOpSpinning(spinning);
+            changed = preprocessThreads == null ? changed : changed.withPreprocessThreads(preprocessThreads);
             models.put(name, instances == null ? changed : changed.withInstances(instances));
         });
         return c.withModels(models);

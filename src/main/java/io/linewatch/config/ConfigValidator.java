@@ -323,6 +323,9 @@ final class ConfigValidator {
         require(model.instances() == 1 || model.engine() == ModelConfig.Engine.ONNXRUNTIME, origin + ": " + at
                 + ".instances: " + model.instances() + " engine instances need engine onnxruntime; a TensorRT lane runs"
                 + " one engine (its GPU already overlaps the batches)");
+        require(model.preprocessThreads() >= 1 && model.preprocessThreads() <= ModelConfig.MAX_PREPROCESS_THREADS,
+                origin + ": " + at + ".preprocess_threads: must be 1.." + ModelConfig.MAX_PREPROCESS_THREADS + ", got "
+                        + model.preprocessThreads());
         require(model.task() == ModelConfig.Task.DETECTION || model.tracker().equals(TrackerConfig.defaults()),
                 origin + ": " + at + ".tracker: only for detection models; this is a " + taskName(model) + " model");
         if (model.task() == ModelConfig.Task.THERMAL) {

@@ -27,6 +27,8 @@ import java.util.List;
  *                       other stages share the cores
  * @param instances      engine instances of the lane, each with its own session and
  *                       {@code intraOpThreads} threads, taking alternate batches of the ring
+ * @param preprocessThreads threads preparing the lane's frames, each for its share of the lane's
+ *                       cameras (at most one a camera)
  */
 public record ModelConfig(
         String path,
@@ -45,10 +47,14 @@ public record ModelConfig(
         TrackerConfig tracker,
         ClassificationConfig classification,
         Boolean intraOpSpinning,
-        Integer instances) {
+        Integer instances,
+        Integer preprocessThreads) {
 
     /** Most engine instances one lane may have. */
     public static final int MAX_INSTANCES = 16;
+
+    /** Most preprocess threads one lane may have. */
+    public static final int MAX_PREPROCESS_THREADS = 16;
 
     /** Model tasks. */
     public enum Task {
@@ -114,6 +120,7 @@ public record ModelConfig(
         classification = classification == null ? ClassificationConfig.defaults() : classification;
         intraOpSpinning = intraOpSpinning != null && intraOpSpinning;
         instances = instances == null ? 1 : instances;
+        preprocessThreads = preprocessThreads == null ? 1 : preprocessThreads;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
         }
@@ -125,7 +132,7 @@ public record ModelConfig(
                        ThermalModelConfig thermal, SegmentationConfig segmentation, TensorRtConfig tensorrt,
                        TrackerConfig tracker, ClassificationConfig classification) {
         this(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms, thermal,
-                segmentation, tensorrt, tracker, classification, null, null);
+                segmentation, tensorrt, tracker, classification, null, null, null);
     }
 
     /** A model with the default classification section. */
@@ -154,42 +161,48 @@ public record ModelConfig(
     /** A copy reading another file. */
     public ModelConfig withPath(String newPath) {
         return new ModelConfig(newPath, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances, preprocessThreads);
     }
 
     /** A copy with another number of intra-op threads. */
     public ModelConfig withIntraOpThreads(int threads) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, threads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances, preprocessThreads);
     }
 
     /** A copy whose idle intra-op threads spin ({@code true}) or sleep. */
     public ModelConfig withIntraOpSpinning(boolean spinning) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification, spinning, instances);
+                thermal, segmentation, tensorrt, tracker, classification, spinning, instances, preprocessThreads);
     }
 
     /** A copy with {@code n} engine instances. */
     public ModelConfig withInstances(int n) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, n);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, n, preprocessThreads);
+    }
+
+    /** A copy with {@code n} preprocess threads. */
+    public ModelConfig withPreprocessThreads(int n) {
+        return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances, n);
     }
 
     /** A copy running batches of up to {@code size} frames. */
     public ModelConfig withBatchSize(int size) {
         return new ModelConfig(path, task, layout, classes, engine, size, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
+                thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances, preprocessThreads);
     }
 
     /** A copy with the classes and input size its file's metadata filled in. */
     public ModelConfig withClassesAndInput(List<String> newClasses, InputSize newInput) {
         return new ModelConfig(path, task, layout, newClasses, engine, batchSize, intraOpThreads, newInput, preprocess,
-                nms, thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances);
+                nms, thermal, segmentation, tensorrt, tracker, classification, intraOpSpinning, instances, preprocessThreads);
     }
 
     /** A copy with another TensorRT section. */
     public ModelConfig withTensorRt(TensorRtConfig newTensorRt) {
         return new ModelConfig(path, task, layout, classes, engine, batchSize, intraOpThreads, input, preprocess, nms,
-                thermal, segmentation, newTensorRt, tracker, classification, intraOpSpinning, instances);
+                thermal, segmentation, newTensorRt, tracker, classification, intraOpSpinning, instances, preprocessThreads);
     }
 }

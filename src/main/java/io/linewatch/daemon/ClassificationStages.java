@@ -6,7 +6,6 @@ import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.ModelConfig;
 import io.linewatch.config.StateAlarmConfig;
 import io.linewatch.inference.ModelSignature;
-import io.linewatch.pipeline.Freshness;
 import io.linewatch.postprocess.AlarmRule;
 import io.linewatch.postprocess.ClassifyHandler;
 import io.linewatch.postprocess.StateRule;
@@ -34,7 +33,7 @@ final class ClassificationStages {
     }
 
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, List<Integer> cameras,
-                         Freshness freshness, FrameLines log, MqttPublisher mqtt)
+                         FrameLines log, MqttPublisher mqtt)
             throws StartupException {
         TaskStages.requireChannels(model, sig, 3);
         int states = model.classes().size();
@@ -51,8 +50,8 @@ final class ClassificationStages {
         ClassificationCameraConfig[] regions = regions(config, cameras);
         int camOutput = cam;
         return new TaskStages(
-                new Lane.Stage(ClassifyPreprocessHandler.NAME, new ClassifyPreprocessHandler(regions, sig.width(),
-                        sig.height(), model.preprocess(), freshness)),
+                gate -> new Lane.Stage(ClassifyPreprocessHandler.NAME, new ClassifyPreprocessHandler(regions,
+                        sig.width(), sig.height(), model.preprocess(), gate)),
                 new Lane.Stage(ClassifyHandler.NAME, new ClassifyHandler(regions, states, scores, cam, camHeight,
                         camWidth, model.classification().stateHoldSeconds())),
                 null,

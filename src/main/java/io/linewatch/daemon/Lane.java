@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
 
 /**
  * One model's ring and its chain of stages, each on its own named thread or several in order on one
@@ -97,13 +96,13 @@ final class Lane {
 
     /**
      * A stage: its name, handler, the most events it takes in one batch, and, for one of several
-     * instances of a stage (a lane's engine instances, added together in one {@link #then}), which
-     * one it is (from 0) and the sequences it owns (null: every one): only those are timed and counted
-     * as its frames.
+     * instances of a stage (a lane's engine instances or preprocess threads, added together in one
+     * {@link #then}), which one it is (from 0) and the frames it owns (null: every one): only those
+     * are timed and counted as its frames.
      * Instances share the stage's {@link StageStats}; the first keeps the stage's thread name, the
      * others get {@code .1}, {@code .2}, ... after it.
      */
-    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch, int instance, LongPredicate owns) {
+    record Stage(String name, EventHandler<FrameEvent> handler, int maxBatch, int instance, Owner owns) {
         Stage(String name, EventHandler<FrameEvent> handler, int maxBatch) {
             this(name, handler, maxBatch, 0, null);
         }
@@ -116,6 +115,12 @@ final class Lane {
         boolean batching() {
             return maxBatch != Integer.MAX_VALUE;
         }
+    }
+
+    /** Which frames one instance of a stage runs; the stage's other instances run the rest. */
+    @FunctionalInterface
+    interface Owner {
+        boolean owns(FrameEvent event, long sequence);
     }
 
     /** Time spent per stage, in the order the stages were added. */

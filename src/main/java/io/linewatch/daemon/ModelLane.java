@@ -36,8 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One model's lane, wired and running: its {@link Lane} of stages (the task's preprocess, batched
- * inference, the task's decode, the tracker in detection lanes, alarms, sinks and the live picture), the cameras that feed it, and its alarm stage with
+ * One model's lane, wired and running: its {@link Lane} of stages (the task's preprocess on one thread
+ * or several, batched inference, the task's decode, the tracker in detection lanes, alarms, sinks and the live picture), the cameras that feed it, and its alarm stage with
  * the rules it was last given (a reload hands it new ones). Built and changed on the assembly's
  * thread; guarded by the {@link Pipeline}.
  */
@@ -85,14 +85,12 @@ final class ModelLane {
         int imagesPerSlot = ClassificationStages.imagesPerSlot(config, model, indexes);
         FrameEventFactory factory = TaskStages.slots(config, model, sig, indexes, ringSize, pixelCapacity, imagesPerSlot);
         Lane lane = new Lane(name, factory, config.pipeline(), shared.stats());
-        Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize))
-                .withInferenceGate(new InferenceGate(config.cameras().stream().map(InferenceGate.Rule::of)
-                        .toArray(InferenceGate.Rule[]::new), shared.stats()));
-        TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, freshness, shared.stats(),
+        Freshness freshness = new Freshness(shared.maxAgeNanos(), shared.stats(), lane.ring(), maxLiveBacklog(ringSize));
+        TaskStages task = TaskStages.of(config, model, sig, engine.metadata(), indexes, shared.stats(),
                 shared.sinks().frameLines(), shared.sinks().mqtt(), shared.trend());
         AlarmHandler alarms = new AlarmHandler(config.identity(), task.rules(), shared.lastSeq(), shared.stats(),
                 shared.readings());
-        lane.then(task.preprocess())
+        lane.then(preprocessStages(task, model.preprocessThreads(), indexes, freshness, shared))
                 .then(inferenceStages(engines, factory, model, imagesPerSlot, shared, freshness, ringSize));
         List<Lane.Stage[]> after = new ArrayList<>();
         after.add(new Lane.Stage[] {task.decode()});
@@ -126,6 +124,32 @@ final class ModelLane {
     }
 
     /**
+     * The lane's preprocess on {@code threads} threads (at most one a camera): with one, a stage that
+     * prepares every frame; with several, one instance per thread for its share of the cameras (the
+     * lane's camera at position p goes to instance p % n). Each instance has its own inference gate
+     * ({@code infer_fps}, {@code motion_gate}), so a camera's frames are prepared in order on one
+     * thread and its gate's state has one writer.
+     */
+    private static Lane.Stage[] preprocessStages(TaskStages task, int threads, List<Integer> cameras,
+                                                 Freshness freshness, Shared shared) {
+        InferenceGate.Rule[] rules = shared.config().cameras().stream().map(InferenceGate.Rule::of)
+                .toArray(InferenceGate.Rule[]::new);
+        int n = Math.min(threads, cameras.size());
+        Lane.Stage[] stages = new Lane.Stage[n];
+        for (int k = 0; k < n; k++) {
+            Lane.Stage stage = task.preprocess().apply(freshness.withInferenceGate(new InferenceGate(rules,
+                    shared.stats())));
+            if (n == 1) {
+                stages[k] = stage;
+            } else {
+                CameraShare share = new CameraShare(stage.handler(), cameras, rules.length, k, n);
+                stages[k] = new Lane.Stage(stage.name(), share, stage.maxBatch(), k, share::owns);
+            }
+        }
+        return stages;
+    }
+
+    /**
      * One inference stage per engine instance, all after preprocess and before decode. One instance
      * takes every frame in batches of up to {@code batch_size}; several take alternate blocks of
      * {@code batch_size} sequences, and their processors take up to a ring at once, so that the
@@ -140,7 +164,8 @@ final class ModelLane {
             InferenceHandler handler = new InferenceHandler(engines.get(k), factory.inputArena(), factory.outputArenas(),
                     model.batchSize(), imagesPerSlot, shared.stats(), freshness, shared.ageAtInference(), k, n);
             stages[k] = n == 1 ? new Lane.Stage(InferenceHandler.NAME, handler, model.batchSize())
-                    : new Lane.Stage(InferenceHandler.NAME, handler, ringSize, k, handler::owns);
+                    : new Lane.Stage(InferenceHandler.NAME, handler, ringSize, k,
+                            (event, sequence) -> handler.owns(sequence));
         }
         return stages;
     }

@@ -306,9 +306,9 @@ public final class Pipeline implements PipelineView, AutoCloseable {
     private static InferenceEngine openEngine(String name, ModelConfig model) throws StartupException {
         try {
             InferenceEngine engine = Engines.open(name, model, CalibrationSet::of);
-            LOG.info("model {}: {} on {}, batch {}, {} intra-op thread(s){}, {} instance(s)", name, engine.signature(),
-                    Engines.label(engine), model.batchSize(), model.intraOpThreads(),
-                    model.intraOpSpinning() ? " spinning" : "", model.instances());
+            LOG.info("model {}: {} on {}, batch {}, {} intra-op thread(s){}, {} instance(s), preprocess_threads {}",
+                    name, engine.signature(), Engines.label(engine), model.batchSize(), model.intraOpThreads(),
+                    model.intraOpSpinning() ? " spinning" : "", model.instances(), model.preprocessThreads());
             return engine;
         } catch (EngineException e) {
             throw new StartupException(e.getMessage(), e);

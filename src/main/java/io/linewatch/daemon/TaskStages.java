@@ -50,7 +50,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one task puts into a lane: the stage before inference, the decode stage after it, the track
+ * What one task puts into a lane: a maker of the stage before inference (one per preprocess thread,
+ * each given its own frame gate), the decode stage after it, the track
  * stage after that (detection lanes; null for the others), the alarm
  * rules of each of the lane's cameras (by camera index; null for the other cameras), a maker of
  * snapshot renderers (one per thread that draws), the stage writing each frame's results for
@@ -62,11 +63,13 @@ import java.util.List;
  * rules are rebuilt by {@link #laneRules} on a reload. Every branch on a model's task is here: its
  * stages, rules, slot contents, pixel format and counter label.
  */
-record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
+record TaskStages(java.util.function.Function<Freshness, Lane.Stage> preprocess, Lane.Stage decode, Lane.Stage track,
+                  AlarmRule[][] rules,
                   java.util.function.Supplier<SnapshotRenderer> snapshots, Lane.Stage resultsLog, Lane.Stage parts,
                   PartsConfig[] partsByCamera, DefectSnapshot partSnapshots, Lane.Stage regionStates) {
 
-    TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, AlarmRule[][] rules,
+    TaskStages(java.util.function.Function<Freshness, Lane.Stage> preprocess, Lane.Stage decode, Lane.Stage track,
+               AlarmRule[][] rules,
                java.util.function.Supplier<SnapshotRenderer> snapshots, Lane.Stage resultsLog, Lane.Stage parts,
                PartsConfig[] partsByCamera, DefectSnapshot partSnapshots) {
         this(preprocess, decode, track, rules, snapshots, resultsLog, parts, partsByCamera, partSnapshots, null);
@@ -78,13 +81,13 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * @param log where each frame's results go ({@code replay --detections}, clip sidecars), or null
      */
     static TaskStages of(LinewatchConfig config, ModelConfig model, ModelSignature sig, ModelMetadata metadata,
-                         List<Integer> cameras, Freshness freshness, List<CameraStats> stats,
+                         List<Integer> cameras, List<CameraStats> stats,
                          FrameLines log, MqttPublisher mqtt, ThermalTrend trend) throws StartupException {
         return switch (model.task()) {
-            case DETECTION -> detectionStages(config, model, sig, metadata, cameras, freshness, stats, log);
-            case THERMAL -> thermalStages(config, model, sig, cameras, freshness, log, trend);
-            case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, freshness, stats, log);
-            case CLASSIFICATION -> ClassificationStages.of(config, model, sig, cameras, freshness, log, mqtt);
+            case DETECTION -> detectionStages(config, model, sig, metadata, cameras, stats, log);
+            case THERMAL -> thermalStages(config, model, sig, cameras, log, trend);
+            case SEGMENTATION -> segmentationStages(config, model, sig, metadata, cameras, stats, log);
+            case CLASSIFICATION -> ClassificationStages.of(config, model, sig, cameras, log, mqtt);
         };
     }
 
@@ -150,7 +153,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     }
 
     private static TaskStages detectionStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                              ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                              ModelMetadata metadata, List<Integer> cameras,
                                               List<CameraStats> stats, FrameLines log)
             throws StartupException {
         requireChannels(model, sig, 3);
@@ -164,7 +167,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         // An end-to-end head kept one box per object: an IoU above 1 never happens, so NMS only orders and caps.
         float iou = plan.needsNms() ? nms.iouThreshold().floatValue() : 1f;
         return new TaskStages(
-                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                gate -> new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), gate)),
                 new Lane.Stage(DetectHandler.NAME, new DetectHandler(decoder,
                         new Nms(iou, nms.classAgnostic(), nms.maxDetections(), decoder.anchors()), thresholds(model),
                         stats)),
@@ -191,17 +194,17 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
     private static final String MASK_OUTPUT = "mask";
 
     private static TaskStages segmentationStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                                 ModelMetadata metadata, List<Integer> cameras, Freshness freshness,
+                                                 ModelMetadata metadata, List<Integer> cameras,
                                                  List<CameraStats> stats, FrameLines log)
             throws StartupException {
         requireChannels(model, sig, 3);
         if (model.layout() == ModelConfig.Layout.YOLOV8_SEG) {
-            return instanceStages(config, model, sig, layout(model, sig, metadata), cameras, freshness, stats, log);
+            return instanceStages(config, model, sig, layout(model, sig, metadata), cameras, stats, log);
         }
         if (model.layout() == ModelConfig.Layout.AUTO && sig.outputIndex(MASK_OUTPUT) < 0) {
             YoloDecoders.Plan plan = instancePlan(model, sig, metadata);
             if (plan != null) {
-                return instanceStages(config, model, sig, plan, cameras, freshness, stats, log);
+                return instanceStages(config, model, sig, plan, cameras, stats, log);
             }
         }
         int mask = maskOutput(model, sig);
@@ -212,7 +215,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         PartsConfig[] parts = partsByCamera(config, cameras);
         float[] mmPerPixel = mmPerPixel(config);
         return new TaskStages(
-                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                gate -> new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), gate)),
                 new Lane.Stage(SegmentHandler.NAME, new SegmentHandler(finder, mask, sig.width(), sig.height(),
                         mmPerPixel, stats)),
                 null,
@@ -252,7 +255,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * regions log has no mask runs.
      */
     private static TaskStages instanceStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                             YoloDecoders.Plan plan, List<Integer> cameras, Freshness freshness,
+                                             YoloDecoders.Plan plan, List<Integer> cameras,
                                              List<CameraStats> stats, FrameLines log) {
         long[] protos = sig.outputs().get(plan.prototypes()).dims();
         YoloDecoder decoder = YoloDecoders.decoder(plan, model.classes().size(), sig.outputs().get(0).dims());
@@ -261,7 +264,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         InstanceMasks masks = new InstanceMasks(model.classes().size(), decoder.anchors(), (int) protos[1],
                 (int) protos[2], sig.height(), sig.width(), seg.threshold().floatValue());
         return new TaskStages(
-                new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), freshness)),
+                gate -> new Lane.Stage(PreprocessHandler.NAME, new PreprocessHandler(resampler(sig, model.preprocess()), gate)),
                 new Lane.Stage(InstanceSegmentHandler.NAME, new InstanceSegmentHandler(decoder,
                         new Nms(nms.iouThreshold().floatValue(), nms.classAgnostic(), nms.maxDetections(),
                                 decoder.anchors()), thresholds(model), masks, plan.prototypes(), sig.width(),
@@ -339,7 +342,7 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
      * rules of each camera, false-colour snapshots.
      */
     private static TaskStages thermalStages(LinewatchConfig config, ModelConfig model, ModelSignature sig,
-                                            List<Integer> cameras, Freshness freshness, FrameLines log,
+                                            List<Integer> cameras, FrameLines log,
                                             ThermalTrend trend) throws StartupException {
         requireChannels(model, sig, 1);
         ThermalHeads heads;
@@ -351,8 +354,8 @@ record TaskStages(Lane.Stage preprocess, Lane.Stage decode, Lane.Stage track, Al
         }
         ThermalCalibration[] calibrations = thermalCalibrations(config, cameras);
         return new TaskStages(
-                new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(), sig.height(),
-                        model.thermal(), calibrations, freshness)),
+                gate -> new Lane.Stage(ThermalPreprocessHandler.NAME, new ThermalPreprocessHandler(sig.width(),
+                        sig.height(), model.thermal(), calibrations, gate)),
                 new Lane.Stage(ThermalDecodeHandler.NAME, new ThermalDecodeHandler(heads, model.thermal(),
                         calibrations)),
                 null,

@@ -19,7 +19,7 @@ final class TimedHandler implements EventHandler<FrameEvent> {
     private final StageStats stats;
     private final CountDownLatch started;
     private final boolean batching;
-    private final java.util.function.LongPredicate owns;
+    private final Lane.Owner owns;
     private final boolean everyFrame;
     private long batchFrames;
     private long batchNanos;
@@ -32,9 +32,9 @@ final class TimedHandler implements EventHandler<FrameEvent> {
         this(handler, stats, started, batching, null);
     }
 
-    /** @param owns the sequences this instance of the stage runs; null: every one */
+    /** @param owns the frames this instance of the stage runs; null: every one */
     TimedHandler(EventHandler<FrameEvent> handler, StageStats stats, CountDownLatch started, boolean batching,
-                 java.util.function.LongPredicate owns) {
+                 Lane.Owner owns) {
         this.handler = handler;
         this.stats = stats;
         this.started = started;
@@ -45,7 +45,7 @@ final class TimedHandler implements EventHandler<FrameEvent> {
 
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws Exception {
-        if (!everyFrame && !owns.test(sequence)) {
+        if (!everyFrame && !owns.owns(event, sequence)) {
             handler.onEvent(event, sequence, endOfBatch);
             if (endOfBatch) {
                 endBatch();

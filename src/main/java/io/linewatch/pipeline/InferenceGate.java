@@ -20,9 +20,10 @@ import java.util.List;
  *
  * <p>A skipped frame is marked like a dropped one (later stages leave it alone: the tracker and
  * the rules see inferred frames only) and counted in its camera's {@link CameraStats#skippedRate}
- * or {@link CameraStats#skippedStill}. Runs on the preprocess thread of a lane; writes only the
- * frame's drop mark, its camera's counters and its own state (sized once: nothing is allocated per
- * frame).
+ * or {@link CameraStats#skippedStill}. Runs on a preprocess thread of a lane, which sees every frame
+ * of its cameras in order (a lane with several preprocess threads gives each its own gate); writes
+ * only the frame's drop mark, its camera's counters and its own state (sized once: nothing is
+ * allocated per frame).
  */
 public final class InferenceGate {
 

@@ -90,8 +90,9 @@ class BenchCommandTest {
     }
 
     /**
-     * Two engine instances of two threads each, spinning: the header says so; each efficiency row has
-     * the bound beside the pipeline's figure with the ratio to it, and the engine's wait for a core in
+     * Two engine instances of two threads each, spinning, and two preprocess threads: the header says
+     * so, and the stage table has one preprocess row, the two threads' frames and CPU together; each
+     * efficiency row has the bound beside the pipeline's figure with the ratio to it, and the engine's wait for a core in
      * the pipeline and the bare run; the stage table has each stage's wait and a row for ONNX
      * Runtime's worker threads, which only the names the engine gives them make visible.
      */
@@ -99,11 +100,13 @@ class BenchCommandTest {
     void instancesAndSpinningAreOverriddenAndTheBoundIsPrinted() {
         Cli.Result r = Cli.run("bench", "--rounds", "1", "--cameras", "2", "--frames", "40", "--latency-cameras", "0",
                 "--no-baselines", "--source-heights", "0", "--instances", "2", "--threads", "2",
-                "--intra-op-spinning", "true");
+                "--intra-op-spinning", "true", "--preprocess-threads", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String number = " ([0-9.]+) \\|";
+        assertThat(r.out().lines().filter(line -> line.startsWith("| preprocess |"))).hasSize(1);
         assertThat(r.out())
-                .contains("2 intra-op thread(s) spinning, 2 engine instance(s)")
+                .contains("2 intra-op thread(s) spinning, 2 engine instance(s), 2 preprocess thread(s)")
+                .containsPattern("\\| preprocess \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|")
                 .contains("| cameras | bare engine fps | engine CPU ms / frame | other stages CPU ms / frame | bound fps"
                         + " | pipeline fps | pipeline / engine | pipeline / bound | pipeline CPU ms / frame"
                         + " | engine waited for a core ms / frame: pipeline (bare) |")
@@ -153,5 +156,9 @@ class BenchCommandTest {
         Cli.Result instances = Cli.run("bench", "--instances", "0");
         assertThat(instances.exitCode()).isEqualTo(2);
         assertThat(instances.errorLines()).containsExactly("linewatch: error: bench: --instances must be 1..16, got 0");
+        Cli.Result preprocess = Cli.run("bench", "--preprocess-threads", "17");
+        assertThat(preprocess.exitCode()).isEqualTo(2);
+        assertThat(preprocess.errorLines())
+                .containsExactly("linewatch: error: bench: --preprocess-threads must be 1..16, got 17");
     }
 }
