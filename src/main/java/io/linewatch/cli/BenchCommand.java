@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     Integer instances;
 
     @Option(names = "--preprocess-threads", paramLabel = "N",
-            description = "Preprocess threads per lane (each for its share of the cameras) for the pipeline, instead of"
+            description = "Preprocess threads per lane (each for its share of the frames) for the pipeline, instead of"
                     + " the config's.")
     Integer preprocessThreads;
 

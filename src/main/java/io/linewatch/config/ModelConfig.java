@@ -27,8 +27,9 @@ import java.util.List;
  *                       other stages share the cores
  * @param instances      engine instances of the lane, each with its own session and
  *                       {@code intraOpThreads} threads, taking alternate batches of the ring
- * @param preprocessThreads threads preparing the lane's frames, each for its share of the lane's
- *                       cameras (at most one a camera)
+ * @param preprocessThreads threads preparing the lane's frames, each for its share: a camera with
+ *                       {@code infer_fps} or {@code motion_gate} whole on one thread, the other
+ *                       cameras' frames alternating
  */
 public record ModelConfig(
         String path,

@@ -124,17 +124,23 @@ final class ModelLane {
     }
 
     /**
-     * The lane's preprocess on {@code threads} threads (at most one a camera): with one, a stage that
-     * prepares every frame; with several, one instance per thread for its share of the cameras (the
-     * lane's camera at position p goes to instance p % n). Each instance has its own inference gate
-     * ({@code infer_fps}, {@code motion_gate}), so a camera's frames are prepared in order on one
-     * thread and its gate's state has one writer.
+     * The lane's preprocess on {@code threads} threads: with one, a stage that prepares every frame;
+     * with several, one instance per thread for its share of the frames ({@link FrameShare}). Each
+     * instance has its own inference gate, so a camera with {@code infer_fps} or {@code motion_gate}
+     * goes whole to one thread, which sees its frames in order, and its gate's state has one writer.
+     * No more threads than such cameras start when every camera of the lane has one.
      */
     private static Lane.Stage[] preprocessStages(TaskStages task, int threads, List<Integer> cameras,
                                                  Freshness freshness, Shared shared) {
         InferenceGate.Rule[] rules = shared.config().cameras().stream().map(InferenceGate.Rule::of)
                 .toArray(InferenceGate.Rule[]::new);
-        int n = Math.min(threads, cameras.size());
+        boolean[] inOrder = new boolean[rules.length];
+        for (int c = 0; c < rules.length; c++) {
+            inOrder[c] = rules[c].keepsState();
+        }
+        boolean allInOrder = cameras.stream().allMatch(c -> inOrder[c]);
+        int n = allInOrder ? Math.min(threads, cameras.size()) : threads;
+        int[] owners = FrameShare.owners(cameras, inOrder, n);
         Lane.Stage[] stages = new Lane.Stage[n];
         for (int k = 0; k < n; k++) {
             Lane.Stage stage = task.preprocess().apply(freshness.withInferenceGate(new InferenceGate(rules,
@@ -142,7 +148,7 @@ final class ModelLane {
             if (n == 1) {
                 stages[k] = stage;
             } else {
-                CameraShare share = new CameraShare(stage.handler(), cameras, rules.length, k, n);
+                FrameShare share = new FrameShare(stage.handler(), k, n, owners);
                 stages[k] = new Lane.Stage(stage.name(), share, stage.maxBatch(), k, share::owns);
             }
         }

@@ -91,8 +91,8 @@ public final class Freshness {
 
     /**
      * {@link #skip}, then the camera's {@link InferenceGate} (a frame it does not infer is marked
-     * and counted as skipped). For the lane's first stage only, on the one thread that sees each of
-     * the gate's cameras' frames in order: the gate keeps each camera's last inferred frame.
+     * and counted as skipped). For the lane's first stage only, on a thread that sees every frame of
+     * each camera whose gate keeps state, in order: the gate keeps each camera's last inferred frame.
      */
     public boolean skipBeforePreprocess(FrameEvent event, long sequence) {
         return skip(event, sequence) || gate.skip(event);

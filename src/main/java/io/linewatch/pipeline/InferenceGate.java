@@ -21,7 +21,8 @@ import java.util.List;
  * <p>A skipped frame is marked like a dropped one (later stages leave it alone: the tracker and
  * the rules see inferred frames only) and counted in its camera's {@link CameraStats#skippedRate}
  * or {@link CameraStats#skippedStill}. Runs on a preprocess thread of a lane, which sees every frame
- * of its cameras in order (a lane with several preprocess threads gives each its own gate); writes
+ * of each camera whose rule {@link Rule#keepsState keeps state}, in order (a lane with several
+ * preprocess threads gives each its own gate and deals such a camera whole to one of them); writes
  * only the frame's drop mark, its camera's counters and its own state (sized once: nothing is
  * allocated per frame).
  */
@@ -50,6 +51,11 @@ public final class InferenceGate {
         /** True when the motion gate is on. */
         public boolean motionGate() {
             return !Double.isNaN(stillThreshold);
+        }
+
+        /** True when a frame's decision depends on the camera's earlier frames (a rate or the motion gate). */
+        public boolean keepsState() {
+            return intervalMicros > 0 || motionGate();
         }
     }
 

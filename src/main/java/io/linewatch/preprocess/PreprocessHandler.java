@@ -6,7 +6,7 @@ import io.linewatch.pipeline.Freshness;
 
 /**
  * The preprocess stage of one lane, on its own thread (or one of the lane's preprocess threads, for
- * its share of the cameras, each with its own instance). Reads the slot's pixels (BGR or I420
+ * its share of the frames, each with its own instance). Reads the slot's pixels (BGR or I420
  * planes) and size; writes
  * the slot's model input (letterboxed, normalised CHW floats) and its letterbox transform. Skips
  * frames an earlier stage failed on, and drops (marks and counts) what the lane's {@link Freshness}

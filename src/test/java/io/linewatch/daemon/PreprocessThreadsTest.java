@@ -19,10 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A lane whose preprocess runs on two threads gives exactly what one thread gives: the same
  * detections on every frame, the same alarms and the same frames inferred and skipped per camera,
- * replaying the shipped conveyor clip on three cameras as fast as possible. The cameras' inference
- * gates keep per-camera state that must see each camera's frames in order (the second camera infers
- * at 12.5 fps, the third has the motion gate), so a split of the frames by anything but camera would
- * change what is inferred. Each thread prepares frames, and the preprocess stage counts each frame once.
+ * replaying the shipped conveyor clip on three cameras as fast as possible. The first camera's frames
+ * alternate between the threads; the other two keep inference-gate state that must see their frames
+ * in order (the second infers at 12.5 fps, the third has the motion gate), so each goes whole to one
+ * thread: split by sequence, the second would infer other frames. The preprocess stage counts each
+ * frame once.
  */
 class PreprocessThreadsTest {
 
