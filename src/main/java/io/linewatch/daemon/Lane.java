@@ -117,7 +117,10 @@ final class Lane {
         }
     }
 
-    /** Which frames one instance of a stage runs; the stage's other instances run the rest. */
+    /**
+     * Which frames one instance of a stage runs; the stage's other instances run the rest. A per-frame
+     * stage's handler never sees another instance's frames; a batching one sees them pass by.
+     */
     @FunctionalInterface
     interface Owner {
         boolean owns(FrameEvent event, long sequence);

@@ -148,8 +148,8 @@ final class ModelLane {
             if (n == 1) {
                 stages[k] = stage;
             } else {
-                FrameShare share = new FrameShare(stage.handler(), k, n, owners);
-                stages[k] = new Lane.Stage(stage.name(), share, stage.maxBatch(), k, share::owns);
+                stages[k] = new Lane.Stage(stage.name(), stage.handler(), stage.maxBatch(), k,
+                        new FrameShare(k, n, owners));
             }
         }
         return stages;

@@ -11,7 +11,9 @@ import java.util.concurrent.CountDownLatch;
  * batching stage (inference: the Disruptor's batch is its engine call) does its work for a whole
  * batch in one of the batch's calls, so each of its frames is timed at the batch's total. One of
  * several instances of a stage times and counts only the frames it owns (its batch sizes too), so
- * that the instances' shared {@link StageStats} count each frame once.
+ * that the instances' shared {@link StageStats} count each frame once; the others reach the handler
+ * only when it batches (an engine instance sees every frame, to end its call where the Disruptor's
+ * batch ends), so a per-frame stage runs only its own.
  */
 final class TimedHandler implements EventHandler<FrameEvent> {
 
@@ -46,7 +48,9 @@ final class TimedHandler implements EventHandler<FrameEvent> {
     @Override
     public void onEvent(FrameEvent event, long sequence, boolean endOfBatch) throws Exception {
         if (!everyFrame && !owns.owns(event, sequence)) {
-            handler.onEvent(event, sequence, endOfBatch);
+            if (batching) {
+                handler.onEvent(event, sequence, endOfBatch); // an engine instance ends its call at the batch's end
+            }
             if (endOfBatch) {
                 endBatch();
             }

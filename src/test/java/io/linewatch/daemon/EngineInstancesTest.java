@@ -74,7 +74,7 @@ class EngineInstancesTest {
     }
 
     /** The event log's alarms without their random ids and wall-clock fields. */
-    private static List<String> alarms(Path events) throws Exception {
+    static List<String> alarms(Path events) throws Exception {
         return Files.readAllLines(events).stream().map(line -> line.replaceAll("\"(id|time|snapshot)\":\"[^\"]*\"", "\"$1\":_"))
                 .toList();
     }

@@ -79,7 +79,7 @@ class PreprocessThreadsTest {
         }
         long preprocessFrames = pipeline.stageStats().stream().filter(s -> s.stage.equals("preprocess"))
                 .mapToLong(s -> s.frames.get()).sum();
-        return new Run(Files.readAllLines(detections), alarms(out.resolve("events.jsonl")),
+        return new Run(Files.readAllLines(detections), EngineInstancesTest.alarms(out.resolve("events.jsonl")),
                 pipeline.stats().stream().map(s -> s.inferred.get()).toList(),
                 pipeline.stats().stream().map(s -> s.skippedRate.get() + s.skippedStill.get()).toList(),
                 preprocessThreads, preprocessFrames);
@@ -90,11 +90,5 @@ class PreprocessThreadsTest {
         Path runDir = Files.createDirectories(out.resolve(name));
         return ConfigLoader.load(Shipped.exampleConfigOf(Shipped.EXAMPLE_CONFIG, runDir, null, CAMERA, to))
                 .cameras().get(0);
-    }
-
-    /** The event log's alarms without their random ids and wall-clock fields. */
-    private static List<String> alarms(Path events) throws Exception {
-        return Files.readAllLines(events).stream().map(line -> line.replaceAll("\"(id|time|snapshot)\":\"[^\"]*\"", "\"$1\":_"))
-                .toList();
     }
 }
