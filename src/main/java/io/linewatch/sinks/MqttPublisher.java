@@ -56,6 +56,8 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
     private long statusDueNanos;
     private final Wakeup wakeup = new Wakeup();
     private final Map<Long, Integer> inFlight = new ConcurrentHashMap<>();
+    /** Each camera's last state message, by camera id, stated again after each reconnect; guarded by itself. */
+    private final Map<String, byte[]> lastStates = new java.util.LinkedHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long drainDeadlineNanos;
@@ -159,15 +161,36 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
         });
     }
 
-    /** Journals a camera's new state for its retained state topic (an older one still waiting is replaced). */
+    /**
+     * Journals a camera's new state for its retained state topic (an older one still waiting is
+     * replaced), and keeps it to state again after a reconnect.
+     */
     @Override
     public void onStateChange(String cameraId, SourceState state, String reason) {
-        String json = StateJson.toJson(identity, cameraId, state, reason, System.currentTimeMillis());
+        byte[] json = StateJson.toJson(identity, cameraId, state, reason, System.currentTimeMillis())
+                .getBytes(StandardCharsets.UTF_8);
+        synchronized (lastStates) {
+            lastStates.put(cameraId, json);
+            journalState(cameraId, json);
+        }
+    }
+
+    /**
+     * After a reconnect, each camera's last state again, as it was (its {@code since} unchanged): a
+     * broker restarted from its last save may hold an older retained state, or none. Under the same
+     * lock as {@link #onStateChange}, so a newer state is never replaced by an older one.
+     */
+    private void restateCameras() {
+        synchronized (lastStates) {
+            lastStates.forEach(this::journalState);
+        }
+    }
+
+    private void journalState(String cameraId, byte[] json) {
         try {
-            outbox.append(Outbox.Entry.state(config.stateTopicFor(identity, cameraId), cameraId,
-                    json.getBytes(StandardCharsets.UTF_8)));
+            outbox.append(Outbox.Entry.state(config.stateTopicFor(identity, cameraId), cameraId, json));
         } catch (SinkException e) {
-            LOG.error("camera {}: state {} not published: {}", cameraId, state, e.getMessage());
+            LOG.error("camera {}: state not published: {}", cameraId, e.getMessage());
         }
     }
 
@@ -317,7 +340,9 @@ public final class MqttPublisher implements SourceStateListener, AutoCloseable {
                     MqttConnection.reason(e), outbox.waitingCount());
             return false;
         }
-        connections.incrementAndGet();
+        if (connections.incrementAndGet() > 1) {
+            restateCameras();
+        }
         backoff.reset();
         LOG.info("mqtt: connected to {} as {} ({} messages wait in the outbox)", config.url(),
                 config.clientIdFor(identity), outbox.waitingCount());

@@ -132,6 +132,45 @@ class MqttPublisherTest {
         }
     }
 
+    /**
+     * A broker that crashes after acknowledging a state but before saving it comes back without it
+     * (here: its save removed before the restart). The publisher states each camera again on the
+     * reconnect, so a late consumer still finds each camera's last state, with its own {@code since}.
+     */
+    @Test
+    void statesLostByABrokerCrashAreStatedAgainOnReconnect() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
+            try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
+                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
+                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                publisher.onStateChange("cam1", SourceState.STREAMING, "");
+                publisher.onStateChange("cam2", SourceState.STREAMING, "");
+                publisher.onStateChange("cam2", SourceState.STOPPED, "end of file");
+                await().atMost(PATIENCE).until(() -> outbox.waitingCount() == 0);
+                String stoppedBefore;
+                try (MqttCollector before = new MqttCollector(broker.url(), "linewatch/site/box/cam2/state")) {
+                    await().atMost(PATIENCE).until(() -> !before.payloads().isEmpty());
+                    stoppedBefore = before.payloads().get(0);
+                }
+
+                broker.kill();
+                java.nio.file.Files.deleteIfExists(dir.resolve("broker/data/mosquitto.db"));
+                long connectionsBefore = publisher.connections.get();
+                broker.restart();
+                await().atMost(PATIENCE).until(() -> publisher.connections.get() > connectionsBefore);
+
+                try (MqttCollector late = new MqttCollector(broker.url(), "linewatch/site/box/+/state")) {
+                    await().atMost(PATIENCE).until(() -> late.payloads().size() >= 2);
+                    assertThat(JSON.readTree(late.payloadsOn("linewatch/site/box/cam1/state").get(0))
+                            .path("state").asText()).isEqualTo("streaming");
+                    assertThat(late.payloadsOn("linewatch/site/box/cam2/state")).containsExactly(stoppedBefore);
+                }
+                publisher.close();
+            }
+        }
+    }
+
     @Test
     void aFullOutboxRefusesAlarmsAndSaysSoWithAnOverflowNotice() throws Exception {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
