@@ -241,14 +241,26 @@ async function holdStill(page, outDir) {
       listed: document.querySelectorAll('#alarms li.alarm').length, held: Number(button.dataset.count),
       button: button.textContent };
   });
+  // The pointer starts off the list, and the list's first row in the middle of the view (the list may
+  // start near the bottom of the page, or be scrolled in its own box).
+  await page.mouse.move(2, 2);
+  await page.$eval('#alarms li.alarm', (li) => li.scrollIntoView({ block: 'center' }));
+  await sleep(200);
   const hold = { before: await now() };
   const box = await (await page.$(`#${hold.before.first}`)).boundingBox();
+  const x = box.x + box.width / 2;
+  const y = box.y + Math.min(20, box.height / 2);
   for (let i = 0; i < 120 && (await now()).held === 0; i++) {
-    await page.mouse.move(box.x + box.width / 2 + (i % 2 ? 3 : -3), box.y + Math.min(20, box.height / 2));
+    await page.mouse.move(x + (i % 2 ? 3 : -3), y);
     await sleep(250);
   }
   await sleep(300);
   hold.during = await now();
+  // What the pointer was over, for a failure's message.
+  hold.under = await page.evaluate(([px, py]) => {
+    const e = document.elementFromPoint(px, py);
+    return e && { tag: e.tagName, id: e.id, cls: String(e.className), inList: document.querySelector('#alarms').contains(e) };
+  }, [x, y]);
   await page.screenshot({ path: `${outDir}/console-hold.png` });
   await page.mouse.move(2, 2);
   await page.waitForFunction(() => document.querySelector('#alarms-held').dataset.count === '0', null, { timeout: 5000 })
