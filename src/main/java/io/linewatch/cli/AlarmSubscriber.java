@@ -9,13 +9,22 @@ import io.linewatch.sinks.VerdictJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** An MQTT consumer that prints each alarm event as it arrives, as a SCADA or dashboard would see it. */
+/**
+ * An MQTT consumer that prints each alarm event as it arrives, as a SCADA or dashboard would see it.
+ * QoS 1 is at least once: a broker resends a message whose acknowledgement is late (Moquette after
+ * 5 s, with the DUP flag), and a restarted subscription gets the retained ones again. A message seen
+ * before (same topic, same bytes) is counted and printed once, and {@link #duplicates()} says how
+ * many came again. The session outlives a dropped connection: the client reconnects and the broker
+ * keeps what came meanwhile.
+ */
 final class AlarmSubscriber implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,6 +33,8 @@ final class AlarmSubscriber implements AutoCloseable {
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicInteger verdicts = new AtomicInteger();
     private final AtomicInteger regionStates = new AtomicInteger();
+    private final AtomicInteger duplicates = new AtomicInteger();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     /**
      * Connects and subscribes; a broker that drops the connection before the subscription is taken
@@ -36,10 +47,15 @@ final class AlarmSubscriber implements AutoCloseable {
             MqttClient c = new MqttClient(url, "linewatch-demo-subscriber", new MemoryPersistence());
             try {
                 MqttConnectOptions options = new MqttConnectOptions();
-                options.setCleanSession(true);
+                options.setCleanSession(false);
+                options.setAutomaticReconnect(true);
                 c.connect(options);
                 c.subscribe(topicFilter, 1, (topic, message) -> {
                     String payload = new String(message.getPayload(), StandardCharsets.UTF_8);
+                    if (!seen.add(topic + '\n' + payload)) {
+                        duplicates.incrementAndGet();
+                        return;
+                    }
                     if (payload.contains("\"" + AlarmJson.SCHEMA + "\"")) {
                         received.incrementAndGet();
                     } else if (payload.contains("\"" + VerdictJson.SCHEMA + "\"")) {
@@ -70,6 +86,11 @@ final class AlarmSubscriber implements AutoCloseable {
     /** Part verdicts received. */
     int verdicts() {
         return verdicts.get();
+    }
+
+    /** Messages that came again (a QoS 1 resend, a retained message restated), not counted twice. */
+    int duplicates() {
+        return duplicates.get();
     }
 
     /** Region states received (each change of a classification region's decided state). */

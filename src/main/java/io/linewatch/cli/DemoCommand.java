@@ -100,9 +100,14 @@ final class DemoCommand implements Callable<Integer> {
                     + " %d received; %d region state change(s) decided, %d received; snapshots in %s%n", logged, events,
                     subscriber.received(), verdicts, subscriber.verdicts(), regionStates, subscriber.regionStates(),
                     out.resolve("snapshots"));
+            if (subscriber.duplicates() > 0) {
+                System.out.printf("demo: %d message(s) came again (a QoS 1 resend or a retained one restated),"
+                        + " counted once%n", subscriber.duplicates());
+            }
             if (code == 0 && (subscriber.received() != logged || subscriber.verdicts() != verdicts
                     || subscriber.regionStates() != regionStates)) {
-                System.out.println("demo: FAILED: not every message logged or decided reached the subscriber");
+                System.out.println("demo: FAILED: not every message logged or decided reached the subscriber"
+                        + " within 5 s of the replay's end");
                 return EXIT_UNDELIVERED;
             }
             return code;

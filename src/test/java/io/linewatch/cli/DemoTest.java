@@ -34,7 +34,8 @@ class DemoTest {
     @Test
     void theDemoShowsTheFourTasksWithTheirAccuracy() throws Exception {
         Cli.Result r = Cli.run("demo", "--fast", "--out", dir.toString());
-        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(() -> r.err() + "\nstdout's demo lines:\n" + String.join("\n",
+                r.out().lines().filter(l -> l.startsWith("demo:")).toList())).isZero();
 
         List<String> events = new java.util.ArrayList<>();
         List<JsonNode> verdicts = new java.util.ArrayList<>();
