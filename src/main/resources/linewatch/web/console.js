@@ -118,6 +118,8 @@ function chart(id, cls, title, series, data, extra = {}) {
   return c.div;
 }
 
+/** Resolves in a task of its own, after what is queued (an alarm pushed meanwhile goes first). */
+const nextTask = () => new Promise((ok) => setTimeout(ok, 0));
 const finite = (values) => values.filter((v) => v !== null && Number.isFinite(v));
 const most = (values) => Math.max(0, ...finite(values));
 const RAISE = { stroke: '#f44', dash: [6, 4] };
@@ -125,11 +127,14 @@ const CLEAR = { stroke: '#4c4', dash: [2, 4] };
 
 // The last hour: each thermal camera's hottest pixel; each temperature rule's measure of its zone
 // with its raise (red) and clear (green) levels; counts and drops per minute; latency; parts per hour.
-function showTrends(t) {
+// One chart per task: a chart draws in a microtask after it is made or refilled, so charts drawn in
+// one go make one long task, and an alarm pushed meanwhile would wait for all of them.
+async function showTrends(t) {
   for (const cam of t.thermal) {
     const div = chart(`thermal-${cam.camera}`, 'thermal', `${cam.camera}: hottest pixel °C, last hour`,
       [{ label: 'hottest °C', stroke: '#fa4' }], [cam.epochSeconds, cam.celsius]);
     div.dataset.maxC = String(most(cam.celsius));
+    await nextTask();
   }
   for (const z of t.zones) {
     const series = [{ label: `${z.zone} ${z.measure} °C`, stroke: '#fa4' }];
@@ -142,18 +147,21 @@ function showTrends(t) {
       series, data);
     Object.assign(div.dataset, { camera: z.camera, rule: z.rule, zone: z.zone, maxC: String(most(z.celsius)),
       raiseC: z.raiseC === undefined ? '' : String(z.raiseC) });
+    await nextTask();
   }
-  const perMinute = (kind, id, title) => {
+  const perMinute = async (kind, id, title) => {
     const chosen = t.perMinute.filter((p) => p.kind === kind);
     if (!chosen.length) return;
     const div = chart(id, 'per-minute', title, chosen.map((p, i) => ({ label: p.name, stroke: COLOURS[i % COLOURS.length] })),
       [t.samples, ...chosen.map((p) => p.values)]);
     div.dataset.max = String(Math.max(...chosen.map((p) => most(p.values))));
+    await nextTask();
   };
-  perMinute('count', 'chart-counts', 'counts per minute');
-  perMinute('drops', 'chart-drops', 'dropped frames per minute');
+  await perMinute('count', 'chart-counts', 'counts per minute');
+  await perMinute('drops', 'chart-drops', 'dropped frames per minute');
   chart('chart-latency', 'latency', 'capture→publish p99 (ms)', [{ label: 'p99 ms', stroke: '#6cf' }],
     [t.samples, t.latencyP99Millis]).dataset.max = String(most(t.latencyP99Millis));
+  await nextTask();
   for (const p of t.partsPerHour) {
     const bars = uPlot.paths.bars({ size: [0.4, 40] });
     const div = chart(`parts-${p.camera}`, 'parts', `${p.camera}: parts per hour`,
@@ -161,13 +169,14 @@ function showTrends(t) {
       [p.hourStarts, p.ok, p.nok]);
     div.dataset.ok = String(p.ok.reduce((a, b) => a + b, 0));
     div.dataset.nok = String(p.nok.reduce((a, b) => a + b, 0));
+    await nextTask();
   }
 }
 
 async function pollTrends() {
   try {
     const r = await fetch('/api/trends', { cache: 'no-store' });
-    if (r.ok) showTrends(await r.json());
+    if (r.ok) await showTrends(await r.json());
   } catch (e) { /* try again */ }
   setTimeout(pollTrends, 2000);
 }
