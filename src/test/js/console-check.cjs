@@ -1,6 +1,7 @@
 // Drives Debian's Chromium (headless, through playwright-core) against a running linewatch console
 // and prints one line of JSON with what it saw; ConsoleBrowserTest judges it.
 // Usage: node console-check.cjs BASE_URL OPERATOR:PASSWORD VIEWER:PASSWORD CAMERAS(comma-separated) OUT_DIR
+// LINEWATCH_CPU_THROTTLE=N (in the environment of the test) shows the page on an N times slower box.
 const { chromium, request } = require('playwright-core');
 
 const [base, operator, viewer, cameraList, outDir] = process.argv.slice(2);
@@ -37,7 +38,18 @@ async function main() {
       new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([Math.round(e.startTime), Math.round(e.duration)]); })
         .observe({ type: 'longtask', buffered: true });
     });
-    await page.goto(base);
+    // LINEWATCH_CPU_THROTTLE=N runs the page N times slower (Chromium's CPU emulation): a loaded CI box, here.
+    if (process.env.LINEWATCH_CPU_THROTTLE) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(process.env.LINEWATCH_CPU_THROTTLE) });
+    }
+    // Playwright puts its own scripts into the page at its first query of each kind: a one-time compile
+    // of 170-670 ms of the page's main thread on a loaded box. Done as the page arrives, before its
+    // scripts open the alarm stream, not in the middle of the pushes judged below.
+    await page.goto(base, { waitUntil: 'commit' });
+    await page.waitForFunction(() => true);
+    await page.waitForSelector('html', { state: 'attached' });
+    await page.waitForLoadState('load');
     try {
       await look(page, seen);
     } catch (e) {
@@ -204,9 +216,16 @@ async function look(page, seen) {
     seen.downloads = await page.waitForSelector('.clip-box.download a', { timeout: 30000 })
       .then(() => page.$$eval('.clip-box.download a', (all) => all.map((a) => a.getAttribute('href')))).catch(() => []);
     seen.ack = { refusals: [] };
-    const raisedIds = await page.$$eval('li.alarm.raised[data-via=stream]:not(.acked) form.ack', (forms) =>
-      forms.map((f) => f.closest('li').id));
-    for (const li of raisedIds.slice(0, 6)) {
+    // The newest raised one not tried yet, chosen afresh each time (alarms keep raising and clearing).
+    const tried = [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const li = await page.waitForFunction((done) => {
+        const form = [...document.querySelectorAll('li.alarm.raised[data-via=stream]:not(.acked) form.ack')]
+          .find((f) => !done.includes(f.closest('li').id));
+        return form && form.closest('li').id;
+      }, tried, { timeout: 30000, polling: 100 }).then((h) => h.jsonValue()).catch(() => null);
+      if (!li) break;
+      tried.push(li);
       const comment = `checked by the browser test (${li.slice(6, 14)})`;
       await page.fill(`#${li} form.ack input[name=comment]`, comment);
       await page.$eval(`#${li} form.ack button`, (b) => b.click());
@@ -241,15 +260,28 @@ async function holdStill(page, outDir) {
       listed: document.querySelectorAll('#alarms li.alarm').length, held: Number(button.dataset.count),
       button: button.textContent };
   });
-  // The pointer starts off the list, and the list's first row in the middle of the view (the list may
-  // start near the bottom of the page, or be scrolled in its own box).
+  // The pointer starts off the list; the list's first row is brought to the middle of the view (the list
+  // may start near the bottom of the page, or be scrolled in its own box) and the pointer put on it, in
+  // one go: rows pushed on top before the pointer is in move the view (scroll anchoring), so it tries
+  // again until the pointer is on the first row. From then on pushed alarms wait.
   await page.mouse.move(2, 2);
-  await page.$eval('#alarms li.alarm', (li) => li.scrollIntoView({ block: 'center' }));
-  await sleep(200);
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < 10; i++) {
+    ({ x, y } = await page.$eval('#alarms li.alarm', (li) => {
+      li.scrollIntoView({ block: 'center' });
+      const b = li.getBoundingClientRect();
+      return { x: b.x + b.width / 2, y: b.y + Math.min(20, b.height / 2) };
+    }));
+    await page.mouse.move(x, y);
+    const onFirst = await page.evaluate(([px, py]) => {
+      const e = document.elementFromPoint(px, py);
+      return Boolean(e && document.querySelector('#alarms li.alarm').contains(e));
+    }, [x, y]);
+    if (onFirst) break;
+    await page.mouse.move(2, 2);
+  }
   const hold = { before: await now() };
-  const box = await (await page.$(`#${hold.before.first}`)).boundingBox();
-  const x = box.x + box.width / 2;
-  const y = box.y + Math.min(20, box.height / 2);
   for (let i = 0; i < 120 && (await now()).held === 0; i++) {
     await page.mouse.move(x + (i % 2 ? 3 : -3), y);
     await sleep(250);

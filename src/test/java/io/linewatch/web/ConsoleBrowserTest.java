@@ -256,14 +256,18 @@ class ConsoleBrowserTest {
     private static void pushedWithinOneSecondOfMqtt(JsonNode seen, MqttCollector events) throws Exception {
         List<String> payloads = events.payloads();
         List<Long> arrivals = events.arrivalMillis();
+        long pageOrigin = seen.path("page").path("timeOrigin").asLong();
         int compared = 0;
         for (JsonNode pushed : seen.path("pushed")) {
+            long received = pushed.path("receivedMillis").asLong();
             for (int i = 0; i < payloads.size(); i++) {
                 if (JSON.readTree(payloads.get(i)).path("id").asText().equals(pushed.path("id").asText())) {
-                    long lateMillis = pushed.path("receivedMillis").asLong() - arrivals.get(i);
-                    System.out.printf("alarm %s on the page %d ms after MQTT%n", pushed.path("id").asText(), lateMillis);
+                    long lateMillis = received - arrivals.get(i);
+                    System.out.printf("alarm %s on the page %d ms after MQTT, at page time %d ms%n",
+                            pushed.path("id").asText(), lateMillis, received - pageOrigin);
                     assertThat(lateMillis).as("alarm " + pushed.path("id").asText() + " on the page after its MQTT"
-                            + " message, ms (the page: " + seen.path("page") + ")").isLessThan(1000);
+                            + " message, ms, at page time " + (received - pageOrigin) + " ms (the page: "
+                            + seen.path("page") + ")").isLessThan(1000);
                     compared++;
                 }
             }
