@@ -2,18 +2,15 @@ package io.linewatch.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linewatch.capture.Playback;
 import io.linewatch.config.ConfigLoader;
 import io.linewatch.config.LinewatchConfig;
 import io.linewatch.config.CameraConfig;
-import io.linewatch.config.SinksConfig;
 import io.linewatch.pipeline.CameraStats;
 import io.linewatch.testing.Shipped;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,13 +50,7 @@ class EngineInstancesTest {
         for (int i = 1; i <= CAMERAS; i++) {
             cameras.add(template.withSource("cam-" + i, template.source(), CameraConfig.Pacing.FAST));
         }
-        c = c.withCameras(cameras)
-                .withModels(Map.of("conveyor", c.models().get("conveyor").withInstances(instances)))
-                .withMqtt(c.mqtt().withEnabled(false))
-                .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
-        Path detections = out.resolve("detections.jsonl");
-        Pipeline pipeline = Pipeline.start(c, Pipeline.Options.replay(Playback.asFastAsPossible().withLoad(1, FRAMES))
-                .withDetectionsLog(detections));
+        Pipeline pipeline = ConveyorReplay.start(out, c, cameras, m -> m.withInstances(instances), FRAMES);
         try {
             pipeline.awaitSources();
         } finally {
@@ -70,12 +61,6 @@ class EngineInstancesTest {
         }
         long inferenceFrames = pipeline.stageStats().stream().filter(s -> s.stage.equals("inference"))
                 .mapToLong(s -> s.frames.get()).sum();
-        return new Run(Files.readAllLines(detections), alarms(out.resolve("events.jsonl")), inferenceFrames);
-    }
-
-    /** The event log's alarms without their random ids and wall-clock fields. */
-    static List<String> alarms(Path events) throws Exception {
-        return Files.readAllLines(events).stream().map(line -> line.replaceAll("\"(id|time|snapshot)\":\"[^\"]*\"", "\"$1\":_"))
-                .toList();
+        return new Run(ConveyorReplay.detections(out), ConveyorReplay.alarms(out), inferenceFrames);
     }
 }

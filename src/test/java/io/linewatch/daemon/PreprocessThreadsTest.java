@@ -2,17 +2,12 @@ package io.linewatch.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.linewatch.capture.Playback;
 import io.linewatch.config.CameraConfig;
 import io.linewatch.config.ConfigLoader;
-import io.linewatch.config.LinewatchConfig;
-import io.linewatch.config.SinksConfig;
-import io.linewatch.pipeline.CameraStats;
 import io.linewatch.testing.Shipped;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,16 +54,11 @@ class PreprocessThreadsTest {
         CameraConfig plain = camera(out, "plain", CAMERA);
         CameraConfig rate = camera(out, "rate", CAMERA + "    infer_fps: 12.5\n");
         CameraConfig still = camera(out, "still", CAMERA + "    motion_gate: {}\n");
-        LinewatchConfig c = ConfigLoader.load(Shipped.EXAMPLE_CONFIG);
-        c = c.withCameras(List.of(plain.withSource("cam-1", plain.source(), CameraConfig.Pacing.FAST),
-                        rate.withSource("cam-2", rate.source(), CameraConfig.Pacing.FAST),
-                        still.withSource("cam-3", still.source(), CameraConfig.Pacing.FAST)))
-                .withModels(Map.of("conveyor", c.models().get("conveyor").withPreprocessThreads(threads)))
-                .withMqtt(c.mqtt().withEnabled(false))
-                .withSinks(new SinksConfig(out.resolve("events.jsonl").toString(), out.resolve("snapshots").toString()));
-        Path detections = out.resolve("detections.jsonl");
-        Pipeline pipeline = Pipeline.start(c, Pipeline.Options.replay(Playback.asFastAsPossible().withLoad(1, FRAMES))
-                .withDetectionsLog(detections));
+        List<CameraConfig> cameras = List.of(plain.withSource("cam-1", plain.source(), CameraConfig.Pacing.FAST),
+                rate.withSource("cam-2", rate.source(), CameraConfig.Pacing.FAST),
+                still.withSource("cam-3", still.source(), CameraConfig.Pacing.FAST));
+        Pipeline pipeline = ConveyorReplay.start(out, ConfigLoader.load(Shipped.EXAMPLE_CONFIG), cameras,
+                m -> m.withPreprocessThreads(threads), FRAMES);
         long preprocessThreads;
         try {
             pipeline.awaitSources();
@@ -79,7 +69,7 @@ class PreprocessThreadsTest {
         }
         long preprocessFrames = pipeline.stageStats().stream().filter(s -> s.stage.equals("preprocess"))
                 .mapToLong(s -> s.frames.get()).sum();
-        return new Run(Files.readAllLines(detections), EngineInstancesTest.alarms(out.resolve("events.jsonl")),
+        return new Run(ConveyorReplay.detections(out), ConveyorReplay.alarms(out),
                 pipeline.stats().stream().map(s -> s.inferred.get()).toList(),
                 pipeline.stats().stream().map(s -> s.skippedRate.get() + s.skippedStill.get()).toList(),
                 preprocessThreads, preprocessFrames);

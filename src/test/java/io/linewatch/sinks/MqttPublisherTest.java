@@ -34,6 +34,13 @@ class MqttPublisherTest {
         return MqttConfig.defaults().withUrl(url).withOutbox(new OutboxConfig(outboxDir.toString(), maxBytes));
     }
 
+    /** A publisher for site/box on {@code outbox}, connected to its broker. */
+    private static MqttPublisher connected(MqttConfig c, Outbox outbox) throws Exception {
+        MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
+        assertThat(publisher.awaitConnected(10_000)).isTrue();
+        return publisher;
+    }
+
     static AlarmEvent alarm(String camera, long seq) {
         return new AlarmEvent(UUID.randomUUID().toString(), AlarmEvent.Type.RAISED, "site", "box", camera, seq,
                 Instant.now(), seq * 10, "rule", 640, 360,
@@ -49,8 +56,7 @@ class MqttPublisherTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker")); TcpRelay link = new TcpRelay(broker.port())) {
             MqttConfig c = config("tcp://127.0.0.1:" + link.port(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
-                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                MqttPublisher publisher = connected(c, outbox);
                 link.freeze(); // connected, but nothing is acknowledged any more
                 for (int seq = 1; seq <= 5; seq++) {
                     AlarmEvent a = alarm("cam", seq);
@@ -73,8 +79,7 @@ class MqttPublisherTest {
              MqttCollector consumer = MqttCollector.persistent(broker.url(), "consumer", "linewatch/site/box/+/events")) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
-                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                MqttPublisher publisher = connected(c, outbox);
                 broker.kill();
                 for (int seq = 1; seq <= 20; seq++) {
                     AlarmEvent a = alarm("cam", seq);
@@ -104,8 +109,7 @@ class MqttPublisherTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
-                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                MqttPublisher publisher = connected(c, outbox);
                 publisher.onStateChange("cam1", SourceState.CONNECTING, "");
                 publisher.onStateChange("cam1", SourceState.STREAMING, "");
                 publisher.onStateChange("cam2", SourceState.STALLED, "no frame for 3000 ms");
@@ -142,8 +146,7 @@ class MqttPublisherTest {
         try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
             MqttConfig c = config(broker.url(), dir.resolve("outbox"), OutboxConfig.DEFAULT_MAX_BYTES);
             try (Outbox outbox = Outbox.open(dir.resolve("outbox"), c.outbox().maxBytes())) {
-                MqttPublisher publisher = MqttPublisher.start(c, new Identity("site", "box"), outbox);
-                assertThat(publisher.awaitConnected(10_000)).isTrue();
+                MqttPublisher publisher = connected(c, outbox);
                 publisher.onStateChange("cam1", SourceState.STREAMING, "");
                 publisher.onStateChange("cam2", SourceState.STREAMING, "");
                 publisher.onStateChange("cam2", SourceState.STOPPED, "end of file");
