@@ -324,7 +324,7 @@ final class BenchCommand implements Callable<Integer> {
                     median(runs.stream().map(PipelineRun::bytesPerFrame).toList()),
                     runs.stream().mapToLong(PipelineRun::maxPauseMillis).max().orElse(0));
             shortfalls.add(bound < e ? BoundShortfall.of(run.fps(), cores, run.cpuMillisPerFrame(),
-                    run.engineCpuMillisPerFrame(), cpu, others).row(cameras, cpu)
+                    run.engineCpuMillisPerFrame(), cpu, others, run.pollerCpuMillisPerFrame()).row(cameras, cpu)
                     : "| " + cameras + " | " + String.format(Locale.ROOT, "%.3f", run.fps() / e)
                             + " | the bound is the bare engine's speed, not the cores | | | | |");
         }
@@ -333,7 +333,7 @@ final class BenchCommand implements Callable<Integer> {
                 + " (engine in the pipeline + other stages), CPU per frame; outside factor = the stages' CPU / the"
                 + " process's CPU%n");
         System.out.println("| cameras | pipeline / bound | cores busy | engine CPU ms / frame: pipeline (bare)"
-                + " | engine factor | CPU outside the stages ms / frame | outside factor |");
+                + " | engine factor | CPU outside the stages ms / frame (the bench's poller) | outside factor |");
         System.out.println("|---|---|---|---|---|---|---|");
         shortfalls.forEach(System.out::println);
         return medians;

@@ -12,19 +12,20 @@ import java.util.Locale;
  *     pipeline than alone (at 2 intra-op threads, mostly the caller spinning while its worker is
  *     woken, BENCHMARKS runs L and M);</li>
  * <li>{@code outsideFactor}: the stages' CPU over the whole process's CPU, below 1 by what the JVM's
- *     own threads (collector, compiler) and the bench's poller spent.</li>
+ *     own threads (collector, compiler) and the bench's poller spent ({@code pollerCpuMillis}, part of
+ *     {@code outsideCpuMillis}).</li>
  * </ul>
  * All CPU figures are milliseconds per frame over a run's steady part.
  */
 record BoundShortfall(double coresBusy, double engineFactor, double outsideFactor, double engineCpuMillis,
-                      double outsideCpuMillis) {
+                      double outsideCpuMillis, double pollerCpuMillis) {
 
     static BoundShortfall of(double fps, int cores, double processCpuMillis, double engineCpuMillis,
-                             double bareEngineCpuMillis, double otherCpuMillis) {
+                             double bareEngineCpuMillis, double otherCpuMillis, double pollerCpuMillis) {
         return new BoundShortfall(fps * processCpuMillis / (cores * 1000.0),
                 (bareEngineCpuMillis + otherCpuMillis) / (engineCpuMillis + otherCpuMillis),
                 (engineCpuMillis + otherCpuMillis) / processCpuMillis, engineCpuMillis,
-                processCpuMillis - engineCpuMillis - otherCpuMillis);
+                processCpuMillis - engineCpuMillis - otherCpuMillis, pollerCpuMillis);
     }
 
     /** The product of the factors: pipeline / bound where the cores are the bound. */
@@ -34,7 +35,8 @@ record BoundShortfall(double coresBusy, double engineFactor, double outsideFacto
 
     /** One table row for {@code cameras}, with the bare engine's CPU per frame in brackets. */
     String row(int cameras, double bareEngineCpuMillis) {
-        return String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.2f (%.2f) | %.3f | %.2f | %.3f |", cameras, ratio(),
-                coresBusy, engineCpuMillis, bareEngineCpuMillis, engineFactor, outsideCpuMillis, outsideFactor);
+        return String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.2f (%.2f) | %.3f | %.2f (%.2f) | %.3f |", cameras,
+                ratio(), coresBusy, engineCpuMillis, bareEngineCpuMillis, engineFactor, outsideCpuMillis, pollerCpuMillis,
+                outsideFactor);
     }
 }

@@ -19,7 +19,17 @@ import org.HdrHistogram.Histogram;
 record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map<String, Double> bytesPerFrameByStage,
                    long maxPauseMillis, long totalPauseMillis, Map<String, Double> millisPerFrameByStage,
                    double cpuMillisPerFrame, Map<String, Double> cpuMillisPerFrameByStage,
-                   Map<String, CoreTime> coreTimePerFrameByStage) {
+                   Map<String, CoreTime> coreTimePerFrameByStage, double pollerCpuMillisPerFrame) {
+
+    /**
+     * How often the poller reads every thread's CPU and allocation: often enough that a thread that
+     * ends inside the window loses little of its count, rarely enough that the poller itself takes
+     * almost nothing from the cores it measures (read every 5 ms, they took 3% of a core: BENCHMARKS runs P).
+     */
+    static final long SAMPLE_NANOS = 100_000_000L;
+
+    /** How often the poller checks the run's progress (a sum of counters): where the window starts and ends. */
+    private static final long PROGRESS_MILLIS = 20;
 
     /**
      * A stage's threads as Linux counts them, per frame over the steady part: CPU, and time runnable
@@ -102,18 +112,24 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         double steadyFps = window.nanos() > 0 ? window.frames() / (window.nanos() / 1e9) : Double.NaN;
         return new PipelineRun(steadyFps, frames, dropped, pipeline.latency().snapshot(), bytesPerFrame,
                 probes.maxPauseMillis(), probes.totalPauseMillis(), stageCosts(pipeline, frames),
-                window.cpuNanos() / 1e6 / Math.max(1, window.frames()), cpuPerFrame, coreTime);
+                window.cpuNanos() / 1e6 / Math.max(1, window.frames()), cpuPerFrame, coreTime,
+                window.pollerCpuNanos() / 1e6 / Math.max(1, window.frames()));
     }
 
-    /** Bytes allocated and CPU per stage, frames inferred and time over the steady part of a run. */
+    /**
+     * Bytes allocated and CPU per stage, frames inferred and time over the steady part of a run, and the
+     * CPU the poller itself used (part of the process's).
+     */
     private record Window(Map<String, Long> bytesByStage, long frames, long nanos, long cpuNanos,
-                          Map<String, Long> cpuByStage, Map<String, NativeThreadMeter.Time> nativeByStage) {
+                          Map<String, Long> cpuByStage, Map<String, NativeThreadMeter.Time> nativeByStage,
+                          long pollerCpuNanos) {
     }
 
     /**
      * Polls the run and measures its steady part: from 20% to 80% of the expected frames (capture,
      * which runs up to a ring ahead, is still alive at the end), or of {@code maxMillis} for a run
-     * that ends by time.
+     * that ends by time. Progress is checked every {@value #PROGRESS_MILLIS} ms, the threads are read
+     * every {@link #SAMPLE_NANOS} and at both ends.
      */
     private static Window steadyWindow(Pipeline pipeline, JvmProbes probes, long expected, long startNanos,
                                        long maxMillis) throws InterruptedException {
@@ -122,30 +138,41 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
         long framesFrom = 0;
         long nanosFrom = 0;
         long cpuFrom = 0;
+        long pollerFrom = 0;
+        long sampledNanos = 0;
         while (true) {
             long frames = inferred(pipeline);
-            double progress = maxMillis > 0 ? (System.nanoTime() - startNanos) / 1e6 / maxMillis
-                    : (double) frames / expected;
+            long now = System.nanoTime();
+            double progress = maxMillis > 0 ? (now - startNanos) / 1e6 / maxMillis : (double) frames / expected;
             if (meter == null && progress >= 0.2) {
                 meter = new ThreadMeter(probes);
                 nativeMeter = new NativeThreadMeter();
                 framesFrom = frames;
-                nanosFrom = System.nanoTime();
+                nanosFrom = now;
+                sampledNanos = now;
                 cpuFrom = probes.processCpuNanos();
-            } else if (meter != null) {
+                pollerFrom = pollerCpuNanos();
+            } else if (meter != null && now - sampledNanos >= SAMPLE_NANOS) {
                 meter.sample();
+                sampledNanos = now;
             }
             if (progress >= 0.8 || (maxMillis <= 0 && pipelineIdle(pipeline, expected))) {
                 if (meter == null) {
-                    return new Window(Map.of(), 0, 0, 0, Map.of(), Map.of());
+                    return new Window(Map.of(), 0, 0, 0, Map.of(), Map.of(), 0);
                 }
                 meter.sample();
-                return new Window(meter.allocatedBytesByStage(), frames - framesFrom, System.nanoTime() - nanosFrom,
-                        probes.processCpuNanos() - cpuFrom, meter.cpuNanosByStage(),
-                        nativeMeter.sinceStart(probes::stageOfNative));
+                long cpu = probes.processCpuNanos();
+                long poller = pollerCpuNanos();
+                Map<String, NativeThreadMeter.Time> nativeByStage = nativeMeter.sinceStart(probes::stageOfNative);
+                return new Window(meter.allocatedBytesByStage(), frames - framesFrom, now - nanosFrom,
+                        cpu - cpuFrom, meter.cpuNanosByStage(), nativeByStage, poller - pollerFrom);
             }
-            Thread.sleep(5);
+            Thread.sleep(PROGRESS_MILLIS);
         }
+    }
+
+    private static long pollerCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static boolean pipelineIdle(Pipeline pipeline, long expected) {

@@ -116,7 +116,7 @@ class BenchCommandTest {
                 .containsPattern("\\| inference \\| [0-9.]+ \\| [0-9.]+ \\| [0-9.]+ \\| [0-9]+ \\|")
                 .containsPattern("\\| \\(engine workers\\) \\| \\| [0-9.]*[1-9][0-9.]* \\| [0-9.]+ \\| \\|")
                 .contains("## where the bound goes")
-                .containsPattern("\\| 2 \\| [0-9.]+ \\| ([0-9.]+ \\| [0-9.]+ \\([0-9.]+\\) \\| [0-9.]+ \\| -?[0-9.]+ \\| [0-9.]+"
+                .containsPattern("\\| 2 \\| [0-9.]+ \\| ([0-9.]+ \\| [0-9.]+ \\([0-9.]+\\) \\| [0-9.]+ \\| -?[0-9.]+ \\([0-9.]+\\) \\| [0-9.]+"
                         + "|the bound is the bare engine's speed, not the cores) \\|");
     }
 
@@ -127,13 +127,13 @@ class BenchCommandTest {
      */
     @Test
     void theShortfallsFactorsMultiplyToPipelineOverBound() {
-        BoundShortfall s = BoundShortfall.of(150, 2, 12, 9, 7, 2);
+        BoundShortfall s = BoundShortfall.of(150, 2, 12, 9, 7, 2, 0.25);
         assertThat(s.coresBusy()).isCloseTo(0.9, within(1e-9));
         assertThat(s.engineFactor()).isCloseTo(9.0 / 11, within(1e-9));
         assertThat(s.outsideFactor()).isCloseTo(11.0 / 12, within(1e-9));
         assertThat(s.outsideCpuMillis()).isCloseTo(1, within(1e-9));
         assertThat(s.ratio()).isCloseTo(150 / BenchCommand.bound(1000, 7, 2, 2), within(1e-9));
-        assertThat(s.row(4, 7)).isEqualTo("| 4 | 0.675 | 0.900 | 9.00 (7.00) | 0.818 | 1.00 | 0.917 |");
+        assertThat(s.row(4, 7)).isEqualTo("| 4 | 0.675 | 0.900 | 9.00 (7.00) | 0.818 | 1.00 (0.25) | 0.917 |");
     }
 
     /** The bound is the cores over the CPU per frame, never above the bare engine. */
