@@ -115,6 +115,11 @@ final class JvmProbes implements AutoCloseable {
         return dot < 0 ? stage : stage.substring(0, dot);
     }
 
+    /** CPU time the calling thread has used so far, ns (the bench's poller measures itself). */
+    long currentThreadCpuNanos() {
+        return threads.getCurrentThreadCpuTime();
+    }
+
     /** CPU time the whole process has used so far (every thread, the JVM's own included), ns. */
     long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

@@ -151,7 +151,7 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
                 nanosFrom = now;
                 sampledNanos = now;
                 cpuFrom = probes.processCpuNanos();
-                pollerFrom = pollerCpuNanos();
+                pollerFrom = probes.currentThreadCpuNanos();
             } else if (meter != null && now - sampledNanos >= SAMPLE_NANOS) {
                 meter.sample();
                 sampledNanos = now;
@@ -162,17 +162,13 @@ record PipelineRun(double fps, long frames, long dropped, Histogram latency, Map
                 }
                 meter.sample();
                 long cpu = probes.processCpuNanos();
-                long poller = pollerCpuNanos();
+                long poller = probes.currentThreadCpuNanos();
                 Map<String, NativeThreadMeter.Time> nativeByStage = nativeMeter.sinceStart(probes::stageOfNative);
                 return new Window(meter.allocatedBytesByStage(), frames - framesFrom, now - nanosFrom,
                         cpu - cpuFrom, meter.cpuNanosByStage(), nativeByStage, poller - pollerFrom);
             }
             Thread.sleep(PROGRESS_MILLIS);
         }
-    }
-
-    private static long pollerCpuNanos() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static boolean pipelineIdle(Pipeline pipeline, long expected) {
